@@ -1,0 +1,1 @@
+// The Plots layer: terminal charts and SVG files. (Filled in by the views work.)
