@@ -1,0 +1,106 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file front to back in chunks, gunzipping it on the fly when it is gzip'ed (zlib's
+/// gz* functions pass other files through unchanged), so every reader accepts `name.gz` too.
+///
+///     var reader = try FileReader(path: "t10k-labels-idx1-ubyte.gz")
+///     let header = try reader.read(8)          // fewer bytes only at the end of the file
+struct FileReader: ~Copyable {
+    let path: String
+    private let file: gzFile
+    /// True when the file is stored as is (not gzip'ed).
+    let isPlain: Bool
+    /// The size of the file on disk, in bytes.
+    let sizeOnDisk: Int
+
+    init(path: String) throws(DataError) {
+        self.path = path
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw DataError(.cannotRead, file: path, "cannot open: \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw DataError(.cannotRead, file: path, "not a regular file")
+        }
+        guard let file = gzopen(path, "rb") else {
+            throw DataError(.cannotRead, file: path, "cannot open: \(String(cString: strerror(errno)))")
+        }
+        gzbuffer(file, 1 << 20)   // larger than the 8 KiB default: fewer system calls, faster inflate
+        self.file = file
+        self.sizeOnDisk = Int(info.st_size)
+        self.isPlain = gzdirect(file) != 0
+    }
+
+    deinit { gzclose(file) }
+
+    /// Fills `buffer` as far as the file allows; returns the number of bytes read, which is
+    /// less than `buffer.count` only at the end of the file.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(DataError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let chunk = UInt32(min(buffer.count - done, 1 << 30))
+            let n = gzread(file, buffer.baseAddress! + done, chunk)
+            if n < 0 {
+                var code: Int32 = 0
+                let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
+                throw DataError(.cannotRead, file: path, "cannot read: \(message)")
+            }
+            if n == 0 { break }
+            done += Int(n)
+        }
+        if done < buffer.count {
+            // At the end of the input zlib says Z_BUF_ERROR when a gzip stream was cut short.
+            var code: Int32 = 0
+            let message = gzerror(file, &code).map { String(cString: $0) } ?? ""
+            if code == Z_BUF_ERROR {
+                throw DataError(.truncated, file: path, "truncated gzip data (the compressed stream is cut short)")
+            }
+            if code != Z_OK { throw DataError(.cannotRead, file: path, "cannot read: \(message)") }
+        }
+        return done
+    }
+
+    /// Up to `count` bytes (fewer only at the end of the file), read in chunks of at most
+    /// 64 MiB so a header claiming a huge size costs memory only as data actually arrives.
+    func read(_ count: Int) throws(DataError) -> [UInt8] {
+        var out = [UInt8]()
+        while out.count < count {
+            let n = min(count - out.count, 1 << 26)
+            var failure: DataError? = nil
+            let chunk = [UInt8](unsafeUninitializedCapacity: n) { buffer, initialized in
+                do throws(DataError) {
+                    initialized = try read(into: UnsafeMutableRawBufferPointer(buffer))
+                } catch {
+                    failure = error
+                    initialized = 0
+                }
+            }
+            if let failure { throw failure }
+            if out.isEmpty { out = chunk } else { out += chunk }
+            if chunk.count < n { break }
+        }
+        return out
+    }
+
+    /// The whole (decompressed) file, refusing more than `limit` bytes.
+    static func readAll(path: String, limit: Int = 1 << 31) throws(DataError) -> [UInt8] {
+        let reader = try FileReader(path: path)
+        let bytes = try reader.read(limit)
+        let more = bytes.count == limit ? try reader.read(1) : []
+        if !more.isEmpty {
+            throw DataError(.tooLarge, file: path, "larger than \(limit >> 20) MiB")
+        }
+        return bytes
+    }
+}
+
+/// True when `path` names an existing regular file.
+func isRegularFile(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+}
