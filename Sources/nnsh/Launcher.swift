@@ -1,0 +1,107 @@
+import CEditLine
+import Foundation
+
+/// Sets up a Session and runs the REPL or a script, returning the process exit status.
+enum Launcher {
+    enum Mode: Equatable {
+        case repl
+        case file(String, arguments: [String])
+        case code(String, arguments: [String])
+        case standardInput(arguments: [String])
+    }
+
+    static func run(_ mode: Mode, definitions: [(name: String, value: String)]) throws(UsageError) -> Int32 {
+        let session = Session(output: writeOutput, isTerminal: isatty(STDOUT_FILENO) == 1)
+        for (name, value) in definitions {
+            do {
+                try session.define(name, literal: value)
+            } catch {
+                throw UsageError("--set \(name)=\(value): \(error.message)")
+            }
+        }
+        switch mode {
+        case .repl:
+            return runREPL(session)
+        case .file(let path, let arguments):
+            session.scriptArguments = arguments
+            return runScript(try readScript(path), file: path, in: session)
+        case .code(let code, let arguments):
+            session.scriptArguments = arguments
+            return runScript(code, file: "-e", in: session)
+        case .standardInput(let arguments):
+            session.scriptArguments = arguments
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            guard let source = String(data: data, encoding: .utf8) else {
+                throw UsageError("standard input is not UTF-8 text")
+            }
+            return runScript(source, file: "stdin", in: session)
+        }
+    }
+
+    /// Runs a whole script; a `#!` first line is blanked (line numbers stay the same).
+    static func runScript(_ source: String, file: String, in session: Session) -> Int32 {
+        var source = source
+        if source.hasPrefix("#!") {
+            source = String(source.drop { $0 != "\n" })
+        }
+        switch session.execute(source, file: file) {
+        case .ok: return 0
+        case .quit(let code): return code
+        case .error(let error):
+            writeError(error.rendered())
+            return 1
+        }
+    }
+
+    static func runREPL(_ session: Session) -> Int32 {
+        setlocale(LC_CTYPE, "")   // libedit edits UTF-8 text only under a UTF-8 locale
+        InterruptSignal.install()
+        print(REPL.banner())
+        return REPL(session: session, reader: makeLineReader(for: session), reportError: writeError).run()
+    }
+
+    /// libedit when both ends are a capable terminal; otherwise plain lines, with the prompt on
+    /// standard error so that redirected output holds only results (as Python does).
+    static func makeLineReader(for session: Session) -> LineReader {
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if isatty(STDOUT_FILENO) == 1, !term.isEmpty, term != "dumb" {
+            let complete = { (line: String, cursor: Int) in session.completions(line: line, cursor: cursor) }
+            if let reader = EditLineReader(historyFile: historyFile(), complete: complete) { return reader }
+        }
+        return PlainLineReader(showsPrompt: true)
+    }
+
+    /// $NNSH_HISTORY, else ~/.nnsh_history; nil (no saved history) when NNSH_HISTORY is empty.
+    static func historyFile() -> String? {
+        if let path = ProcessInfo.processInfo.environment["NNSH_HISTORY"] {
+            return path.isEmpty ? nil : path
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".nnsh_history").path
+    }
+
+    static func readScript(_ path: String) throws(UsageError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw UsageError("cannot open '\(path)': no such file")
+        }
+        guard !isDirectory.boolValue else { throw UsageError("cannot run '\(path)': it is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError("cannot read '\(path)'")
+        }
+        guard let source = String(data: data, encoding: .utf8) else {
+            throw UsageError("cannot run '\(path)': not UTF-8 text")
+        }
+        return source
+    }
+
+    /// Everything the Session prints goes out at once, so a progress line shows while training.
+    static func writeOutput(_ text: String) {
+        print(text, terminator: "")
+        nnsh_flush_stdout()
+    }
+
+    static func writeError(_ text: String) {
+        nnsh_flush_stdout()
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}

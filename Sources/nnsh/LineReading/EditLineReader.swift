@@ -1,0 +1,102 @@
+import CEditLine
+import Glibc
+
+/// The terminal line reader: libedit in emacs mode with history (persistent when given a
+/// file), arrow keys, Ctrl-R incremental search, Tab completion and Ctrl-C to drop the line.
+///
+/// libedit calls back into Swift for the prompt and for the Tab and Ctrl-C keys; those
+/// callbacks find their state through `EditLineCallbacks` (see that file), nowhere else.
+final class EditLineReader: LineReader {
+    private let editor: OpaquePointer      // EditLine *
+    private let history: OpaquePointer     // History *
+    private let historyFile: String?
+    private let state: EditLineState
+
+    /// - Parameters:
+    ///   - historyFile: where history is loaded from and saved to after every line; nil keeps
+    ///     history in memory only.
+    ///   - complete: the candidates for `line` with the cursor at character offset `cursor`.
+    /// Returns nil when libedit cannot drive this terminal.
+    init?(historyFile: String?, complete: @escaping (_ line: String, _ cursor: Int) -> [String]) {
+        guard let editor = nnsh_el_init_stdio("nnsh") else { return nil }
+        guard let history = history_init() else {
+            el_end(editor)
+            return nil
+        }
+        self.editor = editor
+        self.history = history
+        self.historyFile = historyFile
+        self.state = EditLineState(complete: complete)
+
+        nnsh_history_set_size(history, 1000)
+        nnsh_history_set_unique(history, 1)
+        if let historyFile { nnsh_history_load(history, historyFile) }
+
+        nnsh_el_set_editor(editor, "emacs")
+        nnsh_el_set_history(editor, history)
+        nnsh_el_make_signal_keys_ordinary_while_editing(editor)
+        EditLineCallbacks.attach(state, to: editor)
+        nnsh_el_bind(editor, "^R", "em-inc-search-prev")
+        el_source(editor, nil)   // the user's ~/.editrc, if any, may rebind keys
+    }
+
+    deinit {
+        EditLineCallbacks.detach(from: editor)
+        el_end(editor)
+        history_end(history)
+    }
+
+    func readLine(prompt: String) -> LineInput {
+        state.setPrompt(prompt)
+        state.lineWasCancelled = false
+        el_resize(editor)   // pick up a terminal resized while a command ran
+        state.lineModeSettings = Self.terminalSettings()
+        var count: Int32 = 0
+        let text = el_gets(editor, &count)
+        if state.lineWasCancelled { return .interrupted }
+        guard let text, count > 0 else {
+            if count < 0, errno == EINTR { return .interrupted }
+            return .endOfInput
+        }
+        var line = String(cString: text)
+        if line.hasSuffix("\n") { line.removeLast() }
+        return .line(line)
+    }
+
+    /// The terminal's current settings, or nil when standard input is not a terminal.
+    static func terminalSettings() -> termios? {
+        var settings = termios()
+        return tcgetattr(STDIN_FILENO, &settings) == 0 ? settings : nil
+    }
+
+    func addToHistory(_ line: String) {
+        guard !line.allSatisfy(\.isWhitespace) else { return }
+        nnsh_history_enter(history, line)
+        if let historyFile { nnsh_history_save(history, historyFile) }
+    }
+}
+
+/// What the libedit callbacks of one `EditLineReader` need: owned by the reader, reached by the
+/// callbacks through the editor's client-data pointer.
+final class EditLineState {
+    let complete: (String, Int) -> [String]
+    /// Set by the Ctrl-C key: the line `el_gets` returns is to be thrown away.
+    var lineWasCancelled = false
+    /// The terminal's normal (line mode) settings, taken before libedit switches to key-by-key
+    /// reading; the Ctrl-Z key restores them while nnsh is suspended.
+    var lineModeSettings: termios?
+    /// The prompt as a C string that stays valid while libedit draws it.
+    private(set) var prompt: UnsafeMutablePointer<CChar>
+
+    init(complete: @escaping (String, Int) -> [String]) {
+        self.complete = complete
+        self.prompt = strdup("")
+    }
+
+    func setPrompt(_ text: String) {
+        free(prompt)
+        prompt = strdup(text)
+    }
+
+    deinit { free(prompt) }
+}

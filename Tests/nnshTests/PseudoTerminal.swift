@@ -1,0 +1,157 @@
+import Foundation
+import Glibc
+
+/// Runs `nnsh` on a pseudo-terminal, as a user at a terminal would: keys go in, the screen's
+/// bytes come out. Every wait has a timeout and the child is killed at the end, so a test can
+/// fail but never hang.
+final class PseudoTerminal {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    private let pid: pid_t
+    private let master: Int32
+    /// Everything the program has written, escape sequences included.
+    private(set) var bytes: [UInt8] = []
+    /// Where the next `expect` starts looking in `screen`.
+    private var searchFrom: String.Index
+
+    /// Starts `nnsh arguments` with `environment` added to a minimal one (TERM=xterm).
+    init(arguments: [String] = [], environment: [String: String] = [:],
+         columns: UInt16 = 100, rows: UInt16 = 30) throws {
+        let executable = nnshExecutable().path
+        var env = ["TERM": "xterm", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"]
+        if let home = ProcessInfo.processInfo.environment["HOME"] { env["HOME"] = home }
+        env.merge(environment) { _, new in new }
+        // Everything the child needs is built before fork: after it, the child only calls execve.
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        var master: Int32 = -1
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        let pid = forkpty(&master, nil, nil, &size)
+        if pid == 0 {
+            // The test runner's threads block most signals; a terminal program must get SIGINT.
+            sigprocmask(SIG_SETMASK, &noSignals, nil)
+            if let path = argv[0] { execve(path, argv, envp) }
+            _exit(127)
+        }
+        guard pid > 0 else { throw Failure(description: "forkpty failed: errno \(errno)") }
+        self.pid = pid
+        self.master = master
+        self.searchFrom = "".startIndex
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(master)
+    }
+
+    /// Types `keys`: "\r" is Enter, "\t" Tab, "\u{3}" Ctrl-C, "\u{1b}[A" the up arrow. Type a
+    /// line, then wait for the prompt: keys typed ahead while a command runs are echoed by the
+    /// terminal driver itself, as in any shell.
+    func type(_ keys: String) {
+        var data = Array(keys.utf8)
+        while !data.isEmpty {
+            let written = write(master, data, data.count)
+            guard written > 0 else { return }
+            data.removeFirst(written)
+        }
+    }
+
+    /// What the screen shows: the output with escape sequences and carriage returns removed.
+    var screen: String { Self.plainText(bytes) }
+
+    /// Waits until `text` appears on the screen after the previous match; moves past it.
+    /// Throws, with the screen so far, after `timeout` seconds.
+    func expect(_ text: String, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let current = screen
+            let start = searchFrom <= current.endIndex ? searchFrom : current.endIndex
+            if let found = current.range(of: text, range: start..<current.endIndex) {
+                searchFrom = found.upperBound
+                return
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0, readOutput(waitingAtMost: remaining) else {
+                throw Failure(description: "timed out waiting for \(text.debugDescription); screen:\n\(current)\nraw: \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            }
+        }
+    }
+
+    /// Waits until the program reads keys one by one (the terminal is out of line mode), as a
+    /// line editor does once it has drawn its prompt. libedit draws the prompt a moment before it
+    /// switches modes, and a key typed in between is handled by the terminal driver instead
+    /// (Ctrl-C would become SIGINT). A person never types that fast; a test does.
+    func waitUntilReadingKeys(timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            var settings = termios()   // on Linux the master reports the terminal's settings
+            if tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ICANON) == 0 { return }
+            guard Date() < deadline else {
+                throw Failure(description: "the program never switched the terminal to key-by-key reading")
+            }
+            readOutput(waitingAtMost: 0.005)
+        }
+    }
+
+    /// Reads whatever arrives within `seconds`; false on timeout or when the program has gone.
+    @discardableResult
+    func readOutput(waitingAtMost seconds: Double) -> Bool {
+        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(min(max(seconds, 0), 60) * 1000)
+        guard poll(&descriptor, 1, milliseconds) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(master, &buffer, buffer.count)
+        guard count > 0 else { return false }
+        bytes += buffer[0..<count]
+        return true
+    }
+
+    /// Waits for the program to exit; its exit status, or nil if it is still running.
+    func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            readOutput(waitingAtMost: 0.05)
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            }
+        }
+        return nil
+    }
+
+    /// Drops CSI sequences (ESC [ ... letter), other two-byte escapes, carriage returns and
+    /// bells, and lets a backspace erase the character before it: close enough to the screen
+    /// to find what the program printed.
+    static func plainText(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0x1b {
+                i += 1
+                if i < bytes.count, bytes[i] == UInt8(ascii: "[") {
+                    i += 1
+                    while i < bytes.count, !(0x40...0x7e).contains(bytes[i]) { i += 1 }
+                }
+                i += 1
+            } else if byte == 0x0d || byte == 0x07 {
+                i += 1
+            } else if byte == 0x08 {
+                if !out.isEmpty { out.removeLast() }
+                i += 1
+            } else {
+                out.append(byte)
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

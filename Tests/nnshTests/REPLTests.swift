@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// End-to-end: the REPL on a pseudo-terminal, driven by keystrokes.
+@Suite struct REPLTests {
+    static let up = "\u{1b}[A", tab = "\t", enter = "\r", controlC = "\u{3}", controlD = "\u{4}"
+
+    /// A REPL with its own (empty or given) history file.
+    func startREPL(history: TemporaryFile? = nil) throws -> (PseudoTerminal, TemporaryFile) {
+        let file = try history ?? TemporaryFile(contents: "")
+        let terminal = try PseudoTerminal(environment: ["NNSH_HISTORY": file.path])
+        try terminal.expectPrompt()
+        return (terminal, file)
+    }
+
+    @Test func upArrowRecallsThePreviousLine() throws {
+        let (t, _) = try startREPL()
+        t.type("x = 41" + Self.enter)
+        try t.expectPrompt()
+        t.type("x" + Self.enter)
+        try t.expect("41")
+        try t.expectPrompt()
+        t.type(Self.up + Self.enter)   // runs `x` again
+        try t.expect("41")
+    }
+
+    @Test func tabCompletesACommandName() throws {
+        let (t, _) = try startREPL()
+        t.type("x = 41" + Self.enter)
+        try t.expectPrompt()
+        t.type("pri" + Self.tab + "x" + Self.enter)   // "print x" only if Tab completed it
+        try t.expect("41")
+        #expect(!t.screen.contains("error"))
+    }
+
+    @Test func tabListsAmbiguousCandidates() throws {
+        let (t, _) = try startREPL()
+        t.type("tra" + Self.tab)
+        try t.expect("trace")
+        try t.expectPrompt("nnsh> tra")   // the line is redrawn for more typing
+    }
+
+    @Test func openBlockContinuesWithTheContinuationPrompt() throws {
+        let (t, _) = try startREPL()
+        t.type("x = 5" + Self.enter)
+        try t.expectPrompt()
+        t.type("{" + Self.enter)
+        try t.expectPrompt("...> ")
+        t.type("print x" + Self.enter)
+        try t.expectPrompt("...> ")
+        t.type("}" + Self.enter)
+        try t.expect("5")
+        try t.expectPrompt()
+    }
+
+    @Test func controlCAtThePromptClearsTheLine() throws {
+        let (t, _) = try startREPL()
+        t.type("x = 8" + Self.enter)
+        try t.expectPrompt()
+        t.type("bogus" + Self.controlC)
+        try t.expect("^C")
+        try t.expectPrompt()
+        t.type("x" + Self.enter)   // would be "bogusx" had the line survived
+        try t.expect("8")
+        #expect(!t.screen.contains("bogus" + "x"))
+        #expect(!t.screen.contains("error"))
+    }
+
+    @Test func controlCDuringACommandStopsItAndKeepsTheSession() throws {
+        let (t, _) = try startREPL()
+        t.type("x = 9" + Self.enter)
+        try t.expectPrompt()
+        t.type("spin" + Self.enter)
+        try t.expect("spinning")
+        t.type(Self.controlC)
+        try t.expect("stopped")
+        try t.expectPrompt()
+        t.type("x" + Self.enter)
+        try t.expect("9")
+    }
+
+    @Test func anErrorKeepsEarlierVariables() throws {
+        let (t, _) = try startREPL()
+        t.type("x = 6" + Self.enter)
+        try t.expectPrompt()
+        t.type("bogus 1" + Self.enter)
+        try t.expect("error")
+        try t.expect("^")
+        try t.expectPrompt()
+        t.type("x" + Self.enter)
+        try t.expect("6")
+    }
+
+    @Test func dumbTerminalGetsPlainLinesWithoutEditing() throws {
+        let history = try TemporaryFile(contents: "")
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": history.path, "TERM": "dumb"])
+        try t.expect("nnsh> ")
+        t.type("x = 3" + Self.enter)
+        try t.expect("nnsh> ")
+        t.type("x" + Self.enter)
+        try t.expect("3")
+        t.type(Self.controlD)
+        #expect(t.waitForExit() == 0)
+        #expect(try String(contentsOfFile: history.path, encoding: .utf8) == "")   // no libedit, no history
+    }
+
+    @Test func historyPersistsAcrossSessionsAndControlDQuits() throws {
+        let history: TemporaryFile
+        do {
+            let (t, file) = try startREPL()
+            history = file
+            t.type("x = 12" + Self.enter)
+            try t.expectPrompt()
+            t.type(Self.controlD)
+            #expect(t.waitForExit() == 0, "screen: \(t.screen.debugDescription)")
+        }
+        #expect(try String(contentsOfFile: history.path, encoding: .utf8).contains("12"))
+        let (t, _) = try startREPL(history: history)
+        t.type(Self.up + Self.enter)   // `x = 12` from the first session
+        try t.expectPrompt()
+        t.type("x" + Self.enter)
+        try t.expect("12")
+    }
+}
+
+extension PseudoTerminal {
+    /// Waits for `prompt` and for the line editor to be ready for keys.
+    func expectPrompt(_ prompt: String = "nnsh> ") throws {
+        try expect(prompt)
+        try waitUntilReadingKeys()
+    }
+}
