@@ -1,8 +1,4 @@
-/// The precision a network computes in.
-public enum Precision: String, CaseIterable, Hashable, Sendable {
-    case float32
-    case float64
-
+extension Precision {
     /// Parses "float32" ("float", "f32", "single") and "float64" ("double", "f64").
     public init(parsing name: String) throws(EngineError) {
         switch name.lowercased() {
