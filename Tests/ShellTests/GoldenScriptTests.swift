@@ -61,7 +61,8 @@ import Testing
             #expect(lines[i] == line, "\(path): output line \(i + 1)")
         }
         if lines.count > expected.count {
-            Issue.record("\(path): unexpected output from line \(expected.count + 1):\n" + lines[expected.count...].prefix(10).joined(separator: "\n"))
+            let extra = lines[expected.count...].prefix(10).joined(separator: "\n")
+            Issue.record("\(path): unexpected output from line \(expected.count + 1):\n\(extra)")
         }
         switch (result, spec.expectedError) {
         case (.ok, nil), (.quit(0), nil): break

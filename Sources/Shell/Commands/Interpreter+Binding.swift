@@ -96,9 +96,9 @@ extension Interpreter {
 
     /// nil when `v` fits `type`, else a description of what it is instead.
     private func check(_ v: Value, against expected: ArgumentType) -> String? {
+        if case .any = expected { return nil }
         if case .none = v { return "none" }
         switch (expected, v) {
-        case (.any, _): return nil
         case (.number, .number(let x)):
             return x.isFinite ? nil : formatNumber(x)
         case (.numberIn(let r), .number(let x)):
