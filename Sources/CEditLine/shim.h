@@ -45,12 +45,13 @@ static inline int nnsh_el_bind(EditLine *el, const char *key, const char *functi
     return el_set(el, EL_BIND, key, function, NULL);
 }
 
-/// Turns terminal signal keys (^C, ^Z, ^\) into ordinary keys while a line is being edited,
-/// so that ^C can be bound to "clear the line". While a command runs the terminal is back in
-/// its normal mode and ^C raises SIGINT as usual.
-static inline int nnsh_el_disable_signal_keys_while_editing(EditLine *el) {
+/// Turns the terminal's signal keys (^C, ^Z, ^\) into ordinary keys while a line is being
+/// edited, so that ^C can be bound to "clear the line" and ^Z to "suspend". While a command runs
+/// the terminal is back in its normal mode and ^C raises SIGINT as usual.
+static inline int nnsh_el_make_signal_keys_ordinary_while_editing(EditLine *el) {
     return el_set(el, EL_SETTY, "-d", "-isig", NULL);
 }
+
 
 static inline int nnsh_el_set_client_data(EditLine *el, void *data) {
     return el_set(el, EL_CLIENTDATA, data);

@@ -56,11 +56,19 @@ enum Launcher {
     static func runREPL(_ session: Session) -> Int32 {
         setlocale(LC_CTYPE, "")   // libedit edits UTF-8 text only under a UTF-8 locale
         InterruptSignal.install()
-        let complete = { (line: String, cursor: Int) in session.completions(line: line, cursor: cursor) }
-        let reader: LineReader = EditLineReader(historyFile: historyFile(), complete: complete)
-            ?? PlainLineReader(showsPrompt: true)
         print(REPL.banner())
-        return REPL(session: session, reader: reader, reportError: writeError).run()
+        return REPL(session: session, reader: makeLineReader(for: session), reportError: writeError).run()
+    }
+
+    /// libedit when both ends are a capable terminal; otherwise plain lines, with the prompt on
+    /// standard error so that redirected output holds only results (as Python does).
+    static func makeLineReader(for session: Session) -> LineReader {
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if isatty(STDOUT_FILENO) == 1, !term.isEmpty, term != "dumb" {
+            let complete = { (line: String, cursor: Int) in session.completions(line: line, cursor: cursor) }
+            if let reader = EditLineReader(historyFile: historyFile(), complete: complete) { return reader }
+        }
+        return PlainLineReader(showsPrompt: true)
     }
 
     /// $NNSH_HISTORY, else ~/.nnsh_history; nil (no saved history) when NNSH_HISTORY is empty.

@@ -91,6 +91,19 @@ import Testing
         try t.expect("6")
     }
 
+    @Test func dumbTerminalGetsPlainLinesWithoutEditing() throws {
+        let history = try TemporaryFile(contents: "")
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": history.path, "TERM": "dumb"])
+        try t.expect("nnsh> ")
+        t.type("x = 3" + Self.enter)
+        try t.expect("nnsh> ")
+        t.type("x" + Self.enter)
+        try t.expect("3")
+        t.type(Self.controlD)
+        #expect(t.waitForExit() == 0)
+        #expect(try String(contentsOfFile: history.path, encoding: .utf8) == "")   // no libedit, no history
+    }
+
     @Test func historyPersistsAcrossSessionsAndControlDQuits() throws {
         let history: TemporaryFile
         do {

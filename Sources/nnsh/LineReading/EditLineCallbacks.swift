@@ -22,8 +22,13 @@ enum EditLineCallbacks {
             guard let editor, let state = EditLineCallbacks.state(of: editor) else { return UInt8(CC_ERROR) }
             return EditLineCallbacks.cancelLine(editor, state)
         }
+        nnsh_el_add_function(editor, "nnsh-suspend", "Suspend nnsh (the shell's fg resumes it)") { editor, _ in
+            guard let editor, let state = EditLineCallbacks.state(of: editor) else { return UInt8(CC_ERROR) }
+            return EditLineCallbacks.suspend(state)
+        }
         nnsh_el_bind(editor, "^I", "nnsh-complete")
         nnsh_el_bind(editor, "^C", "nnsh-cancel-line")
+        nnsh_el_bind(editor, "^Z", "nnsh-suspend")
     }
 
     static func detach(from editor: OpaquePointer) {
@@ -67,6 +72,18 @@ enum EditLineCallbacks {
         state.lineWasCancelled = true
         el_push(editor, "\n")
         return UInt8(CC_REFRESH)
+    }
+
+    /// Ctrl-Z: give the shell its terminal back in line mode, stop, and on return (after `fg`, or
+    /// at once where job control is unavailable) resume key-by-key reading and redraw.
+    private static func suspend(_ state: EditLineState) -> UInt8 {
+        guard var lineMode = state.lineModeSettings else { return UInt8(CC_ERROR) }
+        var keyByKey = termios()
+        guard tcgetattr(STDIN_FILENO, &keyByKey) == 0 else { return UInt8(CC_ERROR) }
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &lineMode)
+        kill(0, SIGTSTP)   // the whole job stops here until continued
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &keyByKey)
+        return UInt8(CC_REDISPLAY)
     }
 
     private static func decode(_ start: UnsafePointer<CChar>, count: Int) -> String {

@@ -34,7 +34,7 @@ final class EditLineReader: LineReader {
 
         nnsh_el_set_editor(editor, "emacs")
         nnsh_el_set_history(editor, history)
-        nnsh_el_disable_signal_keys_while_editing(editor)
+        nnsh_el_make_signal_keys_ordinary_while_editing(editor)
         EditLineCallbacks.attach(state, to: editor)
         nnsh_el_bind(editor, "^R", "em-inc-search-prev")
         el_source(editor, nil)   // the user's ~/.editrc, if any, may rebind keys
@@ -50,6 +50,7 @@ final class EditLineReader: LineReader {
         state.setPrompt(prompt)
         state.lineWasCancelled = false
         el_resize(editor)   // pick up a terminal resized while a command ran
+        state.lineModeSettings = Self.terminalSettings()
         var count: Int32 = 0
         let text = el_gets(editor, &count)
         if state.lineWasCancelled { return .interrupted }
@@ -60,6 +61,12 @@ final class EditLineReader: LineReader {
         var line = String(cString: text)
         if line.hasSuffix("\n") { line.removeLast() }
         return .line(line)
+    }
+
+    /// The terminal's current settings, or nil when standard input is not a terminal.
+    static func terminalSettings() -> termios? {
+        var settings = termios()
+        return tcgetattr(STDIN_FILENO, &settings) == 0 ? settings : nil
     }
 
     func addToHistory(_ line: String) {
@@ -75,6 +82,9 @@ final class EditLineState {
     let complete: (String, Int) -> [String]
     /// Set by the Ctrl-C key: the line `el_gets` returns is to be thrown away.
     var lineWasCancelled = false
+    /// The terminal's normal (line mode) settings, taken before libedit switches to key-by-key
+    /// reading; the Ctrl-Z key restores them while nnsh is suspended.
+    var lineModeSettings: termios?
     /// The prompt as a C string that stays valid while libedit draws it.
     private(set) var prompt: UnsafeMutablePointer<CChar>
 

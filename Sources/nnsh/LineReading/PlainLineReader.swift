@@ -1,7 +1,9 @@
 import CEditLine
+import Foundation
 
-/// Reads lines from standard input with no editing: the fallback when libedit is unavailable
-/// and the reader for pipes. Writes the prompt only when asked to (a terminal with no libedit).
+/// Reads lines from standard input with no editing: the fallback for a dumb terminal, a
+/// redirected standard output, or when libedit cannot start. The prompt, when shown, goes to
+/// standard error so that redirected output holds only what the commands print.
 final class PlainLineReader: LineReader {
     private let showsPrompt: Bool
 
@@ -9,8 +11,8 @@ final class PlainLineReader: LineReader {
 
     func readLine(prompt: String) -> LineInput {
         if showsPrompt {
-            print(prompt, terminator: "")
             nnsh_flush_stdout()
+            FileHandle.standardError.write(Data(prompt.utf8))
         }
         guard let line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
         return .line(line)
