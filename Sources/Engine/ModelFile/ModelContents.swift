@@ -2,13 +2,16 @@
 /// header section (docs/FORMAT.md). Plain data, independent of the engine's `Network`, so
 /// the format can be read and tested on its own.
 
-/// The floating-point type of a model's numbers.
-public enum Precision: String, Equatable, Sendable, CaseIterable {
+/// The floating-point type of a network's and a model file's numbers.
+public enum Precision: String, CaseIterable, Hashable, Sendable {
     case float32, float64
+}
 
+extension Precision {
     /// Bytes per number; also the code stored in the file.
     public var byteWidth: Int { self == .float32 ? 4 : 8 }
 
+    /// The precision of the scalar type `T`.
     public init<T: Scalar>(_: T.Type) {
         self = MemoryLayout<T>.size == 4 ? .float32 : .float64
     }
