@@ -10,15 +10,27 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
     public private(set) var rows: Int
     public private(set) var columns: Int
     /// Row-major elements; `storage.count == rows * columns` always.
+    ///
+    /// Mutated in place (`_modify`), then checked: a `didSet` observer here made every element
+    /// write (`m.storage[i] = x`, `m[r, c] = x`) copy the whole array.
     public var storage: [T] {
-        didSet { precondition(storage.count == rows * columns, "Matrix storage size changed") }
+        get { _storage }
+        _modify {
+            yield &_storage
+            precondition(_storage.count == rows * columns, "Matrix storage size changed")
+        }
+        set {
+            precondition(newValue.count == rows * columns, "Matrix storage size changed")
+            _storage = newValue
+        }
     }
+    @usableFromInline var _storage: [T]
 
     public init(rows: Int, columns: Int, repeating value: T = 0) {
         precondition(rows >= 0 && columns >= 0, "negative matrix size")
         self.rows = rows
         self.columns = columns
-        self.storage = Array(repeating: value, count: rows * columns)
+        self._storage = Array(repeating: value, count: rows * columns)
     }
 
     public init(rows: Int, columns: Int, storage: [T]) {
@@ -26,7 +38,7 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
                      "Matrix(\(rows)×\(columns)) needs \(rows * columns) elements, got \(storage.count)")
         self.rows = rows
         self.columns = columns
-        self.storage = storage
+        self._storage = storage
     }
 
     /// Builds a matrix from nested rows; all rows must have the same length.

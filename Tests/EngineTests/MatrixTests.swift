@@ -50,3 +50,29 @@ import Testing
         #expect(seen.count == 7)
     }
 }
+
+@Suite struct MatrixDataTests {
+    /// `fillBatch` gathers the requested rows in order, in the same and in the other precision.
+    @Test func fillBatchGathersRowsInEitherPrecision() {
+        let data = MatrixData(inputs: Matrix<Float>([[1, 2], [3, 4], [5, 6]]), labels: [2, 0, 1], classes: 3)
+        let indices = [2, 0]
+        func gather<T: Scalar>(_: T.Type) -> ([T], [T]) {
+            var x = [T](repeating: 0, count: 4), y = [T](repeating: 0, count: 6)
+            indices.withUnsafeBufferPointer { i in
+                x.withUnsafeMutableBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in data.fillBatch(i, inputs: xp.baseAddress!, targets: yp.baseAddress!) }
+                }
+            }
+            return (x, y)
+        }
+        #expect(gather(Float.self) == ([5, 6, 1, 2], [0, 1, 0, 0, 0, 1]))
+        #expect(gather(Double.self) == ([5, 6, 1, 2], [0, 1, 0, 0, 0, 1]))
+    }
+
+    @Test func elementWritesKeepTheShape() {
+        var m = Matrix<Double>(rows: 2, columns: 2)
+        m[1, 0] = 3
+        m.storage[3] = 4
+        #expect(m == Matrix([[0, 0], [3, 4]]))
+    }
+}

@@ -43,6 +43,15 @@ public final class Trainer<T: Scalar> {
         shouldStop: () -> Bool = { false },
         progress: (TrainingProgress) -> Void = { _ in }
     ) throws(EngineError) -> TrainingResult {
+        try withSubnormalsFlushed { () throws(EngineError) -> TrainingResult in
+            try run(on: data, validation: validation, generator: &generator, shouldStop: shouldStop, progress: progress)
+        }
+    }
+
+    private func run(
+        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
+        shouldStop: () -> Bool, progress: (TrainingProgress) -> Void
+    ) throws(EngineError) -> TrainingResult {
         let net = network
         let count = data.count
         guard count > 0 else { throw EngineError(.empty, "the training data has no examples") }
