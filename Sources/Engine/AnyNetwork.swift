@@ -1,0 +1,179 @@
+extension Precision {
+    /// Parses "float32" ("float", "f32", "single") and "float64" ("double", "f64").
+    public init(parsing name: String) throws(EngineError) {
+        switch name.lowercased() {
+        case "float32", "float", "f32", "single": self = .float32
+        case "float64", "double", "f64": self = .float64
+        default: throw EngineError(.invalidArgument, "unknown precision '\(name)' (expected float32 or float64)")
+        }
+    }
+}
+
+/// One layer as the shell shows it: "dense 784→300 relu, 235500 parameters".
+public struct LayerSummary: Hashable, Sendable {
+    /// 0-based.
+    public var index: Int
+    public var inputs: Int
+    public var outputs: Int
+    public var activation: Activation
+    public var parameterCount: Int
+}
+
+/// A network of either precision, so the shell can hold, train and convert one without
+/// knowing its scalar type and without touching weights itself. Both cases wrap the same
+/// reference-typed `Network`, so mutating calls act on the wrapped network.
+///
+///     var rng = RandomGenerator(seed: 1)
+///     let net = try AnyNetwork(inputWidth: 784)                  // float32
+///     try net.addDense(outputs: 10, activation: .softmax, generator: &rng)
+///     let result = try net.train(on: data, options: TrainingOptions(epochs: 1), generator: &rng)
+///     let fast = net.converted(to: .float64)
+public enum AnyNetwork {
+    case float(Network<Float>)
+    case double(Network<Double>)
+
+    public init(inputWidth: Int, precision: Precision = .float32) throws(EngineError) {
+        switch precision {
+        case .float32: self = .float(try Network<Float>(inputWidth: inputWidth))
+        case .float64: self = .double(try Network<Double>(inputWidth: inputWidth))
+        }
+    }
+
+    public var precision: Precision {
+        switch self {
+        case .float: .float32
+        case .double: .float64
+        }
+    }
+
+    // MARK: - Summary
+
+    public var inputWidth: Int {
+        switch self { case .float(let n): n.inputWidth; case .double(let n): n.inputWidth }
+    }
+    public var outputWidth: Int {
+        switch self { case .float(let n): n.outputWidth; case .double(let n): n.outputWidth }
+    }
+    public var parameterCount: Int {
+        switch self { case .float(let n): n.parameterCount; case .double(let n): n.parameterCount }
+    }
+    public var layers: [LayerSummary] {
+        func summaries<T>(_ n: Network<T>) -> [LayerSummary] {
+            n.layers.enumerated().map {
+                LayerSummary(index: $0.offset, inputs: $0.element.inputs, outputs: $0.element.outputs,
+                             activation: $0.element.activation, parameterCount: $0.element.parameterCount)
+            }
+        }
+        switch self { case .float(let n): return summaries(n); case .double(let n): return summaries(n) }
+    }
+    /// The cost in use (explicit, or the output activation's default).
+    public var cost: Cost {
+        switch self { case .float(let n): n.cost; case .double(let n): n.cost }
+    }
+    /// True when no cost was set and the default is in use.
+    public var costIsDefault: Bool {
+        switch self { case .float(let n): n.explicitCost == nil; case .double(let n): n.explicitCost == nil }
+    }
+    public var history: TrainingHistory {
+        switch self { case .float(let n): n.history; case .double(let n): n.history }
+    }
+    /// The optimiser settings and step count of the saved optimiser state, if any.
+    public var optimizerSummary: (settings: OptimizerSettings, step: Int)? {
+        switch self {
+        case .float(let n): n.optimizerState.map { ($0.settings, $0.step) }
+        case .double(let n): n.optimizerState.map { ($0.settings, $0.step) }
+        }
+    }
+
+    // MARK: - Building
+
+    public func addDense(
+        outputs: Int, activation: Activation, initialization: WeightInitialization? = nil,
+        generator: inout RandomGenerator
+    ) throws(EngineError) {
+        switch self {
+        case .float(let n): try n.addDense(outputs: outputs, activation: activation, initialization: initialization, generator: &generator)
+        case .double(let n): try n.addDense(outputs: outputs, activation: activation, initialization: initialization, generator: &generator)
+        }
+    }
+
+    /// Sets the cost (nil: the output activation's default); checked against the output layer.
+    public func setCost(_ cost: Cost?) throws(EngineError) {
+        switch self { case .float(let n): try n.setCost(cost); case .double(let n): try n.setCost(cost) }
+    }
+
+    // MARK: - Training and evaluation
+
+    @discardableResult
+    public func train(
+        on data: any TrainingData, validation: (any TrainingData)? = nil, options: TrainingOptions,
+        generator: inout RandomGenerator, shouldStop: () -> Bool = { false },
+        progress: (TrainingProgress) -> Void = { _ in }
+    ) throws(EngineError) -> TrainingResult {
+        switch self {
+        case .float(let n):
+            return try n.train(on: data, validation: validation, options: options, generator: &generator,
+                               shouldStop: shouldStop, progress: progress)
+        case .double(let n):
+            return try n.train(on: data, validation: validation, options: options, generator: &generator,
+                               shouldStop: shouldStop, progress: progress)
+        }
+    }
+
+    public func evaluate(on data: any TrainingData, batchSize: Int = 256) throws(EngineError) -> Evaluation {
+        switch self {
+        case .float(let n): try n.evaluate(on: data, batchSize: batchSize)
+        case .double(let n): try n.evaluate(on: data, batchSize: batchSize)
+        }
+    }
+
+    /// Outputs for a batch given in Double (rows × inputWidth), returned in Double.
+    public func predict(_ x: Matrix<Double>) throws(EngineError) -> Matrix<Double> {
+        switch self {
+        case .float(let n): try n.predict(x.converted(to: Float.self)).converted(to: Double.self)
+        case .double(let n): try n.predict(x)
+        }
+    }
+
+    /// Outputs for every example of `data`, in Double.
+    public func predict(_ data: any TrainingData) throws(EngineError) -> Matrix<Double> {
+        switch self {
+        case .float(let n): try n.predict(data).converted(to: Double.self)
+        case .double(let n): try n.predict(data)
+        }
+    }
+
+    public func gradientCheck(
+        on data: any TrainingData, regularization: Regularization = .none, epsilon: Double = 1e-5,
+        maxPerTensor: Int? = nil, generator: inout RandomGenerator
+    ) throws(EngineError) -> GradientCheckReport {
+        switch self {
+        case .float(let n):
+            try n.gradientCheck(on: data, regularization: regularization, epsilon: epsilon,
+                                maxPerTensor: maxPerTensor, generator: &generator)
+        case .double(let n):
+            try n.gradientCheck(on: data, regularization: regularization, epsilon: epsilon,
+                                maxPerTensor: maxPerTensor, generator: &generator)
+        }
+    }
+
+    // MARK: - Copies
+
+    /// A network of the requested precision (a copy, even when the precision is unchanged).
+    public func converted(to precision: Precision) -> AnyNetwork {
+        switch (self, precision) {
+        case (.float(let n), .float32): .float(n.copy())
+        case (.float(let n), .float64): .double(n.converted(to: Double.self))
+        case (.double(let n), .float32): .float(n.converted(to: Float.self))
+        case (.double(let n), .float64): .double(n.copy())
+        }
+    }
+
+    /// An independent copy.
+    public func copy() -> AnyNetwork { converted(to: precision) }
+
+    /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)".
+    public var description: String {
+        switch self { case .float(let n): n.description; case .double(let n): n.description }
+    }
+}

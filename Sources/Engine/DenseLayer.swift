@@ -1,0 +1,75 @@
+/// A fully connected layer: `out[batch, outputs] = f(x[batch, inputs] · W[inputs, outputs] + b[outputs])`.
+///
+/// W is stored `inputs × outputs`, row-major, so a batch's forward pass is one GEMM without a
+/// transpose, and the backward pass's products are `∂W = xᵀ · δ` and `∂x = δ · Wᵀ` (BLAS
+/// transposes by flag, nothing is copied).
+public struct DenseLayer<T: Scalar>: Equatable, Sendable {
+    /// `inputs × outputs`.
+    public var weights: Matrix<T>
+    /// `outputs` values, added to every row.
+    public var bias: [T]
+    public var activation: Activation
+
+    /// A layer from existing parameters (model files); `bias.count` must equal `weights.columns`.
+    public init(weights: Matrix<T>, bias: [T], activation: Activation) throws(EngineError) {
+        guard weights.rows > 0, weights.columns > 0 else {
+            throw EngineError(.shapeMismatch, "a dense layer needs at least one input and one output, got \(weights.rows)×\(weights.columns)")
+        }
+        guard bias.count == weights.columns else {
+            throw EngineError(.shapeMismatch, "a \(weights.rows)×\(weights.columns) layer needs \(weights.columns) biases, got \(bias.count)")
+        }
+        self.weights = weights
+        self.bias = bias
+        self.activation = activation
+    }
+
+    /// A new layer with weights drawn by `initialization` (default: He for the ReLU family,
+    /// Xavier otherwise) and zero biases.
+    public init(
+        inputs: Int, outputs: Int, activation: Activation,
+        initialization: WeightInitialization? = nil, generator: inout RandomGenerator
+    ) throws(EngineError) {
+        guard inputs > 0, outputs > 0 else {
+            throw EngineError(.shapeMismatch, "a dense layer needs at least one input and one output, got \(inputs)→\(outputs)")
+        }
+        let scheme = initialization ?? .default(for: activation)
+        let std = scheme.standardDeviation(inputs: inputs, outputs: outputs)
+        var w = Matrix<T>(rows: inputs, columns: outputs)
+        for i in 0..<w.count { w.storage[i] = T(std * generator.nextGaussian()) }
+        self.weights = w
+        self.bias = Array(repeating: 0, count: outputs)
+        self.activation = activation
+    }
+
+    public var inputs: Int { weights.rows }
+    public var outputs: Int { weights.columns }
+    /// inputs · outputs + outputs.
+    public var parameterCount: Int { weights.count + bias.count }
+
+    /// The reference forward pass for a batch `x` (rows × inputs): f(x·W + b), allocating.
+    public func forward(_ x: Matrix<T>) -> Matrix<T> {
+        var z = x.multiplied(by: weights)
+        for r in 0..<z.rows { for c in 0..<z.columns { z[r, c] += bias[c] } }
+        if activation == .softmax {
+            for r in 0..<z.rows {
+                let y = Activation.softmax(z.row(r))
+                for c in 0..<z.columns { z[r, c] = y[c] }
+            }
+        } else {
+            for i in 0..<z.count { z.storage[i] = activation.value(z.storage[i]) }
+        }
+        return z
+    }
+
+    /// The same layer in another precision.
+    public func converted<U: Scalar>(to: U.Type = U.self) -> DenseLayer<U> {
+        // Shapes are unchanged, so the checks cannot fail.
+        DenseLayer<U>(unchecked: weights.converted(), bias: bias.map { U($0) }, activation: activation)
+    }
+
+    init(unchecked weights: Matrix<T>, bias: [T], activation: Activation) {
+        self.weights = weights
+        self.bias = bias
+        self.activation = activation
+    }
+}

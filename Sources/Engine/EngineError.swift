@@ -1,0 +1,39 @@
+/// Why the engine refused a request or stopped training, and where.
+///
+/// Every throwing engine API throws this one type. `description` is one line, ready to show:
+///
+///     layer 2: cross-entropy needs a softmax output layer, got sigmoid
+///     epoch 3, batch 17: the loss became NaN; first non-finite values in layer 1 (784→300 relu) outputs; weights restored to the end of epoch 2
+public struct EngineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The kind of failure, so callers and tests can tell cases apart without parsing text.
+    public enum Kind: String, Sendable {
+        /// A size that does not fit: data width vs network width, a zero-width layer, …
+        case shapeMismatch
+        /// An option out of range: a batch size of 0, a negative learning rate, an unknown name.
+        case invalidArgument
+        /// The cost does not pair with the output activation (cross-entropy without softmax).
+        case incompatibleCost
+        /// The network has no layers, or the data has no examples or no targets.
+        case empty
+        /// The loss (or a weight) became NaN or infinite during training.
+        case nonFinite
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// 0-based index of the layer the problem is in, when there is one.
+    public var layer: Int?
+    /// 1-based epoch and batch in which training stopped, for `.nonFinite`.
+    public var epoch: Int?
+    public var batch: Int?
+
+    public init(_ kind: Kind, _ message: String, layer: Int? = nil, epoch: Int? = nil, batch: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.layer = layer
+        self.epoch = epoch
+        self.batch = batch
+    }
+
+    public var description: String { message }
+}

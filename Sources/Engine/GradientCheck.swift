@@ -1,0 +1,120 @@
+/// Which parameters of a dense layer a gradient-check entry covers.
+public enum ParameterKind: String, Hashable, Sendable {
+    case weights
+    case bias
+}
+
+/// How well backpropagation's gradient of one parameter tensor agrees with central differences.
+///
+/// Over the checked parameters of the tensor, with a the analytic and n the numerical gradient:
+/// `relativeError = ‖a − n‖ / (‖a‖ + ‖n‖)` (Euclidean norms; 0 when both are zero).
+public struct GradientCheckEntry: Hashable, Sendable {
+    /// 0-based layer index.
+    public var layer: Int
+    public var kind: ParameterKind
+    /// Parameters compared, out of `total` in the tensor.
+    public var checked: Int
+    public var total: Int
+    public var analyticNorm: Double
+    public var numericNorm: Double
+    public var relativeError: Double
+}
+
+/// The result of `Network.gradientCheck`: one entry per layer and parameter kind.
+public struct GradientCheckReport: Sendable {
+    public var entries: [GradientCheckEntry]
+    /// The total loss (data loss + penalty) at the unperturbed parameters.
+    public var loss: Double
+    public var epsilon: Double
+    public var maxRelativeError: Double { entries.map(\.relativeError).max() ?? 0 }
+}
+
+extension Network {
+    /// Compares the backpropagated gradient of the total loss (the cost's mean over all of
+    /// `data` plus the `regularization` penalty) with central differences
+    /// `(L(w + ε) − L(w − ε)) / 2ε`, in Double whatever this network's precision (on a copy;
+    /// this network is not changed).
+    ///
+    /// Every parameter is checked unless `maxPerTensor` is given: then at most that many of
+    /// each tensor, drawn from `generator` without replacement.
+    public func gradientCheck(
+        on data: any TrainingData, regularization: Regularization = .none, epsilon: Double = 1e-5,
+        maxPerTensor: Int? = nil, generator: inout RandomGenerator
+    ) throws(EngineError) -> GradientCheckReport {
+        guard data.count > 0 else { throw EngineError(.empty, "the data has no examples") }
+        try check(inputWidth: data.inputWidth, targetWidth: data.targetWidth, what: "the data")
+        if let why = regularization.problem { throw EngineError(.invalidArgument, why) }
+        guard epsilon > 0, epsilon.isFinite else {
+            throw EngineError(.invalidArgument, "epsilon must be a finite number > 0, got \(epsilon)")
+        }
+        let net = converted(to: Double.self)
+        let cost = net.cost
+        if let why = cost.incompatibility(with: net.layers[net.layers.count - 1].activation) {
+            throw EngineError(.incompatibleCost, why, layer: net.layers.count - 1)
+        }
+        let n = data.count
+        let ws = Workspace(network: net, capacity: Swift.min(n, 256), targetWidth: data.targetWidth)
+
+        func totalLoss() -> Double {
+            let data = net.evaluateTotals(data, ws: ws, cost: cost).loss / Double(n)
+            return data + net.layers.reduce(0) { $0 + regularization.penalty(weights: $1.weights.storage) }
+        }
+
+        // Analytic gradient over all the data: chunks accumulated, each scaled by 1/n.
+        var start = 0
+        while start < n {
+            let rows = Swift.min(ws.capacity, n - start)
+            ws.fill(from: data, start: start, rows: rows)
+            net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: 1 / Double(n))
+            net.backwardPass(ws, rows: rows, accumulate: start > 0)
+            start += rows
+        }
+        let base = totalLoss()
+
+        var entries: [GradientCheckEntry] = []
+        for l in net.layers.indices {
+            for kind in [ParameterKind.weights, .bias] {
+                let total = kind == .weights ? net.layers[l].weights.count : net.layers[l].outputs
+                var chosen = Array(0..<total)
+                if let limit = maxPerTensor, limit < total {
+                    for i in 0..<Swift.max(limit, 0) {   // a partial Fisher–Yates shuffle
+                        chosen.swapAt(i, i + generator.nextInt(below: total - i))
+                    }
+                    chosen = Array(chosen[0..<Swift.max(limit, 0)])
+                }
+                var diff = 0.0, aNorm = 0.0, nNorm = 0.0
+                for i in chosen {
+                    let original: Double
+                    var analytic: Double
+                    if kind == .weights {
+                        original = net.layers[l].weights.storage[i]
+                        analytic = ws.weightGradients[l].pointer[i]
+                        let sign: Double = original > 0 ? 1 : original < 0 ? -1 : 0
+                        analytic += regularization.l1 * sign + regularization.l2 * original
+                    } else {
+                        original = net.layers[l].bias[i]
+                        analytic = ws.biasGradients[l].pointer[i]
+                    }
+                    func set(_ v: Double) {
+                        if kind == .weights { net.layers[l].weights.storage[i] = v } else { net.layers[l].bias[i] = v }
+                    }
+                    set(original + epsilon)
+                    let plus = totalLoss()
+                    set(original - epsilon)
+                    let minus = totalLoss()
+                    set(original)
+                    let numeric = (plus - minus) / (2 * epsilon)
+                    diff += (analytic - numeric) * (analytic - numeric)
+                    aNorm += analytic * analytic
+                    nNorm += numeric * numeric
+                }
+                let denominator = aNorm.squareRoot() + nNorm.squareRoot()
+                entries.append(GradientCheckEntry(
+                    layer: l, kind: kind, checked: chosen.count, total: total,
+                    analyticNorm: aNorm.squareRoot(), numericNorm: nNorm.squareRoot(),
+                    relativeError: denominator > 0 ? diff.squareRoot() / denominator : 0))
+            }
+        }
+        return GradientCheckReport(entries: entries, loss: base, epsilon: epsilon)
+    }
+}

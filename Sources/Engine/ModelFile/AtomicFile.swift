@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whole-file reads and crash-safe writes.
+///
+/// `write` puts the bytes in a temporary file in the same folder, flushes it to disk
+/// (`fsync`), then renames it over the destination and flushes the folder. A crash, a full
+/// disk or Ctrl-C at any point leaves either the old file or the new one, never a mixture;
+/// on failure the temporary file is removed and the old file is untouched.
+enum AtomicFile {
+    /// Writes `bytes` to `path` atomically.
+    static func write(_ bytes: [UInt8], to path: String) throws(ModelFileError) {
+        try write(bytes, to: path, chunkWriter: { fd, pointer, count in Glibc.write(fd, pointer, count) })
+    }
+
+    /// The same, with the `write(2)` call replaceable so tests can fail it midway.
+    static func write(
+        _ bytes: [UInt8], to path: String,
+        chunkWriter: (Int32, UnsafeRawPointer, Int) -> Int
+    ) throws(ModelFileError) {
+        let folder = folderOf(path)
+        let (fd, temporary) = try createTemporary(in: folder, for: path)
+        var committed = false
+        defer {
+            if !committed { unlink(temporary) }
+        }
+        do throws(ModelFileError) {
+            try writeAll(bytes, to: fd, path: path, chunkWriter: chunkWriter)
+            guard fsync(fd) == 0 else { throw ioError("cannot flush to disk", path: path) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw ioError("cannot finish writing", path: path) }
+        guard rename(temporary, path) == 0 else { throw ioError("cannot replace the file", path: path) }
+        committed = true
+        // Make the rename itself durable; a failure here cannot undo it, so it is not an error.
+        let folderFD = open(folder, O_RDONLY)
+        if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
+    }
+
+    /// The whole content of the regular file at `path`.
+    static func read(_ path: String) throws(ModelFileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ioError("cannot open", path: path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ioError("cannot inspect", path: path) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ModelFileError(.io, "is not a regular file", hint: "give the path of a model file", path: path)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ioError("cannot read", path: path)
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return bytes
+    }
+
+    // MARK: - Pieces
+
+    /// The folder holding `path` ("." for a bare file name).
+    static func folderOf(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
+    /// Creates `<folder>/.<name>.tmp-<pid>-<n>` exclusively (never reusing an existing file).
+    private static func createTemporary(in folder: String, for path: String) throws(ModelFileError) -> (Int32, String) {
+        let name = path.split(separator: "/").last.map(String.init) ?? "model"
+        for attempt in 0..<100 {
+            let candidate = "\(folder)/.\(name).tmp-\(getpid())-\(attempt)"
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 { return (fd, candidate) }
+            if errno != EEXIST { throw ioError("cannot create a temporary file in \(folder)", path: path) }
+        }
+        throw ioError("cannot create a temporary file in \(folder)", path: path)
+    }
+
+    private static func writeAll(
+        _ bytes: [UInt8], to fd: Int32, path: String,
+        chunkWriter: (Int32, UnsafeRawPointer, Int) -> Int
+    ) throws(ModelFileError) {
+        // Returns the number of bytes written before a failure (all of them on success).
+        let written = bytes.withUnsafeBytes { raw -> Int in
+            var done = 0
+            while done < raw.count {
+                let n = chunkWriter(fd, raw.baseAddress! + done, min(raw.count - done, 1 << 24))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+            return done
+        }
+        guard written == bytes.count else { throw ioError("cannot write", path: path) }
+    }
+
+    /// An I/O error carrying the system's reason (`strerror(errno)`).
+    static func ioError(_ what: String, path: String) -> ModelFileError {
+        let reason = String(cString: strerror(errno))
+        return ModelFileError(.io, "\(what): \(reason)",
+                              hint: "check that the folder exists, is writable and has free space",
+                              path: path)
+    }
+}

@@ -1,0 +1,213 @@
+/// What a model file holds besides the numbers: the values `ModelFile` writes into the
+/// header section (docs/FORMAT.md). Plain data, independent of the engine's `Network`, so
+/// the format can be read and tested on its own.
+
+/// The floating-point type of a network's and a model file's numbers.
+public enum Precision: String, CaseIterable, Hashable, Sendable {
+    case float32, float64
+}
+
+extension Precision {
+    /// Bytes per number; also the code stored in the file.
+    public var byteWidth: Int { self == .float32 ? 4 : 8 }
+
+    /// The precision of the scalar type `T`.
+    public init<T: Scalar>(_: T.Type) {
+        self = MemoryLayout<T>.size == 4 ? .float32 : .float64
+    }
+}
+
+/// One dense layer: `out[batch, width] = activation(x·W + b)`, where `alpha` is the
+/// activation's parameter (leaky ReLU slope, ELU scale; 0 when it has none).
+public struct LayerSpec: Equatable, Sendable {
+    public var width: Int
+    public var activation: String
+    public var alpha: Double
+
+    public init(width: Int, activation: String, alpha: Double = 0) {
+        self.width = width
+        self.activation = activation
+        self.alpha = alpha
+    }
+}
+
+/// The shape of a network: input width, its layers in order, and the cost it trains on.
+public struct Architecture: Equatable, Sendable {
+    public var inputWidth: Int
+    public var layers: [LayerSpec]
+    public var cost: String
+    /// False when the cost is the output activation's default rather than chosen.
+    public var costIsExplicit: Bool
+
+    public init(inputWidth: Int, layers: [LayerSpec], cost: String, costIsExplicit: Bool = true) {
+        self.inputWidth = inputWidth
+        self.layers = layers
+        self.cost = cost
+        self.costIsExplicit = costIsExplicit
+    }
+
+    public var outputWidth: Int { layers.last?.width ?? inputWidth }
+
+    /// Shapes of the parameters in file order: for each layer, its weights
+    /// `[inputs, outputs]` then its biases `[1, outputs]`.
+    public var parameterShapes: [(rows: Int, columns: Int)] {
+        var shapes: [(rows: Int, columns: Int)] = []
+        var inputs = inputWidth
+        for layer in layers {
+            shapes.append((inputs, layer.width))
+            shapes.append((1, layer.width))
+            inputs = layer.width
+        }
+        return shapes
+    }
+
+    /// Total number of weights and biases.
+    public var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.rows * $1.columns } }
+}
+
+/// Width × height × channels of image inputs (pixels in row-major order, channels last).
+public struct ImageGeometry: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var channels: Int
+
+    public init(width: Int, height: Int, channels: Int = 1) {
+        self.width = width
+        self.height = height
+        self.channels = channels
+    }
+}
+
+/// What the model expects done to raw inputs, and what its outputs mean.
+public struct Preprocessing: Equatable, Sendable {
+    /// Standardisation `x' = (x - mean) / std`, per input column; both empty when not used.
+    public var inputMeans: [Double]
+    public var inputStds: [Double]
+    /// The image shape inputs were flattened from, if they are images.
+    public var image: ImageGeometry?
+    /// One name per output class, or empty.
+    public var classLabels: [String]
+
+    public init(inputMeans: [Double] = [], inputStds: [Double] = [],
+                image: ImageGeometry? = nil, classLabels: [String] = []) {
+        self.inputMeans = inputMeans
+        self.inputStds = inputStds
+        self.image = image
+        self.classLabels = classLabels
+    }
+
+    public var isEmpty: Bool { self == Preprocessing() }
+}
+
+/// A named number (optimiser hyperparameter, final metric).
+public struct NamedNumber: Equatable, Sendable {
+    public var name: String
+    public var value: Double
+    public init(_ name: String, _ value: Double) { self.name = name; self.value = value }
+}
+
+/// A named piece of text (training option).
+public struct NamedText: Equatable, Sendable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+}
+
+/// The optimiser's scalar state; its per-parameter moment tensors travel with the weights
+/// (`SavedModel.moments`). `slots` is the number of moment tensors per parameter
+/// (SGD 0, momentum 1, Adam 2).
+public struct OptimizerRecord: Equatable, Sendable {
+    public var name: String
+    public var step: UInt64
+    public var slots: Int
+    public var hyperparameters: [NamedNumber]
+
+    public init(name: String, step: UInt64, slots: Int, hyperparameters: [NamedNumber] = []) {
+        self.name = name
+        self.step = step
+        self.slots = slots
+        self.hyperparameters = hyperparameters
+    }
+}
+
+/// Where a model came from.
+public struct Provenance: Equatable, Sendable {
+    public var nnshVersion: String
+    /// Seconds since 1970-01-01 00:00:00 UTC.
+    public var date: Int64
+    public var seed: UInt64?
+    public var trainingOptions: [NamedText]
+    public var metrics: [NamedNumber]
+    /// SHA-256 of the training data (`SHA256.digest(of:)`), 32 bytes, if known.
+    public var trainingDataSHA256: [UInt8]?
+    /// The commands that built and trained the network, in order.
+    public var commands: [String]
+
+    public init(nnshVersion: String = NNSHVersion.string, date: Int64 = 0, seed: UInt64? = nil,
+                trainingOptions: [NamedText] = [], metrics: [NamedNumber] = [],
+                trainingDataSHA256: [UInt8]? = nil, commands: [String] = []) {
+        self.nnshVersion = nnshVersion
+        self.date = date
+        self.seed = seed
+        self.trainingOptions = trainingOptions
+        self.metrics = metrics
+        self.trainingDataSHA256 = trainingDataSHA256
+        self.commands = commands
+    }
+}
+
+/// Everything in a model file except its tensors.
+public struct ModelHeader: Equatable, Sendable {
+    public var precision: Precision
+    public var architecture: Architecture
+    public var preprocessing: Preprocessing
+    public var optimizer: OptimizerRecord?
+    public var generator: RandomGenerator?
+    /// Every epoch trained so far (loss curves survive a save and load).
+    public var history: TrainingHistory
+    public var provenance: Provenance
+
+    public init(precision: Precision, architecture: Architecture,
+                preprocessing: Preprocessing = Preprocessing(), optimizer: OptimizerRecord? = nil,
+                generator: RandomGenerator? = nil, history: TrainingHistory = TrainingHistory(),
+                provenance: Provenance = Provenance()) {
+        self.precision = precision
+        self.architecture = architecture
+        self.preprocessing = preprocessing
+        self.optimizer = optimizer
+        self.generator = generator
+        self.history = history
+        self.provenance = provenance
+    }
+}
+
+/// A whole model file in memory: the header and the tensors in the precision `T`.
+///
+/// `parameters` follow `architecture.parameterShapes` (W0 `[in, out]`, b0 `[1, out]`, W1, …);
+/// `moments[s]` is the optimiser's slot `s` (Adam: 0 = first moment, 1 = second), with the
+/// same shapes, present only when `header.optimizer` is.
+public struct SavedModel<T: Scalar>: Equatable, Sendable {
+    public var header: ModelHeader
+    public var parameters: [Matrix<T>]
+    public var moments: [[Matrix<T>]]
+
+    public init(header: ModelHeader, parameters: [Matrix<T>], moments: [[Matrix<T>]] = []) {
+        self.header = header
+        self.header.precision = Precision(T.self)
+        self.parameters = parameters
+        self.moments = moments
+    }
+}
+
+/// A model read from a file, in whichever precision it was saved.
+public enum LoadedModel: Equatable, Sendable {
+    case float32(SavedModel<Float>)
+    case float64(SavedModel<Double>)
+
+    public var header: ModelHeader {
+        switch self {
+        case .float32(let m): m.header
+        case .float64(let m): m.header
+        }
+    }
+}

@@ -1,0 +1,464 @@
+/// Reading: bytes -> `LoadedModel`, checking in this order (FORMAT.md, "Reading"):
+/// magic, version, total size (truncated / trailing bytes), CRC-32, records, tensors.
+extension ModelFile {
+    public static func decode(_ bytes: [UInt8]) throws(ModelFileError) -> LoadedModel {
+        try decodeReportingSkipped(bytes).model
+    }
+
+    /// `decode`, also returning the tags of optional records this nnsh did not know and skipped.
+    static func decodeReportingSkipped(_ bytes: [UInt8]) throws(ModelFileError) -> (model: LoadedModel, skipped: [String]) {
+        let (header, data, skipped) = try decodeHeader(bytes)
+        switch header.precision {
+        case .float32: return (.float32(try decodeTensors(header, data, Float.self)), skipped)
+        case .float64: return (.float64(try decodeTensors(header, data, Double.self)), skipped)
+        }
+    }
+
+    /// Checks the preamble and the checksum, reads the header section and returns it with a
+    /// reader positioned over the data section and the tags of skipped records.
+    static func decodeHeader(_ bytes: [UInt8]) throws(ModelFileError) -> (ModelHeader, ByteReader, [String]) {
+        let (minor, headerLength, dataLength) = try checkPreamble(bytes)
+        var r = ByteReader(bytes)
+        try r.skip(preambleSize, for: "preamble")
+        let headerSection = try r.subReader(headerLength, for: "header section")
+        let dataSection = try r.subReader(dataLength, for: "data section")
+        let (header, skipped) = try readRecords(headerSection, fileMinor: minor)
+        return (header, dataSection, skipped)
+    }
+
+    /// Magic, version, sizes and CRC; returns the minor version and the section lengths.
+    private static func checkPreamble(_ bytes: [UInt8]) throws(ModelFileError) -> (UInt16, Int, Int) {
+        let damaged = "the file is damaged; save the model again or restore a copy"
+        guard !bytes.isEmpty else {
+            throw ModelFileError(.truncated, "the file is empty", hint: "save the model again")
+        }
+        let prefix = Array(bytes.prefix(magic.count))
+        guard prefix == Array(magic.prefix(prefix.count)) else {
+            let looksLikeSafeTensors = bytes.count > 8 && bytes[8] == UInt8(ascii: "{")
+            throw ModelFileError(.notAModelFile,
+                                 looksLikeSafeTensors ? "not an nnsh model file: it looks like a safetensors file"
+                                     : "not an nnsh model file (it starts with \(Array(prefix.prefix(4)).hexString))",
+                                 hint: looksLikeSafeTensors ? "read it with `import`"
+                                     : "give a file written by `save`; use `import` for .safetensors files",
+                                 offset: 0)
+        }
+        var r = ByteReader(bytes)
+        guard bytes.count >= preambleSize else {
+            throw ModelFileError(.truncated,
+                                 "the file is cut short: \(bytes.count) bytes, not even a complete \(preambleSize)-byte preamble",
+                                 hint: "the save was interrupted or the copy is incomplete; save or copy it again")
+        }
+        try r.skip(magic.count, for: "magic")
+        let major = try r.uint16("major version")
+        let minor = try r.uint16("minor version")
+        guard major <= versionMajor else {
+            throw ModelFileError(.newerVersion,
+                                 "the file has format version \(major).\(minor); this nnsh reads \(versionMajor).x",
+                                 hint: "it was written by a newer nnsh; upgrade nnsh to load it", offset: 8)
+        }
+        guard major == versionMajor else {
+            throw ModelFileError(.unsupportedVersion, "the file has format version \(major).\(minor), which never existed",
+                                 hint: damaged, offset: 8)
+        }
+        let headerLength = try r.uint64("header length")
+        let dataLength = try r.uint64("data length")
+        let available = UInt64(bytes.count - preambleSize)
+        // Compare in UInt64 without overflow: header + data + checksum against what is there.
+        let (sections, o1) = headerLength.addingReportingOverflow(dataLength)
+        let (needed, o2) = sections.addingReportingOverflow(UInt64(checksumSize))
+        if o1 || o2 || needed > available {
+            let total = (o1 || o2) ? "more than 2^64" : "\(UInt64(preambleSize) + needed)"
+            throw ModelFileError(.truncated,
+                                 "the file is cut short: it has \(bytes.count) bytes but its preamble announces \(total)",
+                                 hint: "the save was interrupted or the copy is incomplete; save or copy it again")
+        }
+        if needed < available {
+            throw ModelFileError(.trailingBytes,
+                                 "\(available - needed) unexpected bytes after the end of the model",
+                                 hint: "something was appended to the file or its lengths are damaged; save it again",
+                                 offset: preambleSize + Int(needed))
+        }
+        let crcOffset = bytes.count - checksumSize
+        var c = ByteReader(bytes)
+        try c.skip(crcOffset, for: "model")
+        let stored = try c.uint32("checksum")
+        let actual = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<crcOffset])) }
+        guard stored == actual else {
+            throw ModelFileError(.checksumMismatch,
+                                 "checksum mismatch (stored \(hex32(stored)), computed \(hex32(actual))): the file is damaged",
+                                 hint: "save the model again or restore a copy", offset: crcOffset)
+        }
+        return (minor, Int(headerLength), Int(dataLength))
+    }
+
+    private static func hex32(_ v: UInt32) -> String {
+        let s = String(v, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - s.count) + s
+    }
+}
+
+// MARK: - Header records
+
+extension ModelFile {
+    /// Reads the tagged records of the header section into a `ModelHeader`.
+    private static func readRecords(_ section: ByteReader, fileMinor: UInt16) throws(ModelFileError) -> (ModelHeader, [String]) {
+        var r = section
+        var seen: Set<String> = []
+        var skipped: [String] = []
+        var network: (Precision, Architecture)?
+        var preprocessing = Preprocessing()
+        var optimizer: OptimizerRecord?
+        var generator: RandomGenerator?
+        var history = TrainingHistory()
+        var provenance = Provenance(nnshVersion: "", date: 0)
+        while !r.isAtEnd {
+            let tagOffset = r.position
+            let tagBytes = try r.bytes(4, for: "record tag")
+            guard tagBytes.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x20 }) else {
+                throw ModelFileError(.malformed, "invalid record tag \(tagBytes.hexString)",
+                                     hint: "the file is damaged; save it again", offset: tagOffset)
+            }
+            let tag = String(decoding: tagBytes, as: UTF8.self)
+            let length = try r.count("length of record \(tag)", minimumElementSize: 1)
+            var payload = try r.subReader(length, for: "record \(tag)")
+            guard seen.insert(tag).inserted else {
+                throw ModelFileError(.malformed, "record \(tag) appears twice",
+                                     hint: "the file is damaged or was written by a faulty program", offset: tagOffset)
+            }
+            switch tag {
+            case Tag.network: network = try readNetwork(&payload)
+            case Tag.preprocessing: preprocessing = try readPreprocessing(&payload)
+            case Tag.optimizer: optimizer = try readOptimizer(&payload)
+            case Tag.generator: generator = try readGenerator(&payload)
+            case Tag.history: history = try readHistory(&payload)
+            case Tag.provenance: provenance = try readProvenance(&payload)
+            default:
+                if tagBytes[0] >= 0x61 { skipped.append(tag); continue }   // lower case: optional, skip
+                throw ModelFileError(.unsupportedContent,
+                                     "record \(tag) is not known to this nnsh (format \(versionMajor).\(versionMinor))",
+                                     hint: "it was written by a newer nnsh; upgrade nnsh to load it", offset: tagOffset)
+            }
+            // Fields appended by a newer minor version are skipped; otherwise extra bytes are damage.
+            if !payload.isAtEnd && fileMinor <= versionMinor {
+                throw ModelFileError(.malformed, "record \(tag) has \(payload.remaining) unexpected bytes at its end",
+                                     hint: "the file is damaged; save it again", offset: payload.position)
+            }
+        }
+        guard let (precision, architecture) = network else {
+            throw ModelFileError(.malformed, "the file has no \(Tag.network) record (the network's architecture)",
+                                 hint: "the file is damaged; save it again", offset: section.position)
+        }
+        let header = ModelHeader(precision: precision, architecture: architecture, preprocessing: preprocessing,
+                                 optimizer: optimizer, generator: generator, history: history,
+                                 provenance: provenance)
+        do { try validate(header) } catch {
+            var located = error
+            located.offset = located.offset ?? section.position
+            throw located
+        }
+        return (header, skipped)
+    }
+
+    /// Fields that are present but unused (a seed when there is none, ...) must be zero, so
+    /// every model has exactly one encoding and damage to them cannot go unnoticed.
+    private static func requireZero(_ value: UInt64, _ what: String, at offset: Int) throws(ModelFileError) {
+        guard value == 0 else {
+            throw ModelFileError(.malformed, "\(what) is not used but is not zero",
+                                 hint: "the file is damaged; save it again", offset: offset)
+        }
+    }
+
+    /// A `u64` size that must lie in 1...maximumWidth.
+    private static func width(_ r: inout ByteReader, _ what: String) throws(ModelFileError) -> Int {
+        let at = r.position
+        let raw = try r.uint64(what)
+        guard raw >= 1, raw <= UInt64(maximumWidth) else {
+            throw ModelFileError(.malformed, "\(what) is \(raw); it must be between 1 and \(maximumWidth)",
+                                 hint: "the file is damaged; save it again", offset: at)
+        }
+        return Int(raw)
+    }
+
+    private static func readNetwork(_ r: inout ByteReader) throws(ModelFileError) -> (Precision, Architecture) {
+        let at = r.position
+        let precision: Precision
+        switch try r.uint8("precision") {
+        case 4: precision = .float32
+        case 8: precision = .float64
+        case let code:
+            throw ModelFileError(.unsupportedContent, "unknown precision code \(code) (4 = float32, 8 = float64)",
+                                 hint: "the file is damaged or needs a newer nnsh", offset: at)
+        }
+        let inputWidth = try width(&r, "input width")
+        let cost = try r.string("cost")
+        let costIsExplicit = try r.bool("explicit-cost flag")
+        // Each layer takes at least 8 (width) + 8 (name length) + 8 (alpha) bytes.
+        let count = try r.count("layer count", minimumElementSize: 24)
+        var layers: [LayerSpec] = []
+        layers.reserveCapacity(count)
+        for i in 0..<count {
+            let w = try width(&r, "width of layer \(i + 1)")
+            let activation = try r.string("activation of layer \(i + 1)")
+            let alpha = try r.finiteFloat64("alpha of layer \(i + 1)")
+            layers.append(LayerSpec(width: w, activation: activation, alpha: alpha))
+        }
+        return (precision, Architecture(inputWidth: inputWidth, layers: layers, cost: cost, costIsExplicit: costIsExplicit))
+    }
+
+    private static func readPreprocessing(_ r: inout ByteReader) throws(ModelFileError) -> Preprocessing {
+        var p = Preprocessing()
+        let meanCount = try r.count("number of input means", minimumElementSize: 8)
+        for i in 0..<meanCount { p.inputMeans.append(try r.finiteFloat64("input mean \(i)")) }
+        let stdCount = try r.count("number of input standard deviations", minimumElementSize: 8)
+        for i in 0..<stdCount { p.inputStds.append(try r.finiteFloat64("input standard deviation \(i)")) }
+        let hasImage = try r.bool("image flag")
+        let imageAt = r.position
+        let w = try r.uint64("image width"), h = try r.uint64("image height"), c = try r.uint64("image channels")
+        if !hasImage { try requireZero(w | h | c, "the image geometry", at: imageAt) }
+        if hasImage {
+            let limit = UInt64(maximumWidth)
+            guard w >= 1, h >= 1, c >= 1, w <= limit, h <= limit, c <= limit else {
+                throw r.error(.malformed, "image geometry \(w)×\(h)×\(c) is impossible",
+                              hint: "the file is damaged; save it again")
+            }
+            p.image = ImageGeometry(width: Int(w), height: Int(h), channels: Int(c))
+        }
+        let labelCount = try r.count("number of class labels", minimumElementSize: 8)
+        for i in 0..<labelCount { p.classLabels.append(try r.string("class label \(i)")) }
+        return p
+    }
+
+    private static func readOptimizer(_ r: inout ByteReader) throws(ModelFileError) -> OptimizerRecord {
+        let name = try r.string("optimiser name")
+        let step = try r.uint64("optimiser step")
+        let slotsAt = r.position
+        let slots = try r.uint64("optimiser moments per parameter")
+        guard slots <= UInt64(maximumSlots) else {
+            throw ModelFileError(.malformed, "the optimiser claims \(slots) moments per parameter (at most \(maximumSlots))",
+                                 hint: "the file is damaged; save it again", offset: slotsAt)
+        }
+        let count = try r.count("number of optimiser settings", minimumElementSize: 16)
+        var settings: [NamedNumber] = []
+        for i in 0..<count {
+            let n = try r.string("name of optimiser setting \(i)")
+            settings.append(NamedNumber(n, try r.finiteFloat64("optimiser setting \(n)")))
+        }
+        return OptimizerRecord(name: name, step: step, slots: Int(slots), hyperparameters: settings)
+    }
+
+    private static func readGenerator(_ r: inout ByteReader) throws(ModelFileError) -> RandomGenerator {
+        let at = r.position
+        let state = (try r.uint64("generator state 0"), try r.uint64("generator state 1"),
+                     try r.uint64("generator state 2"), try r.uint64("generator state 3"))
+        guard state != (0, 0, 0, 0) else {
+            throw ModelFileError(.malformed, "the generator state is all zero, which xoshiro256** cannot have",
+                                 hint: "the file is damaged; save it again", offset: at)
+        }
+        let hasSpare = try r.bool("spare Gaussian flag")
+        let spareAt = r.position
+        let spare = try r.finiteFloat64("spare Gaussian")
+        if !hasSpare { try requireZero(spare.bitPattern, "the spare Gaussian", at: spareAt) }
+        return RandomGenerator(state: state, spareGaussian: hasSpare ? spare : nil)
+    }
+
+    private static func readHistory(_ r: inout ByteReader) throws(ModelFileError) -> TrainingHistory {
+        // Each epoch takes at least 8+8+8+1+8+1+8+8+8+8+1 = 67 bytes.
+        let count = try r.count("number of epochs", minimumElementSize: 67)
+        var epochs: [EpochRecord] = []
+        epochs.reserveCapacity(count)
+        for i in 0..<count {
+            let what = "epoch record \(i + 1)"
+            let epoch = try r.uint64("number of \(what)")
+            let loss = try r.float64("training loss of \(what)")
+            let metricValue = try r.float64("training metric of \(what)")
+            let hasValidationLoss = try r.bool("validation-loss flag of \(what)")
+            let validationLossAt = r.position
+            let validationLoss = try r.float64("validation loss of \(what)")
+            if !hasValidationLoss { try requireZero(validationLoss.bitPattern, "the validation loss of \(what)", at: validationLossAt) }
+            let hasValidationMetric = try r.bool("validation-metric flag of \(what)")
+            let validationMetricAt = r.position
+            let validationMetric = try r.float64("validation metric of \(what)")
+            if !hasValidationMetric { try requireZero(validationMetric.bitPattern, "the validation metric of \(what)", at: validationMetricAt) }
+            let metricAt = r.position
+            let metricName = try r.string("metric of \(what)")
+            guard let metric = Metric(rawValue: metricName) else {
+                throw ModelFileError(.unsupportedContent, "unknown metric '\(metricName)' in \(what)",
+                                     hint: "the file needs a newer nnsh, or it is damaged", offset: metricAt)
+            }
+            let samplesAt = r.position
+            let samples = try r.uint64("samples of \(what)")
+            guard epoch <= UInt64(Int.max), samples <= UInt64(Int.max) else {
+                throw ModelFileError(.malformed, "\(what) has impossible counts",
+                                     hint: "the file is damaged; save it again", offset: samplesAt)
+            }
+            let seconds = try r.float64("duration of \(what)")
+            let complete = try r.bool("completeness flag of \(what)")
+            epochs.append(EpochRecord(epoch: Int(epoch), trainingLoss: loss, trainingMetric: metricValue,
+                                      validationLoss: hasValidationLoss ? validationLoss : nil,
+                                      validationMetric: hasValidationMetric ? validationMetric : nil,
+                                      metric: metric, samples: Int(samples), seconds: seconds, complete: complete))
+        }
+        return TrainingHistory(epochs: epochs)
+    }
+
+    private static func readProvenance(_ r: inout ByteReader) throws(ModelFileError) -> Provenance {
+        var p = Provenance(nnshVersion: try r.string("nnsh version"))
+        p.date = try r.int64("date")
+        let hasSeed = try r.bool("seed flag")
+        let seedAt = r.position
+        let seed = try r.uint64("seed")
+        if !hasSeed { try requireZero(seed, "the seed", at: seedAt) }
+        p.seed = hasSeed ? seed : nil
+        let optionCount = try r.count("number of training options", minimumElementSize: 16)
+        for i in 0..<optionCount {
+            let n = try r.string("name of training option \(i)")
+            p.trainingOptions.append(NamedText(n, try r.string("training option \(n)")))
+        }
+        let metricCount = try r.count("number of metrics", minimumElementSize: 16)
+        for i in 0..<metricCount {
+            let n = try r.string("name of metric \(i)")
+            // Metrics may legitimately be NaN or infinite (a diverged run); they are reported, not used.
+            p.metrics.append(NamedNumber(n, try r.float64("metric \(n)")))
+        }
+        let hasDigest = try r.bool("training-data digest flag")
+        let digestAt = r.position
+        let digest = try r.bytes(32, for: "training-data digest")
+        if !hasDigest { try requireZero(digest.contains { $0 != 0 } ? 1 : 0, "the training-data digest", at: digestAt) }
+        p.trainingDataSHA256 = hasDigest ? digest : nil
+        let commandCount = try r.count("number of commands", minimumElementSize: 8)
+        for i in 0..<commandCount { p.commands.append(try r.string("command \(i + 1)")) }
+        return p
+    }
+}
+
+// MARK: - Tensors
+
+extension ModelFile {
+    /// Reads the data section: the parameters, then each optimiser slot, each tensor as
+    /// `u64 rows, u64 columns, rows·columns numbers`; it must be consumed exactly.
+    private static func decodeTensors<T: Scalar>(_ header: ModelHeader, _ section: ByteReader, _: T.Type) throws(ModelFileError) -> SavedModel<T> {
+        var r = section
+        let architecture = header.architecture
+        let shapes = architecture.parameterShapes
+        let slots = header.optimizer?.slots ?? 0
+        var groups: [[Matrix<T>]] = []
+        for slot in -1 ..< slots {
+            var tensors: [Matrix<T>] = []
+            tensors.reserveCapacity(shapes.count)
+            for i in shapes.indices {
+                let what = tensorName(i, slot: slot)
+                let at = r.position
+                let rows = try r.count("rows of \(what)", minimumElementSize: 0)
+                let columns = try r.count("columns of \(what)", minimumElementSize: 0)
+                try checkShape(rows: rows, columns: columns, index: i, what: what, architecture: architecture, offset: at)
+                let valuesAt = r.position
+                let values = try r.scalars(rows * columns, of: T.self, for: what)   // product ≤ maximumWidth², no overflow
+                let tensor = Matrix(rows: rows, columns: columns, storage: values)
+                try checkFinite(tensor, what: what, offset: valuesAt,
+                                hint: "the model was saved after training diverged, or the file is damaged; retrain with a lower learning rate")
+                tensors.append(tensor)
+            }
+            groups.append(tensors)
+        }
+        guard r.isAtEnd else {
+            throw r.error(.malformed, "\(r.remaining) unexpected bytes after the last tensor",
+                          hint: "the file is damaged; save it again")
+        }
+        return SavedModel(header: header, parameters: groups[0], moments: Array(groups.dropFirst()))
+    }
+}
+
+// MARK: - Checks shared by writing and reading
+
+extension ModelFile {
+    /// "layer 2 weights", "optimiser moment 1 of layer 1 biases" (layers counted from 1).
+    static func tensorName(_ index: Int, slot: Int) -> String {
+        let base = "layer \(index / 2 + 1) \(index % 2 == 0 ? "weights" : "biases")"
+        return slot < 0 ? base : "optimiser moment \(slot + 1) of \(base)"
+    }
+
+    /// Tensor `index` must have the shape the architecture gives it.
+    static func checkShape(rows: Int, columns: Int, index: Int, what: String,
+                           architecture: Architecture, offset: Int?) throws(ModelFileError) {
+        let expected = architecture.parameterShapes[index]
+        guard rows != expected.rows || columns != expected.columns else { return }
+        let layer = index / 2 + 1
+        let source = layer == 1 ? "the input width is \(architecture.inputWidth)"
+                                : "layer \(layer - 1) gives \(expected.rows) values"
+        let message: String
+        if index % 2 == 0 && rows != expected.rows {
+            message = "\(what) are \(rows)×\(columns), taking \(rows) inputs, but \(source): shapes do not chain"
+        } else {
+            message = "\(what) are \(rows)×\(columns), but layer \(layer) is \(expected.columns) wide (expected \(expected.rows)×\(expected.columns))"
+        }
+        throw ModelFileError(.shapeMismatch, message,
+                             hint: "the file is damaged or was written by a faulty program", offset: offset)
+    }
+
+    static func checkFinite<T: Scalar>(_ tensor: Matrix<T>, what: String, offset: Int?, hint: String) throws(ModelFileError) {
+        guard let bad = tensor.storage.firstIndex(where: { !$0.isFinite }) else { return }
+        let value = tensor.storage[bad]
+        throw ModelFileError(.nonFiniteValue,
+                             "\(what) contain \(value.isNaN ? "NaN" : "infinity") at [\(bad / tensor.columns), \(bad % tensor.columns)]",
+                             hint: hint, offset: offset.map { $0 + bad * MemoryLayout<T>.size })
+    }
+
+    /// Meaning checks on a header: sizes agree with each other and lie in range.
+    static func validate(_ header: ModelHeader) throws(ModelFileError) {
+        let hint = "the file is damaged or was written by a faulty program"
+        let a = header.architecture
+        guard !a.layers.isEmpty else {
+            throw ModelFileError(.malformed, "the network has no layers", hint: hint)
+        }
+        for (i, layer) in ([LayerSpec(width: a.inputWidth, activation: "")] + a.layers).enumerated()
+        where layer.width < 1 || layer.width > maximumWidth {
+            let what = i == 0 ? "the input width" : "layer \(i)'s width"
+            throw ModelFileError(.malformed, "\(what) is \(layer.width); it must be between 1 and \(maximumWidth)", hint: hint)
+        }
+        if let bad = a.layers.firstIndex(where: { !$0.alpha.isFinite }) {
+            throw ModelFileError(.nonFiniteValue, "layer \(bad + 1)'s alpha is \(a.layers[bad].alpha)", hint: hint)
+        }
+        let p = header.preprocessing
+        guard p.inputMeans.count == p.inputStds.count, p.inputMeans.isEmpty || p.inputMeans.count == a.inputWidth else {
+            throw ModelFileError(.shapeMismatch,
+                                 "standardisation has \(p.inputMeans.count) means and \(p.inputStds.count) deviations for \(a.inputWidth) inputs",
+                                 hint: hint)
+        }
+        guard p.inputMeans.allSatisfy(\.isFinite), p.inputStds.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ModelFileError(.nonFiniteValue, "standardisation has a non-finite mean or a deviation that is not positive",
+                                 hint: hint)
+        }
+        if let image = p.image {
+            let (wh, o1) = image.width.multipliedReportingOverflow(by: image.height)
+            let (whc, o2) = wh.multipliedReportingOverflow(by: image.channels)
+            guard image.width >= 1, image.height >= 1, image.channels >= 1, !o1, !o2, whc == a.inputWidth else {
+                throw ModelFileError(.shapeMismatch,
+                                     "image geometry \(image.width)×\(image.height)×\(image.channels) does not match the input width \(a.inputWidth)",
+                                     hint: hint)
+            }
+        }
+        guard p.classLabels.isEmpty || p.classLabels.count == a.outputWidth else {
+            throw ModelFileError(.shapeMismatch,
+                                 "\(p.classLabels.count) class labels for \(a.outputWidth) outputs", hint: hint)
+        }
+        if let o = header.optimizer {
+            guard o.slots >= 0, o.slots <= maximumSlots else {
+                throw ModelFileError(.malformed, "the optimiser keeps \(o.slots) moments per parameter (at most \(maximumSlots))", hint: hint)
+            }
+            guard o.hyperparameters.allSatisfy({ $0.value.isFinite }) else {
+                throw ModelFileError(.nonFiniteValue, "an optimiser setting is NaN or infinite", hint: hint)
+            }
+        }
+        if let g = header.generator {
+            guard g.state != (0, 0, 0, 0), g.spareGaussian?.isFinite ?? true else {
+                throw ModelFileError(.malformed, "the generator state is invalid", hint: hint)
+            }
+        }
+        if header.history.epochs.contains(where: { $0.epoch < 0 || $0.samples < 0 }) {
+            throw ModelFileError(.malformed, "the training history has a negative epoch or sample count", hint: hint)
+        }
+        if let digest = header.provenance.trainingDataSHA256, digest.count != 32 {
+            throw ModelFileError(.malformed, "the training-data digest has \(digest.count) bytes, not 32", hint: hint)
+        }
+    }
+}

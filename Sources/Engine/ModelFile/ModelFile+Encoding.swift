@@ -1,0 +1,167 @@
+/// Writing: `SavedModel` -> bytes, after checking it is a model `decode` will accept.
+extension ModelFile {
+    /// The complete file for `model`.
+    public static func encode<T: Scalar>(_ model: SavedModel<T>) throws(ModelFileError) -> [UInt8] {
+        try validate(model)
+        let header = model.header
+        var w = ByteWriter(reservingCapacity: preambleSize + 4096 +
+                           (model.parameters.count * (1 + model.moments.count)) * 16 +
+                           header.architecture.parameterCount * (1 + model.moments.count) * MemoryLayout<T>.size)
+        w.append(magic)
+        w.uint16(versionMajor)
+        w.uint16(versionMinor)
+        let lengthsAt = w.count
+        w.uint64(0)   // header length, patched below
+        w.uint64(0)   // data length, patched below
+
+        let headerStart = w.count
+        record(Tag.network, into: &w) { networkRecord(header, into: &$0) }
+        if !header.preprocessing.isEmpty {
+            record(Tag.preprocessing, into: &w) { preprocessingRecord(header.preprocessing, into: &$0) }
+        }
+        if let optimizer = header.optimizer {
+            record(Tag.optimizer, into: &w) { optimizerRecord(optimizer, into: &$0) }
+        }
+        if let generator = header.generator {
+            record(Tag.generator, into: &w) { generatorRecord(generator, into: &$0) }
+        }
+        if !header.history.isEmpty {
+            record(Tag.history, into: &w) { historyRecord(header.history, into: &$0) }
+        }
+        record(Tag.provenance, into: &w) { provenanceRecord(header.provenance, into: &$0) }
+        let dataStart = w.count
+
+        for tensor in model.parameters + model.moments.joined() {
+            w.uint64(tensor.rows)
+            w.uint64(tensor.columns)
+            w.scalars(tensor.storage)
+        }
+        let end = w.count
+        w.patchUInt64(UInt64(dataStart - headerStart), at: lengthsAt)
+        w.patchUInt64(UInt64(end - dataStart), at: lengthsAt + 8)
+        let crc = w.bytes.withUnsafeBytes { CRC32.checksum($0) }
+        w.uint32(crc)
+        return w.bytes
+    }
+
+    /// Refuses to write what could not be read back: shapes that do not chain, missing or
+    /// extra moments, NaN or infinite numbers, out-of-range sizes.
+    static func validate<T: Scalar>(_ model: SavedModel<T>) throws(ModelFileError) {
+        let header = model.header
+        let fix = "this is a bug in the program that built the model; please report it"
+        try validate(header)
+        let shapes = header.architecture.parameterShapes
+        guard model.parameters.count == shapes.count else {
+            throw ModelFileError(.shapeMismatch,
+                                 "the model has \(model.parameters.count) parameter tensors, its architecture needs \(shapes.count)",
+                                 hint: fix)
+        }
+        let slots = header.optimizer?.slots ?? 0
+        guard model.moments.count == slots else {
+            throw ModelFileError(.shapeMismatch,
+                                 "the optimiser keeps \(slots) moments per parameter but \(model.moments.count) are given",
+                                 hint: fix)
+        }
+        for (s, slot) in ([model.parameters] + model.moments).enumerated() {
+            guard slot.count == shapes.count else {
+                throw ModelFileError(.shapeMismatch, "optimiser moment \(s) has \(slot.count) tensors, the model needs \(shapes.count)", hint: fix)
+            }
+            for (i, tensor) in slot.enumerated() {
+                let what = tensorName(i, slot: s - 1)
+                try checkShape(rows: tensor.rows, columns: tensor.columns, index: i, what: what,
+                               architecture: header.architecture, offset: nil)
+                try checkFinite(tensor, what: what, offset: nil,
+                                hint: "training diverged; lower the learning rate and train again before saving")
+            }
+        }
+    }
+}
+
+// MARK: - Records
+
+extension ModelFile {
+    /// Appends `tag`, a `u64` payload length and the payload written by `body`.
+    private static func record(_ tag: String, into w: inout ByteWriter, _ body: (inout ByteWriter) -> Void) {
+        var payload = ByteWriter()
+        body(&payload)
+        w.append(tag.utf8)
+        w.uint64(payload.count)
+        w.append(payload.bytes)
+    }
+
+    private static func networkRecord(_ header: ModelHeader, into w: inout ByteWriter) {
+        let a = header.architecture
+        w.uint8(UInt8(header.precision.byteWidth))
+        w.uint64(a.inputWidth)
+        w.string(a.cost)
+        w.bool(a.costIsExplicit)
+        w.uint64(a.layers.count)
+        for layer in a.layers {
+            w.uint64(layer.width)
+            w.string(layer.activation)
+            w.float64(layer.alpha)
+        }
+    }
+
+    private static func preprocessingRecord(_ p: Preprocessing, into w: inout ByteWriter) {
+        w.uint64(p.inputMeans.count)
+        for m in p.inputMeans { w.float64(m) }
+        w.uint64(p.inputStds.count)
+        for s in p.inputStds { w.float64(s) }
+        w.bool(p.image != nil)
+        w.uint64(p.image?.width ?? 0)
+        w.uint64(p.image?.height ?? 0)
+        w.uint64(p.image?.channels ?? 0)
+        w.uint64(p.classLabels.count)
+        for label in p.classLabels { w.string(label) }
+    }
+
+    private static func optimizerRecord(_ o: OptimizerRecord, into w: inout ByteWriter) {
+        w.string(o.name)
+        w.uint64(o.step)
+        w.uint64(o.slots)
+        w.uint64(o.hyperparameters.count)
+        for h in o.hyperparameters { w.string(h.name); w.float64(h.value) }
+    }
+
+    private static func generatorRecord(_ g: RandomGenerator, into w: inout ByteWriter) {
+        w.uint64(g.state.0)
+        w.uint64(g.state.1)
+        w.uint64(g.state.2)
+        w.uint64(g.state.3)
+        w.bool(g.spareGaussian != nil)
+        w.float64(g.spareGaussian ?? 0)
+    }
+
+    private static func historyRecord(_ h: TrainingHistory, into w: inout ByteWriter) {
+        w.uint64(h.epochs.count)
+        for e in h.epochs {
+            w.uint64(e.epoch)
+            w.float64(e.trainingLoss)
+            w.float64(e.trainingMetric)
+            w.bool(e.validationLoss != nil)
+            w.float64(e.validationLoss ?? 0)
+            w.bool(e.validationMetric != nil)
+            w.float64(e.validationMetric ?? 0)
+            w.string(e.metric.rawValue)
+            w.uint64(e.samples)
+            w.float64(e.seconds)
+            w.bool(e.complete)
+        }
+    }
+
+    private static func provenanceRecord(_ p: Provenance, into w: inout ByteWriter) {
+        w.string(p.nnshVersion)
+        w.int64(p.date)
+        w.bool(p.seed != nil)
+        w.uint64(p.seed ?? 0)
+        w.uint64(p.trainingOptions.count)
+        for o in p.trainingOptions { w.string(o.name); w.string(o.value) }
+        w.uint64(p.metrics.count)
+        for m in p.metrics { w.string(m.name); w.float64(m.value) }
+        w.bool(p.trainingDataSHA256 != nil)
+        w.append(p.trainingDataSHA256 ?? [UInt8](repeating: 0, count: 32))
+        w.uint64(p.commands.count)
+        for c in p.commands { w.string(c) }
+    }
+}

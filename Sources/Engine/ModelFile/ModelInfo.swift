@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `info FILE` shows: a model's architecture, state, metrics and provenance, without
+/// its numbers. `lines` is ready to print, one fact per line.
+public struct ModelInfo: Equatable, Sendable {
+    public var header: ModelHeader
+    /// Size of the file in bytes.
+    public var fileSize: Int
+    /// "1.0"
+    public var formatVersion: String
+    /// Tags of optional records (from a newer nnsh) that this nnsh does not know and skipped.
+    public var skippedRecords: [String] = []
+
+    public var parameterCount: Int { header.architecture.parameterCount }
+
+    /// "784 -> 128 relu -> 10 softmax"
+    public var architectureSummary: String {
+        let a = header.architecture
+        return ([String(a.inputWidth)] + a.layers.map { layer in
+            let alpha = layer.alpha == 0 ? "" : "(alpha=\(layer.alpha))"
+            return "\(layer.width) \(layer.activation)\(alpha)"
+        }).joined(separator: " -> ")
+    }
+
+    public var lines: [String] {
+        let h = header, p = h.provenance, prep = h.preprocessing
+        var out: [String] = []
+        out.append("format \(formatVersion), \(h.precision.rawValue), \(fileSize) bytes")
+        out.append("network: \(architectureSummary), cost \(h.architecture.cost), \(parameterCount) parameters")
+        var inputs: [String] = []
+        if !prep.inputMeans.isEmpty { inputs.append("standardised (\(prep.inputMeans.count) means and deviations)") }
+        if let image = prep.image { inputs.append("images \(image.width)×\(image.height)×\(image.channels)") }
+        if !inputs.isEmpty { out.append("inputs: " + inputs.joined(separator: ", ")) }
+        if !prep.classLabels.isEmpty { out.append("classes: " + prep.classLabels.joined(separator: ", ")) }
+        if let o = h.optimizer {
+            let settings = o.hyperparameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
+            out.append("optimiser: \(o.name), step \(o.step)" + (settings.isEmpty ? "" : " (\(settings))")
+                       + (h.generator == nil ? "" : ", generator state saved: training resumes exactly"))
+        } else {
+            out.append("optimiser: not saved (training continues from fresh optimiser state)")
+        }
+        out.append("made by nnsh \(p.nnshVersion) on \(Self.formatDate(p.date))"
+                   + (p.seed.map { ", seed \($0)" } ?? ""))
+        if !p.trainingOptions.isEmpty {
+            out.append("training: " + p.trainingOptions.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+        }
+        if !p.metrics.isEmpty {
+            out.append("metrics: " + p.metrics.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+        }
+        if let digest = p.trainingDataSHA256 { out.append("training data SHA-256: \(digest.hexString)") }
+        if !skippedRecords.isEmpty {
+            out.append("skipped (from a newer nnsh): " + skippedRecords.joined(separator: ", "))
+        }
+        if !p.commands.isEmpty {
+            out.append("commands:")
+            out.append(contentsOf: p.commands.map { "  " + $0 })
+        }
+        return out
+    }
+
+    /// "2025-03-01 14:05:09 UTC" from seconds since 1970.
+    static func formatDate(_ seconds: Int64) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        guard gmtime_r(&time, &parts) != nil else { return "\(seconds) s after 1970" }
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
+    }
+}

@@ -1,0 +1,135 @@
+/// A feed-forward network of dense layers, with everything training leaves behind: the
+/// per-epoch history and the optimiser's state (so a stopped run resumes where it was).
+///
+/// Shapes: a batch is `rows × inputWidth`; layer l maps `rows × layers[l].inputs` to
+/// `rows × layers[l].outputs`; the output is `rows × outputWidth`.
+///
+///     var rng = RandomGenerator(seed: 1993)
+///     let net = try Network<Float>(inputWidth: 784)
+///     try net.addDense(outputs: 300, activation: .relu, generator: &rng)
+///     try net.addDense(outputs: 10, activation: .softmax, generator: &rng)   // cost: cross_entropy
+///     let probabilities = try net.predict(batch)                            // rows × 10
+///
+/// A class, so the shell and the trainer share one network; `copy()` gives an independent one.
+public final class Network<T: Scalar> {
+    /// Features per example.
+    public let inputWidth: Int
+    /// The layers, input side first. Set through `addDense`, `add` or the initialiser, which
+    /// check that each layer's inputs equal the previous layer's outputs.
+    public internal(set) var layers: [DenseLayer<T>]
+    /// The cost set explicitly, or nil to use `Cost.default(for:)` of the output activation.
+    /// Set it with `setCost`, which checks it fits the output layer.
+    public private(set) var explicitCost: Cost?
+    /// One record per epoch trained, across all `train` calls.
+    public var history: TrainingHistory
+    /// The optimiser's moments and step count after the last training run; nil before any
+    /// training or after the layers changed. Training with the same settings continues from it.
+    public var optimizerState: OptimizerState<T>?
+
+    public convenience init(inputWidth: Int) throws(EngineError) {
+        guard inputWidth > 0 else {
+            throw EngineError(.shapeMismatch, "a network needs an input width of at least 1, got \(inputWidth)")
+        }
+        self.init(checkedInputWidth: inputWidth)
+    }
+
+    fileprivate init(checkedInputWidth inputWidth: Int) {
+        self.inputWidth = inputWidth
+        self.layers = []
+        self.explicitCost = nil
+        self.history = TrainingHistory()
+        self.optimizerState = nil
+    }
+
+    /// A network from existing layers (model files); checks that the layers chain.
+    public convenience init(inputWidth: Int, layers: [DenseLayer<T>], cost: Cost? = nil) throws(EngineError) {
+        try self.init(inputWidth: inputWidth)
+        for layer in layers { try add(layer) }
+        try setCost(cost)
+    }
+
+    /// Appends a layer; its inputs must equal the current output width.
+    public func add(_ layer: DenseLayer<T>) throws(EngineError) {
+        guard layer.inputs == outputWidth else {
+            throw EngineError(.shapeMismatch,
+                              "layer \(layers.count + 1) takes \(layer.inputs) inputs but the network gives \(outputWidth)",
+                              layer: layers.count)
+        }
+        layers.append(layer)
+        optimizerState = nil
+    }
+
+    /// Appends a dense layer of `outputs` units taking the current output width as inputs,
+    /// weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
+    /// from `generator`, biases zero.
+    public func addDense(
+        outputs: Int, activation: Activation, initialization: WeightInitialization? = nil,
+        generator: inout RandomGenerator
+    ) throws(EngineError) {
+        let layer = try DenseLayer<T>(inputs: outputWidth, outputs: outputs, activation: activation,
+                                      initialization: initialization, generator: &generator)
+        try add(layer)
+    }
+
+    /// Sets the cost (nil: the default for the output activation) after checking it pairs with
+    /// the output layer.
+    public func setCost(_ cost: Cost?) throws(EngineError) {
+        if let cost, let out = layers.last, let why = cost.incompatibility(with: out.activation) {
+            throw EngineError(.incompatibleCost, why, layer: layers.count - 1)
+        }
+        explicitCost = cost
+    }
+
+    /// The cost training minimises: the explicit one, or the default for the output activation.
+    public var cost: Cost { explicitCost ?? Cost.default(for: layers.last?.activation ?? .linear) }
+
+    /// Values per output row: the last layer's outputs (the input width when there are no layers).
+    public var outputWidth: Int { layers.last?.outputs ?? inputWidth }
+
+    /// Weights and biases of all layers.
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    /// Element counts of the parameter tensors in optimiser order: W₀, b₀, W₁, b₁, …
+    public var tensorSizes: [Int] { layers.flatMap { [$0.weights.count, $0.bias.count] } }
+
+    /// A fully independent copy (layers, cost, history, optimiser state).
+    public func copy() -> Network<T> {
+        let n = Network<T>(checkedInputWidth: inputWidth)
+        n.layers = layers
+        n.explicitCost = explicitCost
+        n.history = history
+        n.optimizerState = optimizerState
+        return n
+    }
+
+    /// The same network in another precision (history and optimiser state included).
+    public func converted<U: Scalar>(to: U.Type = U.self) -> Network<U> {
+        let n = Network<U>(checkedInputWidth: inputWidth)
+        n.layers = layers.map { $0.converted(to: U.self) }
+        n.explicitCost = explicitCost
+        n.history = history
+        n.optimizerState = optimizerState?.converted(to: U.self)
+        return n
+    }
+
+    /// Checks there is something to run and that data of these widths fits.
+    func check(inputWidth w: Int, targetWidth: Int?, what: String) throws(EngineError) {
+        guard !layers.isEmpty else { throw EngineError(.empty, "the network has no layers yet") }
+        guard w == inputWidth else {
+            throw EngineError(.shapeMismatch, "\(what) has \(w) features per example but the network takes \(inputWidth)")
+        }
+        if let targetWidth, targetWidth != outputWidth {
+            throw EngineError(.shapeMismatch,
+                              targetWidth == 0 ? "\(what) has no targets"
+                                  : "\(what) has \(targetWidth) target values per example but the network gives \(outputWidth)")
+        }
+    }
+}
+
+extension Network: CustomStringConvertible {
+    /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)".
+    public var description: String {
+        let chain = ([String(inputWidth)] + layers.map { "\($0.outputs) \($0.activation)" }).joined(separator: " → ")
+        return "Network<\(T.precisionName)>(\(chain), \(parameterCount) parameters, \(cost))"
+    }
+}

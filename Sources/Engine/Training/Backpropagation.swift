@@ -1,0 +1,115 @@
+/// The forward and backward passes over a workspace (fast path: raw buffers, one GEMM per
+/// product, bias and activation fused, no allocation). `DenseLayer.forward` is the simple
+/// reference path beside it; the tests check that the two agree.
+///
+/// Notation for layer l with input a (rows × n_in), weights W (n_in × n_out), outputs y:
+///
+///     forward   y = f(a·W + b)                      GEMM NN: rows×n_in · n_in×n_out
+///     backward  ∂W = aᵀ·δ        (n_in × n_out)     GEMM TN
+///               ∂b = Σ_rows δ    (n_out)
+///               δ_prev = (δ·Wᵀ) ⊙ f'_prev(a)        GEMM NT, skipped for the first layer
+extension Network {
+    /// Runs `rows` examples from `ws.inputs` through every layer. The output layer goes through
+    /// the cost's fused pass against `ws.targets`; with `withDelta`, `ws.deltas[last]` receives
+    /// `scale · ∂ℓ/∂z` per row. Returns the summed loss and the correct-class count.
+    @discardableResult
+    func forwardPass(_ ws: Workspace<T>, rows: Int, cost: Cost, withDelta: Bool, scale: T) -> OutputTotals {
+        var totals = OutputTotals()
+        let last = layers.count - 1
+        for l in 0...last {
+            let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            let out = ws.outputs[l].pointer
+            let n = layers[l].outputs, k = layers[l].inputs
+            layers[l].weights.storage.withUnsafeBufferPointer { w in
+                if rows > 0 {
+                    T.gemm(transposeA: false, transposeB: false, m: rows, n: n, k: k,
+                           alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
+                           beta: 0, c: out, ldc: n)
+                }
+            }
+            layers[l].bias.withUnsafeBufferPointer { b in
+                if l < last {
+                    layers[l].activation.addBiasAndApply(out, rows: rows, columns: n, bias: b.baseAddress!)
+                } else {
+                    totals = cost.outputPass(
+                        activation: layers[l].activation, out: out, rows: rows, columns: n,
+                        bias: b.baseAddress!, targets: ws.targets.pointer,
+                        delta: withDelta ? ws.deltas[l].pointer : nil, scale: scale)
+                }
+            }
+        }
+        return totals
+    }
+
+    /// Runs `rows` examples from `ws.inputs` through every layer without a cost (prediction).
+    func predictPass(_ ws: Workspace<T>, rows: Int) {
+        for l in layers.indices {
+            let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            let out = ws.outputs[l].pointer
+            let n = layers[l].outputs, k = layers[l].inputs
+            layers[l].weights.storage.withUnsafeBufferPointer { w in
+                layers[l].bias.withUnsafeBufferPointer { b in
+                    if rows > 0 {
+                        T.gemm(transposeA: false, transposeB: false, m: rows, n: n, k: k,
+                               alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
+                               beta: 0, c: out, ldc: n)
+                    }
+                    layers[l].activation.addBiasAndApply(out, rows: rows, columns: n, bias: b.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Given `ws.deltas[last]` from `forwardPass(withDelta: true)`, fills every layer's
+    /// `weightGradients` and `biasGradients`. With `accumulate`, adds to them instead (full-batch
+    /// gradient descent sums chunks of the training set, each scaled by 1/count).
+    func backwardPass(_ ws: Workspace<T>, rows: Int, accumulate: Bool) {
+        guard rows > 0 else { return }
+        let beta: T = accumulate ? 1 : 0
+        for l in layers.indices.reversed() {
+            let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            let delta = ws.deltas[l].pointer
+            let n = layers[l].outputs, k = layers[l].inputs
+            // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
+            T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows,
+                   alpha: 1, a: input, lda: k, b: delta, ldb: n,
+                   beta: beta, c: ws.weightGradients[l].pointer, ldc: n)
+            // ∂b = column sums of δ
+            let db = ws.biasGradients[l].pointer
+            if !accumulate { db.update(repeating: 0, count: n) }
+            for r in 0..<rows {
+                let row = delta + r * n
+                for c in 0..<n { db[c] += row[c] }
+            }
+            if l > 0 {
+                // δ_prev = (δ · Wᵀ) ⊙ f'_prev   (rows × k) = (rows × n) · (k × n)ᵀ
+                let previous = ws.deltas[l - 1].pointer
+                layers[l].weights.storage.withUnsafeBufferPointer { w in
+                    T.gemm(transposeA: false, transposeB: true, m: rows, n: k, k: n,
+                           alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
+                           beta: 0, c: previous, ldc: k)
+                }
+                layers[l - 1].activation.backpropagate(previous, output: ws.outputs[l - 1].pointer,
+                                                       rows: rows, columns: k)
+            }
+        }
+    }
+
+    /// One optimiser step over every layer from the gradients in `ws`: weights with the
+    /// penalties, biases without.
+    func applyStep(_ optimizer: Optimizer<T>, _ ws: Workspace<T>, regularization: Regularization) {
+        optimizer.beginStep()
+        let l1 = T(regularization.l1), l2 = T(regularization.l2)
+        for l in layers.indices {
+            let gw = ws.weightGradients[l].pointer, gb = ws.biasGradients[l].pointer
+            layers[l].weights.storage.withUnsafeMutableBufferPointer { w in
+                optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
+                                 count: w.count, l1: l1, l2: l2)
+            }
+            layers[l].bias.withUnsafeMutableBufferPointer { b in
+                optimizer.update(tensor: 2 * l + 1, weights: b.baseAddress!, gradient: gb,
+                                 count: b.count, l1: 0, l2: 0)
+            }
+        }
+    }
+}

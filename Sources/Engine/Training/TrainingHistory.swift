@@ -1,0 +1,62 @@
+/// The quality figure reported beside the loss: accuracy (fraction correct, 0…1) for class
+/// data, mean squared error over all outputs for regression data.
+public enum Metric: String, Hashable, Sendable {
+    case accuracy
+    case mse
+
+    static func `for`(_ data: any TrainingData) -> Metric { data.isClassification ? .accuracy : .mse }
+}
+
+/// One epoch of training.
+public struct EpochRecord: Hashable, Sendable {
+    /// 1-based, counting across all `train` calls on the network.
+    public var epoch: Int
+    /// Mean over the epoch's batches of the batch loss (the weights move during the epoch;
+    /// regularisation penalty excluded, so it compares with `validationLoss`).
+    public var trainingLoss: Double
+    /// Accuracy or MSE (see `metric`) over the epoch's batches, measured as they were trained.
+    public var trainingMetric: Double
+    /// Loss and metric on the validation set after the epoch, when one was given.
+    public var validationLoss: Double?
+    public var validationMetric: Double?
+    public var metric: Metric
+    /// Examples trained in this epoch (fewer than the set when stopped early).
+    public var samples: Int
+    public var seconds: Double
+    /// False when training stopped during this epoch (Ctrl-C): the figures cover `samples` only.
+    public var complete: Bool
+
+    public init(epoch: Int, trainingLoss: Double, trainingMetric: Double, validationLoss: Double?,
+                validationMetric: Double?, metric: Metric, samples: Int, seconds: Double, complete: Bool) {
+        self.epoch = epoch
+        self.trainingLoss = trainingLoss
+        self.trainingMetric = trainingMetric
+        self.validationLoss = validationLoss
+        self.validationMetric = validationMetric
+        self.metric = metric
+        self.samples = samples
+        self.seconds = seconds
+        self.complete = complete
+    }
+}
+
+/// Every epoch a network was trained, oldest first.
+public struct TrainingHistory: Hashable, Sendable {
+    public var epochs: [EpochRecord]
+
+    public init(epochs: [EpochRecord] = []) { self.epochs = epochs }
+
+    public var isEmpty: Bool { epochs.isEmpty }
+    public var last: EpochRecord? { epochs.last }
+    public var trainingLosses: [Double] { epochs.map(\.trainingLoss) }
+    public var validationLosses: [Double?] { epochs.map(\.validationLoss) }
+}
+
+/// What one `train` call did.
+public struct TrainingResult: Sendable {
+    /// The epochs of this call (also appended to the network's history).
+    public var epochs: [EpochRecord]
+    /// True when `shouldStop` ended training early; the weights, history and optimiser state
+    /// are kept, and calling `train` again continues with a new epoch.
+    public var stopped: Bool
+}

@@ -1,0 +1,57 @@
+/// How to train: epochs, batch size, optimiser, penalties, shuffling.
+///
+///     var options = TrainingOptions(epochs: 5, batchSize: 64, optimizer: OptimizerSettings(.adam, learningRate: 1e-3))
+///     options.regularization.l2 = 1e-4
+public struct TrainingOptions: Hashable, Sendable {
+    /// Passes over the training set in this call (0 is allowed: nothing happens).
+    public var epochs: Int
+    /// Examples per optimiser step; the last batch of an epoch holds the remainder. With
+    /// `gd` it is only the chunk size in which the full-batch gradient is accumulated.
+    public var batchSize: Int
+    public var optimizer: OptimizerSettings
+    public var regularization: Regularization
+    /// Reshuffle the example order at the start of every epoch (with the caller's generator).
+    public var shuffle: Bool
+
+    public init(
+        epochs: Int = 1, batchSize: Int = 32, optimizer: OptimizerSettings = .adam,
+        regularization: Regularization = .none, shuffle: Bool = true
+    ) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+        self.regularization = regularization
+        self.shuffle = shuffle
+    }
+
+    /// Nil when every option is in range, else why not (one line).
+    public var problem: String? {
+        if epochs < 0 { return "epochs must be ≥ 0, got \(epochs)" }
+        if batchSize < 1 { return "batch size must be ≥ 1, got \(batchSize)" }
+        return optimizer.problem ?? regularization.problem
+    }
+}
+
+/// Reported after every batch through the trainer's progress callback.
+public struct TrainingProgress: Sendable {
+    /// 1-based number of the epoch in the network's history.
+    public var epoch: Int
+    /// 1-based number of the epoch within this `train` call, and how many the call runs.
+    public var epochInRun: Int
+    public var epochsInRun: Int
+    /// 1-based batch within the epoch, and how many batches an epoch has.
+    public var batch: Int
+    public var batchesPerEpoch: Int
+    /// Examples seen so far in this epoch, and in the whole epoch.
+    public var samplesSeen: Int
+    public var samplesPerEpoch: Int
+    /// Mean loss over the epoch's batches so far (penalty excluded).
+    public var runningLoss: Double
+    /// Accuracy so far this epoch for class data, mean squared error otherwise.
+    public var runningMetric: Double
+    public var metric: Metric
+    /// Examples per second since the epoch started.
+    public var samplesPerSecond: Double
+    /// Seconds since the epoch started.
+    public var seconds: Double
+}

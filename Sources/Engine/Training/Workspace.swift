@@ -1,0 +1,55 @@
+/// The buffers one forward and backward pass over up to `capacity` examples needs, allocated
+/// once and reused for every batch (the training loop allocates nothing after creating this).
+///
+/// For a network with layers 0…L−1, per layer l (widths n_l = layers[l].outputs):
+/// - `outputs[l]`: capacity × n_l, the layer's outputs y_l = f(y_{l−1}·W_l + b_l)
+/// - `deltas[l]`: capacity × n_l, δ_l = ∂L/∂z_l
+/// - `weightGradients[l]`: inputs × n_l, `biasGradients[l]`: n_l
+/// plus `inputs` (capacity × inputWidth) and `targets` (capacity × targetWidth).
+final class Workspace<T: Scalar> {
+    let capacity: Int
+    let inputWidth: Int
+    let targetWidth: Int
+    let widths: [Int]
+    let inputs: Buffer<T>
+    let targets: Buffer<T>
+    let outputs: [Buffer<T>]
+    let deltas: [Buffer<T>]
+    let weightGradients: [Buffer<T>]
+    let biasGradients: [Buffer<T>]
+    /// Scratch for consecutive example indices (evaluation walks the data in order).
+    var sequence: [Int]
+
+    init(network: Network<T>, capacity: Int, targetWidth: Int) {
+        self.capacity = capacity
+        self.inputWidth = network.inputWidth
+        self.targetWidth = targetWidth
+        self.widths = network.layers.map(\.outputs)
+        inputs = Buffer(count: capacity * network.inputWidth)
+        targets = Buffer(count: capacity * targetWidth)
+        outputs = network.layers.map { Buffer(count: capacity * $0.outputs) }
+        deltas = network.layers.map { Buffer(count: capacity * $0.outputs) }
+        weightGradients = network.layers.map { Buffer(count: $0.weights.count) }
+        biasGradients = network.layers.map { Buffer(count: $0.outputs) }
+        sequence = Array(repeating: 0, count: capacity)
+    }
+
+    /// True when this workspace fits `network` for batches of up to `capacity` rows.
+    func fits(_ network: Network<T>, capacity c: Int, targetWidth t: Int) -> Bool {
+        c <= capacity && t == targetWidth && network.inputWidth == inputWidth
+            && network.layers.map(\.outputs) == widths
+    }
+
+    /// Reads `indices` from `data` into `inputs` and `targets`.
+    func fill(from data: any TrainingData, indices: UnsafeBufferPointer<Int>) {
+        data.fillBatch(indices, inputs: inputs.pointer, targets: targets.pointer)
+    }
+
+    /// Reads examples `start ..< start + rows` from `data`.
+    func fill(from data: any TrainingData, start: Int, rows: Int) {
+        for i in 0..<rows { sequence[i] = start + i }
+        sequence.withUnsafeBufferPointer { all in
+            fill(from: data, indices: UnsafeBufferPointer(rebasing: all[0..<rows]))
+        }
+    }
+}

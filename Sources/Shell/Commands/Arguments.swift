@@ -1,0 +1,78 @@
+/// The arguments of one command call after binding: every declared parameter that was given
+/// or has a default, converted to its declared type. Accessors never crash: the binder has
+/// already checked types, and a missing value is a `CommandError` naming the parameter.
+struct Arguments {
+    let command: String
+    var values: [String: Value] = [:]
+    /// Parameters written by the user (not filled from defaults).
+    var given: Set<String> = []
+    /// Values of the variadic parameter, in order.
+    var rest: [Value] = []
+    /// Where each given argument was written (for error messages).
+    var locations: [String: Location] = [:]
+
+    func has(_ name: String) -> Bool { given.contains(name) }
+
+    func value(_ name: String) throws(CommandError) -> Value {
+        guard let v = values[name], !v.isNone else { throw CommandError("missing argument '\(name)'") }
+        return v
+    }
+
+    func number(_ name: String) throws(CommandError) -> Double {
+        guard case .number(let x) = try value(name) else { throw CommandError("\(name): expected a number", parameter: name) }
+        return x
+    }
+
+    func optionalNumber(_ name: String) throws(CommandError) -> Double? {
+        guard let v = values[name], !v.isNone else { return nil }
+        guard case .number(let x) = v else { throw CommandError("\(name): expected a number", parameter: name) }
+        return x
+    }
+
+    func int(_ name: String) throws(CommandError) -> Int {
+        let x = try number(name)
+        guard x == x.rounded(), abs(x) < 1e15 else { throw CommandError("\(name): expected a whole number", parameter: name) }
+        return Int(x)
+    }
+
+    func optionalInt(_ name: String) throws(CommandError) -> Int? {
+        guard values[name].map({ !$0.isNone }) ?? false else { return nil }
+        return try int(name)
+    }
+
+    func string(_ name: String) throws(CommandError) -> String {
+        guard case .string(let s) = try value(name) else { throw CommandError("\(name): expected a string", parameter: name) }
+        return s
+    }
+
+    func optionalString(_ name: String) throws(CommandError) -> String? {
+        guard values[name].map({ !$0.isNone }) ?? false else { return nil }
+        return try string(name)
+    }
+
+    func bool(_ name: String) -> Bool {
+        if case .bool(let b) = values[name] { return b }
+        return false
+    }
+
+    func list(_ name: String) throws(CommandError) -> [Value] {
+        switch try value(name) {
+        case .list(let xs): return xs
+        case .range(let r): return r.elements.map { .number($0) }
+        default: throw CommandError("\(name): expected a list", parameter: name)
+        }
+    }
+
+    func object<T: ShellObject>(_ name: String, as type: T.Type = T.self) throws(CommandError) -> T {
+        let v = try value(name)
+        guard case .object(let o) = v, let t = o as? T else {
+            throw CommandError("\(name): expected \(T.typeDescription), got \(v.typeDescription)", parameter: name)
+        }
+        return t
+    }
+
+    func optionalObject<T: ShellObject>(_ name: String, as type: T.Type = T.self) throws(CommandError) -> T? {
+        guard values[name].map({ !$0.isNone }) ?? false else { return nil }
+        return try object(name, as: type)
+    }
+}

@@ -1,0 +1,166 @@
+/// A built-in command: one small type that declares its arguments once. Binding (matching the
+/// written arguments to the declaration, converting and checking types), `help`, usage lines,
+/// "did you mean" and tab completion all read `parameters`.
+///
+///     struct PrintCommand: Command {
+///         static let name = "print"
+///         static let group = CommandGroup.language
+///         static let summary = "Print values separated by spaces."
+///         static let parameters = [Parameter.variadic("values", .any, help: "what to print")]
+///         static let example = "print \"accuracy:\" acc"
+///         static func run(_ a: Arguments, _ s: Interpreter) throws(CommandError) -> Value { ... }
+///     }
+protocol Command: SendableMetatype {
+    static var name: String { get }
+    static var group: CommandGroup { get }
+    /// One line for `help`.
+    static var summary: String { get }
+    static var parameters: [Parameter] { get }
+    /// One or more lines of code shown by `help NAME` (and run by the documentation tests).
+    static var example: String { get }
+    /// Extra paragraphs for `help NAME`, if any.
+    static var details: String { get }
+    static func run(_ arguments: Arguments, _ shell: Interpreter) throws(CommandError) -> Value
+}
+
+extension Command {
+    static var details: String { "" }
+}
+
+/// The groups `help` lists commands in, in this order.
+enum CommandGroup: String, CaseIterable, Sendable {
+    case data = "Data"
+    case network = "Networks"
+    case training = "Training and evaluation"
+    case views = "Views and results"
+    case files = "Files"
+    case language = "Language"
+    case session = "Session"
+}
+
+/// One declared argument of a command.
+struct Parameter: Sendable {
+    enum Kind: Sendable, Equatable {
+        /// Given by position (or by `name=value`); required unless it has a default.
+        case positional
+        /// Any number of trailing positional values (`print a b c`).
+        case variadic
+        /// Given as `name=value`; optional.
+        case option
+        /// A bare word (`quiet`) meaning true; `quiet=false` is accepted too.
+        case flag
+    }
+    let name: String
+    let type: ArgumentType
+    let kind: Kind
+    /// The value when the argument is not given; nil means "required" for a positional
+    /// parameter and "absent" for an option.
+    let defaultValue: Value?
+    let help: String
+
+    static func positional(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
+        Parameter(name: name, type: type, kind: .positional, defaultValue: d, help: help)
+    }
+    static func variadic(_ name: String, _ type: ArgumentType, help: String) -> Parameter {
+        Parameter(name: name, type: type, kind: .variadic, defaultValue: nil, help: help)
+    }
+    static func option(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
+        Parameter(name: name, type: type, kind: .option, defaultValue: d, help: help)
+    }
+    static func flag(_ name: String, help: String) -> Parameter {
+        Parameter(name: name, type: .bool, kind: .flag, defaultValue: .bool(false), help: help)
+    }
+
+    var isRequired: Bool { kind == .positional && defaultValue == nil }
+}
+
+/// What a parameter accepts. The binder converts and checks; a mismatch is an error at the
+/// argument's location ("lr: expected a number, got a string").
+enum ArgumentType: Sendable {
+    case any
+    case number
+    /// A whole number in the given closed range.
+    case integer(ClosedRange<Int>)
+    /// A number in the given closed range.
+    case numberIn(ClosedRange<Double>)
+    case string
+    /// A file path (a string; completed as a path).
+    case path
+    case bool
+    case list
+    /// One of a fixed set of words. A bare name is taken literally unless it is a variable:
+    /// `add net dense 10 relu` and `add net dense 10 act` (act = "relu") both work.
+    case word([String])
+    /// A column of a results table: a bare name is always taken literally (`x=lr`).
+    case column
+    /// A handle of the given kind ("dataset", "network", ...), checked by the binder.
+    case object(any ShellObject.Type)
+    /// Any one of these types.
+    case oneOf([ArgumentType])
+
+    /// The placeholder in usage lines: `N`, `"file"`, `relu|sigmoid|...`.
+    var placeholder: String {
+        switch self {
+        case .any: return "value"
+        case .number, .numberIn: return "x"
+        case .integer: return "n"
+        case .string: return "\"text\""
+        case .path: return "\"file\""
+        case .bool: return "true|false"
+        case .list: return "[...]"
+        case .word(let words): return words.count <= 6 ? words.joined(separator: "|") : "word"
+        case .column: return "column"
+        case .object(let t): return String(t.typeDescription.split(separator: " ").last ?? "value")
+        case .oneOf(let ts): return ts.map(\.placeholder).joined(separator: "|")
+        }
+    }
+
+    /// The bare words this type accepts (`.word` choices, also inside `.oneOf`).
+    var words: [String] {
+        switch self {
+        case .word(let w): return w
+        case .oneOf(let ts): return ts.flatMap(\.words)
+        default: return []
+        }
+    }
+
+    /// "a number", "a whole number from 1 to 100000", "one of relu, sigmoid".
+    var expectation: String {
+        switch self {
+        case .any: return "a value"
+        case .number: return "a number"
+        case .numberIn(let r): return "a number from \(formatNumber(r.lowerBound)) to \(formatNumber(r.upperBound))"
+        case .integer(let r):
+            if r.upperBound == Int.max { return "a whole number ≥ \(r.lowerBound)" }
+            return "a whole number from \(r.lowerBound) to \(r.upperBound)"
+        case .string: return "a string"
+        case .path: return "a file name (a string)"
+        case .bool: return "true or false"
+        case .list: return "a list"
+        case .word(let w): return "one of " + w.joined(separator: ", ")
+        case .column: return "a column name"
+        case .object(let t): return t.typeDescription
+        case .oneOf(let ts): return ts.map(\.expectation).joined(separator: " or ")
+        }
+    }
+}
+
+/// An error raised by a command. `parameter` names the argument at fault, so the message
+/// points at it; otherwise it points at the command.
+struct CommandError: Error {
+    let message: String
+    let parameter: String?
+    /// An error that already has its own place (inside a script started by `run`): passed on as is.
+    var underlying: ShellError?
+
+    init(_ message: String, parameter: String? = nil) {
+        self.message = message
+        self.parameter = parameter
+    }
+
+    static func nested(_ error: ShellError) -> CommandError {
+        var e = CommandError(error.message)
+        e.underlying = error
+        return e
+    }
+}

@@ -1,0 +1,35 @@
+/// Every built-in command, by name. Adding a command means writing its type and listing it here.
+enum CommandTable {
+    static let all: [any Command.Type] = [
+        // Language
+        PrintCommand.self, RunCommand.self, LenCommand.self,
+        // Session
+        HelpCommand.self, VarsCommand.self, ClearCommand.self, SetCommand.self,
+        QuitCommand.self, ExitCommand.self,
+    ]
+
+    private static let byName: [String: any Command.Type] = {
+        var table: [String: any Command.Type] = [:]
+        for c in all { table[c.name] = c }
+        return table
+    }()
+
+    static func command(named name: String) -> (any Command.Type)? { byName[name] }
+
+    static var names: [String] { all.map { $0.name } }
+}
+
+/// Bare words the language understands without quotes: every choice any command declares
+/// (`relu`, `adam`, `dense`, `seed`, ...). A word evaluates to its own text unless a variable
+/// of that name exists.
+enum Words {
+    static let all: Set<String> = {
+        var words = Set<String>()
+        for c in CommandTable.all {
+            for p in c.parameters {
+                words.formUnion(p.type.words)
+            }
+        }
+        return words
+    }()
+}

@@ -1,0 +1,57 @@
+/// `help`, `help train`, `help language`.
+struct HelpCommand: Command {
+    static let name = "help"
+    static let group = CommandGroup.session
+    static let summary = "List the commands, or explain one: help train."
+    static let parameters: [Parameter] = [
+        .positional("topic", .column, default: Value.none, help: "a command name, or 'language' for the syntax"),
+    ]
+    static let example = """
+        help
+        help train
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        guard let topic = try a.optionalString("topic") else {
+            shell.print(Help.overview())
+            return .none
+        }
+        if topic == "language" {
+            shell.print(LanguageHelp.text)
+            return .none
+        }
+        if let c = CommandTable.command(named: topic) {
+            shell.print(Help.page(c))
+            return .none
+        }
+        if case .procedure(let p)? = shell.lookup(topic) {
+            shell.print("usage: \(p.usage)\n\n\(topic) is a procedure defined in this session.")
+            return .none
+        }
+        let close = Suggest.closest(topic, among: CommandTable.names + ["language"])
+        throw CommandError("no command '\(topic)'"
+            + (close.isEmpty ? "; type help for the list" : "; did you mean " + close.map { "'\($0)'" }.joined(separator: " or ") + "?"),
+            parameter: "topic")
+    }
+}
+
+/// The short syntax reference shown by `help language` (the full one is docs/LANGUAGE.md).
+enum LanguageHelp {
+    static let text = """
+        The nnsh language (full reference: docs/LANGUAGE.md)
+
+          x = 3                         variables; numbers, "strings", true/false, none
+          xs = [1, 2, 3]                lists; xs[0], xs[-1], xs.count
+          0..<10   1...10               ranges (half-open, closed)
+          + - * / % ^  == != < <= > >=  and or not    arithmetic, comparison, logic
+          print "x = {x:.3f}"           strings interpolate {expression:format}
+          net = network 784             a command: verb, arguments, key=value options, flags
+          (eval net test).accuracy      a command in parentheses gives its value; .field reads it
+          max(1, 2)                     the same call written with parentheses and commas
+          if x > 1 { ... } else { ... } blocks span lines; 'else' follows '}' on the same line
+          for lr in [0.1, 0.01] { ... } also: while cond { ... }, break, continue
+          proc f(a, b=2) { return a * b }    then: f 3  or  f(3, b=4)  or  (f 3)
+          run "file.nnsh"               run a script here; args holds a script's arguments
+          # comment                     to the end of the line
+        """
+}

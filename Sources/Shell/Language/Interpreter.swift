@@ -1,0 +1,390 @@
+import Foundation
+import Engine
+
+/// The interpreter: walks the syntax tree. Entry point: `run(_:)` for a parsed program.
+///
+/// It owns the session's state — variables, the random generator, precision — which survives
+/// every error: an error unwinds the current top-level statement only. Commands receive the
+/// interpreter as their context (`Command.run(_:_:)`).
+final class Interpreter {
+    /// Everything printed goes through here (text includes its newlines).
+    let output: (String) -> Void
+    /// Standard output is a terminal (progress lines, images with colour).
+    let isTerminal: Bool
+
+    var globals: [String: Value] = [:]
+    /// Local variables of the procedures being run, innermost last.
+    private var frames: [[String: Value]] = []
+    var scriptArguments: [String] = []
+
+    /// The session's one random generator (`set seed N` replaces it). Commands that draw
+    /// random numbers take it from here, or make their own from a `seed=` option.
+    var generator = RandomGenerator(seed: 42)
+    var seed: UInt64 = 42
+    /// The precision new networks are built in: "float32" or "float64".
+    var precision = "float32"
+
+    /// Files being run by `run`, innermost last; limits recursion.
+    var runStack: [String] = []
+    static let maxRunDepth = 16
+    static let maxCallDepth = 200
+    /// Set by `quit`/`exit`: unwinds everything and ends the session with this code.
+    var quitCode: Int32?
+
+    init(output: @escaping (String) -> Void, isTerminal: Bool) {
+        self.output = output
+        self.isTerminal = isTerminal
+    }
+
+    /// How a block of statements ended.
+    enum Flow { case normal, breakLoop, continueLoop, returned(Value), quit }
+
+    /// Runs a parsed program at top level. Statement values that are not none are printed.
+    func run(_ program: [Statement]) throws(ShellError) -> Flow {
+        let flow = try execute(program)
+        switch flow {
+        case .normal, .quit: return flow
+        case .returned: return .normal
+        case .breakLoop, .continueLoop: return .normal
+        }
+    }
+
+    // MARK: - Output
+
+    func print(_ line: String) { output(line + "\n") }
+
+    // MARK: - Variables
+
+    func lookup(_ name: String) -> Value? {
+        if let frame = frames.last, let v = frame[name] { return v }
+        return globals[name]
+    }
+
+    /// Assigns in the innermost procedure frame, or globally at top level.
+    func assign(_ name: String, _ value: Value) {
+        if frames.isEmpty { globals[name] = value } else { frames[frames.count - 1][name] = value }
+    }
+
+    /// Names visible now, for completion and suggestions.
+    var visibleNames: [String] {
+        Array(Set(globals.keys).union(frames.last?.keys ?? [:].keys)).sorted()
+    }
+
+    // MARK: - Statements
+
+    func execute(_ statements: [Statement]) throws(ShellError) -> Flow {
+        for s in statements {
+            let flow = try execute(s)
+            if case .normal = flow { continue }
+            return flow
+        }
+        return .normal
+    }
+
+    func execute(_ s: Statement) throws(ShellError) -> Flow {
+        switch s.kind {
+        case .expression(let e):
+            let v = try evaluate(e)
+            if quitCode != nil { return .quit }
+            if !v.isNone { print(v.echo) }
+            return .normal
+
+        case .assign(let name, let e):
+            if CommandTable.command(named: name) != nil {
+                throw s.location.error("'\(name)' is a command; choose another name for the variable")
+            }
+            let v = try evaluate(e)
+            if quitCode != nil { return .quit }
+            if case .none = v, case .command(let c) = e.kind, CommandTable.command(named: c.verb) != nil {
+                throw e.location.error("'\(c.verb)' gives no value to assign")
+            }
+            assign(name, v)
+            return .normal
+
+        case .ifElse(let branches, let otherwise):
+            for (condition, body) in branches {
+                if try truth(condition, what: "the 'if' condition") { return try execute(body) }
+            }
+            if let otherwise { return try execute(otherwise) }
+            return .normal
+
+        case .forIn(let name, let sequenceExpr, let body):
+            let sequence = try evaluate(sequenceExpr)
+            let items: [Value]
+            switch sequence {
+            case .list(let xs): items = xs
+            case .range(let r):
+                guard r.count <= 100_000_000 else { throw sequenceExpr.location.error("range too long") }
+                items = r.elements.map { .number($0) }
+            default:
+                throw sequenceExpr.location.error("'for' needs a list or a range, got \(sequence.typeDescription)")
+            }
+            for item in items {
+                if Interrupt.isRequested { throw s.location.error("interrupted") }
+                assign(name, item)
+                switch try execute(body) {
+                case .normal, .continueLoop: continue
+                case .breakLoop: return .normal
+                case let other: return other
+                }
+            }
+            return .normal
+
+        case .whileLoop(let condition, let body):
+            while try truth(condition, what: "the 'while' condition") {
+                if Interrupt.isRequested { throw s.location.error("interrupted") }
+                switch try execute(body) {
+                case .normal, .continueLoop: continue
+                case .breakLoop: return .normal
+                case let other: return other
+                }
+            }
+            return .normal
+
+        case .procedure(let declaration):
+            if CommandTable.command(named: declaration.name) != nil {
+                throw s.location.error("'\(declaration.name)' is a built-in command; choose another name")
+            }
+            globals[declaration.name] = .procedure(Procedure(declaration))
+            return .normal
+
+        case .returnValue(let e):
+            guard !frames.isEmpty else { throw s.location.error("'return' outside a procedure") }
+            let v = try e.map { (e) throws(ShellError) in try evaluate(e) } ?? Value.none
+            if quitCode != nil { return .quit }
+            return .returned(v)
+
+        case .breakLoop: return .breakLoop
+        case .continueLoop: return .continueLoop
+        }
+    }
+
+    func truth(_ e: Expr, what: String) throws(ShellError) -> Bool {
+        let v = try evaluate(e)
+        guard case .bool(let b) = v else {
+            throw e.location.error("\(what) must be true or false, got \(v.typeDescription)")
+        }
+        return b
+    }
+
+    // MARK: - Expressions
+
+    func evaluate(_ e: Expr) throws(ShellError) -> Value {
+        switch e.kind {
+        case .number(let x): return .number(x)
+        case .bool(let b): return .bool(b)
+        case .none: return .none
+        case .string(let parts):
+            var text = ""
+            for part in parts {
+                switch part {
+                case .text(let t): text += t
+                case .expression(let inner, let format):
+                    let v = try evaluate(inner)
+                    text += format.map { Format.apply($0, to: v) } ?? v.display
+                }
+            }
+            return .string(text)
+        case .name(let n):
+            if let v = lookup(n) { return v }
+            if Words.all.contains(n) { return .string(n) }
+            if CommandTable.command(named: n) != nil {
+                throw e.location.error("'\(n)' is a command; to use its result write (\(n) ...)")
+            }
+            throw e.location.error("unknown variable '\(n)'" + Suggest.didYouMean(n, among: visibleNames + Array(Words.all)))
+        case .list(let items):
+            var values: [Value] = []
+            for item in items { values.append(try evaluate(item)) }
+            return .list(values)
+        case .unary(let op, let operand):
+            let v = try evaluate(operand)
+            switch (op, v) {
+            case (.negate, .number(let x)): return .number(-x)
+            case (.not, .bool(let b)): return .bool(!b)
+            case (.negate, _): throw e.location.error("cannot negate \(v.typeDescription)")
+            case (.not, _): throw e.location.error("'not' needs true or false, got \(v.typeDescription)")
+            }
+        case .binary(let op, let l, let r):
+            return try binary(op, l, r, at: e.location)
+        case .range(let lo, let hi, let inclusive):
+            let a = try evaluate(lo), b = try evaluate(hi)
+            guard case .number(let x) = a, case .number(let y) = b, x.isFinite, y.isFinite else {
+                throw e.location.error("a range needs two numbers, got \(a.typeDescription) and \(b.typeDescription)")
+            }
+            return .range(RangeValue(lower: x, upper: y, inclusive: inclusive))
+        case .field(let base, let name):
+            return try field(of: try evaluate(base), name, at: e.location)
+        case .index(let base, let indexExpr):
+            return try index(try evaluate(base), try evaluate(indexExpr), at: e.location)
+        case .command(let call):
+            return try invoke(call)
+        }
+    }
+
+    func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, at: Location) throws(ShellError) -> Value {
+        if op == .and || op == .or {
+            let a = try truth(l, what: "the left side of '\(op.rawValue)'")
+            if op == .and && !a { return .bool(false) }
+            if op == .or && a { return .bool(true) }
+            return .bool(try truth(r, what: "the right side of '\(op.rawValue)'"))
+        }
+        let a = try evaluate(l), b = try evaluate(r)
+        switch (op, a, b) {
+        case (.add, .number(let x), .number(let y)): return .number(x + y)
+        case (.subtract, .number(let x), .number(let y)): return .number(x - y)
+        case (.multiply, .number(let x), .number(let y)): return .number(x * y)
+        case (.divide, .number(let x), .number(let y)):
+            guard y != 0 else { throw at.error("division by zero") }
+            return .number(x / y)
+        case (.remainder, .number(let x), .number(let y)):
+            guard y != 0 else { throw at.error("remainder by zero") }
+            return .number(x - y * (x / y).rounded(.down))
+        case (.power, .number(let x), .number(let y)): return .number(pow(x, y))
+        case (.add, .string(let x), .string(let y)): return .string(x + y)
+        case (.add, .list(let x), .list(let y)): return .list(x + y)
+        case (.equal, _, _): return .bool(Value.equal(a, b))
+        case (.notEqual, _, _): return .bool(!Value.equal(a, b))
+        case (.less, .number(let x), .number(let y)): return .bool(x < y)
+        case (.lessEqual, .number(let x), .number(let y)): return .bool(x <= y)
+        case (.greater, .number(let x), .number(let y)): return .bool(x > y)
+        case (.greaterEqual, .number(let x), .number(let y)): return .bool(x >= y)
+        case (.less, .string(let x), .string(let y)): return .bool(x < y)
+        case (.lessEqual, .string(let x), .string(let y)): return .bool(x <= y)
+        case (.greater, .string(let x), .string(let y)): return .bool(x > y)
+        case (.greaterEqual, .string(let x), .string(let y)): return .bool(x >= y)
+        case (.add, .string, _), (.add, _, .string):
+            throw at.error("cannot add \(a.typeDescription) and \(b.typeDescription) (to put a value in text write \"...{x}...\")")
+        default:
+            throw at.error("cannot apply '\(op.rawValue)' to \(a.typeDescription) and \(b.typeDescription)")
+        }
+    }
+
+    func field(of base: Value, _ name: String, at: Location) throws(ShellError) -> Value {
+        switch base {
+        case .record(let r):
+            if let v = r[name] { return v }
+            throw at.error("no field '\(name)'; the fields are: " + r.fields.map(\.name).joined(separator: ", "))
+        case .object(let o):
+            if let v = o.field(name) { return v }
+            throw at.error("\(type(of: o).typeDescription) has no field '\(name)'"
+                + (o.fieldNames.isEmpty ? "" : "; its fields are: " + o.fieldNames.joined(separator: ", ")))
+        case .list(let xs) where name == "count": return .number(Double(xs.count))
+        case .string(let s) where name == "count": return .number(Double(s.count))
+        case .range(let r) where name == "count": return .number(Double(r.count))
+        case .list, .string, .range:
+            throw at.error("\(base.typeDescription) has no field '\(name)' (it has: count)")
+        default:
+            throw at.error("\(base.typeDescription) has no fields (tried '.\(name)')")
+        }
+    }
+
+    func index(_ base: Value, _ i: Value, at: Location) throws(ShellError) -> Value {
+        func position(_ count: Int) throws(ShellError) -> Int {
+            guard case .number(let x) = i, x == x.rounded(), abs(x) < 1e15 else {
+                throw at.error("an index must be a whole number, got \(i.literal)")
+            }
+            let k = Int(x) < 0 ? count + Int(x) : Int(x)
+            guard k >= 0, k < count else {
+                throw at.error("index \(Int(x)) is out of range (\(count) item\(count == 1 ? "" : "s"), first is 0)")
+            }
+            return k
+        }
+        switch base {
+        case .list(let xs): return xs[try position(xs.count)]
+        case .range(let r): return .number(r.elements[try position(r.count)])
+        case .string(let s):
+            let chars = Array(s)
+            return .string(String(chars[try position(chars.count)]))
+        case .record:
+            guard case .string(let name) = i else { throw at.error("index a record with a field name string") }
+            return try field(of: base, name, at: at)
+        default:
+            throw at.error("cannot index \(base.typeDescription)")
+        }
+    }
+
+    // MARK: - Commands and procedures
+
+    func invoke(_ call: CommandCall) throws(ShellError) -> Value {
+        if let v = lookup(call.verb) {
+            if case .procedure(let p) = v { return try callProcedure(p, call) }
+            if call.arguments.isEmpty { return v }
+            throw call.location.error("'\(call.verb)' is \(v.typeDescription), not a command"
+                + (call.arguments.count == 1 && call.arguments[0].key == nil ? " (to subtract, put spaces on both sides of '-')" : ""))
+        }
+        if let command = CommandTable.command(named: call.verb) {
+            let arguments = try bind(call, to: command)
+            do {
+                return try command.run(arguments, self)
+            } catch {
+                if let underlying = error.underlying { throw underlying }
+                let place = error.parameter.flatMap { arguments.locations[$0] } ?? call.location
+                throw place.error(error.message)
+            }
+        }
+        if call.arguments.isEmpty, Words.all.contains(call.verb) { return .string(call.verb) }
+        let candidates = CommandTable.names + visibleNames
+        throw call.location.error("unknown command '\(call.verb)'" + Suggest.didYouMean(call.verb, among: candidates))
+    }
+
+    func callProcedure(_ p: Procedure, _ call: CommandCall) throws(ShellError) -> Value {
+        guard frames.count < Interpreter.maxCallDepth else {
+            throw call.location.error("too many nested procedure calls (more than \(Interpreter.maxCallDepth)); is '\(p.name)' calling itself forever?")
+        }
+        let parameters = p.declaration.parameters
+        var frame: [String: Value] = [:]
+        var nextPositional = 0
+        for argument in call.arguments {
+            if let key = argument.key {
+                guard parameters.contains(where: { $0.name == key }) else {
+                    throw argument.location.error("'\(p.name)' has no parameter '\(key)' (usage: \(p.usage))")
+                }
+                guard frame[key] == nil else { throw argument.location.error("'\(key)' is given twice") }
+                frame[key] = try evaluate(argument.value)
+            } else {
+                while nextPositional < parameters.count, frame[parameters[nextPositional].name] != nil {
+                    nextPositional += 1
+                }
+                guard nextPositional < parameters.count else {
+                    throw argument.location.error("too many arguments for '\(p.name)' (usage: \(p.usage))")
+                }
+                frame[parameters[nextPositional].name] = try evaluate(argument.value)
+                nextPositional += 1
+            }
+        }
+        frames.append(frame)
+        defer { frames.removeLast() }
+        for parameter in parameters where frames[frames.count - 1][parameter.name] == nil {
+            guard let d = parameter.defaultValue else {
+                throw call.location.error("missing argument '\(parameter.name)' for '\(p.name)' (usage: \(p.usage))")
+            }
+            frames[frames.count - 1][parameter.name] = try evaluate(d)
+        }
+        switch try execute(p.declaration.body) {
+        case .returned(let v): return v
+        case .quit, .normal: return .none
+        case .breakLoop, .continueLoop:
+            throw call.location.error("'break' or 'continue' outside a loop in '\(p.name)'")
+        }
+    }
+}
+
+extension Value {
+    /// Equality for `==`: numbers, strings, bools, lists and records by value; handles by identity.
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.none, .none): return true
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.list(let x), .list(let y)): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
+        case (.range(let x), .range(let y)): return x == y
+        case (.record(let x), .record(let y)):
+            return x.fields.count == y.fields.count
+                && zip(x.fields, y.fields).allSatisfy { $0.name == $1.name && equal($0.value, $1.value) }
+        case (.procedure(let x), .procedure(let y)): return x === y
+        case (.object(let x), .object(let y)): return x === y
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// What running a piece of source did.
+public enum ExecutionResult: Sendable {
+    case ok
+    case error(ShellError)
+    /// `quit`/`exit` ran: end the session with this exit code.
+    case quit(code: Int32)
+}
+
+/// One nnsh session: its variables, networks, datasets and settings, living across any number
+/// of `execute` calls (REPL lines or script files) and surviving every error.
+///
+///     let session = Session(output: { print($0, terminator: "") })
+///     _ = session.execute("x = 2\nprint x * 3", file: "<example>")   // prints 6
+public final class Session {
+    let interpreter: Interpreter
+
+    /// All printing goes through `output` (each call's text includes its newline).
+    /// `isTerminal`: standard output is a terminal (progress lines, images, colour).
+    public init(output: @escaping (String) -> Void, isTerminal: Bool = false) {
+        interpreter = Interpreter(output: output, isTerminal: isTerminal)
+    }
+
+    /// The script's arguments, visible to scripts as the list `args`.
+    public var scriptArguments: [String] {
+        get { interpreter.scriptArguments }
+        set {
+            interpreter.scriptArguments = newValue
+            interpreter.globals["args"] = .list(newValue.map { .string($0) })
+        }
+    }
+
+    /// Predefines a variable (`nnsh --set name=value`). The value is read as nnsh code when it
+    /// is a number, bool, list, quoted string or word (`0.01`, `true`, `[1, 2]`, `relu`);
+    /// anything else is taken as a plain string (`--set file=runs/a.csv`).
+    public func define(_ name: String, literal: String) throws(ShellError) {
+        let place = SourceText(name: "--set", text: "\(name)=\(literal)")
+        let isName = name.first.map { $0 == "_" || $0.isLetter } == true
+            && name.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+        guard isName, Keyword(rawValue: name) == nil else {
+            throw Location(source: place, line: 1, column: 1).error("'\(name)' is not a valid variable name")
+        }
+        guard CommandTable.command(named: name) == nil else {
+            throw Location(source: place, line: 1, column: 1).error("'\(name)' is a command; choose another variable name")
+        }
+        var value = Value.string(literal)
+        if let program = try? parse(SourceText(name: "--set", text: literal)), program.count == 1,
+           case .expression(let e) = program[0].kind, Session.isLiteral(e),
+           let v = try? interpreter.evaluate(e) {
+            value = v
+        }
+        interpreter.globals[name] = value
+    }
+
+    private static func isLiteral(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .number, .bool, .none, .string: return true
+        case .unary(.negate, let inner): return isLiteral(inner)
+        case .list(let items): return items.allSatisfy(isLiteral)
+        case .command(let c): return c.arguments.isEmpty && Words.all.contains(c.verb)
+        case .name(let n): return Words.all.contains(n)
+        default: return false
+        }
+    }
+
+    /// Parses and runs `source`. Nothing runs if it does not parse. `file` names the source in
+    /// error messages; `firstLine` is the line number of its first line (REPL input).
+    public func execute(_ source: String, file: String, firstLine: Int = 1) -> ExecutionResult {
+        interpreter.quitCode = nil
+        do {
+            let program = try parse(SourceText(name: file, text: source, firstLine: firstLine))
+            if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }
+            defer { if file.hasSuffix(".nnsh") { interpreter.runStack.removeLast() } }
+            if case .quit = try interpreter.run(program) {
+                return .quit(code: interpreter.quitCode ?? 0)
+            }
+            return .ok
+        } catch {
+            return .error(error)
+        }
+    }
+
+    /// True when `source` stops inside an open block, bracket, string or expression, so the
+    /// REPL should read another line before running it.
+    public func isIncomplete(_ source: String) -> Bool {
+        do {
+            _ = try parse(SourceText(name: "<input>", text: source))
+            return false
+        } catch {
+            return error.isAtEndOfInput
+        }
+    }
+
+    /// Candidates to replace the word before `cursor` (a column in Unicode scalars): commands
+    /// at the start of a statement; option names (`lr=`), flags, words and variables after a
+    /// command; file paths inside a string.
+    public func completions(line: String, cursor: Int) -> [String] {
+        Completion.candidates(line: line, cursor: cursor, interpreter: interpreter)
+    }
+
+    /// The built-in command names (for the REPL's completion and help).
+    public var commandNames: [String] { CommandTable.names }
+}
