@@ -1,6 +1,14 @@
 /// Every built-in command, by name. Adding a command means writing its type and listing it here.
 enum CommandTable {
     static let all: [any Command.Type] = [
+        // Data
+        MNISTCommand.self, IDXCommand.self, CSVCommand.self, RungeCommand.self,
+        SplitCommand.self, TakeCommand.self, ShuffleCommand.self, StandardizeCommand.self,
+        OneHotCommand.self, PolyCommand.self,
+        // Networks
+        NetworkCommand.self, AddCommand.self, SummaryCommand.self,
+        // Training and evaluation
+        TrainCommand.self, EvalCommand.self, PredictCommand.self, GradcheckCommand.self,
         // Language
         PrintCommand.self, RunCommand.self, LenCommand.self,
         // Session
