@@ -21,3 +21,16 @@ enum Fixtures {
                  Series("truth", x: xs, y: truth),
                  Series("prediction", x: xs, y: prediction)])
 }
+
+extension Fixtures {
+    /// A results table: validation MSE by learning rate and activation, one run missing.
+    static let mse = Heatmap(
+        title: "Validation MSE", rowTitle: "lr", columnTitle: "activation",
+        rowLabels: ["0.001", "0.01", "0.1", "1"], columnLabels: ["relu", "tanh", "sigmoid"],
+        values: [[0.0123, 0.0201, 0.0452], [0.0041, 0.0067, 0.0189],
+                 [0.0008, 0.0021, 0.0098], [.nan, 0.41, 0.252]],
+        scale: .log)
+
+    static let confusion = Heatmap.confusionMatrix(
+        [[50, 2, 0], [3, 41, 6], [0, 9, 39]], labels: ["cat", "dog", "bird"])
+}

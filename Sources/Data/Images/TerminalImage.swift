@@ -1,0 +1,139 @@
+/// Draws grayscale images as text for a terminal. Each character is one pixel wide and two
+/// pixels tall (a terminal cell is about twice as tall as wide, so the picture keeps its shape):
+/// a 28×28 digit takes 28 columns × 14 lines.
+///
+///     print(TerminalImage.render(data.image(0)!, shape: data.imageShape!))
+///     print(TerminalImage.grid(examples, shape: shape, perRow: 5, downsample: 2))
+public enum TerminalImage {
+    public enum Style: Sendable {
+        /// Five shades " ░▒▓█" of the two pixels' mean: any terminal, any font, pipes, tests.
+        case shades
+        /// Half blocks "▀ ▄ █" of the two pixels, each on or off (at half the range): sharp edges.
+        case blocks
+        /// "▀" with the top pixel as the ANSI 256-colour foreground and the bottom pixel as the
+        /// background, in 24 gray levels: the true picture, in colour terminals.
+        case ansiGray
+    }
+
+    private static let shadeCharacters: [Character] = [" ", "░", "▒", "▓", "█"]
+
+    /// One image (`pixels` row-major in `shape`) as lines of text, without a final newline.
+    /// `range` maps values to black…white; nil means 0…1 when all values lie there, else the
+    /// values' own minimum…maximum (standardised data).
+    public static func render(
+        _ pixels: [Float], shape: ImageShape, style: Style = .shades, range: ClosedRange<Float>? = nil
+    ) -> String {
+        lines(pixels, shape: shape, style: style, range: range ?? defaultRange(pixels)).joined(separator: "\n")
+    }
+
+    /// A `GrayImage` as text.
+    public static func render(_ image: GrayImage, style: Style = .shades) -> String {
+        render(image.pixels, shape: ImageShape(rows: image.height, columns: image.width), style: style, range: 0...1)
+    }
+
+    /// Several images of one shape side by side, `perRow` to a band, each with its caption
+    /// underneath (cut to the image's width), two spaces between images and a blank line between
+    /// bands. `downsample` k averages k×k pixel blocks first (2 makes a 28×28 digit 14 wide).
+    public static func grid(
+        _ items: [(pixels: [Float], caption: String)], shape: ImageShape, perRow: Int = 4,
+        downsample: Int = 1, style: Style = .shades, range: ClosedRange<Float>? = nil
+    ) -> String {
+        guard !items.isEmpty else { return "" }
+        let k = max(1, downsample)
+        let small = ImageShape(rows: (shape.rows + k - 1) / k, columns: (shape.columns + k - 1) / k)
+        let scaleRange = range ?? defaultRange(items.flatMap(\.pixels))
+        var bands = [String]()
+        var start = 0
+        while start < items.count {
+            let band = items[start ..< min(items.count, start + max(1, perRow))]
+            let drawn = band.map { lines(shrink($0.pixels, shape: shape, by: k), shape: small, style: style, range: scaleRange) }
+            var out = [String]()
+            for line in 0..<drawn[0].count {
+                out.append(drawn.map { $0[line] }.joined(separator: "  "))
+            }
+            let captions = band.map { item -> String in
+                let cut = String(item.caption.prefix(small.columns))
+                return cut + String(repeating: " ", count: small.columns - cut.count)
+            }
+            out.append(captions.joined(separator: "  "))
+            bands.append(out.map { trimTrailingSpaces($0) }.joined(separator: "\n"))
+            start += max(1, perRow)
+        }
+        return bands.joined(separator: "\n\n")
+    }
+
+    // MARK: - Internals
+
+    private static func defaultRange(_ pixels: [Float]) -> ClosedRange<Float> {
+        guard let low = pixels.min(), let high = pixels.max() else { return 0...1 }
+        if low >= 0 && high <= 1 { return 0...1 }
+        return high > low ? low...high : low...(low + 1)
+    }
+
+    /// The image as one string per text line (two pixel rows each), each `shape.columns`
+    /// characters wide.
+    private static func lines(_ pixels: [Float], shape: ImageShape, style: Style, range: ClosedRange<Float>) -> [String] {
+        let span = range.upperBound - range.lowerBound
+        func level(_ x: Int, _ y: Int) -> Float {
+            guard y < shape.rows else { return 0 }
+            let v = (pixels[y * shape.columns + x] - range.lowerBound) / span
+            return min(1, max(0, v))
+        }
+        var result = [String]()
+        for y in stride(from: 0, to: shape.rows, by: 2) {
+            var line = ""
+            var lastColours: (Int, Int)? = nil
+            for x in 0..<shape.columns {
+                let top = level(x, y), bottom = level(x, y + 1)
+                switch style {
+                case .shades:
+                    let mean = (top + bottom) / 2
+                    line.append(shadeCharacters[min(4, Int((mean * 5).rounded(.down)))])
+                case .blocks:
+                    switch (top >= 0.5, bottom >= 0.5) {
+                    case (true, true): line.append("█")
+                    case (true, false): line.append("▀")
+                    case (false, true): line.append("▄")
+                    case (false, false): line.append(" ")
+                    }
+                case .ansiGray:
+                    let colours = (232 + Int((top * 23).rounded()), 232 + Int((bottom * 23).rounded()))
+                    if lastColours == nil || lastColours! != colours {
+                        line += "\u{1B}[38;5;\(colours.0);48;5;\(colours.1)m"
+                        lastColours = colours
+                    }
+                    line.append("▀")
+                }
+            }
+            if style == .ansiGray { line += "\u{1B}[0m" }
+            result.append(line)
+        }
+        return result
+    }
+
+    /// Means of k×k blocks (partial blocks at the right and bottom edges average what they hold).
+    private static func shrink(_ pixels: [Float], shape: ImageShape, by k: Int) -> [Float] {
+        guard k > 1 else { return pixels }
+        let rows = (shape.rows + k - 1) / k, columns = (shape.columns + k - 1) / k
+        var out = [Float](repeating: 0, count: rows * columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                var sum: Float = 0, n: Float = 0
+                for y in r * k ..< min(shape.rows, (r + 1) * k) {
+                    for x in c * k ..< min(shape.columns, (c + 1) * k) {
+                        sum += pixels[y * shape.columns + x]
+                        n += 1
+                    }
+                }
+                out[r * columns + c] = sum / n
+            }
+        }
+        return out
+    }
+
+    private static func trimTrailingSpaces(_ s: String) -> String {
+        var s = s
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
