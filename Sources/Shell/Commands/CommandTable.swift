@@ -8,9 +8,14 @@ enum CommandTable {
         // Networks
         NetworkCommand.self, AddCommand.self, SummaryCommand.self,
         // Training and evaluation
-        TrainCommand.self, EvalCommand.self, PredictCommand.self, GradcheckCommand.self,
+        TrainCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
+        // Views and results
+        ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
+        HeatmapCommand.self,
         // Language
         PrintCommand.self, RunCommand.self, LenCommand.self,
+        AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,
+        RoundCommand.self, MinCommand.self, MaxCommand.self, SumCommand.self, MeanCommand.self,
         // Session
         HelpCommand.self, VarsCommand.self, ClearCommand.self, SetCommand.self,
         QuitCommand.self, ExitCommand.self,

@@ -10,6 +10,7 @@ enum Help {
             case .variadic: parts.append("\(p.name)...")
             case .option: parts.append("[\(p.name)=\(p.type.placeholder)]")
             case .flag: parts.append("[\(p.name)]")
+            case .keywords: parts.append("\(p.name)=value...")
             }
         }
         return parts.joined(separator: " ")
@@ -60,6 +61,7 @@ enum Help {
         case .positional: return p.name
         case .variadic: return p.name + "..."
         case .option: return "\(p.name)=\(p.type.placeholder)"
+        case .keywords: return "\(p.name)=value..."
         case .flag: return p.name
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Data
 import Engine
 
@@ -49,4 +50,23 @@ enum CommonParameters {
                                        help: "a seed for this command alone (default: the session's generator, see set seed)")
     static let dataset = ArgumentType.object(DatasetObject.self)
     static let network = ArgumentType.object(NetworkObject.self)
+}
+
+extension Interpreter {
+    /// Colour only on a terminal, and not when NO_COLOR is set (https://no-color.org).
+    var useColour: Bool {
+        isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    /// How images are drawn: true grays on a colour terminal, shade characters otherwise.
+    var imageStyle: TerminalImage.Style { useColour ? .ansiGray : .shades }
+
+    /// Writes a text file (an SVG, a CSV) atomically, as the `to=` options do.
+    func writeTextFile(_ path: String, _ text: String, parameter: String = "to") throws(CommandError) {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandError("cannot write \(path): \((error as NSError).localizedDescription)", parameter: parameter)
+        }
+    }
 }

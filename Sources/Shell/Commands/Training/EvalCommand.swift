@@ -22,7 +22,7 @@ struct EvalCommand: Command {
         """
     static let details = """
         The result is a record. Fields: count, loss, mse, log10_mse, r2; for class data also
-        accuracy and error (1 - accuracy); for synthetic data with a known true function (runge)
+        accuracy, error (1 - accuracy) and confusion (rows: true class; heatmap draws it); for synthetic data with a known true function (runge)
         also true_mse and log10_true_mse, the error against the noiseless f(x).
         Printed on its own it shows a report (per-class recall and the confusion matrix).
         """
@@ -46,6 +46,9 @@ struct EvalCommand: Command {
         if let accuracy = e.accuracy {
             fields.append(("accuracy", .number(accuracy)))
             fields.append(("error", .number(1 - accuracy)))
+            if let confusion = e.confusion {
+                fields.append(("confusion", .list(confusion.counts.map { .list($0.map { .number(Double($0)) }) })))
+            }
             report.append("accuracy \(EpochLine.percent(accuracy))  loss \(EpochLine.figure(e.loss))  (\(e.count) examples)")
             if let confusion = e.confusion, confusion.classes <= 20 {
                 report.append(contentsOf: classTable(confusion, data.dataset))
