@@ -36,7 +36,7 @@ import Glibc
             #expect(e?.message == "cannot write: No space left on device")
             #expect(written == 100)
             #expect(try AtomicFile.read(path) == old)
-            #expect(try ModelFile.read(path) == .float32(ModelFileFixtures.minimalModel()))
+            #expect(try ModelFile.readContents(path) == .float32(ModelFileFixtures.minimalModel()))
             #expect(folderListing(folder) == ["model.nnsh"])   // the temporary file is gone
         }
     }

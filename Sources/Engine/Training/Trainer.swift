@@ -87,6 +87,9 @@ public final class Trainer<T: Scalar> {
 
         for e in 0..<options.epochs {
             let epochInRun = e + 1
+            // Every epoch shuffles 0..<count afresh, so its order depends only on the generator:
+            // training split over several calls (or resumed from a model file) matches one run.
+            for i in order.indices { order[i] = i }
             if options.shuffle { generator.shuffle(&order) }
             let epoch = net.history.epochs.count + 1
             let started = clock.now
