@@ -12,10 +12,11 @@ struct ErrorsCommand: Command {
         .option("true", .integer(0...100_000), help: "only examples of this true class"),
         .option("predicted", .integer(0...100_000), help: "only examples predicted as this class"),
         .option("count", .integer(0...10_000), default: .number(12), help: "how many to draw (all are returned)"),
+        .flag("quiet", help: "print nothing, only return the indices"),
     ]
     static let example = """
         errors net data.test true=5 predicted=3
-        wrong = errors net data.test count=0
+        wrong = errors net data.test quiet
         print (len wrong)
         """
     static let details = "Returns the list of the matching examples' indices."
@@ -39,6 +40,8 @@ struct ErrorsCommand: Command {
         }
         let what = [wantTrue.map { "true \(data.className($0))" }, wantPredicted.map { "predicted \(data.className($0))" }]
             .compactMap { $0 }.joined(separator: ", ")
+        let result = Value.list(found.map { .number(Double($0)) })
+        if a.bool("quiet") { return result }
         shell.print("\(found.count) of \(data.count) examples misclassified" + (what.isEmpty ? "" : " (\(what))"))
         let shown = found.prefix(try a.int("count"))
         if let shape = data.imageShape, !shown.isEmpty {
@@ -49,6 +52,6 @@ struct ErrorsCommand: Command {
         } else if !shown.isEmpty {
             for i in shown { shell.print("#\(i): true \(data.className(labels[i])), predicted \(data.className(predicted[i]))") }
         }
-        return .list(found.map { .number(Double($0)) })
+        return result
     }
 }
