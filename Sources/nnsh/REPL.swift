@@ -23,7 +23,7 @@ struct REPL {
                 pending = []
             case .endOfInput:
                 print("")   // leave the terminal's next prompt on a line of its own
-                if !pending.isEmpty, let code = evaluate(pending) { return code }
+                if !pending.isEmpty, let code = evaluate(pending.joined(separator: "\n")) { return code }
                 return 0
             case .line(let line):
                 reader.addToHistory(line)
@@ -31,20 +31,17 @@ struct REPL {
                 let source = pending.joined(separator: "\n")
                 if session.isIncomplete(source) { continue }
                 pending = []
-                if let code = evaluate([source]) { return code }
+                if let code = evaluate(source) { return code }
             }
         }
     }
 
     /// Runs one entry; returns an exit code when it asked to quit.
-    private func evaluate(_ lines: [String]) -> Int32? {
-        let source = lines.joined(separator: "\n")
+    private func evaluate(_ source: String) -> Int32? {
         guard !source.allSatisfy(\.isWhitespace) else { return nil }
         Interrupt.clear()
         defer { Interrupt.clear() }
-        let result = session.execute(source, file: "repl")
-        if Interrupt.isRequested { print("") }   // end the line where the terminal echoed ^C
-        switch result {
+        switch session.execute(source, file: "repl") {
         case .ok:
             return nil
         case .error(let error):

@@ -84,6 +84,21 @@ import Testing
         try t.expect("true")
     }
 
+    @Test func controlCDuringTrainingStopsAfterABatchAndKeepsTheNetwork() throws {
+        let (t, _) = try startREPL()
+        for line in ["r = runge n=200 seed=1", "net = network 1", "add net dense 16 tanh",
+                     "add net dense 1 linear"] {
+            t.type(line + Self.enter)
+            try t.expectPrompt()
+        }
+        t.type("train net r epochs=1000000 batch=1" + Self.enter)
+        try t.expect("epoch 2/1000000")
+        t.type(Self.controlC)
+        try t.expectPrompt()
+        t.type("print net.epochs >= 2 and net.epochs < 1000000" + Self.enter)
+        try t.expect("true")
+    }
+
     @Test func anErrorKeepsEarlierVariables() throws {
         let (t, _) = try startREPL()
         t.type("x = 6" + Self.enter)
