@@ -49,6 +49,8 @@ struct Parameter: Sendable {
         case option
         /// A bare word (`quiet`) meaning true; `quiet=false` is accepted too.
         case flag
+        /// Any `key=value` not declared otherwise, in order (`record t lr=0.1 mse=0.02`).
+        case keywords
     }
     let name: String
     let type: ArgumentType
@@ -66,6 +68,9 @@ struct Parameter: Sendable {
     }
     static func option(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
         Parameter(name: name, type: type, kind: .option, defaultValue: d, help: help)
+    }
+    static func keywords(_ name: String, help: String) -> Parameter {
+        Parameter(name: name, type: .any, kind: .keywords, defaultValue: nil, help: help)
     }
     static func flag(_ name: String, help: String) -> Parameter {
         Parameter(name: name, type: .bool, kind: .flag, defaultValue: .bool(false), help: help)

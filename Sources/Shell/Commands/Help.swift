@@ -10,6 +10,7 @@ enum Help {
             case .variadic: parts.append("\(p.name)...")
             case .option: parts.append("[\(p.name)=\(p.type.placeholder)]")
             case .flag: parts.append("[\(p.name)]")
+            case .keywords: parts.append("\(p.name)=value...")
             }
         }
         return parts.joined(separator: " ")
@@ -41,7 +42,7 @@ enum Help {
             let width = (arguments.map { label($0).count }.max() ?? 0) + 2
             for p in arguments {
                 var text = "  " + label(p).padding(toLength: width, withPad: " ", startingAt: 0) + p.help
-                if let d = p.defaultValue, p.kind != .flag, !d.isNone { text += " (default \(d.literal))" }
+                if let d = p.defaultValue, p.kind != .flag, !d.isNone { text += " (default \(d.display))" }
                 lines.append(text)
             }
         }
@@ -57,8 +58,10 @@ enum Help {
 
     private static func label(_ p: Parameter) -> String {
         switch p.kind {
-        case .positional, .variadic: return "\(p.name)  \(p.type.placeholder)"
+        case .positional: return p.name
+        case .variadic: return p.name + "..."
         case .option: return "\(p.name)=\(p.type.placeholder)"
+        case .keywords: return "\(p.name)=value..."
         case .flag: return p.name
         }
     }

@@ -246,12 +246,18 @@ private struct Parser {
         return Expr(kind: .command(CommandCall(verb: verb, arguments: arguments, location: at)), location: at)
     }
 
-    /// argument -> NAME '=' expression | expression
+    /// argument -> KEY '=' expression | expression
+    /// KEY      -> NAME | keyword           (so `true=5` works as an option name)
     mutating func argument(inCommand: Bool = true) throws(ShellError) -> Argument {
         let at = current.location
-        if case .name(let key) = current.kind, next.isSymbol(.assign) {
-            advance(); advance()
-            return Argument(key: key, value: try expression(argumentMode: inCommand), location: at)
+        if next.isSymbol(.assign) {
+            var key: String? = nil
+            if case .name(let n) = current.kind { key = n }
+            if case .keyword(let k) = current.kind { key = k.rawValue }
+            if let key {
+                advance(); advance()
+                return Argument(key: key, value: try expression(argumentMode: inCommand), location: at)
+            }
         }
         return Argument(key: nil, value: try expression(argumentMode: inCommand), location: at)
     }
