@@ -77,6 +77,11 @@ struct TrainCommand: Command {
         net.scaling = data.scaling
         net.classNames = data.dataset.classNames
         net.imageShape = data.dataset.imageShape
+        net.trainingOptions = [
+            ("data", data.dataset.name), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
+            ("optimizer", kind.rawValue), ("lr", "\(options.optimizer.learningRate)"),
+            ("l1", "\(options.regularization.l1)"), ("l2", "\(options.regularization.l2)"),
+        ]
         net.log.append("train \(data.dataset.name) epochs=\(options.epochs) batch=\(options.batchSize) "
                        + "optimizer=\(kind.rawValue) lr=\(options.optimizer.learningRate) "
                        + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)")
