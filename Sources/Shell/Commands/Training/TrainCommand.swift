@@ -112,7 +112,7 @@ struct TrainCommand: Command {
         for e in 0..<epochs {
             let result = try trainer.train(
                 on: data, validation: validation, generator: &generator,
-                shouldStop: { Interrupt.isRequested },
+                shouldStop: report.shell.isInterrupted,   // Interrupt.isRequested: Ctrl-C
                 progress: { p in lastProgress = p; report.batch(p, epochInRun: e + 1) })
             for record in result.epochs { report.epochDone(record, epochInRun: e + 1) }
             if result.stopped {
