@@ -89,7 +89,7 @@ final class Interpreter {
         case .expression(let e):
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
-            if !v.isNone { print(v.echo) }
+            if !v.isNone, Interpreter.echoes(e) { print(v.echo) }
             return .normal
 
         case .assign(let name, let e):
@@ -160,6 +160,15 @@ final class Interpreter {
         case .breakLoop: return .breakLoop
         case .continueLoop: return .continueLoop
         }
+    }
+
+    /// Whether a statement's value is printed: always, except for commands that already
+    /// printed a report (`Command.echoesResult`).
+    private static func echoes(_ e: Expr) -> Bool {
+        if case .command(let c) = e.kind, let command = CommandTable.command(named: c.verb) {
+            return command.echoesResult
+        }
+        return true
     }
 
     func truth(_ e: Expr, what: String) throws(ShellError) -> Bool {

@@ -15,8 +15,11 @@ struct SaveCommand: Command {
         .flag("weights_only", help: "for a network: leave out the optimiser's state (smaller; training then restarts the optimiser)"),
     ]
     static let example = """
-        save net "Models/mnist.nnm"
-        save scores "runge-grid.csv"
+        net = network 1
+        add net dense 1 linear
+        train net (runge n=10) epochs=1 quiet
+        save net "/tmp/runge.nnm"
+        save net.history "/tmp/runge-history.csv"
         """
     static let details = """
         A model file holds the architecture, weights, cost, the optimiser's state, the training
