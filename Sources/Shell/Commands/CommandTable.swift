@@ -12,6 +12,8 @@ enum CommandTable {
         // Views and results
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
         HeatmapCommand.self,
+        // Files
+        SaveCommand.self, LoadCommand.self, InfoCommand.self,
         // Language
         PrintCommand.self, RunCommand.self, LenCommand.self,
         AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,
