@@ -113,18 +113,17 @@ final class Interpreter {
 
         case .forIn(let name, let sequenceExpr, let body):
             let sequence = try evaluate(sequenceExpr)
-            let items: [Value]
+            let count: Int
+            let item: (Int) -> Value
             switch sequence {
-            case .list(let xs): items = xs
-            case .range(let r):
-                guard r.count <= 100_000_000 else { throw sequenceExpr.location.error("range too long") }
-                items = r.elements.map { .number($0) }
+            case .list(let xs): count = xs.count; item = { xs[$0] }
+            case .range(let r): count = r.count; item = { .number(r.element($0)) }
             default:
                 throw sequenceExpr.location.error("'for' needs a list or a range, got \(sequence.typeDescription)")
             }
-            for item in items {
+            for i in 0..<count {
                 if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
-                assign(name, item)
+                assign(name, item(i))
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
                 case .breakLoop: return .normal
@@ -303,7 +302,7 @@ final class Interpreter {
         }
         switch base {
         case .list(let xs): return xs[try position(xs.count)]
-        case .range(let r): return .number(r.elements[try position(r.count)])
+        case .range(let r): return .number(r.element(try position(r.count)))
         case .string(let s):
             let chars = Array(s)
             return .string(String(chars[try position(chars.count)]))
