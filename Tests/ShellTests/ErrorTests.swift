@@ -12,11 +12,11 @@ import Testing
     }
 
     static let syntax: [Case] = [
-        Case(source: "for x in [1, 2] {\n  print x\n", line: 3, column: 1, message: "'}' expected (to close '{' at line 1)"),
+        Case(source: "for x in [1, 2] {\n  print x\n", line: 2, column: 10, message: "'}' expected (to close '{' at line 1)"),
         Case(source: "print (1 + 2", line: 1, column: 13, message: "')' expected (to close '(' at column 7)"),
         Case(source: "xs = [1, 2\nprint xs", line: 2, column: 1, message: "']' expected (to close '[' at line 1) near 'print'"),
         Case(source: "x = 1 +* 2", line: 1, column: 8, message: "an expression expected near '*'"),
-        Case(source: "x = ", line: 1, column: 5, message: "a value after '=' expected"),
+        Case(source: "x = ", line: 1, column: 4, message: "a value after '=' expected"),
         Case(source: "if x > 1 print x", line: 1, column: 10, message: "'{' (to start the body of 'if') expected near 'print'"),
         Case(source: "for x [1] { }", line: 1, column: 7, message: "'in' (as in: for x in [1, 2, 3] { ... }) expected near '['"),
         Case(source: "if a { b }\nelse { c }", line: 2, column: 1, message: "'else' must follow the '}' of an 'if' on the same line"),
