@@ -20,11 +20,15 @@ protocol Command: SendableMetatype {
     static var example: String { get }
     /// Extra paragraphs for `help NAME`, if any.
     static var details: String { get }
+    /// False for commands that print their own report and return a value for later use
+    /// (`errors` returns the indices it drew): as a statement, their value is not echoed.
+    static var echoesResult: Bool { get }
     static func run(_ arguments: Arguments, _ shell: Interpreter) throws(CommandError) -> Value
 }
 
 extension Command {
     static var details: String { "" }
+    static var echoesResult: Bool { true }
 }
 
 /// The groups `help` lists commands in, in this order.

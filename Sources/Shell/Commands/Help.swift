@@ -7,7 +7,7 @@ enum Help {
         for p in c.parameters {
             switch p.kind {
             case .positional: parts.append(p.defaultValue == nil ? p.name : "[\(p.name)]")
-            case .variadic: parts.append("\(p.name)...")
+            case .variadic: parts.append("[\(p.name)...]")
             case .option: parts.append("[\(p.name)=\(p.type.placeholder)]")
             case .flag: parts.append("[\(p.name)]")
             case .keywords: parts.append("\(p.name)=value...")
@@ -54,6 +54,27 @@ enum Help {
         lines.append("example:")
         lines.append(contentsOf: c.example.split(separator: "\n").map { "  " + $0 })
         return lines.joined(separator: "\n")
+    }
+
+    /// The command reference of docs/LANGUAGE.md, in Markdown: every command by group, each
+    /// with its `help` page. A test keeps the document equal to this.
+    static func reference() -> String {
+        var out: [String] = []
+        for group in CommandGroup.allCases {
+            let commands = CommandTable.all.filter { $0.group == group }
+            guard !commands.isEmpty else { continue }
+            out.append("### \(group.rawValue)")
+            out.append("")
+            for c in commands {
+                out.append("#### `\(c.name)`")
+                out.append("")
+                out.append("```text")
+                out.append(page(c))
+                out.append("```")
+                out.append("")
+            }
+        }
+        return out.joined(separator: "\n")
     }
 
     private static func label(_ p: Parameter) -> String {

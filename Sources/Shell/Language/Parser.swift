@@ -458,7 +458,14 @@ private struct Parser {
                 let padded = String(repeating: " ", count: column - 1) + code
                 let embedded = SourceText(name: at.source.name, text: padded, firstLine: line)
                 var inner = Parser(tokens: try tokenizeEmbedded(embedded, original: at.source))
-                let e = try inner.commandOrExpression()
+                let e: Expr
+                do {
+                    e = try inner.commandOrExpression()
+                } catch {
+                    var complete = error      // the string is closed: never "read another line"
+                    complete.isAtEndOfInput = false
+                    throw complete
+                }
                 guard inner.atEnd else {
                     throw inner.current.location.error("unexpected \(inner.current.quoted) in '{...}'")
                 }

@@ -16,6 +16,8 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     var imageShape: ImageShape?
     /// The commands that built and trained it, for model-file provenance.
     var log: [String] = []
+    /// The options of the last `train`, as name/value text (model-file provenance).
+    var trainingOptions: [(String, String)] = []
 
     init(_ network: AnyNetwork) { self.network = network }
 

@@ -14,7 +14,7 @@ struct PredictCommand: Command {
     static let example = """
         net = network 2
         add net dense 1 linear
-        print (len (predict net [0.5, -1]))
+        print (predict net [0.5, -1])
         """
     static let details = """
         A single input given as a list is scaled like the data the network was trained on when

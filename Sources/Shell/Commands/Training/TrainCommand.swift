@@ -77,6 +77,11 @@ struct TrainCommand: Command {
         net.scaling = data.scaling
         net.classNames = data.dataset.classNames
         net.imageShape = data.dataset.imageShape
+        net.trainingOptions = [
+            ("data", data.dataset.name), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
+            ("optimizer", kind.rawValue), ("lr", "\(options.optimizer.learningRate)"),
+            ("l1", "\(options.regularization.l1)"), ("l2", "\(options.regularization.l2)"),
+        ]
         net.log.append("train \(data.dataset.name) epochs=\(options.epochs) batch=\(options.batchSize) "
                        + "optimizer=\(kind.rawValue) lr=\(options.optimizer.learningRate) "
                        + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)")
@@ -107,7 +112,7 @@ struct TrainCommand: Command {
         for e in 0..<epochs {
             let result = try trainer.train(
                 on: data, validation: validation, generator: &generator,
-                shouldStop: { Interrupt.isRequested },
+                shouldStop: report.shell.isInterrupted,   // Interrupt.isRequested: Ctrl-C
                 progress: { p in lastProgress = p; report.batch(p, epochInRun: e + 1) })
             for record in result.epochs { report.epochDone(record, epochInRun: e + 1) }
             if result.stopped {

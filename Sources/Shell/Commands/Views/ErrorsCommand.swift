@@ -15,10 +15,15 @@ struct ErrorsCommand: Command {
         .flag("quiet", help: "print nothing, only return the indices"),
     ]
     static let example = """
-        errors net data.test true=5 predicted=3
+        data = mnist "Data/mnist"
+        net = network 784
+        add net dense 10 softmax
+        train net (take data.train 2000) epochs=1 quiet
+        errors net (take data.test 500) true=5 predicted=3
         wrong = errors net data.test quiet
         print (len wrong)
         """
+    static let echoesResult = false
     static let details = "Returns the list of the matching examples' indices."
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
