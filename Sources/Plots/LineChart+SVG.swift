@@ -10,16 +10,16 @@ extension LineChart {
 
         let tickSize = 11.0, labelSize = 13.0, titleSize = 16.0
         let legendWidth = plotted.isEmpty ? 0
-            : (plotted.map { SVGDocument.textWidth($0.legendLabel, size: tickSize) }.max() ?? 0) + 44
+            : (plotted.map { SVGDocument.textWidth(Self.legendText($0), size: tickSize) }.max() ?? 0) + 44
         let top = title.isEmpty ? 16.0 : 40.0
         let bottom = 34.0 + (xLabel.isEmpty ? 0 : 20)
-        let plotHeight = Double(height) - top - bottom
+        let plotHeight = max(40, Double(height) - top - bottom)
         let (_, yAxis) = axes(for: plotted, xTicks: 2, yTicks: max(2, Int(plotHeight / 50) + 1))
         let yLabelWidth = hasData
             ? (yAxis.labels.map { SVGDocument.textWidth($0, size: tickSize) }.max() ?? 0) : 0
         let left = 16 + yLabelWidth + (yLabel.isEmpty ? 0 : 22)
         let right = 16 + legendWidth
-        let plotWidth = Double(width) - left - right
+        let plotWidth = max(60, Double(width) - left - right)
         let (xAxis, _) = axes(for: plotted, xTicks: max(2, Int(plotWidth / 80) + 1), yTicks: 2)
 
         func px(_ x: Double) -> Double { left + xAxis.fraction(x) * plotWidth }
@@ -102,10 +102,15 @@ extension LineChart {
                 case .points:
                     svg.element("circle", [("cx", n(x0 + 11)), ("cy", n(y)), ("r", "3"), ("fill", Palette.hex(i))])
                 }
-                svg.text(s.legendLabel, x: x0 + 28, y: y + 4, size: tickSize, anchor: "start")
+                svg.text(Self.legendText(s), x: x0 + 28, y: y + 4, size: tickSize, anchor: "start")
             }
             svg.closeGroup()
         }
         return svg.rendered()
+    }
+
+    /// A legend entry's text, cut so a long name cannot squeeze the plot away.
+    private static func legendText(_ s: PlottedSeries) -> String {
+        s.legendLabel.truncated(to: 32)
     }
 }

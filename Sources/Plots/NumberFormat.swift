@@ -36,14 +36,14 @@ enum NumberFormat {
         return text
     }
 
-    /// About `significant` significant digits, fixed-point for 0.001 ≤ |v| < 100000, otherwise
+    /// About `significant` significant digits, fixed-point for 0.0001 ≤ |v| < 100000, otherwise
     /// scientific ("1.23e-5"); trailing zeros dropped; "nan", "inf", "-inf" for the specials.
     static func compact(_ value: Double, significant: Int = 3) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
         if value == 0 { return "0" }
         let magnitude = abs(value)
-        if magnitude >= 1e-3 && magnitude < 1e5 {
+        if magnitude >= 1e-4 && magnitude < 1e5 {
             let exponent = Int(floor(log10(magnitude)))
             let decimals = max(0, significant - 1 - exponent)
             return trimZeros(fixed(value, decimals: decimals))

@@ -7,4 +7,5 @@
 //
 //   LineChart  — several named series (lines or points), axes, ticks, legend, optional log y.
 //   Heatmap    — a grid of values with a colour scale, row/column labels, values in cells.
+//   ImageGrid  — small greyscale images with captions (misclassified digits).
 //   Table      — a results table as CSV or aligned text.

@@ -1,4 +1,5 @@
 import Engine
+import Shell
 
 /// The interactive loop: read a line, keep reading with the continuation prompt while a block is
 /// left open (`Session.isIncomplete`), run it, print errors, repeat. An error never ends the
@@ -41,7 +42,9 @@ struct REPL {
         guard !source.allSatisfy(\.isWhitespace) else { return nil }
         Interrupt.clear()
         defer { Interrupt.clear() }
-        switch session.execute(source, file: "repl") {
+        let result = session.execute(source, file: "repl")
+        if Interrupt.isRequested { print("") }   // end the line where the terminal echoed ^C
+        switch result {
         case .ok:
             return nil
         case .error(let error):

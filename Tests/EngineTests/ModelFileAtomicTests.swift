@@ -36,7 +36,7 @@ import Glibc
             #expect(e?.message == "cannot write: No space left on device")
             #expect(written == 100)
             #expect(try AtomicFile.read(path) == old)
-            #expect(try ModelFile.read(path) == .float32(ModelFileFixtures.minimalModel()))
+            #expect(try ModelFile.readContents(path) == .float32(ModelFileFixtures.minimalModel()))
             #expect(folderListing(folder) == ["model.nnsh"])   // the temporary file is gone
         }
     }
@@ -58,6 +58,18 @@ import Glibc
             #expect(e?.message.hasPrefix("cannot replace the file") == true)
             #expect(folderListing(folder) == ["sub"])
             rmdir(target)
+        }
+    }
+
+    @Test func overwritingKeepsTheFilesPermissions() throws {
+        try withTemporaryFolder { folder in
+            let path = folder + "/private.nnsh"
+            try AtomicFile.write([1], to: path)
+            #expect(chmod(path, 0o600) == 0)
+            try AtomicFile.write([2], to: path)
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o600)
         }
     }
 

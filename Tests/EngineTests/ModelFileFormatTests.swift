@@ -45,13 +45,14 @@ import Glibc
         #expect(Array(bytes[28..<32]) == Array("NETW".utf8))
         try r.skip(4, for: "")
         let netLength = Int(try r.uint64(""))
-        #expect(netLength == 1 + 8 + (8 + 3) + 8 + (8 + 8 + (8 + 8)))
+        #expect(netLength == 1 + 8 + (8 + 3) + 1 + 8 + (8 + (8 + 6) + 8))
         #expect(try r.uint8("") == 4)
         #expect(try r.uint64("") == 2)
         #expect(try r.string("") == "mse")
+        #expect(try r.uint8("") == 1)   // the cost was chosen explicitly
         #expect(try r.uint64("") == 1)
         #expect(try r.uint64("") == 1)
-        #expect(try r.string("") == "identity")
+        #expect(try r.string("") == "linear")
         #expect(try r.float64("") == 0)
         // Data section: W [2, 1] then b [1, 1], as u64 rows, u64 columns, values.
         var d = ByteReader(bytes)
@@ -62,6 +63,28 @@ import Glibc
         #expect(try d.scalars(1, of: Float.self, for: "") == [0.25])
         let crc = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0 ..< bytes.count - 4])) }
         #expect(Array(bytes.suffix(4)) == [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> $0) })
+    }
+
+    /// The annotated example of docs/FORMAT.md §7, typed in from the document.
+    @Test func handWrittenExampleFromTheSpecification() throws {
+        var b: [UInt8] = [0x89, 0x4e, 0x4e, 0x53, 0x48, 0x0d, 0x0a, 0x1a, 1, 0, 0, 0]
+        func u64(_ v: UInt64) { for i in 0..<8 { b.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+        func str(_ s: String) { u64(UInt64(s.utf8.count)); b += Array(s.utf8) }
+        u64(170); u64(44)
+        b += Array("NETW".utf8); u64(59)
+        b.append(4); u64(2); str("mse"); b.append(1); u64(1)
+        u64(1); str("linear"); u64(0)
+        b += Array("prov".utf8); u64(87)
+        str("0.1.0"); u64(0); b.append(0); u64(0); u64(0); u64(0)
+        b.append(0); b += [UInt8](repeating: 0, count: 32); u64(0)
+        u64(2); u64(1); b += [0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00, 0xc0]
+        u64(1); u64(1); b += [0x00, 0x00, 0x80, 0x3e]
+        b += [0x43, 0x49, 0xbf, 0xf6]
+        #expect(b.count == 246)
+        var m = ModelFileFixtures.minimalModel()
+        m.header.provenance = Provenance(nnshVersion: "0.1.0", date: 0)
+        #expect(try ModelFile.decode(b) == .float32(m))
+        #expect(try ModelFile.encode(m) == b)
     }
 
     // MARK: - Refusals, each by name
@@ -179,8 +202,8 @@ import Glibc
         m.header.optimizer = nil
         var bytes = try ModelFile.encode(m)
         // Change the architecture's first width from 4 to 5 in NETW (offset: tag, length,
-        // precision, input width, cost string, layer count).
-        let widthAt = 28 + 4 + 8 + 1 + 8 + (8 + "crossentropy".utf8.count) + 8
+        // precision, input width, cost string, explicit-cost flag, layer count).
+        let widthAt = 28 + 4 + 8 + 1 + 8 + (8 + "cross_entropy".utf8.count) + 1 + 8
         #expect(bytes[widthAt] == 4)
         bytes[widthAt] = 5
         let e = Self.refusal(Self.resealed(bytes))
@@ -188,7 +211,7 @@ import Glibc
         #expect(e?.message == "layer 1 weights are 3×4, but layer 1 is 5 wide (expected 3×5)")
         // Second layer's input: 2 -> 3 -> ... in a hand-built header: weights 4×2 after a width-3 layer.
         var g = ModelFileFixtures.minimalModel()
-        g.header.architecture.layers = [LayerSpec(width: 3, activation: "relu"), LayerSpec(width: 1, activation: "identity")]
+        g.header.architecture.layers = [LayerSpec(width: 3, activation: "relu"), LayerSpec(width: 1, activation: "linear")]
         g.parameters = [Matrix(rows: 2, columns: 3), Matrix(rows: 1, columns: 3), Matrix(rows: 4, columns: 1), Matrix(rows: 1, columns: 1)]
         let w = expectModelFileError { _ = try ModelFile.encode(g) }
         #expect(w?.message == "layer 2 weights are 4×1, taking 4 inputs, but layer 1 gives 3 values: shapes do not chain")
@@ -223,14 +246,14 @@ import Glibc
         try withTemporaryFolder { folder in
             let path = folder + "/model.nnsh"
             let m = ModelFileFixtures.fullModel(Double.self)
-            try ModelFile.write(m, to: path)
-            #expect(try ModelFile.read(path) == .float64(m))
+            try ModelFile.writeContents(m, to: path)
+            #expect(try ModelFile.readContents(path) == .float64(m))
             let info = try ModelFile.info(path)
             #expect(info.header == m.header)
             #expect(info.formatVersion == "1.0")
             #expect(info.parameterCount == 3 * 4 + 4 + 4 * 2 + 2)
             let text = info.lines.joined(separator: "\n")
-            #expect(text.contains("network: 3 -> 4 leakyrelu(alpha=0.01) -> 2 softmax, cost crossentropy, 26 parameters"))
+            #expect(text.contains("network: 3 -> 4 leaky_relu(alpha=0.01) -> 2 softmax, cost cross_entropy, 26 parameters"))
             #expect(text.contains("made by nnsh 0.1.0 on 2023-11-14 22:13:20 UTC, seed 1"))
             #expect(text.contains("optimiser: adam, step 17"))
             #expect(text.contains("classes: cat, dög"))
@@ -243,12 +266,12 @@ import Glibc
         try withTemporaryFolder { folder in
             let path = folder + "/bad.nnsh"
             try AtomicFile.write(Array("hello".utf8), to: path)
-            let e = expectModelFileError { _ = try ModelFile.read(path) }
+            let e = expectModelFileError { _ = try ModelFile.readContents(path) }
             #expect(e?.description.hasPrefix("\(path): at byte 0: not an nnsh model file") == true)
             let missing = expectModelFileError { _ = try ModelFile.info(folder + "/none.nnsh") }
             #expect(missing?.kind == .io)
             #expect(missing?.description.contains("No such file or directory") == true)
-            let dir = expectModelFileError { _ = try ModelFile.read(folder) }
+            let dir = expectModelFileError { _ = try ModelFile.readContents(folder) }
             #expect(dir?.message == "is not a regular file")
         }
     }

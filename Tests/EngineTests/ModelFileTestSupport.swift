@@ -12,9 +12,9 @@ enum ModelFileFixtures {
     static func fullModel<T: Scalar>(_: T.Type = T.self, seed: UInt64 = 1) -> SavedModel<T> {
         var g = RandomGenerator(seed: seed)
         let architecture = Architecture(inputWidth: 3, layers: [
-            LayerSpec(width: 4, activation: "leakyrelu", alpha: 0.01),
+            LayerSpec(width: 4, activation: "leaky_relu", alpha: 0.01),
             LayerSpec(width: 2, activation: "softmax"),
-        ], cost: "crossentropy")
+        ], cost: "cross_entropy")
         func tensors() -> [Matrix<T>] {
             architecture.parameterShapes.map { shape in
                 Matrix(rows: shape.rows, columns: shape.columns,
@@ -31,18 +31,23 @@ enum ModelFileFixtures {
             optimizer: OptimizerRecord(name: "adam", step: 17, slots: 2, hyperparameters: [
                 NamedNumber("lr", 0.001), NamedNumber("beta1", 0.9), NamedNumber("beta2", 0.999)]),
             generator: generator,
+            history: TrainingHistory(epochs: [
+                EpochRecord(epoch: 1, trainingLoss: 0.9, trainingMetric: 0.5, validationLoss: 0.95, validationMetric: nil,
+                            metric: .accuracy, samples: 100, seconds: 0.25, complete: true),
+                EpochRecord(epoch: 2, trainingLoss: 0.4, trainingMetric: 0.75, validationLoss: nil, validationMetric: nil,
+                            metric: .accuracy, samples: 60, seconds: 0.125, complete: false)]),
             provenance: Provenance(nnshVersion: "0.1.0", date: 1_700_000_000, seed: seed,
                                    trainingOptions: [NamedText("epochs", "3"), NamedText("batch", "8")],
                                    metrics: [NamedNumber("loss", 0.25), NamedNumber("accuracy", 0.9)],
                                    trainingDataSHA256: SHA256.hash([1, 2, 3]),
-                                   commands: ["net = network 3 -> 4 leakyrelu -> 2 softmax", "train net data"]))
+                                   commands: ["net = network 3 -> 4 leaky_relu -> 2 softmax", "train net data"]))
         return SavedModel(header: header, parameters: tensors(), moments: [tensors(), tensors()])
     }
 
     /// A model with no optional records: a 2 -> 1 linear network.
     static func minimalModel() -> SavedModel<Float> {
         let header = ModelHeader(precision: .float32,
-                                 architecture: Architecture(inputWidth: 2, layers: [LayerSpec(width: 1, activation: "identity")],
+                                 architecture: Architecture(inputWidth: 2, layers: [LayerSpec(width: 1, activation: "linear")],
                                                             cost: "mse"))
         return SavedModel(header: header, parameters: [Matrix([[0.5], [-2]]), Matrix([[0.25]])])
     }

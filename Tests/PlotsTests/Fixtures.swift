@@ -21,3 +21,37 @@ enum Fixtures {
                  Series("truth", x: xs, y: truth),
                  Series("prediction", x: xs, y: prediction)])
 }
+
+extension Fixtures {
+    /// A results table: validation MSE by learning rate and activation, one run missing.
+    static let mse = Heatmap(
+        title: "Validation MSE", rowTitle: "lr", columnTitle: "activation",
+        rowLabels: ["0.001", "0.01", "0.1", "1"], columnLabels: ["relu", "tanh", "sigmoid"],
+        values: [[0.0123, 0.0201, 0.0452], [0.0041, 0.0067, 0.0189],
+                 [0.0008, 0.0021, 0.0098], [.nan, 0.41, 0.252]],
+        scale: .log)
+
+    static let confusion = Heatmap.confusionMatrix(
+        [[50, 2, 0], [3, 41, 6], [0, 9, 39]], labels: ["cat", "dog", "bird"])
+}
+
+extension Fixtures {
+    /// A 12×12 ring (a "0") with soft edges, values 0…255 like raw MNIST bytes.
+    static let ring: [Double] = (0..<144).map { i in
+        let x = Double(i % 12) - 5.5, y = Double(i / 12) - 5.5
+        let distance = (x * x + y * y).squareRoot()
+        return max(0, 255 * (1 - abs(distance - 4) / 1.5))
+    }
+    /// A 12×12 "7": a top bar and a diagonal, values 0…1.
+    static let seven: [Double] = (0..<144).map { i in
+        let x = i % 12, y = i / 12
+        if y >= 2 && y <= 3 && x >= 2 && x <= 9 { return 1 }
+        return y >= 3 && y <= 10 && abs(x - (9 - (y - 3) / 2)) <= 1 ? 0.8 : 0
+    }
+
+    static let digits = ImageGrid(title: "misread digits", images: [
+        ImageGrid.Image(pixels: ring, width: 12, height: 12, caption: "0 → 6"),
+        ImageGrid.Image(pixels: seven, width: 12, height: 12, caption: "7 → 1"),
+        ImageGrid.Image(pixels: ring, width: 12, height: 12, caption: "a long caption"),
+    ])
+}

@@ -23,7 +23,9 @@ struct ByteWriter {
     mutating func uint16(_ value: UInt16) { integer(value) }
     mutating func uint32(_ value: UInt32) { integer(value) }
     mutating func uint64(_ value: UInt64) { integer(value) }
-    mutating func uint64(_ value: Int) { integer(UInt64(value)) }
+    /// A count or size; callers validate it is not negative (a negative one is written as its
+    /// two's complement, which readers refuse, rather than trapping here).
+    mutating func uint64(_ value: Int) { integer(UInt64(bitPattern: Int64(value))) }
     mutating func int64(_ value: Int64) { integer(UInt64(bitPattern: value)) }
     mutating func float64(_ value: Double) { integer(value.bitPattern) }
     mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }

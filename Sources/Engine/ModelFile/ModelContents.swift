@@ -36,11 +36,14 @@ public struct Architecture: Equatable, Sendable {
     public var inputWidth: Int
     public var layers: [LayerSpec]
     public var cost: String
+    /// False when the cost is the output activation's default rather than chosen.
+    public var costIsExplicit: Bool
 
-    public init(inputWidth: Int, layers: [LayerSpec], cost: String) {
+    public init(inputWidth: Int, layers: [LayerSpec], cost: String, costIsExplicit: Bool = true) {
         self.inputWidth = inputWidth
         self.layers = layers
         self.cost = cost
+        self.costIsExplicit = costIsExplicit
     }
 
     public var outputWidth: Int { layers.last?.width ?? inputWidth }
@@ -153,6 +156,19 @@ public struct Provenance: Equatable, Sendable {
     }
 }
 
+extension Provenance {
+    /// The figures of the last epoch in `history`, named for `info`: `training_loss`,
+    /// `training_accuracy` (or `training_mse`), and the validation ones when measured.
+    public static func finalMetrics(of history: TrainingHistory) -> [NamedNumber] {
+        guard let last = history.last else { return [] }
+        var out = [NamedNumber("training_loss", last.trainingLoss),
+                   NamedNumber("training_\(last.metric.rawValue)", last.trainingMetric)]
+        if let v = last.validationLoss { out.append(NamedNumber("validation_loss", v)) }
+        if let v = last.validationMetric { out.append(NamedNumber("validation_\(last.metric.rawValue)", v)) }
+        return out
+    }
+}
+
 /// Everything in a model file except its tensors.
 public struct ModelHeader: Equatable, Sendable {
     public var precision: Precision
@@ -160,16 +176,20 @@ public struct ModelHeader: Equatable, Sendable {
     public var preprocessing: Preprocessing
     public var optimizer: OptimizerRecord?
     public var generator: RandomGenerator?
+    /// Every epoch trained so far (loss curves survive a save and load).
+    public var history: TrainingHistory
     public var provenance: Provenance
 
     public init(precision: Precision, architecture: Architecture,
                 preprocessing: Preprocessing = Preprocessing(), optimizer: OptimizerRecord? = nil,
-                generator: RandomGenerator? = nil, provenance: Provenance = Provenance()) {
+                generator: RandomGenerator? = nil, history: TrainingHistory = TrainingHistory(),
+                provenance: Provenance = Provenance()) {
         self.precision = precision
         self.architecture = architecture
         self.preprocessing = preprocessing
         self.optimizer = optimizer
         self.generator = generator
+        self.history = history
         self.provenance = provenance
     }
 }

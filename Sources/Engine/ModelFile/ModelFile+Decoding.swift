@@ -109,6 +109,7 @@ extension ModelFile {
         var preprocessing = Preprocessing()
         var optimizer: OptimizerRecord?
         var generator: RandomGenerator?
+        var history = TrainingHistory()
         var provenance = Provenance(nnshVersion: "", date: 0)
         while !r.isAtEnd {
             let tagOffset = r.position
@@ -129,6 +130,7 @@ extension ModelFile {
             case Tag.preprocessing: preprocessing = try readPreprocessing(&payload)
             case Tag.optimizer: optimizer = try readOptimizer(&payload)
             case Tag.generator: generator = try readGenerator(&payload)
+            case Tag.history: history = try readHistory(&payload)
             case Tag.provenance: provenance = try readProvenance(&payload)
             default:
                 if tagBytes[0] >= 0x61 { skipped.append(tag); continue }   // lower case: optional, skip
@@ -147,7 +149,8 @@ extension ModelFile {
                                  hint: "the file is damaged; save it again", offset: section.position)
         }
         let header = ModelHeader(precision: precision, architecture: architecture, preprocessing: preprocessing,
-                                 optimizer: optimizer, generator: generator, provenance: provenance)
+                                 optimizer: optimizer, generator: generator, history: history,
+                                 provenance: provenance)
         do { try validate(header) } catch {
             var located = error
             located.offset = located.offset ?? section.position
@@ -188,6 +191,7 @@ extension ModelFile {
         }
         let inputWidth = try width(&r, "input width")
         let cost = try r.string("cost")
+        let costIsExplicit = try r.bool("explicit-cost flag")
         // Each layer takes at least 8 (width) + 8 (name length) + 8 (alpha) bytes.
         let count = try r.count("layer count", minimumElementSize: 24)
         var layers: [LayerSpec] = []
@@ -198,7 +202,7 @@ extension ModelFile {
             let alpha = try r.finiteFloat64("alpha of layer \(i + 1)")
             layers.append(LayerSpec(width: w, activation: activation, alpha: alpha))
         }
-        return (precision, Architecture(inputWidth: inputWidth, layers: layers, cost: cost))
+        return (precision, Architecture(inputWidth: inputWidth, layers: layers, cost: cost, costIsExplicit: costIsExplicit))
     }
 
     private static func readPreprocessing(_ r: inout ByteReader) throws(ModelFileError) -> Preprocessing {
@@ -255,6 +259,46 @@ extension ModelFile {
         let spare = try r.finiteFloat64("spare Gaussian")
         if !hasSpare { try requireZero(spare.bitPattern, "the spare Gaussian", at: spareAt) }
         return RandomGenerator(state: state, spareGaussian: hasSpare ? spare : nil)
+    }
+
+    private static func readHistory(_ r: inout ByteReader) throws(ModelFileError) -> TrainingHistory {
+        // Each epoch takes at least 8+8+8+1+8+1+8+8+8+8+1 = 67 bytes.
+        let count = try r.count("number of epochs", minimumElementSize: 67)
+        var epochs: [EpochRecord] = []
+        epochs.reserveCapacity(count)
+        for i in 0..<count {
+            let what = "epoch record \(i + 1)"
+            let epoch = try r.uint64("number of \(what)")
+            let loss = try r.float64("training loss of \(what)")
+            let metricValue = try r.float64("training metric of \(what)")
+            let hasValidationLoss = try r.bool("validation-loss flag of \(what)")
+            let validationLossAt = r.position
+            let validationLoss = try r.float64("validation loss of \(what)")
+            if !hasValidationLoss { try requireZero(validationLoss.bitPattern, "the validation loss of \(what)", at: validationLossAt) }
+            let hasValidationMetric = try r.bool("validation-metric flag of \(what)")
+            let validationMetricAt = r.position
+            let validationMetric = try r.float64("validation metric of \(what)")
+            if !hasValidationMetric { try requireZero(validationMetric.bitPattern, "the validation metric of \(what)", at: validationMetricAt) }
+            let metricAt = r.position
+            let metricName = try r.string("metric of \(what)")
+            guard let metric = Metric(rawValue: metricName) else {
+                throw ModelFileError(.unsupportedContent, "unknown metric '\(metricName)' in \(what)",
+                                     hint: "the file needs a newer nnsh, or it is damaged", offset: metricAt)
+            }
+            let samplesAt = r.position
+            let samples = try r.uint64("samples of \(what)")
+            guard epoch <= UInt64(Int.max), samples <= UInt64(Int.max) else {
+                throw ModelFileError(.malformed, "\(what) has impossible counts",
+                                     hint: "the file is damaged; save it again", offset: samplesAt)
+            }
+            let seconds = try r.float64("duration of \(what)")
+            let complete = try r.bool("completeness flag of \(what)")
+            epochs.append(EpochRecord(epoch: Int(epoch), trainingLoss: loss, trainingMetric: metricValue,
+                                      validationLoss: hasValidationLoss ? validationLoss : nil,
+                                      validationMetric: hasValidationMetric ? validationMetric : nil,
+                                      metric: metric, samples: Int(samples), seconds: seconds, complete: complete))
+        }
+        return TrainingHistory(epochs: epochs)
     }
 
     private static func readProvenance(_ r: inout ByteReader) throws(ModelFileError) -> Provenance {
@@ -409,6 +453,9 @@ extension ModelFile {
             guard g.state != (0, 0, 0, 0), g.spareGaussian?.isFinite ?? true else {
                 throw ModelFileError(.malformed, "the generator state is invalid", hint: hint)
             }
+        }
+        if header.history.epochs.contains(where: { $0.epoch < 0 || $0.samples < 0 }) {
+            throw ModelFileError(.malformed, "the training history has a negative epoch or sample count", hint: hint)
         }
         if let digest = header.provenance.trainingDataSHA256, digest.count != 32 {
             throw ModelFileError(.malformed, "the training-data digest has \(digest.count) bytes, not 32", hint: hint)

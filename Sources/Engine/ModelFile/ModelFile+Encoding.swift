@@ -25,6 +25,9 @@ extension ModelFile {
         if let generator = header.generator {
             record(Tag.generator, into: &w) { generatorRecord(generator, into: &$0) }
         }
+        if !header.history.isEmpty {
+            record(Tag.history, into: &w) { historyRecord(header.history, into: &$0) }
+        }
         record(Tag.provenance, into: &w) { provenanceRecord(header.provenance, into: &$0) }
         let dataStart = w.count
 
@@ -91,6 +94,7 @@ extension ModelFile {
         w.uint8(UInt8(header.precision.byteWidth))
         w.uint64(a.inputWidth)
         w.string(a.cost)
+        w.bool(a.costIsExplicit)
         w.uint64(a.layers.count)
         for layer in a.layers {
             w.uint64(layer.width)
@@ -127,6 +131,23 @@ extension ModelFile {
         w.uint64(g.state.3)
         w.bool(g.spareGaussian != nil)
         w.float64(g.spareGaussian ?? 0)
+    }
+
+    private static func historyRecord(_ h: TrainingHistory, into w: inout ByteWriter) {
+        w.uint64(h.epochs.count)
+        for e in h.epochs {
+            w.uint64(e.epoch)
+            w.float64(e.trainingLoss)
+            w.float64(e.trainingMetric)
+            w.bool(e.validationLoss != nil)
+            w.float64(e.validationLoss ?? 0)
+            w.bool(e.validationMetric != nil)
+            w.float64(e.validationMetric ?? 0)
+            w.string(e.metric.rawValue)
+            w.uint64(e.samples)
+            w.float64(e.seconds)
+            w.bool(e.complete)
+        }
     }
 
     private static func provenanceRecord(_ p: Provenance, into w: inout ByteWriter) {

@@ -1,11 +1,11 @@
 /// nnsh's own model file: save, load and inspect (docs/FORMAT.md is the specification).
 ///
-///     try ModelFile.write(saved, to: "digits.nnsh")            // atomic: old file survives a crash
-///     switch try ModelFile.read("digits.nnsh") {                 // refuses damaged files
-///     case .float32(let model): ...
-///     case .float64(let model): ...
-///     }
-///     print(try ModelFile.info("digits.nnsh").lines.joined(separator: "\n"))
+///     try ModelFile.write(net, to: "digits.nnsh", extras: extras)   // atomic: old file survives a crash
+///     let loaded = try ModelFile.read("digits.nnsh")                 // refuses damaged files
+///     let summary = try ModelFile.info("digits.nnsh").lines          // without keeping the model
+///
+/// `writeContents`/`readContents` (and `encode`/`decode` on bytes) work on the file's
+/// contents as plain values (`SavedModel`), independent of `Network`.
 ///
 /// Layout: preamble (magic, version, section lengths), header section (tagged records),
 /// data section (tensors), CRC-32 of everything before it. All little-endian.
@@ -32,18 +32,19 @@ public enum ModelFile {
         static let preprocessing = "PREP"
         static let optimizer = "OPTM"
         static let generator = "RAND"
+        static let history = "hist"
         static let provenance = "prov"
     }
 
     /// Saves `model` to `path` atomically (temporary file, fsync, rename).
-    public static func write<T: Scalar>(_ model: SavedModel<T>, to path: String) throws(ModelFileError) {
+    public static func writeContents<T: Scalar>(_ model: SavedModel<T>, to path: String) throws(ModelFileError) {
         let bytes: [UInt8]
         do { bytes = try encode(model) } catch { throw error.at(path: path) }
         try AtomicFile.write(bytes, to: path)
     }
 
-    /// Loads the model at `path`, checking everything (FORMAT.md, "Reading").
-    public static func read(_ path: String) throws(ModelFileError) -> LoadedModel {
+    /// Loads the contents of the model file at `path`, checking everything (FORMAT.md, "Reading").
+    public static func readContents(_ path: String) throws(ModelFileError) -> LoadedModel {
         let bytes = try AtomicFile.read(path)
         do { return try decode(bytes) } catch { throw error.at(path: path) }
     }

@@ -87,6 +87,9 @@ public final class Trainer<T: Scalar> {
 
         for e in 0..<options.epochs {
             let epochInRun = e + 1
+            // Every epoch shuffles 0..<count afresh, so its order depends only on the generator:
+            // training split over several calls (or resumed from a model file) matches one run.
+            for i in order.indices { order[i] = i }
             if options.shuffle { generator.shuffle(&order) }
             let epoch = net.history.epochs.count + 1
             let started = clock.now
@@ -200,12 +203,16 @@ public final class Trainer<T: Scalar> {
                 if (0..<n).contains(where: { !p[$0].isFinite }) { layer = l }
             }
         }
+        func name(_ l: Int) -> String {
+            let d = net.layers[l]
+            return "layer \(l + 1) (\(d.inputs)→\(d.outputs) \(d.activation))"
+        }
         let where_: String
         if let layer {
-            let d = net.layers[layer]
-            where_ = "first non-finite values in layer \(layer + 1) (\(d.inputs)→\(d.outputs) \(d.activation)) \(place)"
+            where_ = "first non-finite values in \(name(layer)) \(place)"
         } else {
-            where_ = "every layer's outputs are finite; the cost overflowed"
+            layer = net.layers.count - 1
+            where_ = "the outputs of \(name(layer!)) are finite but its \(net.cost) overflowed"
         }
         for l in net.layers.indices {
             net.layers[l].weights.storage = goodWeights[2 * l].array

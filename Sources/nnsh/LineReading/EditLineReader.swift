@@ -15,7 +15,7 @@ final class EditLineReader: LineReader {
     /// - Parameters:
     ///   - historyFile: where history is loaded from and saved to after every line; nil keeps
     ///     history in memory only.
-    ///   - complete: the candidates for `line` with the cursor at character offset `cursor`.
+    ///   - complete: the candidates for `line` with the cursor after `cursor` Unicode scalars.
     /// Returns nil when libedit cannot drive this terminal.
     init?(historyFile: String?, complete: @escaping (_ line: String, _ cursor: Int) -> [String]) {
         guard let editor = nnsh_el_init_stdio("nnsh") else { return nil }

@@ -1,0 +1,187 @@
+/// Saving and loading the engine's `Network`: the mapping between a network (with its
+/// optimiser state and history) and a `SavedModel`, and the entry points the shell calls.
+///
+///     try ModelFile.write(net, to: "digits.nnsh",
+///                         extras: ModelExtras(generator: rng, provenance: provenance))
+///     let loaded = try ModelFile.read("digits.nnsh")   // loaded.network, loaded.generator, …
+
+/// What a model file holds besides the network itself.
+public struct ModelExtras: Equatable, Sendable {
+    public var preprocessing: Preprocessing
+    /// The session's generator, so training continues with the same random numbers.
+    public var generator: RandomGenerator?
+    public var provenance: Provenance
+    /// Save the optimiser's moments and step count (needed to resume training exactly).
+    public var includeOptimizerState: Bool
+
+    public init(preprocessing: Preprocessing = Preprocessing(), generator: RandomGenerator? = nil,
+                provenance: Provenance = Provenance(), includeOptimizerState: Bool = true) {
+        self.preprocessing = preprocessing
+        self.generator = generator
+        self.provenance = provenance
+        self.includeOptimizerState = includeOptimizerState
+    }
+}
+
+/// A network read from a file, with everything saved beside it.
+public struct LoadedNetwork {
+    /// The network, with its history and (if saved) optimiser state.
+    public var network: AnyNetwork
+    /// Preprocessing, generator state and provenance as saved (`header.architecture` describes
+    /// `network`).
+    public var header: ModelHeader
+
+    public var preprocessing: Preprocessing { header.preprocessing }
+    public var generator: RandomGenerator? { header.generator }
+    public var provenance: Provenance { header.provenance }
+}
+
+extension ModelFile {
+    /// Saves `network` atomically (temporary file, fsync, rename) with `extras`.
+    public static func write(_ network: AnyNetwork, to path: String, extras: ModelExtras = ModelExtras()) throws(ModelFileError) {
+        guard !network.layers.isEmpty else {
+            throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before saving", path: path)
+        }
+        switch network {
+        case .float(let n): try writeContents(SavedModel(network: n, extras: extras), to: path)
+        case .double(let n): try writeContents(SavedModel(network: n, extras: extras), to: path)
+        }
+    }
+
+    /// Loads a network saved by `write`, refusing damaged or inconsistent files.
+    public static func read(_ path: String) throws(ModelFileError) -> LoadedNetwork {
+        let contents = try readContents(path)
+        do { return try network(from: contents) } catch { throw error.at(path: path) }
+    }
+
+    /// The network a decoded file describes.
+    public static func network(from model: LoadedModel) throws(ModelFileError) -> LoadedNetwork {
+        switch model {
+        case .float32(let m): LoadedNetwork(network: .float(try m.makeNetwork()), header: m.header)
+        case .float64(let m): LoadedNetwork(network: .double(try m.makeNetwork()), header: m.header)
+        }
+    }
+}
+
+extension SavedModel {
+    /// Everything `network` is, in file form: its architecture and parameters, its optimiser
+    /// state (unless `extras.includeOptimizerState` is false) and history, and `extras`.
+    public init(network: Network<T>, extras: ModelExtras = ModelExtras()) {
+        let architecture = Architecture(
+            inputWidth: network.inputWidth,
+            layers: network.layers.map { layer in
+                var alpha = 0.0
+                if case .leakyReLU(let a) = layer.activation { alpha = a }
+                return LayerSpec(width: layer.outputs, activation: layer.activation.name, alpha: alpha)
+            },
+            cost: network.cost.name, costIsExplicit: network.explicitCost != nil)
+        var parameters: [Matrix<T>] = []
+        for layer in network.layers {
+            parameters.append(layer.weights)
+            parameters.append(Matrix(rows: 1, columns: layer.bias.count, storage: layer.bias))
+        }
+        var optimizer: OptimizerRecord?
+        var moments: [[Matrix<T>]] = []
+        if extras.includeOptimizerState, let state = network.optimizerState,
+           state.matches(tensorSizes: network.tensorSizes) {
+            let s = state.settings
+            optimizer = OptimizerRecord(name: s.kind.rawValue, step: UInt64(max(0, state.step)),
+                                        slots: state.moments.count, hyperparameters: [
+                NamedNumber("learning_rate", s.learningRate), NamedNumber("momentum", s.momentum),
+                NamedNumber("rho", s.rho), NamedNumber("beta1", s.beta1), NamedNumber("beta2", s.beta2),
+                NamedNumber("epsilon", s.epsilon)])
+            moments = state.moments.map { slot in
+                zip(slot, parameters).map { values, p in Matrix(rows: p.rows, columns: p.columns, storage: values) }
+            }
+        }
+        let header = ModelHeader(precision: Precision(T.self), architecture: architecture,
+                                 preprocessing: extras.preprocessing, optimizer: optimizer,
+                                 generator: extras.generator, history: network.history,
+                                 provenance: extras.provenance)
+        self.init(header: header, parameters: parameters, moments: moments)
+    }
+
+    /// The network this model describes, with its history and optimiser state.
+    public func makeNetwork() throws(ModelFileError) -> Network<T> {
+        let a = header.architecture
+        let newer = "the file was written by a newer nnsh; upgrade nnsh to load it"
+        guard parameters.count == a.parameterShapes.count else {
+            throw ModelFileError(.shapeMismatch, "the model has \(parameters.count) parameter tensors for \(a.layers.count) layers",
+                                 hint: "the file is damaged; save it again")
+        }
+        var layers: [DenseLayer<T>] = []
+        for (i, spec) in a.layers.enumerated() {
+            guard Activation.names.contains(spec.activation) else {
+                throw ModelFileError(.unsupportedContent, "layer \(i + 1)'s activation '\(spec.activation)' is not known to this nnsh",
+                                     hint: newer)
+            }
+            let activation: Activation
+            do { activation = try Activation(parsing: spec.activation, alpha: spec.alpha) } catch {
+                throw ModelFileError(.malformed, "layer \(i + 1): \(error.message)", hint: "the file is damaged; save it again")
+            }
+            if case .leakyReLU = activation {} else if spec.alpha != 0 {
+                throw ModelFileError(.malformed, "layer \(i + 1)'s \(spec.activation) has alpha \(spec.alpha), but only leaky_relu takes one",
+                                     hint: "the file is damaged; save it again")
+            }
+            do {
+                layers.append(try DenseLayer(weights: parameters[2 * i], bias: parameters[2 * i + 1].storage,
+                                             activation: activation))
+            } catch {
+                throw ModelFileError(.shapeMismatch, "layer \(i + 1): \(error.message)", hint: "the file is damaged; save it again")
+            }
+        }
+        guard Cost.allCases.map(\.name).contains(a.cost), let cost = try? Cost(parsing: a.cost) else {
+            throw ModelFileError(.unsupportedContent, "the cost '\(a.cost)' is not known to this nnsh", hint: newer)
+        }
+        let network: Network<T>
+        do {
+            network = try Network(inputWidth: a.inputWidth, layers: layers, cost: a.costIsExplicit ? cost : nil)
+        } catch {
+            throw ModelFileError(.shapeMismatch, error.message, hint: "the file is damaged or was written by a faulty program")
+        }
+        guard network.cost == cost else {
+            throw ModelFileError(.malformed, "the cost is marked as the default, but \(a.cost) is not the default for \(layers.last?.activation.name ?? "")",
+                                 hint: "the file is damaged or was written by a faulty program")
+        }
+        network.history = header.history
+        if let o = header.optimizer {
+            network.optimizerState = try optimizerState(o, network: network)
+        }
+        return network
+    }
+
+    private func optimizerState(_ o: OptimizerRecord, network: Network<T>) throws(ModelFileError) -> OptimizerState<T> {
+        guard let kind = OptimizerKind(rawValue: o.name) else {
+            throw ModelFileError(.unsupportedContent, "the optimiser '\(o.name)' is not known to this nnsh",
+                                 hint: "the file was written by a newer nnsh; upgrade nnsh to load it")
+        }
+        var settings = OptimizerSettings(kind)
+        for h in o.hyperparameters {
+            switch h.name {
+            case "learning_rate": settings.learningRate = h.value
+            case "momentum": settings.momentum = h.value
+            case "rho": settings.rho = h.value
+            case "beta1": settings.beta1 = h.value
+            case "beta2": settings.beta2 = h.value
+            case "epsilon": settings.epsilon = h.value
+            default:
+                throw ModelFileError(.unsupportedContent, "the optimiser setting '\(h.name)' is not known to this nnsh",
+                                     hint: "the file was written by a newer nnsh; upgrade nnsh to load it")
+            }
+        }
+        if let why = settings.problem {
+            throw ModelFileError(.malformed, "saved optimiser settings: \(why)", hint: "the file is damaged; save it again")
+        }
+        guard o.step <= UInt64(Int.max) else {
+            throw ModelFileError(.malformed, "the optimiser step \(o.step) is too large", hint: "the file is damaged; save it again")
+        }
+        let state = OptimizerState<T>(settings: settings, step: Int(o.step),
+                                      moments: moments.map { slot in slot.map(\.storage) })
+        guard state.matches(tensorSizes: network.tensorSizes) else {
+            throw ModelFileError(.shapeMismatch,
+                                 "\(o.name) keeps \(kind.momentCount) moments per parameter, the file has \(moments.count)",
+                                 hint: "the file is damaged or was written by a faulty program")
+        }
+        return state
+    }
+}

@@ -1,0 +1,52 @@
+extension ImageGrid {
+    /// The images as a standalone SVG document `width` pixels wide (the height follows from
+    /// the layout): each image on a black square, one `<rect>` per pixel with ink, white ink,
+    /// its caption below; `<g class="image">` per image.
+    public func renderSVG(width: Int = 640) -> String {
+        let width = max(width, 100)
+        let size = cellSize
+        let gap = 12.0, captionHeight = 18.0, margin = 10.0
+        let top = title.isEmpty ? margin : 36
+        // Images about 84 px wide (3 px per pixel for 28×28 digits), smaller when one would not fit.
+        let scale = max(1, min((84 / Double(size.width)).rounded(.down), (Double(width) - 2 * margin) / Double(size.width)))
+        let imageWidth = Double(size.width) * scale, imageHeight = Double(size.height) * scale
+        let perRow = max(1, Int((Double(width) - 2 * margin + gap) / (imageWidth + gap)))
+        let rowCount = (images.count + perRow - 1) / perRow
+        let height = Int(top + Double(max(1, rowCount)) * (imageHeight + captionHeight + gap) + margin)
+        var svg = SVGDocument(width: width, height: height)
+        let n = SVGDocument.number
+
+        if !title.isEmpty {
+            svg.text(title, x: Double(width) / 2, y: 24, size: 16, weight: "bold", className: "title")
+        }
+        if images.isEmpty {
+            svg.text("no images", x: Double(width) / 2, y: top + 20, size: 12, fill: "#888")
+        }
+        for (i, image) in images.enumerated() {
+            let x0 = margin + Double(i % perRow) * (imageWidth + gap)
+            let y0 = top + Double(i / perRow) * (imageHeight + captionHeight + gap)
+            svg.openGroup([("class", "image")])
+            svg.element("rect", [("x", n(x0)), ("y", n(y0)), ("width", n(imageWidth)),
+                                 ("height", n(imageHeight)), ("fill", "black")])
+            let range = image.range
+            for y in 0..<max(0, image.height) {
+                for x in 0..<max(0, image.width) {
+                    let t = image.intensity(x: x, y: y, range: range)
+                    guard t > 0.02 else { continue }
+                    let level = Int((min(1, t) * 255).rounded())
+                    let hex = String(level, radix: 16)
+                    let grey = level < 16 ? "0" + hex : hex
+                    svg.element("rect", [("x", n(x0 + Double(x) * scale)), ("y", n(y0 + Double(y) * scale)),
+                                         ("width", n(scale)), ("height", n(scale)),
+                                         ("fill", "#\(grey)\(grey)\(grey)")])
+                }
+            }
+            if !image.caption.isEmpty {
+                let (text, fontSize) = Heatmap.fit(image.caption, width: imageWidth + gap - 2, size: 11)
+                svg.text(text, x: x0 + imageWidth / 2, y: y0 + imageHeight + 13, size: fontSize, className: "caption")
+            }
+            svg.closeGroup()
+        }
+        return svg.rendered()
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+@testable import Plots
+
+@Suite struct ImageGridTests {
+    @Test func monochromeSnapshot() {
+        let expected = """
+            misread digits
+              ▄▄              ▄▄
+             ▟▀▀▙    ████▖   ▟▀▀▙
+            ▐▌  ▐▌     ▗█▘  ▐▌  ▐▌
+            ▐▌  ▐▌     ▟▛   ▐▌  ▐▌
+             ▜▄▄▛     ▗█▘    ▜▄▄▛
+              ▀▀      ▝▀      ▀▀
+            0 → 6   7 → 1   a lon…
+            """
+        #expect(Fixtures.digits.renderTerminal(width: 40) == expected)
+    }
+
+    @Test func imagesWrapToTheWidth() {
+        let text = Fixtures.digits.renderTerminal(width: 14)   // two 6-wide images and a gap fit
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 1 + 7 + 1 + 7)
+        #expect(lines[7] == "0 → 6   7 → 1" && lines[15] == "a lon…")
+        #expect(lines.allSatisfy { $0.count <= 14 })
+    }
+
+    @Test func colourUsesTheGreyRampTwoPixelsPerCharacter() {
+        let text = Fixtures.digits.renderTerminal(width: 80, colour: true)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 1 + 6 + 1)
+        #expect(text.contains(ANSI.foreground(255)) && text.contains(ANSI.background(232)))
+        let firstRow = lines[1].filter { $0 == "▀" }.count
+        #expect(firstRow == 3 * 12)
+        #expect(!Fixtures.digits.renderTerminal(width: 80, colour: false).contains("\u{1B}"))
+    }
+
+    @Test func badPixelsAreBackgroundAndNothingCrashes() {
+        let images = [
+            ImageGrid.Image(pixels: [1, .nan, .infinity, 1], width: 2, height: 2),
+            ImageGrid.Image(pixels: [1], width: 4, height: 4, caption: "short"),
+            ImageGrid.Image(pixels: [], width: 0, height: -3, caption: "empty"),
+            ImageGrid.Image(pixels: [0.3, 0.3, 0.3, 0.3], width: 2, height: 2),
+        ]
+        let text = ImageGrid(images: images).renderTerminal(width: 40)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0].hasPrefix("▚"))   // top-left and bottom-right ink, NaN and inf blank
+        #expect(lines.last?.contains("s…") == true)   // captions are cut to the image width
+        #expect(!ImageGrid(images: images).renderSVG().isEmpty)
+    }
+
+    @Test func noImagesSaysSo() {
+        #expect(ImageGrid(title: "t", images: []).renderTerminal() == "t\nno images")
+    }
+
+    @Test func svgHasOneGroupPerImageCaptionsAndInkPixels() throws {
+        let document = try #require(LineChartSVGTests.parse(Fixtures.digits.renderSVG(width: 400)))
+        let groups = document.elements(named: "g").filter { $0.attributes["class"] == "image" }
+        #expect(groups.count == 3)
+        let captions = document.elements(named: "text").filter { $0.attributes["class"] == "caption" }.map(\.text)
+        #expect(captions.first == "0 → 6" && captions.count == 3)
+        let ink = Fixtures.seven.filter { $0 > 0.02 }.count + 2 * Fixtures.ring.filter { $0 > 0.02 * 255 }.count
+        let pixels = document.elements(named: "rect").filter { $0.groupClasses.last == "image" && $0.attributes["fill"] != "black" }
+        #expect(pixels.count == ink)
+        #expect(pixels.contains { $0.attributes["fill"] == "#ffffff" })
+    }
+}
