@@ -235,6 +235,17 @@ import Glibc
         #expect(w?.message == "layer 1 weights contain infinity at [1, 0]")
     }
 
+    @Test func inconsistentPreprocessingIsRefusedOnWrite() {
+        var m = ModelFileFixtures.fullModel(Float.self)
+        m.header.preprocessing.inputStds[1] = 0
+        let e = expectModelFileError { _ = try ModelFile.encode(m) }
+        #expect(e?.message == "standardisation has a non-finite mean or a deviation that is not positive")
+        #expect(e?.hint.contains("bug in the program") == true)
+        m = ModelFileFixtures.fullModel(Float.self)
+        m.header.preprocessing.classLabels = ["one"]
+        #expect(expectModelFileError { _ = try ModelFile.encode(m) }?.message == "1 class labels for 2 outputs")
+    }
+
     @Test func descriptionIsOneLineWithFileOffsetAndHint() {
         let e = ModelFileError(.checksumMismatch, "checksum mismatch", hint: "save it again", offset: 12, path: "m.nnsh")
         #expect(e.description == "m.nnsh: at byte 12: checksum mismatch (hint: save it again)")

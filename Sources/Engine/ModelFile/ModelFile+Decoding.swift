@@ -403,9 +403,10 @@ extension ModelFile {
                              hint: hint, offset: offset.map { $0 + bad * MemoryLayout<T>.size })
     }
 
-    /// Meaning checks on a header: sizes agree with each other and lie in range.
-    static func validate(_ header: ModelHeader) throws(ModelFileError) {
-        let hint = "the file is damaged or was written by a faulty program"
+    /// Meaning checks on a header: sizes agree with each other and lie in range. `hint` says
+    /// what to do about a failure (it differs between reading a file and writing one).
+    static func validate(_ header: ModelHeader,
+                         hint: String = "the file is damaged or was written by a faulty program") throws(ModelFileError) {
         let a = header.architecture
         guard !a.layers.isEmpty else {
             throw ModelFileError(.malformed, "the network has no layers", hint: hint)

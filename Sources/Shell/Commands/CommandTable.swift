@@ -3,7 +3,7 @@ enum CommandTable {
     static let all: [any Command.Type] = [
         // Data
         MNISTCommand.self, IDXCommand.self, CSVCommand.self, RungeCommand.self,
-        SplitCommand.self, TakeCommand.self, ShuffleCommand.self, StandardizeCommand.self,
+        SplitCommand.self, FoldsCommand.self, TakeCommand.self, ShuffleCommand.self, StandardizeCommand.self,
         OneHotCommand.self, PolyCommand.self,
         // Networks
         NetworkCommand.self, AddCommand.self, SummaryCommand.self,
@@ -11,7 +11,7 @@ enum CommandTable {
         TrainCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
         // Views and results
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
-        HeatmapCommand.self,
+        HeatmapCommand.self, BestCommand.self,
         // Files
         SaveCommand.self, LoadCommand.self, InfoCommand.self,
         // Language
