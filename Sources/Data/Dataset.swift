@@ -184,8 +184,9 @@ public struct Dataset: TrainingData, Sendable {
     /// All features as a `count × inputWidth` matrix.
     public func featureMatrix<T: Scalar>(_ type: T.Type = T.self) -> Matrix<T> {
         var m = Matrix<T>(rows: count, columns: inputWidth)
+        guard count > 0 else { return m }
         let all = Array(0..<count)
-        var unusedTargets = [T](repeating: 0, count: count * targetWidth)
+        var unusedTargets = [T](repeating: 0, count: max(1, count * targetWidth))
         m.storage.withUnsafeMutableBufferPointer { x in
             unusedTargets.withUnsafeMutableBufferPointer { y in
                 all.withUnsafeBufferPointer { fillBatch($0, inputs: x.baseAddress!, targets: y.baseAddress!) }

@@ -128,6 +128,11 @@ private func measure(_ image: GrayImage) -> (cx: Double, cy: Double, width: Int,
         #expect(text == "▒▒\n  ")
     }
 
+    @Test func shortPixelArraysDrawAsBlackInsteadOfCrashing() {
+        #expect(TerminalImage.render([1, 1], shape: ImageShape(rows: 2, columns: 2)) == "▒▒")   // top row white, bottom missing
+        #expect(TerminalImage.render([], shape: ImageShape(rows: 2, columns: 2)) == "  ")
+    }
+
     @Test func gridLaysImagesOutWithCaptions() {
         let items = (0..<3).map { (pixels: [Float](repeating: Float($0) / 2, count: 16), caption: "true \($0) long caption") }
         let text = TerminalImage.grid(items, shape: ImageShape(rows: 4, columns: 4), perRow: 2, downsample: 2)

@@ -21,12 +21,16 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
     public var offsets: [Double]
     public var scales: [Double]
 
-    /// Offsets and scales as stored (e.g. read back from a model file). Scales of 0 become 1.
+    /// Offsets and scales as stored (e.g. read back from a model file). Scales of 0 (or not
+    /// finite) become 1. There is one feature per offset: missing scales are taken as 1, extra
+    /// ones dropped (a model file's reader should have refused such a file already).
     public init(kind: Kind, offsets: [Double], scales: [Double]) {
-        precondition(offsets.count == scales.count, "offsets and scales differ in length")
         self.kind = kind
         self.offsets = offsets
-        self.scales = scales.map { $0 == 0 || !$0.isFinite ? 1 : $0 }
+        self.scales = offsets.indices.map { j in
+            let s = j < scales.count ? scales[j] : 1
+            return s == 0 || !s.isFinite ? 1 : s
+        }
     }
 
     /// The number of features it applies to.
