@@ -18,7 +18,8 @@ final class PseudoTerminal {
     init(arguments: [String] = [], environment: [String: String] = [:],
          columns: UInt16 = 100, rows: UInt16 = 30) throws {
         let executable = nnshExecutable().path
-        var env = ["TERM": "xterm", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"]
+        // EDITRC: the user's ~/.editrc must not change the keys a test types.
+        var env = ["TERM": "xterm", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "EDITRC": "/dev/null"]
         if let home = ProcessInfo.processInfo.environment["HOME"] { env["HOME"] = home }
         env.merge(environment) { _, new in new }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]

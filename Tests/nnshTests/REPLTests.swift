@@ -124,6 +124,28 @@ import Testing
         #expect(try String(contentsOfFile: history.path, encoding: .utf8) == "")   // no libedit, no history
     }
 
+    @Test func anErrorInsideABlockNamesItsLineInTheEntry() throws {
+        let (t, _) = try startREPL()
+        t.type("for i in [1] {" + Self.enter)
+        try t.expectPrompt("...> ")
+        t.type("print nope" + Self.enter)
+        try t.expectPrompt("...> ")
+        t.type("}" + Self.enter)
+        try t.expect("repl:2:7: error: unknown variable 'nope'")
+        try t.expectPrompt()
+    }
+
+    @Test func editrcCanChooseViKeysAndNnshKeysStillWork() throws {
+        let editrc = try TemporaryFile(contents: "bind -v\n")
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": "", "EDITRC": editrc.path])
+        try t.expectPrompt()
+        t.type("print 12" + "\u{1b}" + "hx" + Self.enter)   // vi: back one, delete the "1"
+        try t.expect("\n2\n")
+        try t.expectPrompt()
+        t.type("pri" + Self.tab + "7" + Self.enter)
+        try t.expect("\n7\n")
+    }
+
     @Test func historyPersistsAcrossSessionsAndControlDQuits() throws {
         let history: TemporaryFile
         do {

@@ -35,9 +35,10 @@ final class EditLineReader: LineReader {
         nnsh_el_set_editor(editor, "emacs")
         nnsh_el_set_history(editor, history)
         nnsh_el_make_signal_keys_ordinary_while_editing(editor)
+        el_source(editor, nil)   // $EDITRC or ~/.editrc, if any (e.g. `bind -v` for vi keys)
+        // nnsh's keys come last so that Tab, Ctrl-C, Ctrl-Z and Ctrl-R work in either mode.
         EditLineCallbacks.attach(state, to: editor)
         nnsh_el_bind(editor, "^R", "em-inc-search-prev")
-        el_source(editor, nil)   // the user's ~/.editrc, if any, may rebind keys
     }
 
     deinit {
