@@ -2,9 +2,10 @@ import CEditLine
 import Glibc
 
 /// The terminal line reader: libedit in emacs mode with history (persistent when given a
-/// file), arrow keys, Ctrl-R incremental search, Tab completion and Ctrl-C to drop the line.
+/// file), arrow keys, Ctrl-R incremental search, Tab completion, Ctrl-C to drop the line and
+/// Ctrl-Z to suspend.
 ///
-/// libedit calls back into Swift for the prompt and for the Tab and Ctrl-C keys; those
+/// libedit calls back into Swift for the prompt and the Tab, Ctrl-C and Ctrl-Z keys; those
 /// callbacks find their state through `EditLineCallbacks` (see that file), nowhere else.
 final class EditLineReader: LineReader {
     private let editor: OpaquePointer      // EditLine *
