@@ -176,14 +176,17 @@ public struct Dataset: TrainingData, Sendable {
 
     /// The features of example `i`.
     public func featureRow(_ i: Int) -> [Double] {
-        (0..<inputWidth).map { features.value(at: i * inputWidth + $0) }
+        var row = [Double](repeating: 0, count: inputWidth)
+        features.copyRow(i, width: inputWidth, into: &row)
+        return row
     }
 
     /// All features as a `count × inputWidth` matrix.
     public func featureMatrix<T: Scalar>(_ type: T.Type = T.self) -> Matrix<T> {
         var m = Matrix<T>(rows: count, columns: inputWidth)
+        guard count > 0 else { return m }
         let all = Array(0..<count)
-        var unusedTargets = [T](repeating: 0, count: count * targetWidth)
+        var unusedTargets = [T](repeating: 0, count: max(1, count * targetWidth))
         m.storage.withUnsafeMutableBufferPointer { x in
             unusedTargets.withUnsafeMutableBufferPointer { y in
                 all.withUnsafeBufferPointer { fillBatch($0, inputs: x.baseAddress!, targets: y.baseAddress!) }
@@ -241,6 +244,10 @@ public struct Dataset: TrainingData, Sendable {
     }
 }
 
+extension Dataset: CustomStringConvertible {
+    public var description: String { summary }
+}
+
 /// How a dataset's features are held in memory.
 public enum FeatureStorage: Sendable, Equatable {
     /// Pixel bytes; the feature value is byte/255, in [0, 1]. One byte per value.
@@ -275,7 +282,18 @@ public enum FeatureStorage: Sendable, Equatable {
         }
     }
 
-    /// The values at flat positions `k`, in that order, in the same storage kind.
+    /// Row `i` (of rows `width` long) as numbers, written into `row` (which must hold `width`).
+    /// One switch per row rather than per value: the fast way to scan all features.
+    func copyRow(_ i: Int, width: Int, into row: inout [Double]) {
+        let start = i * width
+        switch self {
+        case .pixels(let v): for j in 0..<width { row[j] = Double(v[start + j]) / 255 }
+        case .float(let v): for j in 0..<width { row[j] = Double(v[start + j]) }
+        case .double(let v): for j in 0..<width { row[j] = v[start + j] }
+        }
+    }
+
+    /// The rows `rows` (each `width` long), in that order, in the same storage kind.
     func gathered(rows: [Int], width: Int) -> FeatureStorage {
         func gather<E>(_ v: [E]) -> [E] {
             var out = [E]()

@@ -68,6 +68,7 @@ public final class Session {
     /// error messages; `firstLine` is the line number of its first line (REPL input).
     public func execute(_ source: String, file: String, firstLine: Int = 1) -> ExecutionResult {
         interpreter.quitCode = nil
+        Interrupt.clear()
         do {
             let program = try parse(SourceText(name: file, text: source, firstLine: firstLine))
             if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }

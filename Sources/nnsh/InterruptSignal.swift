@@ -1,4 +1,5 @@
 import Glibc
+import Shell
 
 /// Ctrl-C while a command runs: SIGINT sets `Interrupt` (in the Shell layer), which `train`,
 /// long loops and sleeps poll so they stop at the next safe point and return to the prompt.

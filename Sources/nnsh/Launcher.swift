@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import Shell
 
 /// Sets up a Session and runs the REPL or a script, returning the process exit status.
 enum Launcher {

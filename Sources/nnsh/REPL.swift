@@ -1,4 +1,5 @@
 import Engine
+import Shell
 
 /// The interactive loop: read a line, keep reading with the continuation prompt while a block is
 /// left open (`Session.isIncomplete`), run it, print errors, repeat. An error never ends the
@@ -22,7 +23,7 @@ struct REPL {
                 pending = []
             case .endOfInput:
                 print("")   // leave the terminal's next prompt on a line of its own
-                if !pending.isEmpty, let code = evaluate(pending) { return code }
+                if !pending.isEmpty, let code = evaluate(pending.joined(separator: "\n")) { return code }
                 return 0
             case .line(let line):
                 reader.addToHistory(line)
@@ -30,14 +31,13 @@ struct REPL {
                 let source = pending.joined(separator: "\n")
                 if session.isIncomplete(source) { continue }
                 pending = []
-                if let code = evaluate([source]) { return code }
+                if let code = evaluate(source) { return code }
             }
         }
     }
 
     /// Runs one entry; returns an exit code when it asked to quit.
-    private func evaluate(_ lines: [String]) -> Int32? {
-        let source = lines.joined(separator: "\n")
+    private func evaluate(_ source: String) -> Int32? {
         guard !source.allSatisfy(\.isWhitespace) else { return nil }
         Interrupt.clear()
         defer { Interrupt.clear() }

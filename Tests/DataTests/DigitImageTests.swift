@@ -75,6 +75,9 @@ private func measure(_ image: GrayImage) -> (cx: Double, cy: Double, width: Int,
         let m = measure(digit)
         #expect(abs(m.cx - 14) <= 0.5 && abs(m.cy - 14) <= 0.5)
         #expect(m.height == 20)
+        let path = TemporaryDirectory()
+        let fromFile = try DigitPreprocessing.mnistStyle(path: path.write("one.png", png))
+        #expect(fromFile == digit)
         let data = try Dataset.fromImages([digit], name: "one.png")
         #expect(data.count == 1 && data.inputWidth == 784 && data.imageShape == ImageShape(rows: 28, columns: 28))
         #expect(data.targetWidth == 0)
@@ -123,6 +126,11 @@ private func measure(_ image: GrayImage) -> (cx: Double, cy: Double, width: Int,
         // Values outside 0…1 (standardised data) are drawn over their own range.
         let text = TerminalImage.render([-2, 2, 2, -2, -2, -2], shape: ImageShape(rows: 3, columns: 2))
         #expect(text == "▒▒\n  ")
+    }
+
+    @Test func shortPixelArraysDrawAsBlackInsteadOfCrashing() {
+        #expect(TerminalImage.render([1, 1], shape: ImageShape(rows: 2, columns: 2)) == "▒▒")   // top row white, bottom missing
+        #expect(TerminalImage.render([], shape: ImageShape(rows: 2, columns: 2)) == "  ")
     }
 
     @Test func gridLaysImagesOutWithCaptions() {

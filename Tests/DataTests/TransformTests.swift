@@ -20,6 +20,10 @@ private func originalIndices(_ d: Dataset) -> [Int] { (0..<d.count).map { Int(d.
         #expect(d.take(100).count == 50)
         #expect(originalIndices(try d.slice(10..<13)) == [10, 11, 12])
         #expect(throws: DataError.self) { try d.slice(45..<51) }
+        let none = d.take(0)
+        #expect(none.count == 0 && none.featureMatrix(Float.self).rows == 0)
+        let unlabelled = try Dataset(name: "u", features: .float([1, 2]), inputWidth: 1, targets: .none)
+        #expect(unlabelled.featureMatrix(Double.self).storage == [1, 2])
         var rng = RandomGenerator(seed: 3)
         let s = d.shuffled(using: &rng)
         let order = originalIndices(s)

@@ -61,6 +61,18 @@ import Glibc
         }
     }
 
+    @Test func overwritingKeepsTheFilesPermissions() throws {
+        try withTemporaryFolder { folder in
+            let path = folder + "/private.nnsh"
+            try AtomicFile.write([1], to: path)
+            #expect(chmod(path, 0o600) == 0)
+            try AtomicFile.write([2], to: path)
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o600)
+        }
+    }
+
     @Test func bareFileNameUsesTheCurrentFolder() {
         #expect(AtomicFile.folderOf("m.nnsh") == ".")
         #expect(AtomicFile.folderOf("/m.nnsh") == "/")

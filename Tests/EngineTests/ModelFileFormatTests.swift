@@ -65,6 +65,28 @@ import Glibc
         #expect(Array(bytes.suffix(4)) == [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> $0) })
     }
 
+    /// The annotated example of docs/FORMAT.md §7, typed in from the document.
+    @Test func handWrittenExampleFromTheSpecification() throws {
+        var b: [UInt8] = [0x89, 0x4e, 0x4e, 0x53, 0x48, 0x0d, 0x0a, 0x1a, 1, 0, 0, 0]
+        func u64(_ v: UInt64) { for i in 0..<8 { b.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+        func str(_ s: String) { u64(UInt64(s.utf8.count)); b += Array(s.utf8) }
+        u64(170); u64(44)
+        b += Array("NETW".utf8); u64(59)
+        b.append(4); u64(2); str("mse"); b.append(1); u64(1)
+        u64(1); str("linear"); u64(0)
+        b += Array("prov".utf8); u64(87)
+        str("0.1.0"); u64(0); b.append(0); u64(0); u64(0); u64(0)
+        b.append(0); b += [UInt8](repeating: 0, count: 32); u64(0)
+        u64(2); u64(1); b += [0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00, 0xc0]
+        u64(1); u64(1); b += [0x00, 0x00, 0x80, 0x3e]
+        b += [0x43, 0x49, 0xbf, 0xf6]
+        #expect(b.count == 246)
+        var m = ModelFileFixtures.minimalModel()
+        m.header.provenance = Provenance(nnshVersion: "0.1.0", date: 0)
+        #expect(try ModelFile.decode(b) == .float32(m))
+        #expect(try ModelFile.encode(m) == b)
+    }
+
     // MARK: - Refusals, each by name
 
     /// Recomputes the checksum after an edit, so the test reaches the check behind it.
@@ -211,6 +233,17 @@ import Glibc
         m.parameters[0][1, 0] = -.infinity
         let w = expectModelFileError { _ = try ModelFile.encode(m) }
         #expect(w?.message == "layer 1 weights contain infinity at [1, 0]")
+    }
+
+    @Test func inconsistentPreprocessingIsRefusedOnWrite() {
+        var m = ModelFileFixtures.fullModel(Float.self)
+        m.header.preprocessing.inputStds[1] = 0
+        let e = expectModelFileError { _ = try ModelFile.encode(m) }
+        #expect(e?.message == "standardisation has a non-finite mean or a deviation that is not positive")
+        #expect(e?.hint.contains("bug in the program") == true)
+        m = ModelFileFixtures.fullModel(Float.self)
+        m.header.preprocessing.classLabels = ["one"]
+        #expect(expectModelFileError { _ = try ModelFile.encode(m) }?.message == "1 class labels for 2 outputs")
     }
 
     @Test func descriptionIsOneLineWithFileOffsetAndHint() {

@@ -217,8 +217,8 @@ import Testing
         #expect(e?.message == "the cost is marked as the default, but mse is not the default for softmax")
     }
 
-    @Test func emptyNetworkIsNotSaved() throws {
-        try withTemporaryFolder { folder in
+    @Test func emptyNetworkIsNotSaved() {
+        withTemporaryFolder { folder in
             let e = expectModelFileError { try ModelFile.write(.float(try Network<Float>(inputWidth: 3)), to: folder + "/e.nnsh") }
             #expect(e?.message == "the network has no layers yet")
             #expect(e?.hint == "add layers before saving")
@@ -241,6 +241,16 @@ import Testing
             #expect(info.lines[1] == "network: 3 -> 5 leaky_relu(alpha=0.2) -> 2 softmax, cost cross_entropy, 32 parameters")
             #expect(info.lines.contains("optimiser: adam, step 5 (learning_rate=0.001, momentum=0.9, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-08)"))
             #expect(info.lines.contains("made by nnsh \(NNSHVersion.string) on 1970-01-01 00:00:00 UTC, seed 11"))
+            let loss = net.history.last!.trainingLoss
+            #expect(info.lines.contains("history: 1 epochs (1 complete), last training loss \(loss)"))
         }
+    }
+
+    @Test func finalMetricsComeFromTheLastEpoch() throws {
+        let net = try Self.trainedNetwork(Float.self, hidden: .relu, output: .softmax, cost: nil)
+        let last = net.history.last!
+        #expect(Provenance.finalMetrics(of: net.history)
+                == [NamedNumber("training_loss", last.trainingLoss), NamedNumber("training_accuracy", last.trainingMetric)])
+        #expect(Provenance.finalMetrics(of: TrainingHistory()).isEmpty)
     }
 }

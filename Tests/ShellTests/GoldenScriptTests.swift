@@ -10,6 +10,7 @@ import Testing
 ///     print nope           # expect-error: unknown variable 'nope'
 ///     # requires: Data/mnist/train-images-idx3-ubyte     (skipped when the path is absent)
 ///     # args: a b                                        (the script's arguments)
+///     # slow                       (a long study: run only when NNSH_SLOW_TESTS=1 is set)
 ///
 /// `# expect:` lines are the script's output lines in order (all of them). An
 /// `# expect-error:` line says the script stops with that message at that line. Times
@@ -39,6 +40,10 @@ import Testing
         let url = Self.root.appendingPathComponent(path)
         let text = try String(contentsOf: url, encoding: .utf8)
         let spec = GoldenSpec(text)
+        if spec.isSlow, ProcessInfo.processInfo.environment["NNSH_SLOW_TESTS"] != "1" {
+            print("skipping \(path): marked slow (set NNSH_SLOW_TESTS=1 to run it)")
+            return
+        }
         for required in spec.requires where !FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(required).path) {
             print("skipping \(path): \(required) is absent")
             return
@@ -85,6 +90,7 @@ struct GoldenSpec {
     var expectedError: (message: String, line: Int)?
     var requires: [String] = []
     var arguments: [String] = []
+    var isSlow = false
 
     init(_ text: String) {
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -96,6 +102,8 @@ struct GoldenSpec {
                 expectedError = (String(line[r.upperBound...]), i + 1)
             } else if let r = line.range(of: "# requires: ") {
                 requires.append(String(line[r.upperBound...]).trimmingCharacters(in: .whitespaces))
+            } else if line.trimmingCharacters(in: .whitespaces) == "# slow" {
+                isSlow = true
             } else if let r = line.range(of: "# args: ") {
                 arguments = line[r.upperBound...].split(separator: " ").map(String.init)
             }

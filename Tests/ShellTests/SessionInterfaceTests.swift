@@ -13,6 +13,7 @@ import Testing
         ("for x in [1] { print x }", false),
         ("print )", false),
         ("}", false),
+        ("print \"{x +}\"", false),
     ])
     func incompleteInput(source: String, incomplete: Bool) {
         let (s, _) = makeSession()
@@ -76,12 +77,30 @@ import Testing
         #expect(s.commandNames.contains("help"))
     }
 
-    @Test func interruptFlag() {
-        Interrupt.clear()
-        #expect(!Interrupt.isRequested)
-        Interrupt.request()
-        #expect(Interrupt.isRequested)
-        Interrupt.clear()
-        #expect(!Interrupt.isRequested)
+    /// Loops and train poll the session's interrupt check (Interrupt.isRequested in the
+    /// executable; a counter here, so no global flag disturbs tests running in parallel).
+    @Test func loopsAndTrainingStopWhenInterrupted() {
+        let (session, out) = makeSession()
+        var polls = 0
+        session.interpreter.isInterrupted = { polls += 1; return polls > 3 }
+        guard case .error(let e) = session.execute("for i in 0..<100 { print i }", file: "t") else {
+            Issue.record("expected an interruption"); return
+        }
+        #expect(e.message == "interrupted (Ctrl-C)")
+        #expect(out.take() == "0\n1\n2\n")
+        polls = 0
+        session.interpreter.isInterrupted = { polls += 1; return polls > 2 }
+        let r = session.execute("""
+            d = runge n=100 seed=1
+            n = network 1
+            add n dense 4 tanh
+            add n dense 1 linear
+            train n d epochs=5 batch=10 quiet
+            """, file: "t")
+        guard case .error(let stop) = r else { Issue.record("expected train to stop"); return }
+        #expect(stop.message == "training stopped by Ctrl-C in epoch 1 after batch 3 of 10; the weights and history are kept")
+        session.interpreter.isInterrupted = { false }
+        _ = session.execute("print n.epochs n.history.loss.count", file: "t")
+        #expect(out.take() == "1 1\n")
     }
 }

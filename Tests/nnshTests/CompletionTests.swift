@@ -13,6 +13,11 @@ import Testing
         #expect(CompletionAction(textBeforeCursor: #"load "Mo"#, candidates: ["Models/"]) == .insert("dels/"))
     }
 
+    @Test func aFileNameInAStringClosesTheString() {
+        #expect(CompletionAction(textBeforeCursor: #"load "Models/mn"#, candidates: ["Models/mnist.nnm"])
+                == .insert(#"ist.nnm" "#))
+    }
+
     @Test func ambiguousCandidatesCompleteTheCommonPrefixThenList() {
         #expect(CompletionAction(textBeforeCursor: "t", candidates: ["train", "trace"]) == .insert("ra"))
         #expect(CompletionAction(textBeforeCursor: "tra", candidates: ["train", "trace"])

@@ -18,10 +18,10 @@ final class PseudoTerminal {
     init(arguments: [String] = [], environment: [String: String] = [:],
          columns: UInt16 = 100, rows: UInt16 = 30) throws {
         let executable = nnshExecutable().path
-        var env = ["TERM": "xterm", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"]
+        // EDITRC: the user's ~/.editrc must not change the keys a test types.
+        var env = ["TERM": "xterm", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "EDITRC": "/dev/null"]
         if let home = ProcessInfo.processInfo.environment["HOME"] { env["HOME"] = home }
         env.merge(environment) { _, new in new }
-        // Everything the child needs is built before fork: after it, the child only calls execve.
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -29,17 +29,44 @@ final class PseudoTerminal {
             envp.forEach { free($0) }
         }
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
-        var master: Int32 = -1
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        let pid = forkpty(&master, nil, nil, &size)
-        if pid == 0 {
-            // The test runner's threads block most signals; a terminal program must get SIGINT.
-            sigprocmask(SIG_SETMASK, &noSignals, nil)
-            if let path = argv[0] { execve(path, argv, envp) }
-            _exit(127)
+        var master: Int32 = -1, slave: Int32 = -1
+        var slaveName = [CChar](repeating: 0, count: 256)
+        guard openpty(&master, &slave, &slaveName, nil, &size) == 0 else {
+            throw Failure(description: "openpty failed: errno \(errno)")
         }
-        guard pid > 0 else { throw Failure(description: "forkpty failed: errno \(errno)") }
+        defer { close(slave) }   // the child opens the terminal by name
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+
+        // posix_spawn, not fork: fork runs every library's at-fork handlers in this
+        // multi-threaded test process, and OpenBLAS's (it shuts its thread pool down) deadlocks
+        // with a concurrent fork or stalls a concurrent matrix product.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()   // the test runner's threads block most signals
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        [SIGINT, SIGTSTP, SIGQUIT, SIGPIPE].forEach { sigaddset(&defaults, $0) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        // A new session (glibc's POSIX_SPAWN_SETSID), so that opening the terminal below makes it
+        // the controlling terminal: Ctrl-C then raises SIGINT in the program.
+        let setSessionID: Int32 = 0x80
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | setSessionID))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, slaveName, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            close(master)
+            throw Failure(description: "posix_spawn failed: error \(status)")
+        }
         self.pid = pid
         self.master = master
         self.searchFrom = "".startIndex

@@ -33,23 +33,28 @@ import Testing
         #expect(!t.screen.contains("error"))
     }
 
-    @Test func tabListsAmbiguousCandidates() throws {
+    @Test func tabCompletesTheCommonPrefixThenListsCandidates() throws {
         let (t, _) = try startREPL()
-        t.type("tra" + Self.tab)
-        try t.expect("trace")
-        try t.expectPrompt("nnsh> tra")   // the line is redrawn for more typing
+        t.type("alpha1 = 1" + Self.enter)
+        try t.expectPrompt()
+        t.type("alpha2 = 2" + Self.enter)
+        try t.expectPrompt()
+        t.type("print al" + Self.tab)   // both variables start "alpha": that much is typed
+        t.type(Self.tab)                 // then the two are shown
+        try t.expect("alpha1  alpha2")
+        try t.expectPrompt("nnsh> print alpha")   // and the line is drawn again
+        t.type("2" + Self.enter)
+        try t.expect("\n2\n")
     }
 
     @Test func openBlockContinuesWithTheContinuationPrompt() throws {
         let (t, _) = try startREPL()
-        t.type("x = 5" + Self.enter)
-        try t.expectPrompt()
-        t.type("{" + Self.enter)
+        t.type("for i in [1, 2] {" + Self.enter)
         try t.expectPrompt("...> ")
-        t.type("print x" + Self.enter)
+        t.type("print i * 10" + Self.enter)
         try t.expectPrompt("...> ")
         t.type("}" + Self.enter)
-        try t.expect("5")
+        try t.expect("10\n20\n")
         try t.expectPrompt()
     }
 
@@ -68,15 +73,30 @@ import Testing
 
     @Test func controlCDuringACommandStopsItAndKeepsTheSession() throws {
         let (t, _) = try startREPL()
-        t.type("x = 9" + Self.enter)
+        t.type("k = 0" + Self.enter)
         try t.expectPrompt()
-        t.type("spin" + Self.enter)
-        try t.expect("spinning")
+        t.type("while true { k = k + 1 }" + Self.enter)
+        Thread.sleep(forTimeInterval: 0.3)   // let the loop run
         t.type(Self.controlC)
-        try t.expect("stopped")
+        try t.expect("interrupted")
         try t.expectPrompt()
-        t.type("x" + Self.enter)
-        try t.expect("9")
+        t.type("k > 0" + Self.enter)   // the loop ran, stopped, and k survived
+        try t.expect("true")
+    }
+
+    @Test func controlCDuringTrainingStopsAfterABatchAndKeepsTheNetwork() throws {
+        let (t, _) = try startREPL()
+        for line in ["r = runge n=200 seed=1", "net = network 1", "add net dense 16 tanh",
+                     "add net dense 1 linear"] {
+            t.type(line + Self.enter)
+            try t.expectPrompt()
+        }
+        t.type("train net r epochs=1000000 batch=1" + Self.enter)
+        try t.expect("epoch 2/1000000")
+        t.type(Self.controlC)
+        try t.expectPrompt()
+        t.type("print net.epochs >= 2 and net.epochs < 1000000" + Self.enter)
+        try t.expect("true")
     }
 
     @Test func anErrorKeepsEarlierVariables() throws {
@@ -102,6 +122,28 @@ import Testing
         t.type(Self.controlD)
         #expect(t.waitForExit() == 0)
         #expect(try String(contentsOfFile: history.path, encoding: .utf8) == "")   // no libedit, no history
+    }
+
+    @Test func anErrorInsideABlockNamesItsLineInTheEntry() throws {
+        let (t, _) = try startREPL()
+        t.type("for i in [1] {" + Self.enter)
+        try t.expectPrompt("...> ")
+        t.type("print nope" + Self.enter)
+        try t.expectPrompt("...> ")
+        t.type("}" + Self.enter)
+        try t.expect("repl:2:7: error: unknown variable 'nope'")
+        try t.expectPrompt()
+    }
+
+    @Test func editrcCanChooseViKeysAndNnshKeysStillWork() throws {
+        let editrc = try TemporaryFile(contents: "bind -v\n")
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": "", "EDITRC": editrc.path])
+        try t.expectPrompt()
+        t.type("print 12" + "\u{1b}" + "hx" + Self.enter)   // vi: back one, delete the "1"
+        try t.expect("\n2\n")
+        try t.expectPrompt()
+        t.type("pri" + Self.tab + "7" + Self.enter)
+        try t.expect("\n7\n")
     }
 
     @Test func historyPersistsAcrossSessionsAndControlDQuits() throws {

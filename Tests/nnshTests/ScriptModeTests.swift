@@ -28,6 +28,25 @@ import Testing
         #expect(lines.dropFirst(2).first == "  ^")
     }
 
+    @Test func errorsFromStandardInputAndDashENameTheirSource() throws {
+        let piped = try runNNSH([], stdin: "x = 1\nprint y\n")
+        #expect(piped.status == 1)
+        #expect(piped.stderr.hasPrefix("stdin:2:7: error: unknown variable 'y'"))
+        let inline = try runNNSH(["-e", "for i in [1] {"])
+        #expect(inline.status == 1)
+        #expect(inline.stderr.hasPrefix("-e:1:15: error: "))   // an open block at the end of a script is an error
+    }
+
+    @Test func setRejectsNamesThatAreNotVariables() throws {
+        for (pair, message) in [("1x=3", "not a valid variable name"), ("print=3", "is a command")] {
+            let out = try runNNSH(["--set", pair, "-e", "print 1"])
+            #expect(out.status == 2)
+            #expect(out.stderr.hasPrefix("nnsh: --set \(pair): "))
+            #expect(out.stderr.contains(message))
+            #expect(out.stdout == "")
+        }
+    }
+
     @Test func setPredefinesVariables() throws {
         let out = try runNNSH(["--set", "lr=0.25", "--set", "act=relu", "-e", "print lr act"])
         #expect(out.status == 0)

@@ -17,6 +17,11 @@ public enum DigitPreprocessing {
     /// Ink level (after contrast) that counts for the bounding box.
     public static let inkThreshold: Float = 0.2
 
+    /// Reads a picture file (PNG, PGM, PPM) and prepares it: what `classify "digit.png"` needs.
+    public static func mnistStyle(path: String) throws(DataError) -> GrayImage {
+        try mnistStyle(ImageFile.read(path: path), name: path)
+    }
+
     /// The picture as a 28×28 MNIST-style image (white on black, values 0…1). Throws when the
     /// picture is blank (no ink stands out from the background).
     public static func mnistStyle(_ image: GrayImage, name: String = "image") throws(DataError) -> GrayImage {

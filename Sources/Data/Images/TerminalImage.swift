@@ -73,9 +73,10 @@ public enum TerminalImage {
     /// The image as one string per text line (two pixel rows each), each `shape.columns`
     /// characters wide.
     private static func lines(_ pixels: [Float], shape: ImageShape, style: Style, range: ClosedRange<Float>) -> [String] {
-        let span = range.upperBound - range.lowerBound
+        let span = max(range.upperBound - range.lowerBound, .leastNormalMagnitude)
         func level(_ x: Int, _ y: Int) -> Float {
-            guard y < shape.rows else { return 0 }
+            // Pixels missing from a short array (a caller's mistake) draw as black.
+            guard y < shape.rows, y * shape.columns + x < pixels.count else { return 0 }
             let v = (pixels[y * shape.columns + x] - range.lowerBound) / span
             return min(1, max(0, v))
         }
@@ -113,7 +114,7 @@ public enum TerminalImage {
 
     /// Means of k×k blocks (partial blocks at the right and bottom edges average what they hold).
     private static func shrink(_ pixels: [Float], shape: ImageShape, by k: Int) -> [Float] {
-        guard k > 1 else { return pixels }
+        guard k > 1, pixels.count == shape.pixelCount else { return pixels }
         let rows = (shape.rows + k - 1) / k, columns = (shape.columns + k - 1) / k
         var out = [Float](repeating: 0, count: rows * columns)
         for r in 0..<rows {

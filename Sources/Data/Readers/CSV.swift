@@ -85,14 +85,16 @@ public enum CSV {
     }
 }
 
-/// One cell: its bytes (quotes removed and `""` unescaped when `unquoted` is set) and where it
-/// starts, for messages.
+/// One cell: the byte range `start..<end` and where its line starts, for messages. A quoted
+/// cell's content (quotes removed, `""` unescaped) is `quoted[quotedIndex]` of the parser;
+/// plain cells have `quotedIndex == -1`. (Plain data only, so the hot loop does no reference
+/// counting.)
 private struct Cell {
     var start: Int
     var end: Int
     var line: Int
     var lineStart: Int
-    var unquoted: [UInt8]?
+    var quotedIndex: Int = -1
 }
 
 /// The parser's state over the file's bytes.
@@ -103,6 +105,8 @@ private struct CSVTable {
     var position = 0
     var line = 1
     var lineStart = 0
+    /// The contents of the current record's quoted cells.
+    var quoted = [[UInt8]]()
 
     init(bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8) {
         self.bytes = bytes
@@ -116,6 +120,7 @@ private struct CSVTable {
     /// The next non-blank record's cells (into `cells`, reused); false at the end of the file.
     mutating func nextRecord(into cells: inout [Cell]) throws(DataError) -> Bool {
         cells.removeAll(keepingCapacity: true)
+        quoted.removeAll(keepingCapacity: true)
         while position < bytes.count {
             let c = bytes[position]
             if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") {   // a blank line
@@ -176,7 +181,8 @@ private struct CSVTable {
                 content.append(c)
                 position += 1
             }
-            let cell = Cell(start: start, end: position, line: cellLine, lineStart: cellLineStart, unquoted: content)
+            quoted.append(content)
+            let cell = Cell(start: start, end: position, line: cellLine, lineStart: cellLineStart, quotedIndex: quoted.count - 1)
             while position < bytes.count && (bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t")) {
                 position += 1
             }
@@ -194,19 +200,19 @@ private struct CSVTable {
         }
         var end = position
         while end > start && (bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
-        return Cell(start: start, end: end, line: line, lineStart: lineStart, unquoted: nil)
+        return Cell(start: start, end: end, line: line, lineStart: lineStart)
     }
 
     // MARK: Cells
 
     func text(_ cell: Cell) -> String {
-        if let u = cell.unquoted { return String(decoding: u, as: UTF8.self) }
+        if cell.quotedIndex >= 0 { return String(decoding: quoted[cell.quotedIndex], as: UTF8.self) }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[cell.start..<cell.end]), as: UTF8.self)
     }
 
     /// The cell as a finite number, or nil. Plain integers take a fast path; the rest go to strtod.
     func number(_ cell: Cell) -> Double? {
-        if let u = cell.unquoted { return u.withUnsafeBufferPointer { parseNumber($0) } }
+        if cell.quotedIndex >= 0 { return quoted[cell.quotedIndex].withUnsafeBufferPointer { parseNumber($0) } }
         return parseNumber(UnsafeBufferPointer(rebasing: bytes[cell.start..<cell.end]))
     }
 
@@ -278,11 +284,11 @@ private struct CSVTable {
             }
             for c in featureColumns {
                 guard let v = number(cells[c]) else {
-                    throw error(.badValue, at: cells[c], "\(quoted(text(cells[c]))) in \(describe(c)) is not a number")
+                    throw error(.badValue, at: cells[c], "\(inQuotes(text(cells[c]))) in \(describe(c)) is not a number")
                 }
                 if options.pixels {
-                    guard v >= 0, v <= 255, v == v.rounded() else {
-                        throw error(.badValue, at: cells[c], "\(quoted(text(cells[c]))) in \(describe(c)) is not a pixel value 0…255")
+                    guard v >= 0, v <= 255, v == Double(Int(v)) else {
+                        throw error(.badValue, at: cells[c], "\(inQuotes(text(cells[c]))) in \(describe(c)) is not a pixel value 0…255")
                     }
                     pixels.append(UInt8(v))
                 } else if options.precision == .double {
@@ -298,7 +304,7 @@ private struct CSVTable {
             }
             for c in targetColumns {
                 guard let v = number(cells[c]) else {
-                    throw error(.badValue, at: cells[c], "\(quoted(text(cells[c]))) in \(describe(c)) is not a number")
+                    throw error(.badValue, at: cells[c], "\(inQuotes(text(cells[c]))) in \(describe(c)) is not a number")
                 }
                 targets.append(v)
             }
@@ -343,7 +349,7 @@ private struct CSVTable {
     }
 }
 
-private func quoted(_ s: String) -> String { "\"" + s + "\"" }
+private func inQuotes(_ s: String) -> String { "\"" + s + "\"" }
 
 /// A finite number from ASCII bytes, or nil. Plain integers are converted directly; other forms
 /// (decimals, exponents) go through strtod, which must consume the whole cell.

@@ -21,12 +21,16 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
     public var offsets: [Double]
     public var scales: [Double]
 
-    /// Offsets and scales as stored (e.g. read back from a model file). Scales of 0 become 1.
+    /// Offsets and scales as stored (e.g. read back from a model file). Scales of 0 (or not
+    /// finite) become 1. There is one feature per offset: missing scales are taken as 1, extra
+    /// ones dropped (a model file's reader should have refused such a file already).
     public init(kind: Kind, offsets: [Double], scales: [Double]) {
-        precondition(offsets.count == scales.count, "offsets and scales differ in length")
         self.kind = kind
         self.offsets = offsets
-        self.scales = scales.map { $0 == 0 || !$0.isFinite ? 1 : $0 }
+        self.scales = offsets.indices.map { j in
+            let s = j < scales.count ? scales[j] : 1
+            return s == 0 || !s.isFinite ? 1 : s
+        }
     }
 
     /// The number of features it applies to.
@@ -34,16 +38,20 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
 
     /// Means and standard deviations of each feature of `data`.
     public static func standardization(fittedOn data: Dataset) -> FeatureScaling {
-        let n = Double(max(1, data.count))
-        var mean = [Double](repeating: 0, count: data.inputWidth)
-        var squares = [Double](repeating: 0, count: data.inputWidth)
+        let width = data.inputWidth, n = Double(max(1, data.count))
+        var row = [Double](repeating: 0, count: width)
+        var mean = [Double](repeating: 0, count: width)
+        var squares = [Double](repeating: 0, count: width)
         for i in 0..<data.count {
-            for j in 0..<data.inputWidth { mean[j] += data.feature(i, j) }
+            data.features.copyRow(i, width: width, into: &row)
+            for j in 0..<width { mean[j] += row[j] }
         }
-        for j in mean.indices { mean[j] /= n }
+        for j in 0..<width { mean[j] /= n }
+        // A second pass over the deviations (not Σx² − n·mean²), which loses no precision.
         for i in 0..<data.count {
-            for j in 0..<data.inputWidth {
-                let d = data.feature(i, j) - mean[j]
+            data.features.copyRow(i, width: width, into: &row)
+            for j in 0..<width {
+                let d = row[j] - mean[j]
                 squares[j] += d * d
             }
         }
@@ -52,16 +60,21 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
 
     /// Minimum and range of each feature of `data`.
     public static func unitRange(fittedOn data: Dataset) -> FeatureScaling {
-        var low = [Double](repeating: .infinity, count: data.inputWidth)
-        var high = [Double](repeating: -.infinity, count: data.inputWidth)
-        for i in 0..<data.count {
-            for j in 0..<data.inputWidth {
-                let v = data.feature(i, j)
-                low[j] = min(low[j], v)
-                high[j] = max(high[j], v)
+        let width = data.inputWidth
+        guard data.count > 0 else {
+            return FeatureScaling(kind: .unitRange, offsets: Array(repeating: 0, count: width),
+                                  scales: Array(repeating: 1, count: width))
+        }
+        var row = [Double](repeating: 0, count: width)
+        data.features.copyRow(0, width: width, into: &row)
+        var low = row, high = row
+        for i in 1..<data.count {
+            data.features.copyRow(i, width: width, into: &row)
+            for j in 0..<width {
+                low[j] = min(low[j], row[j])
+                high[j] = max(high[j], row[j])
             }
         }
-        if data.count == 0 { low = low.map { _ in 0 }; high = high.map { _ in 1 } }
         return FeatureScaling(kind: .unitRange, offsets: low, scales: zip(low, high).map { $1 - $0 })
     }
 
@@ -73,13 +86,20 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
                             "has \(data.inputWidth) features but the \(kind.rawValue) was fitted on \(width)")
         }
         var d = data
-        if case .double(let values) = data.features {
-            var out = values
-            for k in out.indices { out[k] = (out[k] - offsets[k % width]) / scales[k % width] }
+        var row = [Double](repeating: 0, count: width)
+        if case .double = data.features {
+            var out = [Double](repeating: 0, count: data.count * width)
+            for i in 0..<data.count {
+                data.features.copyRow(i, width: width, into: &row)
+                for j in 0..<width { out[i * width + j] = (row[j] - offsets[j]) / scales[j] }
+            }
             d.replaceFeatures(.double(out), width: width)
         } else {
             var out = [Float](repeating: 0, count: data.count * width)
-            for k in out.indices { out[k] = Float((data.features.value(at: k) - offsets[k % width]) / scales[k % width]) }
+            for i in 0..<data.count {
+                data.features.copyRow(i, width: width, into: &row)
+                for j in 0..<width { out[i * width + j] = Float((row[j] - offsets[j]) / scales[j]) }
+            }
             d.replaceFeatures(.float(out), width: width)
         }
         return d

@@ -13,7 +13,7 @@ import Darwin
 enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     static func write(_ bytes: [UInt8], to path: String) throws(ModelFileError) {
-        try write(bytes, to: path, chunkWriter: { fd, pointer, count in Glibc.write(fd, pointer, count) })
+        try write(bytes, to: path, chunkWriter: { fd, pointer, count in systemWrite(fd, pointer, count) })
     }
 
     /// The same, with the `write(2)` call replaceable so tests can fail it midway.
@@ -23,6 +23,11 @@ enum AtomicFile {
     ) throws(ModelFileError) {
         let folder = folderOf(path)
         let (fd, temporary) = try createTemporary(in: folder, for: path)
+        // Keep an existing file's permissions (a private model stays private).
+        var existing = stat()
+        if stat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
+            _ = fchmod(fd, existing.st_mode & 0o7777)
+        }
         var committed = false
         defer {
             if !committed { unlink(temporary) }
@@ -56,7 +61,7 @@ enum AtomicFile {
         bytes.reserveCapacity(Int(info.st_size))
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ioError("cannot read", path: path)
@@ -114,3 +119,7 @@ enum AtomicFile {
                               path: path)
     }
 }
+
+// The C library's read(2) and write(2) under names that do not clash with `AtomicFile`'s own.
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }

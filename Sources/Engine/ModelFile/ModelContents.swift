@@ -156,6 +156,19 @@ public struct Provenance: Equatable, Sendable {
     }
 }
 
+extension Provenance {
+    /// The figures of the last epoch in `history`, named for `info`: `training_loss`,
+    /// `training_accuracy` (or `training_mse`), and the validation ones when measured.
+    public static func finalMetrics(of history: TrainingHistory) -> [NamedNumber] {
+        guard let last = history.last else { return [] }
+        var out = [NamedNumber("training_loss", last.trainingLoss),
+                   NamedNumber("training_\(last.metric.rawValue)", last.trainingMetric)]
+        if let v = last.validationLoss { out.append(NamedNumber("validation_loss", v)) }
+        if let v = last.validationMetric { out.append(NamedNumber("validation_\(last.metric.rawValue)", v)) }
+        return out
+    }
+}
+
 /// Everything in a model file except its tensors.
 public struct ModelHeader: Equatable, Sendable {
     public var precision: Precision

@@ -49,7 +49,7 @@ extension ModelFile {
     static func validate<T: Scalar>(_ model: SavedModel<T>) throws(ModelFileError) {
         let header = model.header
         let fix = "this is a bug in the program that built the model; please report it"
-        try validate(header)
+        try validate(header, hint: fix)
         let shapes = header.architecture.parameterShapes
         guard model.parameters.count == shapes.count else {
             throw ModelFileError(.shapeMismatch,

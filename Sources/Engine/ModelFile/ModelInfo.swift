@@ -48,6 +48,11 @@ public struct ModelInfo: Equatable, Sendable {
         if !p.trainingOptions.isEmpty {
             out.append("training: " + p.trainingOptions.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
         }
+        if let last = h.history.last {
+            let complete = h.history.epochs.filter(\.complete).count
+            out.append("history: \(h.history.epochs.count) epochs (\(complete) complete), last training loss \(last.trainingLoss)"
+                       + (last.validationLoss.map { ", validation loss \($0)" } ?? ""))
+        }
         if !p.metrics.isEmpty {
             out.append("metrics: " + p.metrics.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
         }

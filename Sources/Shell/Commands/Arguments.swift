@@ -8,6 +8,8 @@ struct Arguments {
     var given: Set<String> = []
     /// Values of the variadic parameter, in order.
     var rest: [Value] = []
+    /// The `key=value` pairs collected by a `.keywords` parameter, in order.
+    var keywords: [(key: String, value: Value)] = []
     /// Where each given argument was written (for error messages).
     var locations: [String: Location] = [:]
 

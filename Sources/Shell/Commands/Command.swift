@@ -20,11 +20,15 @@ protocol Command: SendableMetatype {
     static var example: String { get }
     /// Extra paragraphs for `help NAME`, if any.
     static var details: String { get }
+    /// False for commands that print their own report and return a value for later use
+    /// (`errors` returns the indices it drew): as a statement, their value is not echoed.
+    static var echoesResult: Bool { get }
     static func run(_ arguments: Arguments, _ shell: Interpreter) throws(CommandError) -> Value
 }
 
 extension Command {
     static var details: String { "" }
+    static var echoesResult: Bool { true }
 }
 
 /// The groups `help` lists commands in, in this order.
@@ -49,6 +53,8 @@ struct Parameter: Sendable {
         case option
         /// A bare word (`quiet`) meaning true; `quiet=false` is accepted too.
         case flag
+        /// Any `key=value` not declared otherwise, in order (`record t lr=0.1 mse=0.02`).
+        case keywords
     }
     let name: String
     let type: ArgumentType
@@ -66,6 +72,9 @@ struct Parameter: Sendable {
     }
     static func option(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
         Parameter(name: name, type: type, kind: .option, defaultValue: d, help: help)
+    }
+    static func keywords(_ name: String, help: String) -> Parameter {
+        Parameter(name: name, type: .any, kind: .keywords, defaultValue: nil, help: help)
     }
     static func flag(_ name: String, help: String) -> Parameter {
         Parameter(name: name, type: .bool, kind: .flag, defaultValue: .bool(false), help: help)

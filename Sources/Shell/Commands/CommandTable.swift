@@ -1,8 +1,23 @@
 /// Every built-in command, by name. Adding a command means writing its type and listing it here.
 enum CommandTable {
     static let all: [any Command.Type] = [
+        // Data
+        MNISTCommand.self, IDXCommand.self, CSVCommand.self, RungeCommand.self,
+        SplitCommand.self, FoldsCommand.self, TakeCommand.self, ShuffleCommand.self, StandardizeCommand.self,
+        OneHotCommand.self, PolyCommand.self,
+        // Networks
+        NetworkCommand.self, AddCommand.self, SummaryCommand.self,
+        // Training and evaluation
+        TrainCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
+        // Views and results
+        ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
+        HeatmapCommand.self, BestCommand.self,
+        // Files
+        SaveCommand.self, LoadCommand.self, InfoCommand.self,
         // Language
         PrintCommand.self, RunCommand.self, LenCommand.self,
+        AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,
+        RoundCommand.self, MinCommand.self, MaxCommand.self, SumCommand.self, MeanCommand.self,
         // Session
         HelpCommand.self, VarsCommand.self, ClearCommand.self, SetCommand.self,
         QuitCommand.self, ExitCommand.self,

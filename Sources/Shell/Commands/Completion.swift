@@ -47,7 +47,7 @@ enum Completion {
                 switch p.kind {
                 case .option, .positional: return written.contains(p.name) ? nil : p.name + "="
                 case .flag: return written.contains(p.name) ? nil : p.name
-                case .variadic: return nil
+                case .variadic, .keywords: return nil
                 }
             }
             found += command.parameters.flatMap(\.type.words) + variables

@@ -7,9 +7,10 @@ enum Help {
         for p in c.parameters {
             switch p.kind {
             case .positional: parts.append(p.defaultValue == nil ? p.name : "[\(p.name)]")
-            case .variadic: parts.append("\(p.name)...")
+            case .variadic: parts.append("[\(p.name)...]")
             case .option: parts.append("[\(p.name)=\(p.type.placeholder)]")
             case .flag: parts.append("[\(p.name)]")
+            case .keywords: parts.append("\(p.name)=value...")
             }
         }
         return parts.joined(separator: " ")
@@ -41,7 +42,7 @@ enum Help {
             let width = (arguments.map { label($0).count }.max() ?? 0) + 2
             for p in arguments {
                 var text = "  " + label(p).padding(toLength: width, withPad: " ", startingAt: 0) + p.help
-                if let d = p.defaultValue, p.kind != .flag, !d.isNone { text += " (default \(d.literal))" }
+                if let d = p.defaultValue, p.kind != .flag, !d.isNone { text += " (default \(d.display))" }
                 lines.append(text)
             }
         }
@@ -55,10 +56,33 @@ enum Help {
         return lines.joined(separator: "\n")
     }
 
+    /// The command reference of docs/LANGUAGE.md, in Markdown: every command by group, each
+    /// with its `help` page. A test keeps the document equal to this.
+    static func reference() -> String {
+        var out: [String] = []
+        for group in CommandGroup.allCases {
+            let commands = CommandTable.all.filter { $0.group == group }
+            guard !commands.isEmpty else { continue }
+            out.append("### \(group.rawValue)")
+            out.append("")
+            for c in commands {
+                out.append("#### `\(c.name)`")
+                out.append("")
+                out.append("```text")
+                out.append(page(c))
+                out.append("```")
+                out.append("")
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
     private static func label(_ p: Parameter) -> String {
         switch p.kind {
-        case .positional, .variadic: return "\(p.name)  \(p.type.placeholder)"
+        case .positional: return p.name
+        case .variadic: return p.name + "..."
         case .option: return "\(p.name)=\(p.type.placeholder)"
+        case .keywords: return "\(p.name)=value..."
         case .flag: return p.name
         }
     }

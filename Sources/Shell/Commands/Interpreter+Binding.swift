@@ -18,6 +18,15 @@ extension Interpreter {
         for argument in call.arguments {
             let parameter: Parameter
             if let key = argument.key {
+                if parameters.first(where: { $0.name == key && $0.kind != .variadic && $0.kind != .keywords }) == nil,
+                   let rest = parameters.first(where: { $0.kind == .keywords }) {
+                    guard !arguments.keywords.contains(where: { $0.key == key }) else {
+                        throw argument.location.error("'\(key)' is given twice")
+                    }
+                    arguments.keywords.append((key, try convert(argument, to: rest, command: command)))
+                    arguments.locations[key] = argument.location
+                    continue
+                }
                 guard let p = parameters.first(where: { $0.name == key && $0.kind != .variadic }) else {
                     let names = parameters.filter { $0.kind != .variadic }.map(\.name)
                     let hint = Suggest.didYouMean(key, among: names)
@@ -58,7 +67,7 @@ extension Interpreter {
             arguments.locations[parameter.name] = argument.location
         }
 
-        for p in parameters where p.kind != .variadic && !filled.contains(p.name) {
+        for p in parameters where p.kind != .variadic && p.kind != .keywords && !filled.contains(p.name) {
             if let d = p.defaultValue {
                 arguments.values[p.name] = d
             } else if p.isRequired {

@@ -20,7 +20,7 @@ enum Suggest {
     /// Up to three candidates within a distance that grows with the word's length (or that
     /// start with the word), closest first.
     static func closest(_ word: String, among candidates: [String]) -> [String] {
-        let limit = max(1, min(3, word.count / 3 + 1))
+        let limit = word.count <= 3 ? 1 : (word.count <= 6 ? 2 : 3)
         let scored = Set(candidates).compactMap { c -> (String, Int)? in
             let d = distance(word, c)
             if d <= limit { return (c, d) }

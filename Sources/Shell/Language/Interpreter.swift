@@ -28,6 +28,9 @@ final class Interpreter {
     var runStack: [String] = []
     static let maxRunDepth = 16
     static let maxCallDepth = 200
+    /// Polled by loops and `train` (after every batch): has the user asked to stop?
+    /// `Interrupt.isRequested` (Ctrl-C); tests substitute their own.
+    var isInterrupted: () -> Bool = { Interrupt.isRequested }
     /// Set by `quit`/`exit`: unwinds everything and ends the session with this code.
     var quitCode: Int32?
 
@@ -86,7 +89,7 @@ final class Interpreter {
         case .expression(let e):
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
-            if !v.isNone { print(v.echo) }
+            if !v.isNone, Interpreter.echoes(e) { print(v.echo) }
             return .normal
 
         case .assign(let name, let e):
@@ -110,18 +113,17 @@ final class Interpreter {
 
         case .forIn(let name, let sequenceExpr, let body):
             let sequence = try evaluate(sequenceExpr)
-            let items: [Value]
+            let count: Int
+            let item: (Int) -> Value
             switch sequence {
-            case .list(let xs): items = xs
-            case .range(let r):
-                guard r.count <= 100_000_000 else { throw sequenceExpr.location.error("range too long") }
-                items = r.elements.map { .number($0) }
+            case .list(let xs): count = xs.count; item = { xs[$0] }
+            case .range(let r): count = r.count; item = { .number(r.element($0)) }
             default:
                 throw sequenceExpr.location.error("'for' needs a list or a range, got \(sequence.typeDescription)")
             }
-            for item in items {
-                if Interrupt.isRequested { throw s.location.error("interrupted") }
-                assign(name, item)
+            for i in 0..<count {
+                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+                assign(name, item(i))
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
                 case .breakLoop: return .normal
@@ -132,7 +134,7 @@ final class Interpreter {
 
         case .whileLoop(let condition, let body):
             while try truth(condition, what: "the 'while' condition") {
-                if Interrupt.isRequested { throw s.location.error("interrupted") }
+                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
                 case .breakLoop: return .normal
@@ -157,6 +159,15 @@ final class Interpreter {
         case .breakLoop: return .breakLoop
         case .continueLoop: return .continueLoop
         }
+    }
+
+    /// Whether a statement's value is printed: always, except for commands that already
+    /// printed a report (`Command.echoesResult`).
+    private static func echoes(_ e: Expr) -> Bool {
+        if case .command(let c) = e.kind, let command = CommandTable.command(named: c.verb) {
+            return command.echoesResult
+        }
+        return true
     }
 
     func truth(_ e: Expr, what: String) throws(ShellError) -> Bool {
@@ -291,7 +302,7 @@ final class Interpreter {
         }
         switch base {
         case .list(let xs): return xs[try position(xs.count)]
-        case .range(let r): return .number(r.elements[try position(r.count)])
+        case .range(let r): return .number(r.element(try position(r.count)))
         case .string(let s):
             let chars = Array(s)
             return .string(String(chars[try position(chars.count)]))
@@ -310,7 +321,7 @@ final class Interpreter {
             if case .procedure(let p) = v { return try callProcedure(p, call) }
             if call.arguments.isEmpty { return v }
             throw call.location.error("'\(call.verb)' is \(v.typeDescription), not a command"
-                + (call.arguments.count == 1 && call.arguments[0].key == nil ? " (to subtract, put spaces on both sides of '-')" : ""))
+                + (call.arguments.first.map(Interpreter.isNegation) == true ? " (to subtract, put spaces on both sides of '-')" : ""))
         }
         if let command = CommandTable.command(named: call.verb) {
             let arguments = try bind(call, to: command)
@@ -325,6 +336,12 @@ final class Interpreter {
         if call.arguments.isEmpty, Words.all.contains(call.verb) { return .string(call.verb) }
         let candidates = CommandTable.names + visibleNames
         throw call.location.error("unknown command '\(call.verb)'" + Suggest.didYouMean(call.verb, among: candidates))
+    }
+
+    /// `x -1` parses as the command x with the argument -1: worth a hint.
+    private static func isNegation(_ a: Argument) -> Bool {
+        if a.key == nil, case .unary(.negate, _) = a.value.kind { return true }
+        return false
     }
 
     func callProcedure(_ p: Procedure, _ call: CommandCall) throws(ShellError) -> Value {

@@ -23,6 +23,8 @@ private struct Lexer {
     /// Open ( and [ : newlines inside them are not statement ends.
     var bracketDepth = 0
     var tokens: [Token] = []
+    /// Where the last token ended.
+    var lastTokenEnd: Location?
 
     init(source: SourceText) {
         self.source = source
@@ -74,9 +76,12 @@ private struct Lexer {
             let start = here
             let kind = try scanToken()
             add(kind, start, space: sawSpace)
+            lastTokenEnd = here
             sawSpace = false
         }
-        add(.end, here, space: true)
+        // The end of input sits right after the last token, so "')' expected" points at the
+        // line that left the bracket open rather than at an empty last line.
+        add(.end, lastTokenEnd ?? here, space: true)
         return tokens
     }
 

@@ -246,12 +246,18 @@ private struct Parser {
         return Expr(kind: .command(CommandCall(verb: verb, arguments: arguments, location: at)), location: at)
     }
 
-    /// argument -> NAME '=' expression | expression
+    /// argument -> KEY '=' expression | expression
+    /// KEY      -> NAME | keyword           (so `true=5` works as an option name)
     mutating func argument(inCommand: Bool = true) throws(ShellError) -> Argument {
         let at = current.location
-        if case .name(let key) = current.kind, next.isSymbol(.assign) {
-            advance(); advance()
-            return Argument(key: key, value: try expression(argumentMode: inCommand), location: at)
+        if next.isSymbol(.assign) {
+            var key: String? = nil
+            if case .name(let n) = current.kind { key = n }
+            if case .keyword(let k) = current.kind { key = k.rawValue }
+            if let key {
+                advance(); advance()
+                return Argument(key: key, value: try expression(argumentMode: inCommand), location: at)
+            }
         }
         return Argument(key: nil, value: try expression(argumentMode: inCommand), location: at)
     }
@@ -452,7 +458,14 @@ private struct Parser {
                 let padded = String(repeating: " ", count: column - 1) + code
                 let embedded = SourceText(name: at.source.name, text: padded, firstLine: line)
                 var inner = Parser(tokens: try tokenizeEmbedded(embedded, original: at.source))
-                let e = try inner.commandOrExpression()
+                let e: Expr
+                do {
+                    e = try inner.commandOrExpression()
+                } catch {
+                    var complete = error      // the string is closed: never "read another line"
+                    complete.isAtEndOfInput = false
+                    throw complete
+                }
                 guard inner.atEnd else {
                     throw inner.current.location.error("unexpected \(inner.current.quoted) in '{...}'")
                 }

@@ -57,13 +57,19 @@ struct RangeValue: Sendable, Equatable {
     let upper: Double
     let inclusive: Bool
 
-    var elements: [Double] {
-        var out: [Double] = []
-        var x = lower
-        while inclusive ? x <= upper : x < upper { out.append(x); x += 1 }
-        return out
+    /// The number of elements, without making them.
+    var count: Int {
+        let span = upper - lower
+        guard span.isFinite, span >= 0 else { return 0 }
+        let n = inclusive ? span.rounded(.down) + 1 : span.rounded(.up)
+        return n < Double(Int.max / 2) ? Int(n) : Int.max / 2
     }
-    var count: Int { elements.count }
+
+    /// Element `i` (0-based, `i < count`).
+    func element(_ i: Int) -> Double { lower + Double(i) }
+
+    /// All elements (for lists and plots; loops step through `element(_:)` instead).
+    var elements: [Double] { (0..<Swift.min(count, 100_000_000)).map(element) }
 }
 
 /// Named fields in order: results of commands such as `eval` (`.accuracy`, `.loss`) and

@@ -14,7 +14,7 @@ enum CompletionAction: Equatable {
     /// The typed part of the word is the longest suffix of `textBeforeCursor` that starts every
     /// candidate, so this works whatever the Session counts as a word (`lr=`, `Data/mn`, `(net`).
     /// A unique candidate is completed and followed by a space, except after `/` and `=` where
-    /// more typing follows.
+    /// more typing follows, and inside a string (a file name) where the string is closed.
     ///
     ///     CompletionAction(textBeforeCursor: "tra", candidates: ["train"]) == .insert("in ")
     ///     CompletionAction(textBeforeCursor: "e", candidates: ["eval", "epochs="]) == .list(...)
@@ -30,7 +30,8 @@ enum CompletionAction: Equatable {
         if rests.count == 1 {
             let rest = rests[0]
             let wantsMore = unique[0].hasSuffix("/") || unique[0].hasSuffix("=")
-            self = .insert(wantsMore ? rest : rest + " ")
+            let inString = textBeforeCursor.dropLast(typed.count).last == "\""
+            self = .insert(wantsMore ? rest : rest + (inString ? "\" " : " "))
             return
         }
         let common = Self.commonPrefix(rests)

@@ -47,7 +47,7 @@ enum EditLineCallbacks {
         let lineBytes = info.lastchar - start
         let line = decode(start, count: lineBytes)
         let beforeCursor = decode(start, count: cursorBytes)
-        let candidates = state.complete(line, beforeCursor.count)
+        let candidates = state.complete(line, beforeCursor.unicodeScalars.count)
         switch CompletionAction(textBeforeCursor: beforeCursor, candidates: candidates) {
         case .nothing:
             return UInt8(CC_REFRESH_BEEP)

@@ -2,9 +2,10 @@ import CEditLine
 import Glibc
 
 /// The terminal line reader: libedit in emacs mode with history (persistent when given a
-/// file), arrow keys, Ctrl-R incremental search, Tab completion and Ctrl-C to drop the line.
+/// file), arrow keys, Ctrl-R incremental search, Tab completion, Ctrl-C to drop the line and
+/// Ctrl-Z to suspend.
 ///
-/// libedit calls back into Swift for the prompt and for the Tab and Ctrl-C keys; those
+/// libedit calls back into Swift for the prompt and the Tab, Ctrl-C and Ctrl-Z keys; those
 /// callbacks find their state through `EditLineCallbacks` (see that file), nowhere else.
 final class EditLineReader: LineReader {
     private let editor: OpaquePointer      // EditLine *
@@ -15,7 +16,7 @@ final class EditLineReader: LineReader {
     /// - Parameters:
     ///   - historyFile: where history is loaded from and saved to after every line; nil keeps
     ///     history in memory only.
-    ///   - complete: the candidates for `line` with the cursor at character offset `cursor`.
+    ///   - complete: the candidates for `line` with the cursor after `cursor` Unicode scalars.
     /// Returns nil when libedit cannot drive this terminal.
     init?(historyFile: String?, complete: @escaping (_ line: String, _ cursor: Int) -> [String]) {
         guard let editor = nnsh_el_init_stdio("nnsh") else { return nil }
@@ -35,9 +36,10 @@ final class EditLineReader: LineReader {
         nnsh_el_set_editor(editor, "emacs")
         nnsh_el_set_history(editor, history)
         nnsh_el_make_signal_keys_ordinary_while_editing(editor)
+        el_source(editor, nil)   // $EDITRC or ~/.editrc, if any (e.g. `bind -v` for vi keys)
+        // nnsh's keys come last so that Tab, Ctrl-C, Ctrl-Z and Ctrl-R work in either mode.
         EditLineCallbacks.attach(state, to: editor)
         nnsh_el_bind(editor, "^R", "em-inc-search-prev")
-        el_source(editor, nil)   // the user's ~/.editrc, if any, may rebind keys
     }
 
     deinit {

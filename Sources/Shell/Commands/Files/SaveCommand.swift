@@ -1,0 +1,136 @@
+import Data
+import Engine
+import Foundation
+import Plots
+
+/// `save net "m.nnm"` (a model file), `save scores "grid.csv"`, `save net.history "h.csv"`.
+struct SaveCommand: Command {
+    static let name = "save"
+    static let group = CommandGroup.files
+    static let summary = "Save a network as a model file, or a results table or training history as CSV."
+    static let parameters: [Parameter] = [
+        .positional("what", .oneOf([CommonParameters.network, .object(TableObject.self), .object(HistoryObject.self)]),
+                    help: "a network, a results table (grid) or a history (net.history)"),
+        .positional("file", .path, help: "the file to write (replaced atomically)"),
+        .flag("weights_only", help: "for a network: leave out the optimiser's state (smaller; training then restarts the optimiser)"),
+    ]
+    static let example = """
+        net = network 1
+        add net dense 1 linear
+        train net (runge n=10) epochs=1 quiet
+        save net "/tmp/runge.nnm"
+        save net.history "/tmp/runge-history.csv"
+        """
+    static let details = """
+        A model file holds the architecture, weights, cost, the optimiser's state, the training
+        history, the input standardisation and class names of the training data, and provenance
+        (nnsh version, date, seed, the commands that built and trained the network); see
+        docs/FORMAT.md. It is written to a temporary file first, so a crash leaves the old file.
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let path = try a.string("file")
+        switch try a.value("what") {
+        case .object(let net as NetworkObject):
+            do {
+                try ModelFile.write(net.network, to: path, extras: extras(net, shell, optimizer: !a.bool("weights_only")))
+            } catch {
+                throw CommandError(error.description, parameter: "file")
+            }
+            shell.print("saved \(net.shape) to \(path)")
+        case .object(let table as TableObject):
+            let rows = table.rows.map { row in table.columns.map { TableObject.cell(row[$0] ?? .none) } }
+            try shell.writeTextFile(path, Table(header: table.columns, rows: rows).csv(), parameter: "file")
+        case .object(let h as HistoryObject):
+            let header = ["epoch", "loss", "metric", "val_loss", "val_metric", "metric_name", "samples", "seconds"]
+            let rows = h.history.epochs.map { e in
+                [String(e.epoch), "\(e.trainingLoss)", "\(e.trainingMetric)", e.validationLoss.map { "\($0)" } ?? "",
+                 e.validationMetric.map { "\($0)" } ?? "", e.metric.rawValue, String(e.samples), "\(e.seconds)"]
+            }
+            try shell.writeTextFile(path, Table(header: header, rows: rows).csv(), parameter: "file")
+        case let v:
+            throw CommandError("what: cannot save \(v.typeDescription)", parameter: "what")
+        }
+        return .none
+    }
+
+    static func extras(_ net: NetworkObject, _ shell: Interpreter, optimizer: Bool) -> ModelExtras {
+        var preprocessing = Preprocessing()
+        if let s = net.scaling {
+            preprocessing.inputMeans = s.offsets
+            preprocessing.inputStds = s.scales
+        }
+        if let shape = net.imageShape { preprocessing.image = ImageGeometry(width: shape.columns, height: shape.rows) }
+        if let names = net.classNames { preprocessing.classLabels = names }
+        var metrics: [NamedNumber] = []
+        if let last = net.network.history.last {
+            metrics.append(NamedNumber("loss", last.trainingLoss))
+            metrics.append(NamedNumber(last.metric.rawValue, last.trainingMetric))
+            if let v = last.validationLoss { metrics.append(NamedNumber("val_loss", v)) }
+            if let v = last.validationMetric { metrics.append(NamedNumber("val_\(last.metric.rawValue)", v)) }
+        }
+        let provenance = Provenance(
+            date: Int64(Date().timeIntervalSince1970), seed: shell.seed,
+            trainingOptions: net.trainingOptions.map { NamedText($0.0, $0.1) },
+            metrics: metrics, commands: net.log)
+        return ModelExtras(preprocessing: preprocessing, generator: shell.generator,
+                           provenance: provenance, includeOptimizerState: optimizer)
+    }
+}
+
+/// `m = load "m.nnm"`: a network from a model file.
+struct LoadCommand: Command {
+    static let name = "load"
+    static let group = CommandGroup.files
+    static let summary = "Load a network from a model file (with its history, optimiser state and input scaling)."
+    static let parameters: [Parameter] = [
+        .positional("file", .path, help: "the model file"),
+    ]
+    static let example = """
+        m = load "Models/mnist.nnm"
+        classify m "digit.png"
+        """
+    static let details = """
+        Damaged, truncated or newer-version files are refused with one line saying what is wrong
+        and what to do. Training a loaded network continues with its saved optimiser state.
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let path = try a.string("file")
+        let loaded: LoadedNetwork
+        do { loaded = try ModelFile.read(path) } catch { throw CommandError(error.description, parameter: "file") }
+        let net = NetworkObject(loaded.network)
+        let p = loaded.preprocessing
+        if !p.inputMeans.isEmpty, p.inputMeans.count == p.inputStds.count {
+            net.scaling = FeatureScaling(kind: .standardization, offsets: p.inputMeans, scales: p.inputStds)
+        }
+        if let g = p.image { net.imageShape = ImageShape(rows: g.height, columns: g.width) }
+        if !p.classLabels.isEmpty { net.classNames = p.classLabels }
+        net.log = loaded.provenance.commands + ["load \"\(path)\""]
+        net.trainingOptions = loaded.provenance.trainingOptions.map { ($0.name, $0.value) }
+        return .object(net)
+    }
+}
+
+/// `info "m.nnm"`: what a model file holds, without loading it.
+struct InfoCommand: Command {
+    static let name = "info"
+    static let group = CommandGroup.files
+    static let summary = "Describe a model file (architecture, metrics, provenance) without loading it."
+    static let parameters: [Parameter] = [
+        .positional("file", .path, help: "the model file"),
+    ]
+    static let example = """
+        info "Models/mnist.nnm"
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let path = try a.string("file")
+        do {
+            shell.print(try ModelFile.info(path).lines.joined(separator: "\n"))
+        } catch {
+            throw CommandError(error.description, parameter: "file")
+        }
+        return .none
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Data
+import Engine
+
+/// Helpers the commands share.
+extension Interpreter {
+    /// Runs `body` with a generator: a fresh one from `seed` when given, else the session's
+    /// own (which then advances), so results repeat for a given `set seed` or `seed=`.
+    func withGenerator<R>(seed: Int?, _ body: (inout RandomGenerator) throws(CommandError) -> R) throws(CommandError) -> R {
+        if let seed {
+            var g = RandomGenerator(seed: UInt64(seed))
+            return try body(&g)
+        }
+        return try body(&generator)
+    }
+}
+
+extension CommandError {
+    /// A data-layer error, already one line naming its file.
+    init(_ e: DataError, parameter: String? = nil) { self.init(e.description, parameter: parameter) }
+    /// An engine error (its message names the layer when there is one).
+    init(_ e: EngineError, parameter: String? = nil) { self.init(e.message, parameter: parameter) }
+    /// Any error from a `do` block mixing command, data and engine calls.
+    init(_ e: any Error, parameter: String? = nil) {
+        switch e {
+        case let c as CommandError: self = c
+        case let d as DataError: self.init(d, parameter: parameter)
+        case let g as EngineError: self.init(g, parameter: parameter)
+        default: self.init("\(e)", parameter: parameter)
+        }
+    }
+}
+
+extension Arguments {
+    /// The `seed=` option as a generator seed.
+    var seed: Int? { values["seed"].flatMap { if case .number(let x) = $0 { Int(x) } else { nil } } }
+
+    func dataset(_ name: String) throws(CommandError) -> DatasetObject {
+        try object(name, as: DatasetObject.self)
+    }
+
+    func network(_ name: String) throws(CommandError) -> NetworkObject {
+        try object(name, as: NetworkObject.self)
+    }
+}
+
+/// Declarations several commands share.
+enum CommonParameters {
+    static let seed = Parameter.option("seed", .integer(0...Int(Int32.max)),
+                                       help: "a seed for this command alone (default: the session's generator, see set seed)")
+    static let dataset = ArgumentType.object(DatasetObject.self)
+    static let network = ArgumentType.object(NetworkObject.self)
+}
+
+extension Interpreter {
+    /// Colour only on a terminal, and not when NO_COLOR is set (https://no-color.org).
+    var useColour: Bool {
+        isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    /// How images are drawn: true grays on a colour terminal, shade characters otherwise.
+    var imageStyle: TerminalImage.Style { useColour ? .ansiGray : .shades }
+
+    /// Writes a text file (an SVG, a CSV) atomically, as the `to=` options do.
+    func writeTextFile(_ path: String, _ text: String, parameter: String = "to") throws(CommandError) {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandError("cannot write \(path): \((error as NSError).localizedDescription)", parameter: parameter)
+        }
+    }
+}

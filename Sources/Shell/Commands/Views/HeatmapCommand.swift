@@ -1,0 +1,87 @@
+import Plots
+
+/// `heatmap scores x=lr y=act value=mse`: a results table (or a matrix) as a coloured grid.
+struct HeatmapCommand: Command {
+    static let name = "heatmap"
+    static let group = CommandGroup.views
+    static let summary = "Draw a results table (x and y columns, a value column) or a matrix as a heatmap."
+    static let parameters: [Parameter] = [
+        .positional("source", .oneOf([.object(TableObject.self), .list]), help: "a results table, or a list of rows of numbers (e.g. (eval net test).confusion)"),
+        .option("x", .column, help: "the table column along the x axis (columns of the map)"),
+        .option("y", .column, help: "the table column along the y axis (rows of the map)"),
+        .option("value", .column, help: "the table column coloured"),
+        .option("title", .string, help: "the title"),
+        .option("to", .path, help: "also write an SVG file"),
+        .flag("log", help: "a logarithmic colour scale (for errors spanning decades)"),
+    ]
+    static let example = """
+        scores = grid
+        for lr in [0.01, 0.1] { for act in [relu, tanh] { record scores lr=lr act=act mse=lr } }
+        heatmap scores x=lr y=act value=mse
+        """
+    static let details = "Column names may be written bare (x=lr) or quoted (x=\"lr\")."
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        var map: Heatmap
+        switch try a.value("source") {
+        case .object(let table as TableObject):
+            map = try fromTable(table, a)
+        case .list(let rows):
+            var values: [[Double]] = []
+            for row in rows {
+                guard case .list(let cells) = row else {
+                    throw CommandError("source: expected a list of rows (lists of numbers)", parameter: "source")
+                }
+                var numbers: [Double] = []
+                for c in cells {
+                    guard case .number(let x) = c else { throw CommandError("source: cells must be numbers", parameter: "source") }
+                    numbers.append(x)
+                }
+                values.append(numbers)
+            }
+            let columns = values.map(\.count).max() ?? 0
+            map = Heatmap(rowLabels: values.indices.map(String.init), columnLabels: (0..<columns).map(String.init), values: values)
+        default:
+            throw CommandError("source: expected a results table or a list of rows", parameter: "source")
+        }
+        if let t = try a.optionalString("title") { map.title = t }
+        if a.bool("log") { map.scale = .log }
+        shell.print(map.renderTerminal(width: 100, colour: shell.useColour))
+        if let path = try a.optionalString("to") {
+            try shell.writeTextFile(path, map.renderSVG())
+            shell.print("wrote \(path)")
+        }
+        return .none
+    }
+
+    static func fromTable(_ table: TableObject, _ a: Arguments) throws(CommandError) -> Heatmap {
+        var chosen: [String] = []
+        for key in ["x", "y", "value"] {
+            guard let name = try a.optionalString(key) else {
+                throw CommandError("a results table needs x=, y= and value= columns (it has: \(table.columns.joined(separator: ", ")))")
+            }
+            guard table.columns.contains(name) else {
+                throw CommandError("\(key): no column '\(name)'; the columns are: \(table.columns.joined(separator: ", "))"
+                                   + Suggest.didYouMean(name, among: table.columns), parameter: key)
+            }
+            chosen.append(name)
+        }
+        let (x, y, v) = (chosen[0], chosen[1], chosen[2])
+        var columnKeys: [String] = [], rowKeys: [String] = []
+        for row in table.rows {
+            let cx = TableObject.cell(row[x] ?? .none), cy = TableObject.cell(row[y] ?? .none)
+            if !columnKeys.contains(cx) { columnKeys.append(cx) }
+            if !rowKeys.contains(cy) { rowKeys.append(cy) }
+        }
+        var values = Array(repeating: Array(repeating: Double.nan, count: columnKeys.count), count: rowKeys.count)
+        for row in table.rows {
+            guard let c = columnKeys.firstIndex(of: TableObject.cell(row[x] ?? .none)),
+                  let r = rowKeys.firstIndex(of: TableObject.cell(row[y] ?? .none)) else { continue }
+            guard case .number(let value)? = row[v] else {
+                throw CommandError("value: column '\(v)' must hold numbers", parameter: "value")
+            }
+            values[r][c] = value
+        }
+        return Heatmap(title: v, rowTitle: y, columnTitle: x, rowLabels: rowKeys, columnLabels: columnKeys, values: values)
+    }
+}

@@ -1,0 +1,118 @@
+import Data
+import Engine
+import Plots
+
+/// `plot net.history`, `plot net data`, `plot ys`, `plot xs ys`: line charts in the terminal
+/// and, with `to=`, as SVG.
+struct PlotCommand: Command {
+    static let name = "plot"
+    static let group = CommandGroup.views
+    static let summary = "Draw learning curves, a 1-D regression fit, or lists of numbers (terminal, or SVG with to=)."
+    static let parameters: [Parameter] = [
+        .positional("what", .any, help: "net.history (learning curves), a network (with data: its fit), or a list of y values (or x values, with y)"),
+        .positional("with", .any, default: Value.none, help: "the dataset for a network, or the y values when what is the x values"),
+        .option("title", .string, help: "the chart's title"),
+        .option("to", .path, help: "also write the chart as an SVG file"),
+        .flag("log", help: "a logarithmic y axis"),
+        .option("width", .integer(20...400), default: .number(80), help: "terminal width in characters"),
+        .option("height", .integer(5...200), default: .number(20), help: "terminal height in lines"),
+    ]
+    static let example = """
+        r = runge n=30 noise=0.05 seed=4
+        net = network 1
+        add net dense 10 tanh
+        add net dense 1 linear
+        train net r epochs=5 quiet
+        plot net.history log
+        plot net r
+        """
+    static let details = """
+        plot net data draws, for data with one input, the data points, the true function when
+        known (runge) and the network's predictions, against x.
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        var chart: LineChart
+        let with = a.values["with"] ?? .none
+        switch try a.value("what") {
+        case .object(let h as HistoryObject):
+            chart = learningCurves(h.history)
+        case .object(let n as NetworkObject):
+            guard case .object(let d as DatasetObject) = with else {
+                throw CommandError("plotting a network needs a dataset: plot net data (for learning curves: plot net.history)", parameter: "with")
+            }
+            chart = try fit(n, d)
+        case .list, .range:
+            let first = try numbers(try a.value("what"), "what")
+            if with.isNone {
+                chart = LineChart(series: [Series("y", y: first)])
+            } else {
+                let ys = try numbers(with, "with")
+                guard ys.count == first.count else {
+                    throw CommandError("x has \(first.count) values but y has \(ys.count)", parameter: "with")
+                }
+                chart = LineChart(xLabel: "x", yLabel: "y", series: [Series("y", x: first, y: ys)])
+            }
+        case let v:
+            throw CommandError("what: cannot plot \(v.typeDescription) (try net.history, a network and a dataset, or a list)", parameter: "what")
+        }
+        if let t = try a.optionalString("title") { chart.title = t }
+        if a.bool("log") { chart.yScale = .log }
+        shell.print(chart.renderTerminal(width: try a.int("width"), height: try a.int("height"), colour: shell.useColour))
+        if let path = try a.optionalString("to") {
+            try shell.writeTextFile(path, chart.renderSVG())
+            shell.print("wrote \(path)")
+        }
+        return .none
+    }
+
+    static func numbers(_ v: Value, _ parameter: String) throws(CommandError) -> [Double] {
+        let items: [Value]
+        switch v {
+        case .list(let xs): items = xs
+        case .range(let r): items = r.elements.map { .number($0) }
+        default: throw CommandError("\(parameter): expected a list of numbers", parameter: parameter)
+        }
+        var out: [Double] = []
+        for item in items {
+            switch item {
+            case .number(let x): out.append(x)
+            case .none: out.append(.nan)
+            default: throw CommandError("\(parameter): expected numbers, found \(item.typeDescription)", parameter: parameter)
+            }
+        }
+        return out
+    }
+
+    /// Training loss (and validation loss when there is one) per epoch.
+    static func learningCurves(_ h: TrainingHistory) -> LineChart {
+        var series = [Series("train loss", y: h.trainingLosses)]
+        if h.validationLosses.contains(where: { $0 != nil }) {
+            series.append(Series("validation loss", y: h.validationLosses.map { $0 ?? .nan }))
+        }
+        return LineChart(title: "Learning curves", xLabel: "epoch", yLabel: "loss", series: series)
+    }
+
+    /// Data points, the true function (when known) and predictions, sorted by x.
+    static func fit(_ n: NetworkObject, _ d: DatasetObject) throws(CommandError) -> LineChart {
+        let data = d.dataset
+        guard data.targetWidth == 1, !data.isClassification else {
+            throw CommandError("plot net data needs regression data with one target", parameter: "with")
+        }
+        let xs: [Double]
+        if let raw = data.rawInput { xs = raw }
+        else if data.inputWidth == 1 { xs = (0..<data.count).map { data.feature($0, 0) } }
+        else { throw CommandError("plot net data needs data with one input (or a runge set)", parameter: "with") }
+        let predictions: Matrix<Double>
+        do { predictions = try n.network.predict(data) } catch { throw CommandError(error, parameter: "with") }
+        let order = xs.indices.sorted { xs[$0] < xs[$1] }
+        let x = order.map { xs[$0] }
+        let targets = data.targetMatrix(Double.self)
+        var series = [Series("data", x: x, y: order.map { targets.storage[$0] }, style: .points)]
+        if let truth = data.trueTargets {
+            series.append(Series("true f(x)", x: x, y: order.map { truth.storage[$0] }))
+        }
+        series.append(Series("network", x: x, y: order.map { predictions.storage[$0] }))
+        return LineChart(title: "Fit", xLabel: "x", yLabel: "y", series: series)
+    }
+}

@@ -1,0 +1,53 @@
+import Data
+
+/// `show data.train 0`: examples drawn in the terminal with their labels; `show "digit.png"`.
+struct ShowCommand: Command {
+    static let name = "show"
+    static let group = CommandGroup.views
+    static let summary = "Draw image examples of a dataset in the terminal with their labels, or a picture file."
+    static let parameters: [Parameter] = [
+        .positional("source", .oneOf([CommonParameters.dataset, .path]), help: "an image dataset, or a PNG/PGM/PPM file"),
+        .positional("index", .integer(0...Int.max), default: .number(0), help: "the first example shown"),
+        .option("count", .integer(1...1000), default: .number(1), help: "how many examples (several are drawn side by side, half size)"),
+    ]
+    static let example = """
+        data = mnist "Data/mnist"
+        show data.train 0
+        show data.test 0 count=8
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        switch try a.value("source") {
+        case .string(let path):
+            do {
+                let image = try ImageFile.read(path: path)
+                shell.print(TerminalImage.render(image, style: shell.imageStyle))
+                shell.print("\(path): \(image.width)×\(image.height)")
+            } catch {
+                throw CommandError(error, parameter: "source")
+            }
+        case .object(let o as DatasetObject):
+            let data = o.dataset
+            guard let shape = data.imageShape else {
+                throw CommandError("\(data.name) holds no images (\(data.inputWidth) features per example)", parameter: "source")
+            }
+            let first = try a.int("index"), count = try a.int("count")
+            guard first < data.count else {
+                throw CommandError("index \(first) is past the last example (\(data.count) examples, first is 0)", parameter: "index")
+            }
+            let indices = Array(first ..< min(data.count, first + count))
+            if indices.count == 1 {
+                shell.print(TerminalImage.render(data.image(first) ?? [], shape: shape, style: shell.imageStyle))
+                shell.print("#\(first)" + (data.classLabel(first).map { "  label \(data.className($0))" } ?? ""))
+            } else {
+                let items = indices.map { i in
+                    (pixels: data.image(i) ?? [], caption: data.classLabel(i).map { "\(data.className($0)) #\(i)" } ?? "#\(i)")
+                }
+                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle))
+            }
+        default:
+            throw CommandError("source: expected an image dataset or a file name", parameter: "source")
+        }
+        return .none
+    }
+}

@@ -1,0 +1,51 @@
+import Data
+import Engine
+
+/// A dataset held by a variable. Transforms (`split`, `standardize`, ...) make new ones.
+/// `scaling` remembers a standardisation applied to it, so a network trained on it can apply
+/// the same scaling to raw inputs later (`classify`, model files).
+final class DatasetObject: ShellObject, @unchecked Sendable {
+    static let typeDescription = "a dataset"
+    let dataset: Dataset
+    let scaling: FeatureScaling?
+
+    init(_ dataset: Dataset, scaling: FeatureScaling? = nil) {
+        self.dataset = dataset
+        self.scaling = scaling
+    }
+
+    var fieldNames: [String] { ["count", "inputs", "targets", "classes", "name", "labels", "x", "y"] }
+
+    func field(_ name: String) -> Value? {
+        switch name {
+        case "count": return .number(Double(dataset.count))
+        case "inputs": return .number(Double(dataset.inputWidth))
+        case "targets": return .number(Double(dataset.targetWidth))
+        case "classes": return dataset.classCount.map { .number(Double($0)) } ?? Value.none
+        case "name": return .string(dataset.name)
+        case "labels": return dataset.labels.map { .list($0.map { .number(Double($0)) }) } ?? Value.none
+        case "x":
+            if let raw = dataset.rawInput { return .list(raw.map { .number($0) }) }
+            guard dataset.inputWidth == 1 else { return Value.none }
+            return .list((0..<dataset.count).map { .number(dataset.feature($0, 0)) })
+        case "y":
+            guard case .values(let m) = dataset.targets, m.columns == 1 else { return Value.none }
+            return .list(m.storage.map { .number($0) })
+        default: return nil
+        }
+    }
+
+    var shortDescription: String { "<dataset \(dataset.summary)>" }
+    var summary: String {
+        dataset.summary + (scaling != nil ? " (standardized)" : "")
+    }
+}
+
+extension Value {
+    /// `split` and `mnist` give a record of two datasets.
+    static func parts(train: Dataset, test: Dataset, scaling: FeatureScaling? = nil) -> Value {
+        let t = DatasetObject(train, scaling: scaling), v = DatasetObject(test, scaling: scaling)
+        return .record(Record([("train", .object(t)), ("test", .object(v))],
+                              report: "train: \(t.summary)\ntest:  \(v.summary)"))
+    }
+}

@@ -1,0 +1,85 @@
+import Engine
+
+/// A network's training history (`net.history`): one entry per epoch. Its fields are lists
+/// over the epochs (`.loss`, `.val_loss`, `.metric`, `.val_metric`), ready for `plot`.
+final class HistoryObject: ShellObject, @unchecked Sendable {
+    static let typeDescription = "a training history"
+    let history: TrainingHistory
+
+    init(_ history: TrainingHistory) { self.history = history }
+
+    var fieldNames: [String] { ["epochs", "loss", "metric", "val_loss", "val_metric", "seconds", "metric_name"] }
+
+    func field(_ name: String) -> Value? {
+        let e = history.epochs
+        func numbers(_ xs: [Double?]) -> Value { .list(xs.map { $0.map(Value.number) ?? Value.none }) }
+        switch name {
+        case "epochs": return .number(Double(e.count))
+        case "loss": return numbers(e.map(\.trainingLoss))
+        case "metric": return numbers(e.map(\.trainingMetric))
+        case "val_loss": return numbers(e.map(\.validationLoss))
+        case "val_metric": return numbers(e.map(\.validationMetric))
+        case "seconds": return numbers(e.map(\.seconds))
+        case "metric_name": return .string(e.last?.metric.rawValue ?? "none")
+        default: return nil
+        }
+    }
+
+    var shortDescription: String { "<history of \(history.epochs.count) epochs>" }
+
+    var summary: String {
+        guard !history.epochs.isEmpty else { return "no epochs trained yet" }
+        return history.epochs.map(EpochLine.text).joined(separator: "\n")
+    }
+}
+
+/// The one-line report of an epoch, shared by `train` and printed histories:
+/// `epoch 3  loss 0.0812  accuracy 97.51%  val_loss 0.0901  val_accuracy 97.30%  12,345 samples/s  1.2s`.
+enum EpochLine {
+    static func text(_ r: EpochRecord) -> String {
+        text(r, of: nil)
+    }
+
+    static func text(_ r: EpochRecord, of total: Int?) -> String {
+        var s = "epoch \(r.epoch)" + (total.map { "/\($0)" } ?? "")
+        s += "  loss " + figure(r.trainingLoss)
+        s += "  " + metric(r.metric, r.trainingMetric)
+        if let v = r.validationLoss { s += "  val_loss " + figure(v) }
+        if let v = r.validationMetric { s += "  val_" + metric(r.metric, v) }
+        if r.seconds > 0 { s += "  " + rate(Double(r.samples) / r.seconds) + " samples/s" }
+        s += "  " + duration(r.seconds)
+        if !r.complete { s += "  (stopped after \(r.samples) examples)" }
+        return s
+    }
+
+    static func metric(_ m: Metric, _ value: Double) -> String {
+        switch m {
+        case .accuracy: return "accuracy " + percent(value)
+        case .mse: return "mse " + figure(value)
+        }
+    }
+
+    /// 4 significant digits: 0.08123, 1.234e-05.
+    static func figure(_ x: Double) -> String { Format.apply(".4g", to: .number(x)) }
+    static func percent(_ x: Double) -> String { Format.apply(".2%", to: .number(x)) }
+
+    /// 12,345 (thousands separated).
+    static func rate(_ x: Double) -> String {
+        guard x.isFinite else { return "-" }
+        let digits = String(Int(x.rounded()))
+        var out = ""
+        for (i, c) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+
+    /// 0.42s, 12.3s, 2m05s.
+    static func duration(_ s: Double) -> String {
+        if s < 10 { return Format.apply(".2f", to: .number(s)) + "s" }
+        if s < 60 { return Format.apply(".1f", to: .number(s)) + "s" }
+        let m = Int(s) / 60, r = Int(s) % 60
+        return "\(m)m" + (r < 10 ? "0" : "") + "\(r)s"
+    }
+}

@@ -1,0 +1,79 @@
+import Data
+import Engine
+
+/// A network held by a variable: the engine's `AnyNetwork` (a reference: `add` and `train`
+/// change it for every variable holding it) plus what the shell knows about it: the input
+/// scaling of the data it was trained on and the commands that built and trained it.
+final class NetworkObject: ShellObject, @unchecked Sendable {
+    static let typeDescription = "a network"
+    var network: AnyNetwork
+    /// The standardisation of the data it was last trained on (applied to raw inputs by
+    /// `classify`, stored in model files).
+    var scaling: FeatureScaling?
+    /// Class names of the data it was trained on, when known.
+    var classNames: [String]?
+    /// Image geometry of the data it was trained on, when it was images.
+    var imageShape: ImageShape?
+    /// The commands that built and trained it, for model-file provenance.
+    var log: [String] = []
+    /// The options of the last `train`, as name/value text (model-file provenance).
+    var trainingOptions: [(String, String)] = []
+
+    init(_ network: AnyNetwork) { self.network = network }
+
+    var fieldNames: [String] { ["inputs", "outputs", "layers", "parameters", "precision", "cost", "epochs", "history"] }
+
+    func field(_ name: String) -> Value? {
+        switch name {
+        case "inputs": return .number(Double(network.inputWidth))
+        case "outputs": return .number(Double(network.outputWidth))
+        case "layers": return .number(Double(network.layers.count))
+        case "parameters": return .number(Double(network.parameterCount))
+        case "precision": return .string(network.precision.rawValue)
+        case "cost": return network.layers.isEmpty ? Value.none : .string(network.cost.name)
+        case "epochs": return .number(Double(network.history.epochs.count))
+        case "history": return .object(HistoryObject(network.history))
+        default: return nil
+        }
+    }
+
+    /// "784 → 300 relu → 10 softmax".
+    var shape: String {
+        ([String(network.inputWidth)] + network.layers.map { "\($0.outputs) \($0.activation.name)" })
+            .joined(separator: " → ")
+    }
+
+    var shortDescription: String {
+        "<network \(shape), \(network.parameterCount) parameters>"
+    }
+
+    /// The `summary` table: one row per layer with its shape and parameter count.
+    var summary: String {
+        var lines = ["network (\(network.precision.rawValue)): \(shape)"]
+        if network.layers.isEmpty {
+            lines.append("  no layers yet: add it dense 10 relu")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("  layer  shape        activation   parameters")
+        for l in network.layers {
+            let shape = "\(l.inputs)×\(l.outputs)"
+            lines.append("  " + pad(String(l.index + 1), 5) + "  " + pad(shape, 11) + "  "
+                         + pad(l.activation.name, 11) + "  " + String(l.parameterCount))
+        }
+        lines.append("  total parameters: \(network.parameterCount); cost: \(network.cost.name)"
+                     + (network.costIsDefault ? " (default for \(network.layers.last!.activation.name))" : ""))
+        let trained = network.history.epochs.count
+        lines.append(trained == 0 ? "  not trained yet" : "  trained \(trained) epoch\(trained == 1 ? "" : "s")")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Left-aligns `s` in `width` columns.
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+/// Right-aligns `s` in `width` columns.
+func padLeft(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+}

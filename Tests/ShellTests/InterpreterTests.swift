@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import Shell
+
+@Suite struct InterpreterTests {
+    @Test func variablesSurviveErrorsAndClearForgetsThem() {
+        let session = makeSession()
+        runShell("a = 1\nb = [2]", in: session)
+        #expect(runShell("a = a + nope", in: session).error != nil)
+        #expect(runShell("print a b", in: session).output == "1 [2]\n")
+        runShell("clear a", in: session)
+        #expect(runShell("print a", in: session).error?.message.hasPrefix("unknown variable 'a'") == true)
+        runShell("clear", in: session)
+        #expect(runShell("vars", in: session).output == "(no variables)\n")
+    }
+
+    @Test func varsListsNamesWithShortValues() {
+        let r = runShell("lr = 0.01\nnet = network 3\nproc f(a) { }\nvars")
+        #expect(r.output == "f    proc f(a)\nlr   0.01\nnet  <network 3, 0 parameters>\n")
+    }
+
+    @Test func wordsAreTheirOwnTextUnlessShadowed() {
+        #expect(runShell("print relu [adam, sgd]").output == "relu [\"adam\", \"sgd\"]\n")
+        #expect(runShell("relu = 3\nprint relu").output == "3\n")
+        #expect(runShell("act = tanh\nn = network 1\nadd n dense 2 act\nprint n.layers").output == "1\n")
+    }
+
+    @Test func handlesAreSharedListsAreCopied() {
+        let r = runShell("""
+            a = network 2
+            b = a
+            add b dense 3 relu
+            print a.layers
+            xs = [1]
+            ys = xs
+            ys = ys + [2]
+            print xs ys
+            """)
+        #expect(r.output == "1\n[1] [1, 2]\n")
+    }
+
+    @Test func runSharesTheSession() throws {
+        let path = "/tmp/nnsh-interpreter-run.nnsh"
+        try "proc double(x) { return 2 * x }\nshared = 21\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(runShell("run \"\(path)\"\nprint (double shared)").output == "42\n")
+    }
+
+    @Test func quitInsideLoopsAndProceduresEndsEverything() {
+        let r = runShell("proc stop() { quit 4 }\nfor i in 0..<10 { print i\n stop }\nprint \"never\"")
+        #expect(r.output == "0\n")
+        guard case .quit(let code) = r.result else { Issue.record("expected quit"); return }
+        #expect(code == 4)
+    }
+
+    @Test func hugeRangesLoopWithoutMakingTheList() {
+        #expect(runShell("for i in 0..<1000000000000 { if i == 2 { break } }\nprint (0..<1000000000000).count").output
+                == "1000000000000\n")
+    }
+
+    @Test func recordsAndIndexing() {
+        let r = runShell("""
+            p = split (runge n=10 seed=1) 0.8 seed=1
+            print p.train.count p["test"].count
+            print "abc"[1] [[1, 2], [3]][0][-1]
+            """)
+        #expect(r.output == "8 2\nb 2\n")
+    }
+
+    @Test func numberFormatting() {
+        #expect(formatNumber(3) == "3")
+        #expect(formatNumber(-0.5) == "-0.5")
+        #expect(formatNumber(1e20) == "1e+20")
+        #expect(formatNumber(1.0 / 3) == "0.333333")
+        #expect(formatNumber(.nan) == "nan")
+        #expect(Format.apply(".2%", to: .number(0.98254)) == "98.25%")
+        #expect(Format.apply("6.2f", to: .number(3.14159)) == "  3.14")
+        #expect(Format.apply("<5", to: .string("ab")) == "ab   ")
+        #expect(Format.parse("q") == nil && Format.parse(".f") == nil)
+    }
+
+    @Test func trainOnATerminalDrawsALiveLineThenTheEpochLine() {
+        let collector = OutputCollector()
+        let session = Session(output: { collector.append($0) }, isTerminal: true)
+        _ = session.execute("""
+            d = runge n=64 seed=1
+            n = network 1
+            add n dense 4 tanh
+            add n dense 1 linear
+            train n d epochs=1 batch=8
+            """, file: "t")
+        let out = collector.take()
+        #expect(out.contains("\r\u{1B}[2Kepoch 1/1 "))
+        #expect(out.contains("8/8"))
+        #expect(out.hasSuffix("\n") && out.contains("\r\u{1B}[2Kepoch 1/1  loss "))
+    }
+
+    @Test func completionOfFieldsPathsAndOptionValues() throws {
+        let (s, _) = makeSession()
+        _ = s.execute("r = runge n=5\np = split r", file: "t")
+        #expect(s.completions(line: "print p.tr", cursor: 10) == ["train"])
+        #expect(s.completions(line: "print r.cou", cursor: 11) == ["count"])
+        #expect(s.completions(line: "train x y optimizer=rms", cursor: 23) == ["rmsprop"])
+        #expect(s.completions(line: "train x y epo", cursor: 13) == ["epochs="])
+        #expect(s.completions(line: "x = netw", cursor: 8) == ["network"])
+        #expect(s.completions(line: "add n dense 3 re", cursor: 16) == ["relu"])
+        let dir = "/tmp/nnsh-completion-test"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir + "/model.nnm", contents: Data())
+        let line = "m = load \"\(dir)/"
+        #expect(s.completions(line: line, cursor: line.unicodeScalars.count) == ["\(dir)/model.nnm", "\(dir)/sub/"])
+    }
+}
