@@ -41,6 +41,14 @@ extension Network {
     /// Loss, MSE, R² and, for class data, accuracy and the confusion matrix, in batches of
     /// `batchSize` examples.
     public func evaluate(on data: any TrainingData, batchSize: Int = 256) throws(EngineError) -> Evaluation {
+        // Generic code called from another module runs unspecialised: use this module's
+        // Float and Double instances.
+        if T.self == Float.self { return try unsafeDowncast(self, to: Network<Float>.self).evaluateFloat(data, batchSize) }
+        if T.self == Double.self { return try unsafeDowncast(self, to: Network<Double>.self).evaluateDouble(data, batchSize) }
+        return try evaluateBody(on: data, batchSize: batchSize)
+    }
+
+    fileprivate func evaluateBody(on data: any TrainingData, batchSize: Int) throws(EngineError) -> Evaluation {
         guard data.count > 0 else { throw EngineError(.empty, "the data has no examples") }
         try check(inputWidth: data.inputWidth, targetWidth: data.targetWidth, what: "the data")
         let k = outputWidth, n = data.count
@@ -118,5 +126,17 @@ extension Network {
             start += rows
         }
         return totals
+    }
+}
+
+extension Network where T == Float {
+    fileprivate func evaluateFloat(_ data: any TrainingData, _ batchSize: Int) throws(EngineError) -> Evaluation {
+        try evaluateBody(on: data, batchSize: batchSize)
+    }
+}
+
+extension Network where T == Double {
+    fileprivate func evaluateDouble(_ data: any TrainingData, _ batchSize: Int) throws(EngineError) -> Evaluation {
+        try evaluateBody(on: data, batchSize: batchSize)
     }
 }

@@ -2,6 +2,20 @@ extension Network {
     /// The network's outputs for a batch: `x` is rows × inputWidth, the result rows × outputWidth
     /// (class probabilities after softmax). Runs in chunks of up to 256 rows.
     public func predict(_ x: Matrix<T>) throws(EngineError) -> Matrix<T> {
+        // Use this module's Float and Double instances (generic code called from another
+        // module runs unspecialised).
+        if T.self == Float.self {
+            let r = try unsafeDowncast(self, to: Network<Float>.self).predictFloat(unsafeBitCast(x, to: Matrix<Float>.self))
+            return unsafeBitCast(r, to: Matrix<T>.self)
+        }
+        if T.self == Double.self {
+            let r = try unsafeDowncast(self, to: Network<Double>.self).predictDouble(unsafeBitCast(x, to: Matrix<Double>.self))
+            return unsafeBitCast(r, to: Matrix<T>.self)
+        }
+        return try predictBody(x)
+    }
+
+    fileprivate func predictBody(_ x: Matrix<T>) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: x.columns, targetWidth: nil, what: "the input")
         let k = outputWidth, w = inputWidth
         var result = Matrix<T>(rows: x.rows, columns: k)
@@ -26,6 +40,16 @@ extension Network {
 
     /// The outputs for every example of `data` (targets, if any, are ignored).
     public func predict(_ data: any TrainingData) throws(EngineError) -> Matrix<T> {
+        if T.self == Float.self {
+            return unsafeBitCast(try unsafeDowncast(self, to: Network<Float>.self).predictFloat(data), to: Matrix<T>.self)
+        }
+        if T.self == Double.self {
+            return unsafeBitCast(try unsafeDowncast(self, to: Network<Double>.self).predictDouble(data), to: Matrix<T>.self)
+        }
+        return try predictBody(data)
+    }
+
+    fileprivate func predictBody(_ data: any TrainingData) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: data.inputWidth, targetWidth: nil, what: "the data")
         let k = outputWidth
         var result = Matrix<T>(rows: data.count, columns: k)
@@ -50,4 +74,14 @@ extension Network {
     public func referenceForward(_ x: Matrix<T>) -> Matrix<T> {
         layers.reduce(x) { $1.forward($0) }
     }
+}
+
+extension Network where T == Float {
+    fileprivate func predictFloat(_ x: Matrix<Float>) throws(EngineError) -> Matrix<Float> { try predictBody(x) }
+    fileprivate func predictFloat(_ data: any TrainingData) throws(EngineError) -> Matrix<Float> { try predictBody(data) }
+}
+
+extension Network where T == Double {
+    fileprivate func predictDouble(_ x: Matrix<Double>) throws(EngineError) -> Matrix<Double> { try predictBody(x) }
+    fileprivate func predictDouble(_ data: any TrainingData) throws(EngineError) -> Matrix<Double> { try predictBody(data) }
 }
