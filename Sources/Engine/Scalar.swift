@@ -1,4 +1,5 @@
 import CBLAS
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -61,11 +62,45 @@ extension Double: Scalar {
     @inlinable public static func tanh(_ x: Double) -> Double { _tanh(x) }
 }
 
-/// The size of BLAS's own thread pool (GEMM only). The engine's own loops are single-threaded
-/// unless a caller splits work explicitly.
+/// How many threads the engine computes with (the shell's `threads` setting).
+///
+/// Outside training this is the size of BLAS's own thread pool. While any training runs, BLAS
+/// is kept single-threaded and the trainer splits its large GEMMs and optimiser updates over
+/// `current` threads itself (`WorkerPool`); the last training to finish hands BLAS its thread
+/// count back. The same seed and thread count give the same bits.
 public enum BLASThreads {
-    public static func set(_ count: Int) { nnsh_blas_set_threads(Int32(max(1, count))) }
-    public static var current: Int { Int(nnsh_blas_threads()) }
+    public static func set(_ count: Int) {
+        state.withLock { s in
+            s.requested = max(1, count)
+            if s.trainings == 0 { nnsh_blas_set_threads(Int32(s.requested)) }
+        }
+    }
+
+    public static var current: Int { state.withLock { $0.requested } }
+
+    /// Called when a training run starts: BLAS goes single-threaded; returns `current`.
+    static func beginTraining() -> Int {
+        state.withLock { s in
+            if s.trainings == 0 { nnsh_blas_set_threads(1) }
+            s.trainings += 1
+            return s.requested
+        }
+    }
+
+    /// Called when a training run ends: the last one gives BLAS its thread count back.
+    static func endTraining() {
+        state.withLock { s in
+            s.trainings -= 1
+            if s.trainings == 0 { nnsh_blas_set_threads(Int32(s.requested)) }
+        }
+    }
+
+    private struct State: Sendable {
+        var requested: Int
+        var trainings: Int
+    }
+
+    private static let state = Mutex(State(requested: max(1, Int(nnsh_blas_threads())), trainings: 0))
 }
 
 // Free-function spellings of the C library's double-precision functions, so the Double

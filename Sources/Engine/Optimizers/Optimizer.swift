@@ -37,17 +37,20 @@ final class Optimizer<T: Scalar> {
     /// Starts a step: call once, then `update` for every tensor.
     func beginStep() { step += 1 }
 
-    /// Updates tensor number `tensor` (w, `count` values) given the data-loss gradient `g`.
+    /// Updates elements `range` of tensor number `tensor` (w, g and the moments all indexed
+    /// from the tensor's start) given the data-loss gradient `g`.
     /// `l1`, `l2` are the penalty coefficients for this tensor (zero for biases): the gradient
     /// used is g + l1 · sign(w) + l2 · w.
     ///
     /// Fast path: 8 lanes at a time with the same arithmetic in the same order as
-    /// `referenceUpdate`, which handles the last `count % 8` elements, so both give identical bits.
+    /// `referenceUpdate`, which handles the last `range.count % 8` elements, so both give
+    /// identical bits however a tensor is cut into ranges.
     func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>,
-                count n: Int, l1: T, l2: T) {
+                range: Range<Int>, l1: T, l2: T) {
         let s = settings
         let lr = T(s.learningRate)
-        let full = n - n % 8
+        let start = range.lowerBound
+        let full = start + (range.count - range.count % 8)
         @inline(__always) func grad(_ i: Int) -> (w: Lanes<T>, g: Lanes<T>) {
             let wi = w.lanes(at: i), gi = g.lanes(at: i)
             if l1 == 0 { return (wi, gi + l2 * wi) }
@@ -56,13 +59,13 @@ final class Optimizer<T: Scalar> {
         }
         switch s.kind {
         case .gd, .sgd:
-            for i in stride(from: 0, to: full, by: 8) {
+            for i in stride(from: start, to: full, by: 8) {
                 let (wi, gi) = grad(i)
                 w.store(wi - lr * gi, at: i)
             }
         case .momentum, .nesterov:
             let v = moments[0][tensor].pointer, mu = T(s.momentum), nesterov = s.kind == .nesterov
-            for i in stride(from: 0, to: full, by: 8) {
+            for i in stride(from: start, to: full, by: 8) {
                 let (wi, gi) = grad(i)
                 let vi = mu * v.lanes(at: i) + gi
                 v.store(vi, at: i)
@@ -70,7 +73,7 @@ final class Optimizer<T: Scalar> {
             }
         case .adagrad:
             let acc = moments[0][tensor].pointer, eps = T(s.epsilon)
-            for i in stride(from: 0, to: full, by: 8) {
+            for i in stride(from: start, to: full, by: 8) {
                 let (wi, gi) = grad(i)
                 let si = acc.lanes(at: i) + gi * gi
                 acc.store(si, at: i)
@@ -78,7 +81,7 @@ final class Optimizer<T: Scalar> {
             }
         case .rmsprop:
             let acc = moments[0][tensor].pointer, eps = T(s.epsilon), rho = T(s.rho), oneMinusRho = T(1 - s.rho)
-            for i in stride(from: 0, to: full, by: 8) {
+            for i in stride(from: start, to: full, by: 8) {
                 let (wi, gi) = grad(i)
                 let si = rho * acc.lanes(at: i) + oneMinusRho * gi * gi
                 acc.store(si, at: i)
@@ -86,7 +89,7 @@ final class Optimizer<T: Scalar> {
             }
         case .adam:
             let m = moments[0][tensor].pointer, v = moments[1][tensor].pointer, c = adamConstants()
-            for i in stride(from: 0, to: full, by: 8) {
+            for i in stride(from: start, to: full, by: 8) {
                 let (wi, gi) = grad(i)
                 let mi = c.b1 * m.lanes(at: i) + c.oneMinusB1 * gi
                 let vi = c.b2 * v.lanes(at: i) + c.oneMinusB2 * gi * gi
@@ -95,7 +98,7 @@ final class Optimizer<T: Scalar> {
                 w.store(wi - c.stepSize * mi / (squareRoot(vi) * c.invSqrtC2 + c.eps), at: i)
             }
         }
-        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: full..<n, l1: l1, l2: l2)
+        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: full..<range.upperBound, l1: l1, l2: l2)
     }
 
     /// Adam's per-step constants: w −= (η / c₁) · m / (√v / √c₂ + ε) with c = 1 − βᵗ, the same

@@ -13,7 +13,8 @@ extension Network {
     /// the cost's fused pass against `ws.targets`; with `withDelta`, `ws.deltas[last]` receives
     /// `scale · ∂ℓ/∂z` per row. Returns the summed loss and the correct-class count.
     @discardableResult
-    func forwardPass(_ ws: Workspace<T>, rows: Int, cost: Cost, withDelta: Bool, scale: T) -> OutputTotals {
+    func forwardPass(_ ws: Workspace<T>, rows: Int, cost: Cost, withDelta: Bool, scale: T,
+                     pool: WorkerPool? = nil) -> OutputTotals {
         var totals = OutputTotals()
         let last = layers.count - 1
         for l in 0...last {
@@ -21,11 +22,9 @@ extension Network {
             let out = ws.outputs[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             layers[l].weights.storage.withUnsafeBufferPointer { w in
-                if rows > 0 {
-                    T.gemm(transposeA: false, transposeB: false, m: rows, n: n, k: k,
-                           alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
-                           beta: 0, c: out, ldc: n)
-                }
+                splitGemm(pool, transposeA: false, transposeB: false, m: rows, n: n, k: k,
+                          alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
+                          beta: 0, c: out, ldc: n)
             }
             layers[l].bias.withUnsafeBufferPointer { b in
                 if l < last {
@@ -63,7 +62,7 @@ extension Network {
     /// Given `ws.deltas[last]` from `forwardPass(withDelta: true)`, fills every layer's
     /// `weightGradients` and `biasGradients`. With `accumulate`, adds to them instead (full-batch
     /// gradient descent sums chunks of the training set, each scaled by 1/count).
-    func backwardPass(_ ws: Workspace<T>, rows: Int, accumulate: Bool) {
+    func backwardPass(_ ws: Workspace<T>, rows: Int, accumulate: Bool, pool: WorkerPool? = nil) {
         guard rows > 0 else { return }
         let beta: T = accumulate ? 1 : 0
         for l in layers.indices.reversed() {
@@ -71,9 +70,9 @@ extension Network {
             let delta = ws.deltas[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
-            T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows,
-                   alpha: 1, a: input, lda: k, b: delta, ldb: n,
-                   beta: beta, c: ws.weightGradients[l].pointer, ldc: n)
+            splitGemm(pool, transposeA: true, transposeB: false, m: k, n: n, k: rows,
+                      alpha: 1, a: input, lda: k, b: delta, ldb: n,
+                      beta: beta, c: ws.weightGradients[l].pointer, ldc: n)
             // ∂b = column sums of δ
             let db = ws.biasGradients[l].pointer
             if !accumulate { db.update(repeating: 0, count: n) }
@@ -85,9 +84,9 @@ extension Network {
                 // δ_prev = (δ · Wᵀ) ⊙ f'_prev   (rows × k) = (rows × n) · (k × n)ᵀ
                 let previous = ws.deltas[l - 1].pointer
                 layers[l].weights.storage.withUnsafeBufferPointer { w in
-                    T.gemm(transposeA: false, transposeB: true, m: rows, n: k, k: n,
-                           alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
-                           beta: 0, c: previous, ldc: k)
+                    splitGemm(pool, transposeA: false, transposeB: true, m: rows, n: k, k: n,
+                              alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
+                              beta: 0, c: previous, ldc: k)
                 }
                 layers[l - 1].activation.backpropagate(previous, output: ws.outputs[l - 1].pointer,
                                                        rows: rows, columns: k)
@@ -96,19 +95,27 @@ extension Network {
     }
 
     /// One optimiser step over every layer from the gradients in `ws`: weights with the
-    /// penalties, biases without.
-    func applyStep(_ optimizer: Optimizer<T>, _ ws: Workspace<T>, regularization: Regularization) {
+    /// penalties, biases without. With a pool, each tensor is cut into one run per part.
+    func applyStep(_ optimizer: Optimizer<T>, _ ws: Workspace<T>, regularization: Regularization,
+                   pool: WorkerPool? = nil) {
         optimizer.beginStep()
         let l1 = T(regularization.l1), l2 = T(regularization.l2)
         for l in layers.indices {
             let gw = ws.weightGradients[l].pointer, gb = ws.biasGradients[l].pointer
             layers[l].weights.storage.withUnsafeMutableBufferPointer { w in
-                optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
-                                 count: w.count, l1: l1, l2: l2)
+                if let pool, pool.width > 1, w.count >= 1 << 14 {
+                    pool.run { part in
+                        optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
+                                         range: pool.slice(w.count, part: part), l1: l1, l2: l2)
+                    }
+                } else {
+                    optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
+                                     range: 0..<w.count, l1: l1, l2: l2)
+                }
             }
             layers[l].bias.withUnsafeMutableBufferPointer { b in
                 optimizer.update(tensor: 2 * l + 1, weights: b.baseAddress!, gradient: gb,
-                                 count: b.count, l1: 0, l2: 0)
+                                 range: 0..<b.count, l1: 0, l2: 0)
             }
         }
     }

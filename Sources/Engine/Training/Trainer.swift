@@ -103,6 +103,14 @@ public final class Trainer<T: Scalar> {
         net.history.epochs.reserveCapacity(net.history.epochs.count + options.epochs)
         let clock = ContinuousClock()
         var stopped = false
+        // More than one thread allowed: split the big GEMMs and the optimiser update ourselves
+        // (BLAS's own threading gains little at batch 64) and keep BLAS single-threaded inside.
+        let threads = BLASThreads.beginTraining()
+        let pool = Swift.min(threads, WorkerPool.processors) > 1 ? WorkerPool(parts: Swift.min(threads, WorkerPool.processors)) : nil
+        defer {
+            pool?.shutdown()
+            BLASThreads.endTraining()
+        }
 
         for e in 0..<options.epochs {
             let epochInRun = e + 1
@@ -125,8 +133,8 @@ public final class Trainer<T: Scalar> {
                     order.withUnsafeBufferPointer { all in
                         ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]))
                     }
-                    let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale)
-                    net.backwardPass(ws, rows: rows, accumulate: offset > 0)
+                    let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale, pool: pool)
+                    net.backwardPass(ws, rows: rows, accumulate: offset > 0, pool: pool)
                     totals.loss += t.loss
                     totals.correct += t.correct
                     totals.squaredError += t.squaredError
@@ -138,7 +146,7 @@ public final class Trainer<T: Scalar> {
                                   goodWeights: goodWeights, goodOptimizer: goodOptimizer,
                                   optimizer: optimizer, goodEpoch: goodEpoch)
                 }
-                net.applyStep(optimizer, ws, regularization: options.regularization)
+                net.applyStep(optimizer, ws, regularization: options.regularization, pool: pool)
                 lossSum += totals.loss
                 correct += totals.correct
                 squaredError += totals.squaredError
@@ -164,7 +172,7 @@ public final class Trainer<T: Scalar> {
             }
             var validationLoss: Double? = nil, validationMetric: Double? = nil
             if complete, let validation, validation.count > 0 {
-                let v = net.evaluateTotals(validation, ws: ws, cost: cost)
+                let v = net.evaluateTotals(validation, ws: ws, cost: cost, pool: pool)
                 validationLoss = v.loss / Double(validation.count)
                 validationMetric = Self.metricValue(Metric.for(validation), correct: v.correct,
                                                     squaredError: v.squaredError, count: validation.count,
