@@ -66,7 +66,7 @@ extension Network {
             let rows = Swift.min(ws.capacity, n - start)
             ws.fill(from: data, start: start, rows: rows)
             net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: 1 / Double(n))
-            net.backwardPass(ws, rows: rows, accumulate: start > 0)
+            net.backwardPass(ws, rows: rows)
             start += rows
         }
         let base = totalLoss()

@@ -139,20 +139,23 @@ import Testing
                 for k in state.moments.indices { state.moments[k][0] = (0..<n).map { _ in Float(g.nextUniform()) } }
                 state.step = 3
                 let fast = Optimizer(state: state), reference = Optimizer(state: state)
-                var w1 = values, w2 = values
+                var w1 = values, w2 = values, g1 = grads, g2 = grads
                 fast.beginStep()
                 reference.beginStep()
-                grads.withUnsafeBufferPointer { gp in
+                g1.withUnsafeMutableBufferPointer { gp in
                     w1.withUnsafeMutableBufferPointer {
                         let h = n / 2   // cut into two ranges, as the worker pool does: same bits as one range
                         fast.update(tensor: 0, weights: $0.baseAddress!, gradient: gp.baseAddress!, range: 0..<h, l1: l1, l2: l2)
                         fast.update(tensor: 0, weights: $0.baseAddress!, gradient: gp.baseAddress!, range: h..<n, l1: l1, l2: l2)
                     }
+                }
+                g2.withUnsafeMutableBufferPointer { gp in
                     w2.withUnsafeMutableBufferPointer {
                         reference.referenceUpdate(tensor: 0, weights: $0.baseAddress!, gradient: gp.baseAddress!,
                                                   range: 0..<n, l1: l1, l2: l2)
                     }
                 }
+                #expect(g1.allSatisfy { $0 == 0 } && g2.allSatisfy { $0 == 0 })   // gradients consumed
                 #expect(w1 == w2, "n = \(n), l1 = \(l1)")
                 #expect(fast.state == reference.state, "n = \(n), l1 = \(l1)")
                 #expect(w1 != values)

@@ -38,14 +38,15 @@ final class Optimizer<T: Scalar> {
     func beginStep() { step += 1 }
 
     /// Updates elements `range` of tensor number `tensor` (w, g and the moments all indexed
-    /// from the tensor's start) given the data-loss gradient `g`.
+    /// from the tensor's start) given the data-loss gradient `g`, which it consumes: each
+    /// gradient element is set to zero once read (backward passes accumulate into zeros).
     /// `l1`, `l2` are the penalty coefficients for this tensor (zero for biases): the gradient
     /// used is g + l1 · sign(w) + l2 · w.
     ///
     /// Fast path: 8 lanes at a time with the same arithmetic in the same order as
     /// `referenceUpdate`, which handles the last `range.count % 8` elements, so both give
     /// identical bits however a tensor is cut into ranges.
-    func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>,
+    func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                 range: Range<Int>, l1: T, l2: T) {
         let s = settings
         let lr = T(s.learningRate)
@@ -53,6 +54,7 @@ final class Optimizer<T: Scalar> {
         let full = start + (range.count - range.count % 8)
         @inline(__always) func grad(_ i: Int) -> (w: Lanes<T>, g: Lanes<T>) {
             let wi = w.lanes(at: i), gi = g.lanes(at: i)
+            g.store(.zero, at: i)
             if l1 == 0 { return (wi, gi + l2 * wi) }
             let sign = Lanes<T>.zero.replacing(with: 1, where: wi .> 0).replacing(with: -1, where: wi .< 0)
             return (wi, gi + l2 * wi + l1 * sign)
@@ -111,7 +113,7 @@ final class Optimizer<T: Scalar> {
     }
 
     /// The same update one element at a time: the simple path the tests compare `update` with.
-    func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>,
+    func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                          range: Range<Int>, l1: T, l2: T) {
         let s = settings
         let lr = T(s.learningRate)
@@ -122,6 +124,7 @@ final class Optimizer<T: Scalar> {
         }
         for i in range {
             let gi = grad(i)
+            g[i] = 0
             switch s.kind {
             case .gd, .sgd:
                 w[i] -= lr * gi

@@ -59,12 +59,15 @@ extension Network {
         }
     }
 
-    /// Given `ws.deltas[last]` from `forwardPass(withDelta: true)`, fills every layer's
-    /// `weightGradients` and `biasGradients`. With `accumulate`, adds to them instead (full-batch
-    /// gradient descent sums chunks of the training set, each scaled by 1/count).
-    func backwardPass(_ ws: Workspace<T>, rows: Int, accumulate: Bool, pool: WorkerPool? = nil) {
+    /// Given `ws.deltas[last]` from `forwardPass(withDelta: true)`, adds this chunk's gradients
+    /// to every layer's `weightGradients` and `biasGradients`.
+    ///
+    /// The gradient buffers start at zero and the optimiser's update sets them back to zero as
+    /// it reads them, so the GEMM can always accumulate (beta = 1): BLAS then skips the pass
+    /// that zeroes C, and full-batch gradient descent sums its chunks (each scaled by 1/count)
+    /// with no extra code.
+    func backwardPass(_ ws: Workspace<T>, rows: Int, pool: WorkerPool? = nil) {
         guard rows > 0 else { return }
-        let beta: T = accumulate ? 1 : 0
         for l in layers.indices.reversed() {
             let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
             let delta = ws.deltas[l].pointer
@@ -72,10 +75,9 @@ extension Network {
             // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
             splitGemm(pool, transposeA: true, transposeB: false, m: k, n: n, k: rows,
                       alpha: 1, a: input, lda: k, b: delta, ldb: n,
-                      beta: beta, c: ws.weightGradients[l].pointer, ldc: n)
+                      beta: 1, c: ws.weightGradients[l].pointer, ldc: n)
             // ∂b = column sums of δ
             let db = ws.biasGradients[l].pointer
-            if !accumulate { db.update(repeating: 0, count: n) }
             for r in 0..<rows {
                 let row = delta + r * n
                 for c in 0..<n { db[c] += row[c] }

@@ -86,6 +86,7 @@ public final class Trainer<T: Scalar> {
             ws = Workspace(network: net, capacity: chunk, targetWidth: data.targetWidth)
             workspace = ws
         }
+        ws.zeroGradients()   // a run that failed may have left a batch's gradients unconsumed
         let sizes = net.tensorSizes
         let startState: OptimizerState<T>
         if let s = net.optimizerState, s.settings == settings, s.matches(tensorSizes: sizes) {
@@ -134,7 +135,7 @@ public final class Trainer<T: Scalar> {
                         ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]))
                     }
                     let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale, pool: pool)
-                    net.backwardPass(ws, rows: rows, accumulate: offset > 0, pool: pool)
+                    net.backwardPass(ws, rows: rows, pool: pool)
                     totals.loss += t.loss
                     totals.correct += t.correct
                     totals.squaredError += t.squaredError

@@ -40,6 +40,12 @@ final class Workspace<T: Scalar> {
             && network.layers.map(\.outputs) == widths
     }
 
+    /// Sets every gradient buffer to zero (backward passes add to them).
+    func zeroGradients() {
+        for b in weightGradients { b.zero() }
+        for b in biasGradients { b.zero() }
+    }
+
     /// Reads `indices` from `data` into `inputs` and `targets`.
     func fill(from data: any TrainingData, indices: UnsafeBufferPointer<Int>) {
         data.fillBatch(indices, inputs: inputs.pointer, targets: targets.pointer)
