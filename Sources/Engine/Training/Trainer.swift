@@ -106,8 +106,10 @@ public final class Trainer<T: Scalar> {
         var stopped = false
         // More than one thread allowed: split the big GEMMs and the optimiser update ourselves
         // (BLAS's own threading gains little at batch 64) and keep BLAS single-threaded inside.
-        let threads = BLASThreads.beginTraining()
-        let pool = Swift.min(threads, WorkerPool.processors) > 1 ? WorkerPool(parts: Swift.min(threads, WorkerPool.processors)) : nil
+        // Only worth it when some layer is big enough to be split (see `splitGemm`, `applyStep`).
+        let threads = Swift.min(BLASThreads.beginTraining(), WorkerPool.processors)
+        let splittable = net.layers.contains { chunk * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
+        let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         defer {
             pool?.shutdown()
             BLASThreads.endTraining()
