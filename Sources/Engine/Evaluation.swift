@@ -113,13 +113,13 @@ extension Network {
 
     /// Summed loss, correct count and squared error over all of `data`, in chunks of the
     /// workspace's capacity (the trainer's per-epoch validation; allocates nothing).
-    func evaluateTotals(_ data: any TrainingData, ws: Workspace<T>, cost: Cost, pool: WorkerPool? = nil) -> OutputTotals {
+    func evaluateTotals(_ data: any TrainingData, ws: Workspace<T>, cost: Cost, parallel: ParallelJobs<T>? = nil) -> OutputTotals {
         var totals = OutputTotals()
         var start = 0
         while start < data.count {
             let rows = Swift.min(ws.capacity, data.count - start)
             ws.fill(from: data, start: start, rows: rows)
-            let t = forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1, pool: pool)
+            let t = forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1, parallel: parallel)
             totals.loss += t.loss
             totals.correct += t.correct
             totals.squaredError += t.squaredError

@@ -7,11 +7,11 @@ import Testing
         let pool = WorkerPool(parts: 3)
         defer { pool.shutdown() }
         #expect(pool.width == 3)
-        var counts = [Int](repeating: 0, count: 3)
-        counts.withUnsafeMutableBufferPointer { c in
-            for _ in 0..<200 { pool.run { part in c[part] += 1 } }
-        }
-        #expect(counts == [200, 200, 200])
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 3)
+        counts.initialize(repeating: 0, count: 3)
+        defer { counts.deallocate() }
+        for _ in 0..<200 { pool.run { part in counts[part] += 1 } }   // each part writes only its own slot
+        #expect(Array(UnsafeBufferPointer(start: counts, count: 3)) == [200, 200, 200])
     }
 
     /// Slices cover 0..<total without overlap and start at multiples of 8.
@@ -33,6 +33,7 @@ import Testing
     func splitGemmMatchesOneGemm(_ ta: Bool, _ tb: Bool) {
         let pool = WorkerPool(parts: 2)
         defer { pool.shutdown() }
+        let jobs = ParallelJobs<Double>(pool: pool)
         var g = RandomGenerator(seed: 3)
         for (m, n, k) in [(64, 300, 40), (300, 64, 40)] {
             let a: Matrix<Double> = ta ? randomMatrix(k, m, &g) : randomMatrix(m, k, &g)
@@ -42,7 +43,7 @@ import Testing
             a.storage.withUnsafeBufferPointer { pa in
                 b.storage.withUnsafeBufferPointer { pb in
                     split.storage.withUnsafeMutableBufferPointer { pc in
-                        splitGemm(pool, transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
+                        splitGemm(jobs, transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
                                   a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns,
                                   beta: 0, c: pc.baseAddress!, ldc: n)
                     }

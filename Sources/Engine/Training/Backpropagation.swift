@@ -14,7 +14,7 @@ extension Network {
     /// `scale · ∂ℓ/∂z` per row. Returns the summed loss and the correct-class count.
     @discardableResult
     func forwardPass(_ ws: Workspace<T>, rows: Int, cost: Cost, withDelta: Bool, scale: T,
-                     pool: WorkerPool? = nil) -> OutputTotals {
+                     parallel: ParallelJobs<T>? = nil) -> OutputTotals {
         var totals = OutputTotals()
         let last = layers.count - 1
         for l in 0...last {
@@ -22,7 +22,7 @@ extension Network {
             let out = ws.outputs[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             layers[l].weights.storage.withUnsafeBufferPointer { w in
-                splitGemm(pool, transposeA: false, transposeB: false, m: rows, n: n, k: k,
+                splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
                           alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
                           beta: 0, c: out, ldc: n)
             }
@@ -66,14 +66,14 @@ extension Network {
     /// it reads them, so the GEMM can always accumulate (beta = 1): BLAS then skips the pass
     /// that zeroes C, and full-batch gradient descent sums its chunks (each scaled by 1/count)
     /// with no extra code.
-    func backwardPass(_ ws: Workspace<T>, rows: Int, pool: WorkerPool? = nil) {
+    func backwardPass(_ ws: Workspace<T>, rows: Int, parallel: ParallelJobs<T>? = nil) {
         guard rows > 0 else { return }
         for l in layers.indices.reversed() {
             let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
             let delta = ws.deltas[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
-            splitGemm(pool, transposeA: true, transposeB: false, m: k, n: n, k: rows,
+            splitGemm(parallel, transposeA: true, transposeB: false, m: k, n: n, k: rows,
                       alpha: 1, a: input, lda: k, b: delta, ldb: n,
                       beta: 1, c: ws.weightGradients[l].pointer, ldc: n)
             // ∂b = column sums of δ
@@ -86,7 +86,7 @@ extension Network {
                 // δ_prev = (δ · Wᵀ) ⊙ f'_prev   (rows × k) = (rows × n) · (k × n)ᵀ
                 let previous = ws.deltas[l - 1].pointer
                 layers[l].weights.storage.withUnsafeBufferPointer { w in
-                    splitGemm(pool, transposeA: false, transposeB: true, m: rows, n: k, k: n,
+                    splitGemm(parallel, transposeA: false, transposeB: true, m: rows, n: k, k: n,
                               alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
                               beta: 0, c: previous, ldc: k)
                 }
@@ -99,17 +99,15 @@ extension Network {
     /// One optimiser step over every layer from the gradients in `ws`: weights with the
     /// penalties, biases without. With a pool, each tensor is cut into one run per part.
     func applyStep(_ optimizer: Optimizer<T>, _ ws: Workspace<T>, regularization: Regularization,
-                   pool: WorkerPool? = nil) {
+                   parallel: ParallelJobs<T>? = nil) {
         optimizer.beginStep()
         let l1 = T(regularization.l1), l2 = T(regularization.l2)
         for l in layers.indices {
             let gw = ws.weightGradients[l].pointer, gb = ws.biasGradients[l].pointer
             layers[l].weights.storage.withUnsafeMutableBufferPointer { w in
-                if let pool, pool.width > 1, w.count >= 1 << 14 {
-                    pool.run { part in
-                        optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
-                                         range: pool.slice(w.count, part: part), l1: l1, l2: l2)
-                    }
+                if let parallel, parallel.width > 1, w.count >= 1 << 14 {
+                    parallel.run(ParallelJobs<T>.Update(optimizer: optimizer, tensor: 2 * l, weights: w.baseAddress!,
+                                                        gradient: gw, count: w.count, l1: l1, l2: l2))
                 } else {
                     optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
                                      range: 0..<w.count, l1: l1, l2: l2)

@@ -110,6 +110,7 @@ public final class Trainer<T: Scalar> {
         let threads = Swift.min(BLASThreads.beginTraining(), WorkerPool.processors)
         let splittable = net.layers.contains { chunk * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
+        let parallel = pool.map { ParallelJobs<T>(pool: $0) }
         defer {
             pool?.shutdown()
             BLASThreads.endTraining()
@@ -136,8 +137,8 @@ public final class Trainer<T: Scalar> {
                     order.withUnsafeBufferPointer { all in
                         ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]))
                     }
-                    let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale, pool: pool)
-                    net.backwardPass(ws, rows: rows, pool: pool)
+                    let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale, parallel: parallel)
+                    net.backwardPass(ws, rows: rows, parallel: parallel)
                     totals.loss += t.loss
                     totals.correct += t.correct
                     totals.squaredError += t.squaredError
@@ -149,7 +150,7 @@ public final class Trainer<T: Scalar> {
                                   goodWeights: goodWeights, goodOptimizer: goodOptimizer,
                                   optimizer: optimizer, goodEpoch: goodEpoch)
                 }
-                net.applyStep(optimizer, ws, regularization: options.regularization, pool: pool)
+                net.applyStep(optimizer, ws, regularization: options.regularization, parallel: parallel)
                 lossSum += totals.loss
                 correct += totals.correct
                 squaredError += totals.squaredError
@@ -175,7 +176,7 @@ public final class Trainer<T: Scalar> {
             }
             var validationLoss: Double? = nil, validationMetric: Double? = nil
             if complete, let validation, validation.count > 0 {
-                let v = net.evaluateTotals(validation, ws: ws, cost: cost, pool: pool)
+                let v = net.evaluateTotals(validation, ws: ws, cost: cost, parallel: parallel)
                 validationLoss = v.loss / Double(validation.count)
                 validationMetric = Self.metricValue(Metric.for(validation), correct: v.correct,
                                                     squaredError: v.squaredError, count: validation.count,

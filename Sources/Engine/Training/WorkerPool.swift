@@ -8,9 +8,9 @@ import Darwin
 /// A few threads that split one job into `parts` pieces: the calling thread runs part 0 and
 /// each helper thread one of the others; `run` returns when all parts are done.
 ///
-/// The trainer creates one for a training run when more than one thread is allowed, and uses it
-/// for the large GEMMs (split along the longer side of the result) and the optimiser's update
-/// (each tensor split into equal runs). The split depends only on `parts`, so the same thread
+/// The trainer creates one for a training run when more than one thread is allowed, and runs
+/// its `ParallelJobs` on it: the large GEMMs (split along the longer side of the result) and
+/// the optimiser's update (each tensor split into equal runs). The split depends only on `parts`, so the same thread
 /// count gives the same bits. Between jobs the helpers spin, yielding the CPU: a batch's jobs
 /// come every few hundred microseconds, too often to sleep and wake.
 final class WorkerPool: @unchecked Sendable {
@@ -53,21 +53,22 @@ final class WorkerPool: @unchecked Sendable {
     /// The number of parts jobs are actually split into (fewer if a thread could not start).
     var width: Int { threads.count + 1 }
 
-    /// Runs `body(0)` here and `body(1) … body(width − 1)` on the helpers, and waits for all.
-    func run(_ body: (Int) -> Void) {
-        guard width > 1 else { body(0); return }
-        withoutActuallyEscaping(body) { escapable in
-            job = escapable
-            let target = finished.load(ordering: .relaxed) + threads.count
-            generation.add(1, ordering: .releasing)
-            escapable(0)
-            var spins = 0
-            while finished.load(ordering: .acquiring) != target {
-                spins += 1
-                if spins > 64 { sched_yield() }
-            }
-            job = nil
+    /// Runs `job(0)` here and `job(1) … job(width − 1)` on the helpers, and waits for all.
+    /// `job` is escaping so that handing it over allocates nothing (a non-escaping closure
+    /// would need `withoutActuallyEscaping`, which moves its context to the heap); build jobs
+    /// once and pass their arguments through the object they capture (`ParallelJobs`).
+    func run(_ job: @escaping (Int) -> Void) {
+        guard width > 1 else { job(0); return }
+        self.job = job
+        let target = finished.load(ordering: .relaxed) + threads.count
+        generation.add(1, ordering: .releasing)
+        job(0)
+        var spins = 0
+        while finished.load(ordering: .acquiring) != target {
+            spins += 1
+            if spins > 64 { sched_yield() }
         }
+        self.job = nil
     }
 
     /// Stops and joins the helpers; call once, when training ends.
