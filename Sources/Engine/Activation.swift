@@ -157,15 +157,26 @@ extension Activation {
                 let row = out + r * columns
                 for c in 0..<columns { let z = row[c] + bias[c]; row[c] = z > 0 ? z : alpha * z }
             }
-        case .sigmoid:
+        case .sigmoid, .tanh:
+            // float32: 8 at a time through our own exponential (`exp8`); the rest (and float64,
+            // which keeps the C library's accuracy for gradient checks) one at a time.
+            let isSigmoid = self == .sigmoid
             for r in 0..<rows {
                 let row = out + r * columns
-                for c in 0..<columns { row[c] = Activation.sigmoid(row[c] + bias[c]) }
-            }
-        case .tanh:
-            for r in 0..<rows {
-                let row = out + r * columns
-                for c in 0..<columns { row[c] = T.tanh(row[c] + bias[c]) }
+                var c = 0
+                if T.self == Float.self {
+                    let rowF = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
+                    let biasF = UnsafeRawPointer(bias).assumingMemoryBound(to: Float.self)
+                    while c + 8 <= columns {
+                        let z = rowF.lanes(at: c) + UnsafePointer(biasF).lanes(at: c)
+                        rowF.store(isSigmoid ? sigmoid8(z) : tanh8(z), at: c)
+                        c += 8
+                    }
+                }
+                while c < columns {
+                    row[c] = isSigmoid ? Activation.sigmoid(row[c] + bias[c]) : T.tanh(row[c] + bias[c])
+                    c += 1
+                }
             }
         case .softmax:
             for r in 0..<rows {

@@ -142,3 +142,67 @@ import Testing
         #expect(Cost.default(for: .softmax) == .crossEntropy && Cost.default(for: .tanh) == .mse)
     }
 }
+
+/// The float32 fast paths (our own 8-lane exponential) against the C library in Double.
+@Suite struct VectorMathTests {
+    static func lanes(_ f: (SIMD8<Float>) -> SIMD8<Float>, over xs: [Float]) -> [Float] {
+        stride(from: 0, to: xs.count, by: 8).flatMap { i -> [Float] in
+            var v = SIMD8<Float>(repeating: 0)
+            for j in 0..<8 where i + j < xs.count { v[j] = xs[i + j] }
+            let r = f(v)
+            return (0..<Swift.min(8, xs.count - i)).map { r[$0] }
+        }
+    }
+
+    static let points: [Float] = stride(from: -90.0, through: 90.0, by: 0.0137).map { Float($0) }
+        + [0, -0, 1e-8, -1e-8, 0.0624, 0.0626, -0.0626, 1000, -1000]
+
+    @Test func exponentialIsWithinTwoUlps() {
+        let xs = Self.points.filter { $0 > -87.3 && $0 < 88.3 }
+        for (x, y) in zip(xs, Self.lanes(exp8, over: xs)) {
+            let exact = Foundationless.exp(Double(x))
+            #expect(abs(Double(y) - exact) <= 2.5e-7 * exact, "exp(\(x)) = \(y), exact \(exact)")
+        }
+        #expect(Self.lanes(exp8, over: [-1000, 1000]).allSatisfy { $0.isFinite && $0 >= 0 })
+    }
+
+    @Test func tanhAndSigmoidMatchTheLibrary() {
+        let xs = Self.points
+        for (x, y) in zip(xs, Self.lanes(tanh8, over: xs)) {
+            let exact = Foundationless.tanh(Double(x))
+            #expect(abs(Double(y) - exact) <= 1e-6 * abs(exact) + 1e-30, "tanh(\(x)) = \(y), exact \(exact)")
+        }
+        for (x, y) in zip(xs, Self.lanes(sigmoid8, over: xs)) {
+            let exact = 1 / (1 + Foundationless.exp(-Double(x)))
+            #expect(abs(Double(y) - exact) <= 1e-6 * exact + 1e-37, "sigmoid(\(x)) = \(y), exact \(exact)")
+        }
+    }
+
+    /// A float32 tanh/sigmoid layer (fast path) against the reference forward in float64.
+    @Test(arguments: [Activation.tanh, .sigmoid])
+    func float32LayerMatchesFloat64Reference(_ a: Activation) throws {
+        var g = RandomGenerator(seed: 8)
+        let layer = try DenseLayer<Double>(inputs: 5, outputs: 19, activation: a, generator: &g)
+        let x: Matrix<Double> = randomMatrix(7, 5, scale: 2, &g)
+        let net = try Network<Float>(inputWidth: 5, layers: [layer.converted(to: Float.self)])
+        let fast = try net.predict(x.converted(to: Float.self))
+        #expect(isClose(fast.storage.map(Double.init), layer.forward(x).storage, tolerance: 2e-6))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The C library's double-precision functions under names that do not clash with the engine's.
+enum Foundationless {
+    #if canImport(Glibc)
+    static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    #else
+    static func exp(_ x: Double) -> Double { Darwin.exp(x) }
+    static func tanh(_ x: Double) -> Double { Darwin.tanh(x) }
+    #endif
+}
