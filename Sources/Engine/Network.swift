@@ -23,7 +23,9 @@ public final class Network<T: Scalar> {
     /// One record per epoch trained, across all `train` calls.
     public var history: TrainingHistory
     /// The optimiser's moments and step count after the last training run; nil before any
-    /// training or after the layers changed. Training with the same settings continues from it.
+    /// training or after the layers changed. Training again with the same optimiser kind
+    /// continues from it (moments and step count kept, new hyper-parameters such as a lower
+    /// learning rate taken); another kind starts afresh.
     public var optimizerState: OptimizerState<T>?
 
     public convenience init(inputWidth: Int) throws(EngineError) {

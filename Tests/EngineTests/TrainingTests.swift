@@ -103,6 +103,24 @@ import Testing
         #expect(net.optimizerState?.step == 18)
     }
 
+    /// A second run with the same optimiser but another learning rate keeps the moments and the
+    /// step count; another optimiser starts afresh.
+    @Test func optimizerStateCarriesOverForTheSameKind() throws {
+        var g = RandomGenerator(seed: 5)
+        let data = MatrixData(inputs: randomMatrix(8, 2, &g) as Matrix<Double>, targets: randomMatrix(8, 1, &g))
+        let net: Network<Double> = try makeNetwork([2, 3, 1], hidden: .tanh, output: .linear)
+        try net.train(on: data, options: TrainingOptions(epochs: 1, batchSize: 4), generator: &g)
+        #expect(net.optimizerState?.step == 2)
+        try net.train(on: data, options: TrainingOptions(epochs: 1, batchSize: 4, optimizer: OptimizerSettings(.adam, learningRate: 1e-4)),
+                      generator: &g)
+        #expect(net.optimizerState?.step == 4)
+        #expect(net.optimizerState?.settings.learningRate == 1e-4)
+        try net.train(on: data, options: TrainingOptions(epochs: 1, batchSize: 4, optimizer: OptimizerSettings(.rmsprop)),
+                      generator: &g)
+        #expect(net.optimizerState?.step == 2)
+        #expect(net.optimizerState?.settings.kind == .rmsprop)
+    }
+
     /// Exporting the optimiser state into a copy of the network and continuing there gives the
     /// same weights as continuing in the original (what a model file relies on).
     @Test func optimizerStateRoundTripsExactly() throws {

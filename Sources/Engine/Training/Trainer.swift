@@ -89,7 +89,8 @@ public final class Trainer<T: Scalar> {
         ws.zeroGradients()   // a run that failed may have left a batch's gradients unconsumed
         let sizes = net.tensorSizes
         let startState: OptimizerState<T>
-        if let s = net.optimizerState, s.settings == settings, s.matches(tensorSizes: sizes) {
+        if var s = net.optimizerState, s.settings.kind == settings.kind, s.matches(tensorSizes: sizes) {
+            s.settings = settings   // same optimiser: keep moments and step, take the new rates
             startState = s
         } else {
             startState = OptimizerState(settings: settings, tensorSizes: sizes)
