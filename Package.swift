@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Engine"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Data"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Data"], exclude: ["scripts"]),
         .testTarget(name: "nnshTests", dependencies: ["nnsh"]),
     ]
 )
