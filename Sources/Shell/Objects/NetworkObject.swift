@@ -18,6 +18,8 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     var log: [String] = []
     /// The options of the last `train`, as name/value text (model-file provenance).
     var trainingOptions: [(String, String)] = []
+    /// The data and reporting of a training run paused by Ctrl-C, for `resume`.
+    var pausedTraining: TrainingContext?
 
     init(_ network: AnyNetwork) { self.network = network }
 
