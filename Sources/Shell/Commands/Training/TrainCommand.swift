@@ -105,15 +105,17 @@ struct TrainCommand: Command {
             ("data", data.dataset.name), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
             ("optimizer", kind.rawValue), ("lr", "\(options.optimizer.learningRate)"),
             ("l1", "\(options.regularization.l1)"), ("l2", "\(options.regularization.l2)"),
-        ]
+        ] + (a.seed.map { [("seed", String($0))] } ?? [])
         if options.schedule != .constant { net.trainingOptions.append(("schedule", options.schedule.name)) }
         if let h = options.holdout { net.trainingOptions.append(("holdout", "\(h.fraction)")) }
         if let p = options.selection?.patience { net.trainingOptions.append(("patience", String(p))) }
         if let k = keepBest { net.trainingOptions.append(("keep_best", k.dataset.name)) }
+        net.trainingData = data
         net.log.append("train \(data.dataset.name) epochs=\(options.epochs) batch=\(options.batchSize) "
                        + "optimizer=\(kind.rawValue) lr=\(options.optimizer.learningRate) "
                        + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)"
-                       + (options.schedule != .constant ? " schedule=\(options.schedule.name)" : ""))
+                       + (options.schedule != .constant ? " schedule=\(options.schedule.name)" : "")
+                       + (a.seed.map { " seed=\($0)" } ?? ""))
         try finish(net, result, context, report)
         return .none
     }
