@@ -44,7 +44,9 @@ import Engine
         #expect(error.message.hasPrefix("training paused by Ctrl-C in epoch"), "\(error.message)")
         #expect(error.message.hasSuffix("resume n goes on from there"))
         b.interpreter.isInterrupted = { false }
+        #expect(runShell("print n.paused", in: (b, out)).output == "true\n")
         #expect(runShell("resume n", in: (b, out)).succeeded)
+        #expect(runShell("print n.paused", in: (b, out)).output == "false\n")
         #expect(try Self.network(b).layers == Self.network(a).layers)
         #expect(Self.figures(try Self.network(b).history) == Self.figures(try Self.network(a).history))
         #expect(b.interpreter.generator == a.interpreter.generator)

@@ -30,7 +30,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
 
     init(_ network: AnyNetwork) { self.network = network }
 
-    var fieldNames: [String] { ["inputs", "outputs", "layers", "parameters", "precision", "cost", "epochs", "history"] }
+    var fieldNames: [String] { ["inputs", "outputs", "layers", "parameters", "precision", "cost", "epochs", "history", "paused"] }
 
     func field(_ name: String) -> Value? {
         switch name {
@@ -42,6 +42,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         case "cost": return network.layers.isEmpty ? Value.none : .string(network.cost.name)
         case "epochs": return .number(Double(network.history.epochs.count))
         case "history": return .object(HistoryObject(network.history))
+        case "paused": return .bool(pausedTraining != nil && network.hasPausedRun)
         default: return nil
         }
     }

@@ -14,8 +14,8 @@ struct ResumeCommand: Command {
         net = network 1
         add net dense 20 tanh
         add net dense 1 linear
-        train net r epochs=50 batch=10        # Ctrl-C here pauses after the current batch
-        resume net
+        train net r epochs=20 batch=10        # Ctrl-C here pauses after the current batch
+        if net.paused { resume net }          # net.paused: is there a run to resume?
         """
     static let details = """
         The paused run keeps its data, options, schedule, early-stopping state, the order of the
