@@ -185,7 +185,7 @@ enum HandMade {
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
         let check = SVGCheck(file: svg)
         #expect(check.parsed, "\(check.error ?? "")")
-        for label in ["Confusion matrix", "true", "predicted", "cat", "dog", "bird"] {
+        for label in ["Confusion matrix: pets, accuracy 55.56%", "true", "predicted", "cat", "dog", "bird"] {
             #expect(check.texts.contains(label), "missing \(label)")
         }
         let table = try String(contentsOfFile: csv, encoding: .utf8)
@@ -265,9 +265,10 @@ enum HandMade {
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
         let check = SVGCheck(file: svg)
         #expect(check.parsed)
-        for label in ["Fit", "x", "y", "data", "true f(x)", "network"] {
+        for label in ["x", "y", "data", "true f(x)", "network"] {
             #expect(check.texts.contains(label), "missing \(label)")
         }
+        #expect(check.texts.contains { $0.hasPrefix("Fit: runge, log10(mse) ") && $0.contains(", against f(x) ") })
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "series,x,y")
         #expect(lines.count == 1 + 3 * 12)
