@@ -8,12 +8,13 @@ enum CommandTable {
         // Networks
         NetworkCommand.self, AddCommand.self, SummaryCommand.self,
         // Training and evaluation
-        TrainCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
+        TrainCommand.self, ResumeCommand.self, InspectCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
+        OLSCommand.self, RidgeCommand.self, HalvingCommand.self,
         // Views and results
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
         HeatmapCommand.self, BestCommand.self,
         // Files
-        SaveCommand.self, LoadCommand.self, InfoCommand.self,
+        SaveCommand.self, LoadCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self,
         // Language
         PrintCommand.self, RunCommand.self, LenCommand.self,
         AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,

@@ -9,6 +9,10 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
     let dataset: Dataset
     let scaling: FeatureScaling?
 
+    /// SHA-256 of the dataset's bytes (docs/FORMAT.md §9), computed on first use and kept:
+    /// the dataset never changes.
+    private(set) lazy var digest: [UInt8] = dataset.contentDigest()
+
     init(_ dataset: Dataset, scaling: FeatureScaling? = nil) {
         self.dataset = dataset
         self.scaling = scaling
@@ -16,6 +20,9 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
 
     var fieldNames: [String] { ["count", "inputs", "targets", "classes", "name", "labels", "x", "y"] }
 
+    // Not optimised: Swift 6.3.1's release optimiser crashes on this function ("Found outside
+    // of lifetime use", CopyPropagation on a borrowed `Targets`). It is not on any hot path.
+    @_optimize(none)
     func field(_ name: String) -> Value? {
         switch name {
         case "count": return .number(Double(dataset.count))
