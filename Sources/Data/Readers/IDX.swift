@@ -131,6 +131,8 @@ public enum IDX {
             }
             dataBytes = product
         }
+        // The values decoded for a wider element type take up to 8 bytes each.
+        try checkMemory(count: dataBytes / type.size, bytesEach: Swift.max(type.size, 2), for: "the data (\(shape))", file: path)
         let headerBytes = 4 + 4 * rank
         if reader.isPlain && reader.sizeOnDisk != headerBytes + dataBytes {
             let held = reader.sizeOnDisk - headerBytes

@@ -75,8 +75,11 @@ final class Interpreter {
 
     // MARK: - Statements
 
+    /// Runs statements in order. Ctrl-C stops before the next one (a command that is running,
+    /// such as a file being read, finishes first; `train`, loops and `sleep` stop sooner).
     func execute(_ statements: [Statement]) throws(ShellError) -> Flow {
         for s in statements {
+            if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
             let flow = try execute(s)
             if case .normal = flow { continue }
             return flow
