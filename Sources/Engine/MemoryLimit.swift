@@ -19,7 +19,11 @@ public enum MemoryLimit {
     private static let limit = Atomic<Int>(defaultBytes)
 
     /// The current ceiling in bytes.
-    public static var bytes: Int { limit.load(ordering: .relaxed) }
+    public static var bytes: Int { scopedBytes ?? limit.load(ordering: .relaxed) }
+
+    /// A ceiling for the current task only (`MemoryLimit.$scopedBytes.withValue(1 << 30) { ... }`),
+    /// so tests running in parallel can each have their own without touching the process's.
+    @TaskLocal public static var scopedBytes: Int?
 
     /// Sets the ceiling (at least 1 MiB).
     public static func set(bytes: Int) { limit.store(Swift.max(bytes, 1 << 20), ordering: .relaxed) }

@@ -151,7 +151,7 @@ import Testing
         Case(name: "Ctrl-C while training", source: "train net d epochs=5 batch=2 quiet", line: 1, column: 1,
              message: "training stopped by Ctrl-C in epoch 2 after batch 1 of 6; the weights and history are kept",
              fault: .interruptAfter(polls: 2), changesWeights: true),
-        Case(name: "Ctrl-C in a while loop", source: "k = 0\nwhile true { k = k + 1 }", line: 2, column: 14,
+        Case(name: "Ctrl-C in a while loop", source: "k = 0\nwhile true { k = k + 1 }", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 1000), defines: ["k"]),
         Case(name: "Ctrl-C in a long for loop", source: "for i in 0..<1000000000 { }", line: 1, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 1000), defines: ["i"]),
@@ -235,7 +235,7 @@ import Testing
         let weights = ModelFileShellTests.bits(ModelFileShellTests.network("net", in: session.0))
         let files = Self.snapshot(dir)
 
-        let limit = MemoryLimit.bytes
+        var scopedLimit: Int?
         switch c.fault {
         case .none: break
         case .interruptAfter(let n):
@@ -244,15 +244,11 @@ import Testing
         case .fullDisk(let after):
             AtomicFile.simulatedFullDisks.withLock { $0[dir] = after }
         case .memoryLimit(let bytes):
-            MemoryLimit.set(bytes: bytes)
+            scopedLimit = bytes   // for this test's task only: tests run in parallel
         }
         let source = c.source.replacingOccurrences(of: "{dir}", with: dir)
-        let result = runShell(source, file: "bad.nnsh", in: session)
-        switch c.fault {
-        case .fullDisk: AtomicFile.simulatedFullDisks.withLock { $0[dir] = nil }
-        case .memoryLimit: MemoryLimit.set(bytes: limit)
-        default: break
-        }
+        let result = MemoryLimit.$scopedBytes.withValue(scopedLimit) { runShell(source, file: "bad.nnsh", in: session) }
+        if case .fullDisk = c.fault { AtomicFile.simulatedFullDisks.withLock { $0[dir] = nil } }
         interpreter.isInterrupted = { false }
 
         guard let e = result.error else {

@@ -131,8 +131,6 @@ public enum IDX {
             }
             dataBytes = product
         }
-        // The values decoded for a wider element type take up to 8 bytes each.
-        try checkMemory(count: dataBytes / type.size, bytesEach: Swift.max(type.size, 2), for: "the data (\(shape))", file: path)
         let headerBytes = 4 + 4 * rank
         if reader.isPlain && reader.sizeOnDisk != headerBytes + dataBytes {
             let held = reader.sizeOnDisk - headerBytes
@@ -143,6 +141,8 @@ public enum IDX {
             throw DataError(.sizeMismatch, file: path,
                             "the header says \(shape) (\(dataBytes) data bytes) but the file holds \(held): the dimensions disagree with the file size")
         }
+        // The bytes read, plus the decoded values for element types wider than a byte.
+        try checkMemory(count: dataBytes, times: type == .uint8 ? 1 : 2, bytesEach: 1, for: "the data (\(shape))", file: path)
         let data = try reader.read(dataBytes)
         guard data.count == dataBytes else {
             throw DataError(.truncated, file: path,

@@ -44,7 +44,7 @@ final class Interpreter {
 
     /// Runs a parsed program at top level. Statement values that are not none are printed.
     func run(_ program: [Statement]) throws(ShellError) -> Flow {
-        let flow = try execute(program)
+        let flow = try execute(program, stoppingOnInterrupt: true)
         switch flow {
         case .normal, .quit: return flow
         case .returned: return .normal
@@ -75,11 +75,12 @@ final class Interpreter {
 
     // MARK: - Statements
 
-    /// Runs statements in order. Ctrl-C stops before the next one (a command that is running,
-    /// such as a file being read, finishes first; `train`, loops and `sleep` stop sooner).
-    func execute(_ statements: [Statement]) throws(ShellError) -> Flow {
+    /// Runs statements in order. With `stoppingOnInterrupt` (a program or script's top level),
+    /// Ctrl-C stops before the next statement: a command that is running, such as a file being
+    /// read, finishes first; `train`, loops (checked before each pass) and `sleep` stop sooner.
+    func execute(_ statements: [Statement], stoppingOnInterrupt: Bool = false) throws(ShellError) -> Flow {
         for s in statements {
-            if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+            if stoppingOnInterrupt, isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
             let flow = try execute(s)
             if case .normal = flow { continue }
             return flow

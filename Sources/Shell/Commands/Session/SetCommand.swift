@@ -13,7 +13,7 @@ struct SetCommand: Command {
         set seed 1993
         set threads 2
         set precision float64
-        set max_memory 2GB
+        print (set max_memory)
         """
     static let details = """
         seed       restarts the session's random generator (weights, shuffling, splits)
