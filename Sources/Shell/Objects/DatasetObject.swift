@@ -20,6 +20,9 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
 
     var fieldNames: [String] { ["count", "inputs", "targets", "classes", "name", "labels", "x", "y"] }
 
+    // Not optimised: Swift 6.3.1's release optimiser crashes on this function ("Found outside
+    // of lifetime use", CopyPropagation on a borrowed `Targets`). It is not on any hot path.
+    @_optimize(none)
     func field(_ name: String) -> Value? {
         switch name {
         case "count": return .number(Double(dataset.count))
