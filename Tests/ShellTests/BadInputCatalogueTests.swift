@@ -68,7 +68,7 @@ import Testing
         Case(name: "misspelt command", source: "trian net d", line: 1, column: 1, message: "unknown command 'trian'; did you mean 'train'?"),
         Case(name: "unknown option", source: "train net d epochz=3", line: 1, column: 13, message: "'train' has no option 'epochz'; did you mean 'epochs'?"),
         Case(name: "unknown activation", source: "add net dense 3 relux", line: 1, column: 17, message: "activation: 'relux' is not one of sigmoid, relu, leaky_relu, tanh, linear, softmax; did you mean 'relu'?"),
-        Case(name: "unknown field", source: "print net.widht", line: 1, column: 10, message: "a network has no field 'widht'; its fields are: inputs, outputs, layers, parameters, precision, cost, epochs, history"),
+        Case(name: "unknown field", source: "print net.widht", line: 1, column: 10, message: "a network has no field 'widht'; its fields are: inputs, outputs, layers, parameters, precision, cost, epochs, history, paused"),
         Case(name: "field of a list", source: "print xs.size", line: 1, column: 9, message: "a list has no field 'size' (it has: count)"),
 
         // MARK: Wrong argument types
@@ -149,7 +149,7 @@ import Testing
         Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 2), defines: ["c"]),
         Case(name: "Ctrl-C while training", source: "train net d epochs=5 batch=2 quiet", line: 1, column: 1,
-             message: "training stopped by Ctrl-C in epoch 2 after batch 1 of 6; the weights and history are kept",
+             message: "training paused by Ctrl-C in epoch 2 after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
              fault: .interruptAfter(polls: 2), changesWeights: true),
         Case(name: "Ctrl-C in a while loop", source: "k = 0\nwhile true { k = k + 1 }", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 1000), defines: ["k"]),
