@@ -296,6 +296,8 @@ enum HandMade {
         #expect(errors.texts.contains("bird→dog #7") && errors.texts.contains("bird→dog #8"))
         #expect(r.output.contains("2 of 9 examples misclassified (true bird, predicted dog)"))
         #expect(r.output.contains("[7, 8]"))
+        #expect(!r.output.contains("wrote \(list)"), "quiet writes silently")
+        #expect(r.output.contains("wrote \(wrong)"))
         #expect(try String(contentsOfFile: list, encoding: .utf8) == "index,true,predicted\n3,cat,dog\n4,dog,cat\n7,bird,dog\n8,bird,dog\n")
     }
 

@@ -104,6 +104,22 @@ import Engine
         #expect(lines.last?.contains("chosen on the TEST set t — optimistic: test_mse ") == true, "\(lines.last ?? "")")
     }
 
+    @Test func inspectPrintsATable() throws {
+        let (s, out) = makeSession()
+        #expect(runShell(Self.setup + "\ntrain n d epochs=2 quiet", in: (s, out)).succeeded)
+        let plain = runShell("inspect n", in: (s, out)).output.split(separator: "\n").map(String.init)
+        #expect(plain.count == 4)
+        #expect(plain[0].hasPrefix("layer  shape  activation"))
+        #expect(plain[1].hasPrefix("1      1×6    tanh") && plain[1].hasSuffix("-"))
+        #expect(plain[3].hasPrefix("weight norms only"))
+        let withData = runShell("inspect n d", in: (s, out)).output.split(separator: "\n").map(String.init)
+        #expect(withData.count == 4)
+        #expect(withData[1].hasSuffix("%"), "\(withData[1])")
+        #expect(withData[3].hasPrefix("gradients: of the mean cost over d (50 examples)"))
+        let wide = runShell("w = runge n=5 seed=1 degree=2\ninspect n w", in: (s, out))
+        #expect(wide.error?.message == "the data has 2 features per example but the network takes 1")
+    }
+
     @Test(arguments: [
         ("train n d patience=3", "patience= needs validation data: add validate=DATASET or holdout=0.1"),
         ("train n d holdout=0.1 validate=d", "give either validate= or holdout=, not both"),
