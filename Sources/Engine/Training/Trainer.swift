@@ -183,8 +183,10 @@ public final class Trainer<T: Scalar> {
             net.history.epochs.removeLast()   // the paused epoch's partial record: this run completes it
         }
         var records: [EpochRecord] = []
-        records.reserveCapacity(options.epochs)
-        net.history.epochs.reserveCapacity(net.history.epochs.count + options.epochs)
+        // Epoch records are appended between epochs, not in the batch loop; a huge `epochs`
+        // (train until Ctrl-C) must not reserve memory for all of them up front.
+        records.reserveCapacity(Swift.min(options.epochs, 1024))
+        net.history.epochs.reserveCapacity(net.history.epochs.count + Swift.min(options.epochs, 1024))
         let clock = ContinuousClock()
         var pausedNow: PausedRun<T>? = nil
         var stoppedEarly = false
