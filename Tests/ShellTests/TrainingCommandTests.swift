@@ -59,7 +59,7 @@ import Engine
         let (s, out) = makeSession()
         #expect(runShell(Self.setup, in: (s, out)).succeeded)
         var polls = 0
-        s.interpreter.isInterrupted = { polls += 1; return polls == 7 }
+        s.interpreter.isInterrupted = { polls += 1; return polls == 8 }   // once before the statement, then per batch
         let paused = runShell("train n d epochs=3 batch=10 schedule=step step_every=1 gamma=0.5 lr=0.04", in: (s, out))
         #expect(paused.error?.message == "training paused by Ctrl-C in epoch 2 after batch 2 of 5; weights, history and optimizer state are kept: resume n goes on from there")
         #expect(paused.output.hasPrefix("epoch 1/3  loss "))
