@@ -128,6 +128,8 @@ import Testing
         Case(name: "negative epochs", source: "train net d epochs=-1", line: 1, column: 13, message: "epochs: expected a whole number from 0 to 1000000, got -1"),
         Case(name: "NaN learning rate", source: "train net d lr=nan", line: 1, column: 16, message: "unknown variable 'nan'"),
         Case(name: "computed NaN learning rate", source: "train net d lr=(10 ^ 400 - 10 ^ 400)", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got nan"),
+        Case(name: "a trillion numbers as a list", source: "print (sum 0..<1e12)", line: 1, column: 8,
+             message: "values: a range of 1000000000000 numbers is too long to use as a list (at most 10000000; a for loop can step through it)"),
         Case(name: "too many points", source: "r = runge n=1e9", line: 1, column: 11, message: "n: expected a whole number from 1 to 10000000, got 1000000000"),
 
         // MARK: Runaway recursion
@@ -135,6 +137,15 @@ import Testing
              message: "too many nested procedure calls (more than 200); is 'f' calling itself forever?", defines: ["f"]),
         Case(name: "script running itself", source: "run \"{dir}/self.nnsh\"", line: 1, column: 5,
              message: "'run' nested more than 16 deep (does a script run itself?)"),
+
+        Case(name: "brackets nested too deep", source: "print " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000),
+             line: 1, column: 107, message: "too deeply nested: more than 100 brackets, blocks or prefix operators inside each other"),
+        Case(name: "blocks nested too deep", source: String(repeating: "if true { ", count: 500) + String(repeating: "}", count: 500),
+             line: 1, column: 1004, message: "too deeply nested: more than 100 brackets, blocks or prefix operators inside each other"),
+        Case(name: "expression too long", source: "print " + Array(repeating: "1", count: 20000).joined(separator: " + "),
+             line: 1, column: 2005, message: "expression too long: more than 500 operators or levels; split it over several statements"),
+        Case(name: "lists nested too deep at run time", source: "y = []\nfor i in 0..<100000 { y = [y] }", line: 2, column: 27,
+             message: "lists nested more than 100 deep", defines: ["y", "i"]),
 
         // MARK: Arithmetic
         Case(name: "division by zero", source: "print x / 0", line: 1, column: 9, message: "division by zero"),
