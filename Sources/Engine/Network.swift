@@ -27,6 +27,9 @@ public final class Network<T: Scalar> {
     /// continues from it (moments and step count kept, new hyper-parameters such as a lower
     /// learning rate taken); another kind starts afresh.
     public var optimizerState: OptimizerState<T>?
+    /// The rate of a dropout layer added after the last dense layer (0: none). The next dense
+    /// layer takes it as its `inputDropout`; a network ending in dropout cannot be trained.
+    public private(set) var pendingDropout: Double
 
     public convenience init(inputWidth: Int) throws(EngineError) {
         guard inputWidth > 0 else {
@@ -41,6 +44,7 @@ public final class Network<T: Scalar> {
         self.explicitCost = nil
         self.history = TrainingHistory()
         self.optimizerState = nil
+        self.pendingDropout = 0
     }
 
     /// A network from existing layers (model files); checks that the layers chain.
@@ -50,15 +54,35 @@ public final class Network<T: Scalar> {
         try setCost(cost)
     }
 
-    /// Appends a layer; its inputs must equal the current output width.
+    /// Appends a layer; its inputs must equal the current output width. A pending dropout
+    /// layer (`addDropout`) becomes the new layer's `inputDropout`.
     public func add(_ layer: DenseLayer<T>) throws(EngineError) {
         guard layer.inputs == outputWidth else {
             throw EngineError(.shapeMismatch,
                               "layer \(layers.count + 1) takes \(layer.inputs) inputs but the network gives \(outputWidth)",
                               layer: layers.count)
         }
+        var layer = layer
+        if pendingDropout > 0 {
+            guard layer.inputDropout == 0 else {
+                throw EngineError(.invalidArgument, "layer \(layers.count + 1) already has a dropout layer in front of it",
+                                  layer: layers.count)
+            }
+            layer.inputDropout = pendingDropout
+            pendingDropout = 0
+        }
         layers.append(layer)
         optimizerState = nil
+    }
+
+    /// Appends a dropout layer of rate p ∈ [0, 1) (see `Dropout`): it acts on the inputs of
+    /// the next dense layer added, so it must be followed by one before training.
+    public func addDropout(rate: Double) throws(EngineError) {
+        if let why = Dropout.problem(rate: rate) { throw EngineError(.invalidArgument, why) }
+        guard pendingDropout == 0 else {
+            throw EngineError(.invalidArgument, "the network already ends with a dropout layer; add a dense layer first")
+        }
+        pendingDropout = rate
     }
 
     /// Appends a dense layer of `outputs` units taking the current output width as inputs,
@@ -101,6 +125,7 @@ public final class Network<T: Scalar> {
         n.explicitCost = explicitCost
         n.history = history
         n.optimizerState = optimizerState
+        n.pendingDropout = pendingDropout
         return n
     }
 
@@ -111,6 +136,7 @@ public final class Network<T: Scalar> {
         n.explicitCost = explicitCost
         n.history = history
         n.optimizerState = optimizerState?.converted(to: U.self)
+        n.pendingDropout = pendingDropout
         return n
     }
 
@@ -129,9 +155,16 @@ public final class Network<T: Scalar> {
 }
 
 extension Network: CustomStringConvertible {
-    /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)".
+    /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)";
+    /// dropout layers show as "dropout 0.5".
     public var description: String {
-        let chain = ([String(inputWidth)] + layers.map { "\($0.outputs) \($0.activation)" }).joined(separator: " → ")
+        var parts = [String(inputWidth)]
+        for layer in layers {
+            if layer.inputDropout > 0 { parts.append("dropout \(layer.inputDropout)") }
+            parts.append("\(layer.outputs) \(layer.activation)")
+        }
+        if pendingDropout > 0 { parts.append("dropout \(pendingDropout)") }
+        let chain = parts.joined(separator: " → ")
         return "Network<\(T.precisionName)>(\(chain), \(parameterCount) parameters, \(cost))"
     }
 }

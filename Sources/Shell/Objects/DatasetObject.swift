@@ -16,6 +16,10 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
 
     var fieldNames: [String] { ["count", "inputs", "targets", "classes", "name", "labels", "x", "y"] }
 
+    // Not optimised: Swift 6.3.1's optimiser crashes on this function in release builds
+    // ("Found outside of lifetime use", CopyPropagation after inlining Dataset's target
+    // accessors). It runs once per field access, so speed does not matter here.
+    @_optimize(none)
     func field(_ name: String) -> Value? {
         switch name {
         case "count": return .number(Double(dataset.count))
