@@ -133,10 +133,10 @@ public enum AnyNetwork {
         }
     }
 
-    public func evaluate(on data: any TrainingData, batchSize: Int = 256) throws(EngineError) -> Evaluation {
+    public func evaluate(on data: any TrainingData, batchSize: Int = 256, top: Int? = nil) throws(EngineError) -> Evaluation {
         switch self {
-        case .float(let n): try n.evaluate(on: data, batchSize: batchSize)
-        case .double(let n): try n.evaluate(on: data, batchSize: batchSize)
+        case .float(let n): try n.evaluate(on: data, batchSize: batchSize, top: top)
+        case .double(let n): try n.evaluate(on: data, batchSize: batchSize, top: top)
         }
     }
 

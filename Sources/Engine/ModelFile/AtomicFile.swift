@@ -50,10 +50,10 @@ enum AtomicFile {
     /// The whole content of the regular file at `path`.
     static func read(_ path: String) throws(ModelFileError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ioError("cannot open", path: path) }
+        guard fd >= 0 else { throw ioError("cannot open", path: path, hint: readingHint) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ioError("cannot inspect", path: path) }
+        guard fstat(fd, &info) == 0 else { throw ioError("cannot inspect", path: path, hint: readingHint) }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw ModelFileError(.io, "is not a regular file", hint: "give the path of a model file", path: path)
         }
@@ -64,7 +64,7 @@ enum AtomicFile {
             let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ioError("cannot read", path: path)
+                throw ioError("cannot read", path: path, hint: readingHint)
             }
             if n == 0 { break }
             bytes.append(contentsOf: buffer[0..<n])
@@ -111,12 +111,13 @@ enum AtomicFile {
         guard written == bytes.count else { throw ioError("cannot write", path: path) }
     }
 
+    static let writingHint = "check that the folder exists, is writable and has free space"
+    static let readingHint = "check the file's name and folder, and that you may read it"
+
     /// An I/O error carrying the system's reason (`strerror(errno)`).
-    static func ioError(_ what: String, path: String) -> ModelFileError {
+    static func ioError(_ what: String, path: String, hint: String = writingHint) -> ModelFileError {
         let reason = String(cString: strerror(errno))
-        return ModelFileError(.io, "\(what): \(reason)",
-                              hint: "check that the folder exists, is writable and has free space",
-                              path: path)
+        return ModelFileError(.io, "\(what): \(reason)", hint: hint, path: path)
     }
 }
 

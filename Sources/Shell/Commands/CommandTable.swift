@@ -13,7 +13,7 @@ enum CommandTable {
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
         HeatmapCommand.self, BestCommand.self,
         // Files
-        SaveCommand.self, LoadCommand.self, InfoCommand.self,
+        SaveCommand.self, LoadCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self,
         // Language
         PrintCommand.self, RunCommand.self, LenCommand.self,
         AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,

@@ -53,9 +53,9 @@ enum CommonParameters {
 }
 
 extension Interpreter {
-    /// Colour only on a terminal, and not when NO_COLOR is set (https://no-color.org).
+    /// Colour only on a terminal that shows it: see `TerminalColour`.
     var useColour: Bool {
-        isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        TerminalColour.allowed(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment)
     }
 
     /// How images are drawn: true grays on a colour terminal, shade characters otherwise.

@@ -9,6 +9,10 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
     let dataset: Dataset
     let scaling: FeatureScaling?
 
+    /// SHA-256 of the dataset's bytes (docs/FORMAT.md §9), computed on first use and kept:
+    /// the dataset never changes.
+    private(set) lazy var digest: [UInt8] = dataset.contentDigest()
+
     init(_ dataset: Dataset, scaling: FeatureScaling? = nil) {
         self.dataset = dataset
         self.scaling = scaling

@@ -18,6 +18,13 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     var log: [String] = []
     /// The options of the last `train`, as name/value text (model-file provenance).
     var trainingOptions: [(String, String)] = []
+    /// The data it was last trained on in this session; `save` records its SHA-256
+    /// (`DatasetObject.digest`, computed at the first save and kept with the dataset).
+    var trainingData: DatasetObject?
+    /// The training data's SHA-256 read from a model file, when it was not trained since.
+    var loadedTrainingDataSHA256: [UInt8]?
+    /// SHA-256 of the data it was last trained on, if known (model-file provenance).
+    var trainingDataSHA256: [UInt8]? { trainingData?.digest ?? loadedTrainingDataSHA256 }
 
     init(_ network: AnyNetwork) { self.network = network }
 

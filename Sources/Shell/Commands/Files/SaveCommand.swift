@@ -23,9 +23,11 @@ struct SaveCommand: Command {
         """
     static let details = """
         A model file holds the architecture, weights, cost, the optimiser's state, the training
-        history, the input standardisation and class names of the training data, and provenance
-        (nnsh version, date, seed, the commands that built and trained the network); see
-        docs/FORMAT.md. It is written to a temporary file first, so a crash leaves the old file.
+        history, the input standardisation and class names of the training data, the session's
+        random generator and seed (so load and train continue exactly), and provenance: nnsh
+        version, date, the options and final metrics of the last train, the SHA-256 of the data
+        it trained on, and the commands that built and trained the network; see docs/FORMAT.md
+        and info. It is written to a temporary file first, so a crash leaves the old file.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -54,26 +56,17 @@ struct SaveCommand: Command {
         return .none
     }
 
+    /// The model file's extras: the preprocessing of the training data, the session's
+    /// generator and the seed it started from (so training resumes exactly), and provenance:
+    /// the options of the last `train` (with its `seed=`, if given), its final metrics, the
+    /// training data's SHA-256 and the commands that built and trained the network.
     static func extras(_ net: NetworkObject, _ shell: Interpreter, optimizer: Bool) -> ModelExtras {
-        var preprocessing = Preprocessing()
-        if let s = net.scaling {
-            preprocessing.inputMeans = s.offsets
-            preprocessing.inputStds = s.scales
-        }
-        if let shape = net.imageShape { preprocessing.image = ImageGeometry(width: shape.columns, height: shape.rows) }
-        if let names = net.classNames { preprocessing.classLabels = names }
-        var metrics: [NamedNumber] = []
-        if let last = net.network.history.last {
-            metrics.append(NamedNumber("loss", last.trainingLoss))
-            metrics.append(NamedNumber(last.metric.rawValue, last.trainingMetric))
-            if let v = last.validationLoss { metrics.append(NamedNumber("val_loss", v)) }
-            if let v = last.validationMetric { metrics.append(NamedNumber("val_\(last.metric.rawValue)", v)) }
-        }
         let provenance = Provenance(
             date: Int64(Date().timeIntervalSince1970), seed: shell.seed,
             trainingOptions: net.trainingOptions.map { NamedText($0.0, $0.1) },
-            metrics: metrics, commands: net.log)
-        return ModelExtras(preprocessing: preprocessing, generator: shell.generator,
+            metrics: Provenance.finalMetrics(of: net.network.history),
+            trainingDataSHA256: net.trainingDataSHA256, commands: net.log)
+        return ModelExtras(preprocessing: net.preprocessing, generator: shell.generator,
                            provenance: provenance, includeOptimizerState: optimizer)
     }
 }
@@ -92,22 +85,25 @@ struct LoadCommand: Command {
         """
     static let details = """
         Damaged, truncated or newer-version files are refused with one line saying what is wrong
-        and what to do. Training a loaded network continues with its saved optimiser state.
+        and what to do. Training a loaded network continues with its saved optimiser state, and
+        the session's random generator and seed become the ones saved in the file, so the next
+        train shuffles exactly as an uninterrupted run would have (make the data before load, or
+        with seed=, so it does not draw from the restored generator).
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let path = try a.string("file")
         let loaded: LoadedNetwork
         do { loaded = try ModelFile.read(path) } catch { throw CommandError(error.description, parameter: "file") }
-        let net = NetworkObject(loaded.network)
-        let p = loaded.preprocessing
-        if !p.inputMeans.isEmpty, p.inputMeans.count == p.inputStds.count {
-            net.scaling = FeatureScaling(kind: .standardization, offsets: p.inputMeans, scales: p.inputStds)
-        }
-        if let g = p.image { net.imageShape = ImageShape(rows: g.height, columns: g.width) }
-        if !p.classLabels.isEmpty { net.classNames = p.classLabels }
+        let net = NetworkObject(loaded: loaded)
         net.log = loaded.provenance.commands + ["load \"\(path)\""]
         net.trainingOptions = loaded.provenance.trainingOptions.map { ($0.name, $0.value) }
+        net.loadedTrainingDataSHA256 = loaded.provenance.trainingDataSHA256
+        // The session continues from the saved generator (and seed), so training resumes exactly.
+        if let g = loaded.generator {
+            shell.generator = g
+            if let seed = loaded.provenance.seed { shell.seed = seed }
+        }
         return .object(net)
     }
 }

@@ -8,7 +8,8 @@ struct PredictCommand: Command {
     static let summary = "A network's outputs for one input (a list) or for every example of a dataset."
     static let parameters: [Parameter] = [
         .positional("net", CommonParameters.network, help: "the network"),
-        .positional("input", .oneOf([.list, .number, CommonParameters.dataset]), help: "one input (a list of numbers, or a number for one input), or a dataset"),
+        .positional("input", .oneOf([.list, .number, CommonParameters.dataset, .path]),
+                    help: "one input (a list of numbers, or a number for one input), a dataset, or a picture file for a digit classifier"),
         .flag("classes", help: "give the predicted class (the largest output) instead of the outputs"),
     ]
     static let example = """
@@ -19,7 +20,8 @@ struct PredictCommand: Command {
     static let details = """
         A single input given as a list is scaled like the data the network was trained on when
         that data was standardized. For a dataset the result is one entry per example: a number
-        when the network has one output (or with classes), else a list.
+        when the network has one output (or with classes), else a list. A picture (PNG/PGM/PPM)
+        is prepared like MNIST (as classify does) for a network of 784 inputs.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -32,6 +34,9 @@ struct PredictCommand: Command {
             case .object(let o as DatasetObject):
                 outputs = try net.network.predict(o.dataset)
                 single = false
+            case .string(let path):
+                outputs = try net.network.predict(try ClassifyCommand.preparedInput(net, path: path, parameter: "input").1)
+                single = true
             case let v:
                 var xs: [Double] = []
                 let items: [Value] = { if case .list(let l) = v { return l } else { return [v] } }()

@@ -81,10 +81,12 @@ struct TrainCommand: Command {
             ("data", data.dataset.name), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
             ("optimizer", kind.rawValue), ("lr", "\(options.optimizer.learningRate)"),
             ("l1", "\(options.regularization.l1)"), ("l2", "\(options.regularization.l2)"),
-        ]
+        ] + (a.seed.map { [("seed", String($0))] } ?? [])
+        net.trainingData = data
         net.log.append("train \(data.dataset.name) epochs=\(options.epochs) batch=\(options.batchSize) "
                        + "optimizer=\(kind.rawValue) lr=\(options.optimizer.learningRate) "
-                       + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)")
+                       + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)"
+                       + (a.seed.map { " seed=\($0)" } ?? ""))
         if let stopped = outcome.stoppedAt {
             throw CommandError("training stopped by Ctrl-C in epoch \(stopped.epoch) after batch \(stopped.batch) of \(stopped.batches); the weights and history are kept")
         }

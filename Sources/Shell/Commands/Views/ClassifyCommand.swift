@@ -25,20 +25,9 @@ struct ClassifyCommand: Command {
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net"), path = try a.string("image")
-        let prepared: GrayImage
-        do {
-            prepared = try DigitPreprocessing.mnistStyle(try ImageFile.read(path: path), name: path)
-        } catch {
-            throw CommandError(error, parameter: "image")
-        }
-        let width = prepared.width * prepared.height
-        guard net.network.inputWidth == width else {
-            throw CommandError("the network takes \(net.network.inputWidth) inputs, but a prepared picture has \(width) (28×28)", parameter: "net")
-        }
-        var x = Matrix<Double>(rows: 1, columns: width, storage: prepared.pixels.map(Double.init))
+        let (prepared, x) = try preparedInput(net, path: path, parameter: "image")
         let outputs: [Double]
         do {
-            if let s = net.scaling { try s.apply(to: &x) }
             outputs = try net.network.predict(x).row(0)
         } catch {
             throw CommandError(error)
@@ -59,5 +48,27 @@ struct ClassifyCommand: Command {
             ("p", .number(p[best])),
             ("top", .list(top.map { .list([.number(Double($0)), .number(p[$0])]) })),
         ]))
+    }
+
+    /// A picture file prepared as an MNIST-style input row for `net` (scaled like its training
+    /// data when that was standardized): the prepared image and the 1 × 784 input.
+    static func preparedInput(_ net: NetworkObject, path: String, parameter: String) throws(CommandError) -> (GrayImage, Matrix<Double>) {
+        let prepared: GrayImage
+        do {
+            prepared = try DigitPreprocessing.mnistStyle(try ImageFile.read(path: path), name: path)
+        } catch {
+            throw CommandError(error, parameter: parameter)
+        }
+        let width = prepared.width * prepared.height
+        guard net.network.inputWidth == width else {
+            throw CommandError("the network takes \(net.network.inputWidth) inputs, but a prepared picture has \(width) (28×28)", parameter: "net")
+        }
+        var x = Matrix<Double>(rows: 1, columns: width, storage: prepared.pixels.map(Double.init))
+        do {
+            if let s = net.scaling { try s.apply(to: &x) }
+        } catch {
+            throw CommandError(error, parameter: parameter)
+        }
+        return (prepared, x)
     }
 }

@@ -6,18 +6,19 @@ struct HeatmapCommand: Command {
     static let group = CommandGroup.views
     static let summary = "Draw a results table (x and y columns, a value column) or a matrix as a heatmap."
     static let parameters: [Parameter] = [
-        .positional("source", .oneOf([.object(TableObject.self), .list]), help: "a results table, or a list of rows of numbers (e.g. (eval net test).confusion)"),
+        .positional("source", .oneOf([.object(TableObject.self), .list, .any]),
+                    help: "a results table, an eval record of class data (its confusion matrix), or a list of rows of numbers"),
         .option("x", .column, help: "the table column along the x axis (columns of the map)"),
         .option("y", .column, help: "the table column along the y axis (rows of the map)"),
         .option("value", .column, help: "the table column coloured"),
         .option("title", .string, help: "the title"),
-        .option("to", .path, help: "also write an SVG file"),
+        ViewFile.parameter([.svg, .csv]),
         .flag("log", help: "a logarithmic colour scale (for errors spanning decades)"),
     ]
     static let example = """
         scores = grid
         for lr in [0.01, 0.1] { for act in [relu, tanh] { record scores lr=lr act=act mse=lr } }
-        heatmap scores x=lr y=act value=mse
+        heatmap scores x=lr y=act value=mse to="/tmp/scores.svg"
         """
     static let details = "Column names may be written bare (x=lr) or quoted (x=\"lr\")."
 
@@ -26,32 +27,47 @@ struct HeatmapCommand: Command {
         switch try a.value("source") {
         case .object(let table as TableObject):
             map = try fromTable(table, a)
-        case .list(let rows):
-            var values: [[Double]] = []
-            for row in rows {
-                guard case .list(let cells) = row else {
-                    throw CommandError("source: expected a list of rows (lists of numbers)", parameter: "source")
-                }
-                var numbers: [Double] = []
-                for c in cells {
-                    guard case .number(let x) = c else { throw CommandError("source: cells must be numbers", parameter: "source") }
-                    numbers.append(x)
-                }
-                values.append(numbers)
+        case .record(let r):
+            guard case .list(let rows)? = r["confusion"] else {
+                throw CommandError("source: a record to draw must come from eval on class data (it has no confusion field)", parameter: "source")
             }
+            let values = try matrix(rows)
+            var names = values.indices.map(String.init)
+            if case .list(let given)? = r["classes"], given.count == values.count {
+                names = given.map { if case .string(let s) = $0 { s } else { $0.display } }
+            }
+            map = Heatmap(title: "Confusion matrix", rowTitle: "true", columnTitle: "predicted",
+                          rowLabels: names, columnLabels: names, values: values)
+        case .list(let rows):
+            let values = try matrix(rows)
             let columns = values.map(\.count).max() ?? 0
             map = Heatmap(rowLabels: values.indices.map(String.init), columnLabels: (0..<columns).map(String.init), values: values)
         default:
-            throw CommandError("source: expected a results table or a list of rows", parameter: "source")
+            throw CommandError("source: expected a results table, an eval record or a list of rows", parameter: "source")
         }
         if let t = try a.optionalString("title") { map.title = t }
         if a.bool("log") { map.scale = .log }
         shell.print(map.renderTerminal(width: 100, colour: shell.useColour))
-        if let path = try a.optionalString("to") {
-            try shell.writeTextFile(path, map.renderSVG())
-            shell.print("wrote \(path)")
-        }
+        let drawn = map
+        try shell.writeView(a, svg: { drawn.renderSVG() }, csv: { ViewTables.grid(drawn) })
         return .none
+    }
+
+    /// A list of rows of numbers.
+    static func matrix(_ rows: [Value]) throws(CommandError) -> [[Double]] {
+        var values: [[Double]] = []
+        for row in rows {
+            guard case .list(let cells) = row else {
+                throw CommandError("source: expected a list of rows (lists of numbers)", parameter: "source")
+            }
+            var numbers: [Double] = []
+            for c in cells {
+                guard case .number(let x) = c else { throw CommandError("source: cells must be numbers", parameter: "source") }
+                numbers.append(x)
+            }
+            values.append(numbers)
+        }
+        return values
     }
 
     static func fromTable(_ table: TableObject, _ a: Arguments) throws(CommandError) -> Heatmap {

@@ -12,7 +12,7 @@ struct PlotCommand: Command {
         .positional("what", .any, help: "net.history (learning curves), a network (with data: its fit), or a list of y values (or x values, with y)"),
         .positional("with", .any, default: Value.none, help: "the dataset for a network, or the y values when what is the x values"),
         .option("title", .string, help: "the chart's title"),
-        .option("to", .path, help: "also write the chart as an SVG file"),
+        ViewFile.parameter([.svg, .csv]),
         .flag("log", help: "a logarithmic y axis"),
         .option("width", .integer(20...400), default: .number(80), help: "terminal width in characters"),
         .option("height", .integer(5...200), default: .number(20), help: "terminal height in lines"),
@@ -23,20 +23,24 @@ struct PlotCommand: Command {
         add net dense 10 tanh
         add net dense 1 linear
         train net r epochs=5 quiet
-        plot net.history log
+        plot net.history log to="/tmp/curves.svg"
         plot net r
         """
     static let details = """
         plot net data draws, for data with one input, the data points, the true function when
         known (runge) and the network's predictions, against x.
+        to="file.csv" writes a history as one row per epoch (epoch, loss, metric, val_loss,
+        val_metric, ...), any other chart as its points (series, x, y).
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         var chart: LineChart
+        var history: TrainingHistory? = nil
         let with = a.values["with"] ?? .none
         switch try a.value("what") {
         case .object(let h as HistoryObject):
             chart = learningCurves(h.history)
+            history = h.history
         case .object(let n as NetworkObject):
             guard case .object(let d as DatasetObject) = with else {
                 throw CommandError("plotting a network needs a dataset: plot net data (for learning curves: plot net.history)", parameter: "with")
@@ -59,10 +63,10 @@ struct PlotCommand: Command {
         if let t = try a.optionalString("title") { chart.title = t }
         if a.bool("log") { chart.yScale = .log }
         shell.print(chart.renderTerminal(width: try a.int("width"), height: try a.int("height"), colour: shell.useColour))
-        if let path = try a.optionalString("to") {
-            try shell.writeTextFile(path, chart.renderSVG())
-            shell.print("wrote \(path)")
-        }
+        let drawn = chart
+        try shell.writeView(a, svg: { drawn.renderSVG() }, csv: {
+            history.map(ViewTables.history) ?? ViewTables.series(drawn)
+        })
         return .none
     }
 

@@ -1,4 +1,5 @@
 import Data
+import Plots
 
 /// `show data.train 0`: examples drawn in the terminal with their labels; `show "digit.png"`.
 struct ShowCommand: Command {
@@ -9,6 +10,7 @@ struct ShowCommand: Command {
         .positional("source", .oneOf([CommonParameters.dataset, .path]), help: "an image dataset, or a PNG/PGM/PPM file"),
         .positional("index", .integer(0...Int.max), default: .number(0), help: "the first example shown"),
         .option("count", .integer(1...1000), default: .number(1), help: "how many examples (several are drawn side by side, half size)"),
+        ViewFile.parameter([.svg]),
     ]
     static let example = """
         data = mnist "Data/mnist"
@@ -23,6 +25,9 @@ struct ShowCommand: Command {
                 let image = try ImageFile.read(path: path)
                 shell.print(TerminalImage.render(image, style: shell.imageStyle))
                 shell.print("\(path): \(image.width)×\(image.height)")
+                let picture = ImageGrid(title: path, images: [
+                    ImageGrid.Image(pixels: image.pixels.map(Double.init), width: image.width, height: image.height, caption: path)])
+                try shell.writeView(a, svg: { picture.renderSVG() })
             } catch {
                 throw CommandError(error, parameter: "source")
             }
@@ -36,6 +41,10 @@ struct ShowCommand: Command {
                 throw CommandError("index \(first) is past the last example (\(data.count) examples, first is 0)", parameter: "index")
             }
             let indices = Array(first ..< min(data.count, first + count))
+            let captions = indices.map { i in data.classLabel(i).map { "\(data.className($0)) #\(i)" } ?? "#\(i)" }
+            let picture = ImageGrid(title: "\(data.name) #\(first)…#\(indices.last ?? first)", images: zip(indices, captions).map { i, caption in
+                ImageGrid.Image(pixels: (data.image(i) ?? []).map(Double.init), width: shape.columns, height: shape.rows, caption: caption)
+            })
             if indices.count == 1 {
                 shell.print(TerminalImage.render(data.image(first) ?? [], shape: shape, style: shell.imageStyle))
                 shell.print("#\(first)" + (data.classLabel(first).map { "  label \(data.className($0))" } ?? ""))
@@ -45,6 +54,7 @@ struct ShowCommand: Command {
                 }
                 shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle))
             }
+            try shell.writeView(a, svg: { picture.renderSVG() })
         default:
             throw CommandError("source: expected an image dataset or a file name", parameter: "source")
         }

@@ -1,0 +1,37 @@
+import Engine
+
+/// `export net "x.safetensors"`: the weights in the safetensors layout, for PyTorch and others.
+struct ExportCommand: Command {
+    static let name = "export"
+    static let group = CommandGroup.files
+    static let summary = "Write a network's weights as a safetensors file (for PyTorch and other tools)."
+    static let parameters: [Parameter] = [
+        .positional("net", CommonParameters.network, help: "the network"),
+        .positional("file", .path, help: "the file to write (replaced atomically), usually *.safetensors"),
+    ]
+    static let example = """
+        net = network 2
+        add net dense 3 relu
+        add net dense 1 linear
+        export net "/tmp/net.safetensors"
+        """
+    static let details = """
+        Tensors layers.<i>.weight ([outputs, inputs], PyTorch nn.Linear's orientation) and
+        layers.<i>.bias ([outputs]), F32 or F64 as the network's precision. The activations,
+        cost, input standardisation and class names go into the file's metadata, so import
+        rebuilds the same network; optimiser state and history are not exported (use save).
+        In PyTorch: safetensors.torch.load_file("net.safetensors"). See docs/FORMAT.md.
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let net = try a.network("net")
+        let path = try a.string("file")
+        do {
+            try ModelFile.exportSafeTensors(net.network, to: path, preprocessing: net.preprocessing)
+        } catch {
+            throw CommandError(error.description, parameter: "file")
+        }
+        shell.print("exported \(net.shape) to \(path)")
+        return .none
+    }
+}

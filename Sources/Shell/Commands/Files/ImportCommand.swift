@@ -1,0 +1,56 @@
+import Engine
+
+/// `m = import "x.safetensors"`: a network from a safetensors file.
+struct ImportCommand: Command {
+    static let name = "import"
+    static let group = CommandGroup.files
+    static let summary = "A network from a safetensors file (written by export, or by PyTorch with activations=)."
+    static let parameters: [Parameter] = [
+        .positional("file", .path, help: "the safetensors file"),
+        .option("activations", .list, help: "one activation per layer, e.g. [relu, softmax] (needed when the file does not name them)"),
+        .option("cost", .word(Cost.allCases.map(\.rawValue)), help: "mse, cross_entropy or binary_cross_entropy (default: the file's, else the output activation's default)"),
+    ]
+    static let example = """
+        net = network 2
+        add net dense 3 relu
+        add net dense 1 linear
+        export net "/tmp/net.safetensors"
+        m = import "/tmp/net.safetensors"
+        """
+    static let details = """
+        Tensors named <prefix><n>.weight ([outputs, inputs]) and <prefix><n>.bias, in F16, BF16,
+        F32 or F64; a file with any F64 tensor gives a float64 network. safetensors cannot say
+        which activations a network uses: files written by nnsh carry them in their metadata;
+        for others give activations=[...], which also overrides the file's. The same goes for
+        the cost (cost=). The imported network has no history or optimiser state.
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let path = try a.string("file")
+        var activations: [Activation]?
+        if a.has("activations") {
+            var list: [Activation] = []
+            for item in try a.list("activations") {
+                guard case .string(let name) = item else {
+                    throw CommandError("activations: expected activation names, got \(item.typeDescription)", parameter: "activations")
+                }
+                do { list.append(try Activation(parsing: name)) } catch { throw CommandError(error, parameter: "activations") }
+            }
+            activations = list
+        }
+        let loaded: LoadedNetwork
+        do {
+            loaded = try ModelFile.importSafeTensors(path, activations: activations)
+        } catch {
+            throw CommandError(error.description, parameter: "file")
+        }
+        if let c = try a.optionalString("cost") {
+            do { try loaded.network.setCost(Cost(rawValue: c)) } catch {
+                throw CommandError("\(path): \(error.message)", parameter: "cost")
+            }
+        }
+        let net = NetworkObject(loaded: loaded)
+        net.log = ["import \"\(path)\""]
+        return .object(net)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// Colour end to end: nnsh on a pseudo-terminal colours its charts unless NO_COLOR (any
+/// non-empty value) or TERM=dumb says not to; through a pipe it never does.
+@Suite(.serialized) struct ColourTests {
+    static let script = "plot [1, 4, 9, 16]\nheatmap [[1, 2], [3, 4]]\nprint \"done\""
+    /// ESC [ 38;5; — a 256-colour foreground, as the charts use.
+    static let colourCode = Array("\u{1B}[38;5;".utf8)
+
+    static func runOnTerminal(_ environment: [String: String]) throws -> [UInt8] {
+        let t = try PseudoTerminal(arguments: ["-e", script], environment: environment)
+        try t.expect("done")
+        _ = t.waitForExit()
+        return t.bytes
+    }
+
+    static func hasColour(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= colourCode.count else { return false }
+        return (0...(bytes.count - colourCode.count)).contains { Array(bytes[$0..<($0 + colourCode.count)]) == colourCode }
+    }
+
+    @Test func aColourTerminalGetsColour() throws {
+        #expect(Self.hasColour(try Self.runOnTerminal(["TERM": "xterm-256color"])))
+    }
+
+    @Test(arguments: [["NO_COLOR": "1"], ["NO_COLOR": "yes"], ["TERM": "dumb"]])
+    func noColourWhenTheEnvironmentSaysSo(environment: [String: String]) throws {
+        let bytes = try Self.runOnTerminal(environment)
+        #expect(!bytes.contains(0x1B), "escape codes with \(environment)")
+        #expect(String(decoding: bytes, as: UTF8.self).contains("[ ░▒▓█]"), "the plain shade scale instead")
+    }
+
+    @Test func aPipeGetsNoColour() throws {
+        let out = try run(nnshExecutable().path, ["-e", Self.script], environment: ["TERM": "xterm-256color", "PATH": "/usr/bin:/bin"])
+        #expect(out.stdout.contains("done"))
+        #expect(!out.stdout.contains("\u{1B}"))
+    }
+}
