@@ -141,6 +141,24 @@ enum HandMade {
         #expect(bad.error?.message.contains("does not know its true function") == true)
     }
 
+    @Test func predictTakesAPictureLikeClassify() throws {
+        let path = "/tmp/nnsh-predict-one-\(getpid()).pgm"
+        try ClassifyTests.writeOne(to: path)
+        let r = runShell("""
+            set seed 4
+            net = network 784
+            add net dense 10 softmax
+            p = predict net "\(path)"
+            k = predict net "\(path)" classes
+            c = classify net "\(path)" quiet
+            print (len p) (k == c.class) ((abs ((sum p) - 1)) < 1e-6)
+            """)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.hasSuffix("10 true true\n"), "\(r.output)")
+        let wrong = runShell("net = network 3\nadd net dense 1 linear\npredict net \"\(path)\"")
+        #expect(wrong.error?.message == "the network takes 3 inputs, but a prepared picture has 784 (28×28)")
+    }
+
     @Test func badOptionsAreOneLineErrors() throws {
         let s = try HandMade.session()
         #expect(runShell("eval net pets top=0", in: s).error?.message.contains("top") == true)
@@ -148,6 +166,12 @@ enum HandMade {
         #expect(png.error?.message == "to: cannot tell what to write to '/tmp/nnsh-eval.png': name a .svg or .csv file")
         let truth = runShell("eval net pets truth=runge", in: s)
         #expect(truth.error?.message.contains("truth=runge needs regression data") == true)
+        let regression = makeSession()
+        runShell("d = runge n=5 degree=2\nnet = network 2\nadd net dense 1 linear", in: regression)
+        #expect(runShell("eval net d top=2", in: regression).error?.message
+                == "top: top-k accuracy needs class data; runge has values as targets")
+        let svg = runShell("eval (network 2) (poly (runge n=5) 2) to=\"/tmp/nnsh-fit-2.svg\"", in: regression)
+        #expect(svg.error != nil)
     }
 }
 
@@ -209,6 +233,22 @@ enum HandMade {
         #expect(lines.first == "epoch,loss,metric,val_loss,val_metric,metric_name,samples,seconds")
         #expect(lines.count == 4)
         #expect(lines[1].hasPrefix("1,"))
+    }
+
+    @Test func metricCurvesNameTheMetric() throws {
+        let svg = Self.path("metric.svg")
+        let r = runShell("""
+            set seed 1
+            d = runge n=20 seed=2
+            net = network 1
+            add net dense 1 linear
+            train net d epochs=2 quiet validate=d
+            plot net.history metric to="\(svg)"
+            """)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let check = SVGCheck(file: svg)
+        #expect(check.parsed)
+        #expect(check.texts.contains("train mse") && check.texts.contains("validation mse"))
     }
 
     @Test func fitChartHasDataTruthAndNetwork() throws {

@@ -11,6 +11,8 @@ import Testing
 ///     # requires: Data/mnist/train-images-idx3-ubyte     (skipped when the path is absent)
 ///     # args: a b                                        (the script's arguments)
 ///     # slow                       (a long study: run only when NNSH_SLOW_TESTS=1 is set)
+///     print mse                    # expect: /0\.0[0-9]+/    (between slashes: a regex for the whole line)
+///     plot net r                   # expect-skip: 22          (22 output lines not checked: a chart)
 ///
 /// `# expect:` lines are the script's output lines in order (all of them). An
 /// `# expect-error:` line says the script stops with that message at that line. Times
@@ -29,6 +31,16 @@ import Testing
             found += names.filter { $0.hasSuffix(".nnsh") }.sorted().map { "\(folder)/\($0)" }
         }
         return found
+    }
+
+    @Test func expectationsBetweenSlashesAreRegularExpressions() {
+        #expect(GoldenSpec.matches("mse 0.0123", "/mse 0\\.0[0-9]+/"))
+        #expect(!GoldenSpec.matches("mse 0.0123 extra", "/mse 0\\.0[0-9]+/"))
+        #expect(!GoldenSpec.matches("mse 1.0123", "/mse 0\\.0[0-9]+/"))
+        #expect(GoldenSpec.matches("/", "/"))
+        #expect(!GoldenSpec.matches("mse 0.0123", "mse 0.01"))
+        let spec = GoldenSpec("print 1  # expect: 1\nplot xs  # expect-skip: 2\nprint 2  # expect: 2")
+        #expect(spec.expectedLines == ["1", GoldenSpec.skipped, GoldenSpec.skipped, "2"])
     }
 
     @Test func thereAreScripts() {
@@ -63,7 +75,8 @@ import Testing
                 Issue.record("\(path): output ended before expected line \(i + 1): \(line)")
                 break
             }
-            #expect(lines[i] == line, "\(path): output line \(i + 1)")
+            if line == GoldenSpec.skipped { continue }
+            #expect(GoldenSpec.matches(lines[i], line), "\(path): output line \(i + 1): \(lines[i])")
         }
         if lines.count > expected.count {
             let extra = lines[expected.count...].prefix(10).joined(separator: "\n")
@@ -94,7 +107,10 @@ struct GoldenSpec {
 
     init(_ text: String) {
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let r = line.range(of: "# expect: ") {
+            if let r = line.range(of: "# expect-skip: ") {
+                let n = Int(line[r.upperBound...].prefix { $0.isNumber }) ?? 0
+                expectedLines += Array(repeating: GoldenSpec.skipped, count: n)
+            } else if let r = line.range(of: "# expect: ") {
                 expectedLines.append(String(line[r.upperBound...]))
             } else if line.hasSuffix("# expect:") {
                 expectedLines.append("")
@@ -108,6 +124,17 @@ struct GoldenSpec {
                 arguments = line[r.upperBound...].split(separator: " ").map(String.init)
             }
         }
+    }
+
+    /// Stands for an output line that is not checked (`# expect-skip: N`).
+    static let skipped = "\u{0}skipped"
+
+    /// An expectation between slashes (`/mse 0\.0[0-9]+/`) is a regular expression the whole
+    /// line must match; any other must equal the line.
+    static func matches(_ line: String, _ expectation: String) -> Bool {
+        guard expectation.count >= 2, expectation.hasPrefix("/"), expectation.hasSuffix("/") else { return line == expectation }
+        let pattern = "^(?:" + expectation.dropFirst().dropLast() + ")$"
+        return line.range(of: pattern, options: .regularExpression) != nil
     }
 
     /// Masks what changes from run to run: durations, rates, ETAs.

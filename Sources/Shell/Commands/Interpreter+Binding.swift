@@ -104,7 +104,7 @@ extension Interpreter {
     }
 
     /// nil when `v` fits `type`, else a description of what it is instead.
-    private func check(_ v: Value, against expected: ArgumentType) -> String? {
+    func check(_ v: Value, against expected: ArgumentType) -> String? {
         if case .any = expected { return nil }
         if case .none = v { return "none" }
         switch (expected, v) {

@@ -61,9 +61,14 @@ extension Interpreter {
     /// How images are drawn: true grays on a colour terminal, shade characters otherwise.
     var imageStyle: TerminalImage.Style { useColour ? .ansiGray : .shades }
 
-    /// Writes a text file (an SVG, a CSV) atomically, as the `to=` options do.
+    /// Writes a text file (an SVG, a CSV) atomically, as the `to=` options do, making its
+    /// folder first when it is missing (`to="results/fit.svg"`).
     func writeTextFile(_ path: String, _ text: String, parameter: String = "to") throws(CommandError) {
         do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             throw CommandError("cannot write \(path): \((error as NSError).localizedDescription)", parameter: parameter)

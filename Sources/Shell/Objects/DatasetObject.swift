@@ -20,9 +20,8 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
 
     var fieldNames: [String] { ["count", "inputs", "targets", "classes", "name", "labels", "x", "y"] }
 
-    // Not optimised: Swift 6.3.1's optimiser crashes on this function in release builds
-    // ("Found outside of lifetime use", CopyPropagation after inlining Dataset's target
-    // accessors). It runs once per field access, so speed does not matter here.
+    // Not optimised: Swift 6.3.1's release optimiser crashes on this function ("Found outside
+    // of lifetime use", CopyPropagation on a borrowed `Targets`). It is not on any hot path.
     @_optimize(none)
     func field(_ name: String) -> Value? {
         switch name {

@@ -49,6 +49,9 @@ struct EvalCommand: Command {
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net"), data = try a.dataset("data")
         let top = try a.optionalInt("top")
+        if top != nil, !data.dataset.isClassification {
+            throw CommandError("top: top-k accuracy needs class data; \(data.dataset.name) has values as targets", parameter: "top")
+        }
         let e: Evaluation
         do {
             e = try net.network.evaluate(on: data.dataset, top: top)
@@ -84,6 +87,9 @@ struct EvalCommand: Command {
         }
         try shell.writeView(a, svg: { () throws(CommandError) in
             if let confusion = e.confusion { return ClassReport.heatmap(confusion, names: names).renderSVG() }
+            guard data.dataset.inputWidth == 1 || data.dataset.rawInput != nil, data.dataset.targetWidth == 1 else {
+                throw CommandError("to: an SVG of a fit needs data with one input and one target; write a .csv file of the metrics instead", parameter: "to")
+            }
             return try PlotCommand.fit(net, data).renderSVG()
         }, csv: {
             if let confusion = e.confusion { return ClassReport.table(confusion, names: names, digits: nil) }

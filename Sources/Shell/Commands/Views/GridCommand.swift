@@ -1,17 +1,67 @@
+import Foundation
+
 /// `scores = grid`: an empty results table, filled by `record`.
+/// `scores = grid net data lr=[1e-3, 1e-2] l2=[0, 1e-4] folds=5`: a grid search, one row per
+/// configuration (see `Search` for how each is trained and scored).
 struct GridCommand: Command {
     static let name = "grid"
     static let group = CommandGroup.views
-    static let summary = "An empty results table; record adds rows, heatmap draws it, save writes CSV."
-    static let parameters: [Parameter] = []
+    static let summary = "An empty results table (record adds rows), or a grid search over train options: grid net data lr=[...] folds=5."
+    static let parameters: [Parameter] = Search.parameters.map { p in
+        p.kind == .positional ? .positional(p.name, p.type, default: Value.none, help: p.help + " (both omitted: an empty table)") : p
+    }
     static let example = """
         scores = grid
         record scores lr=0.1 act="relu" mse=0.02
-        scores
+        r = runge n=40 noise=0.05 seed=1
+        net = network 1
+        add net dense 8 tanh
+        add net dense 1 linear
+        s = grid net r lr=[0.01, 0.03] l2=[0, 1e-4] epochs=5 folds=2 seed=1 quiet
+        print s.rows
+        """
+    static let details = """
+        Without a network and data, grid gives an empty table for record. With them, it trains
+        every combination of the list-valued train options (the last varying fastest; single
+        values apply to all), each run a fresh copy of the network's architecture with weights
+        drawn from its own seed (seed, seed+1, ... for repeats; layers get their activation's
+        default initialisation). Runs are scored by eval on what they did not train on: k folds
+        (folds=), a validation set (validate=) or a hold-out part of data (holdout=, default 0.2).
+        The table has a column per searched option, then the score (mean over the runs) and,
+        with several runs, score_std (their standard deviation). Print it, heatmap it, save it
+        as CSV, or take best. Ctrl-C stops the search and keeps the finished rows.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
-        .object(TableObject())
+        guard a.has("net") || a.has("data") else {
+            for p in parameters where p.kind != .positional && a.has(p.name) {
+                throw CommandError("\(p.name): a grid search needs a network and data: grid net data \(p.name)=...", parameter: p.name)
+            }
+            if let first = a.keywords.first {
+                throw CommandError("a grid search needs a network and data: grid net data \(first.key)=...", parameter: first.key)
+            }
+            return .object(TableObject())
+        }
+        let search = try Search(a, shell)
+        let table = TableObject()
+        if !search.quiet { shell.print("grid: " + search.header) }
+        var best: Search.Trial?
+        for i in 0..<search.space.count {
+            let started = ContinuousClock.now
+            let trial = search.makeTrial(i)
+            guard try search.trainAndScore(trial) else {
+                shell.print("grid stopped by Ctrl-C after \(table.rows.count) of \(search.space.count) configurations; the table keeps their rows")
+                return .object(table)
+            }
+            table.append(search.row(trial))
+            if best == nil || search.isBetter(trial.mean, than: best!.mean) { best = trial }
+            if !search.quiet {
+                shell.print("[\(i + 1)/\(search.space.count)] \(trial.label)  \(search.figure(trial))  "
+                            + EpochLine.duration(Search.seconds(since: started)))
+            }
+        }
+        if !search.quiet, let best { shell.print("best: \(best.label)  \(search.figure(best))") }
+        return .object(table)
     }
 }
 
