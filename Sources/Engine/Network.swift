@@ -30,6 +30,9 @@ public final class Network<T: Scalar> {
     /// The rate of a dropout layer added after the last dense layer (0: none). The next dense
     /// layer takes it as its `inputDropout`; a network ending in dropout cannot be trained.
     public private(set) var pendingDropout: Double
+    /// A run stopped by its `shouldStop` check before its last epoch ended (nil otherwise):
+    /// `Trainer(resuming:)` continues it. A new `train` run or a change of layers drops it.
+    public var pausedRun: PausedRun<T>?
 
     public convenience init(inputWidth: Int) throws(EngineError) {
         guard inputWidth > 0 else {
@@ -45,6 +48,7 @@ public final class Network<T: Scalar> {
         self.history = TrainingHistory()
         self.optimizerState = nil
         self.pendingDropout = 0
+        self.pausedRun = nil
     }
 
     /// A network from existing layers (model files); checks that the layers chain.
@@ -73,6 +77,7 @@ public final class Network<T: Scalar> {
         }
         layers.append(layer)
         optimizerState = nil
+        pausedRun = nil
     }
 
     /// Appends a dropout layer of rate p ∈ [0, 1) (see `Dropout`): it acts on the inputs of
@@ -126,10 +131,12 @@ public final class Network<T: Scalar> {
         n.history = history
         n.optimizerState = optimizerState
         n.pendingDropout = pendingDropout
+        n.pausedRun = pausedRun
         return n
     }
 
-    /// The same network in another precision (history and optimiser state included).
+    /// The same network in another precision (history and optimiser state included; a paused
+    /// run is not).
     public func converted<U: Scalar>(to: U.Type = U.self) -> Network<U> {
         let n = Network<U>(checkedInputWidth: inputWidth)
         n.layers = layers.map { $0.converted(to: U.self) }

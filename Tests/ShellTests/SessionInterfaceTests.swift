@@ -98,7 +98,7 @@ import Testing
             train n d epochs=5 batch=10 quiet
             """, file: "t")
         guard case .error(let stop) = r else { Issue.record("expected train to stop"); return }
-        #expect(stop.message == "training stopped by Ctrl-C in epoch 1 after batch 3 of 10; the weights and history are kept")
+        #expect(stop.message == "training paused by Ctrl-C in epoch 1 after batch 3 of 10; weights, history and optimizer state are kept: resume n goes on from there")
         session.interpreter.isInterrupted = { false }
         _ = session.execute("print n.epochs n.history.loss.count", file: "t")
         #expect(out.take() == "1 1\n")

@@ -36,6 +36,7 @@ public enum ModelFile {
         static let generator = "RAND"
         static let history = "hist"
         static let dropout = "drop"
+        static let learningRates = "lrat"
         static let provenance = "prov"
     }
 

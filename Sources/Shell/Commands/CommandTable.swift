@@ -8,7 +8,7 @@ enum CommandTable {
         // Networks
         NetworkCommand.self, AddCommand.self, SummaryCommand.self,
         // Training and evaluation
-        TrainCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
+        TrainCommand.self, ResumeCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
         OLSCommand.self, RidgeCommand.self, HalvingCommand.self,
         // Views and results
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
