@@ -151,15 +151,18 @@ public final class Network<T: Scalar> {
     func check(inputWidth w: Int, targetWidth: Int?, what: String) throws(EngineError) {
         guard !layers.isEmpty else { throw EngineError(.empty, "the network has no layers yet") }
         guard w == inputWidth else {
-            throw EngineError(.shapeMismatch, "\(what) has \(w) features per example but the network takes \(inputWidth)")
+            throw EngineError(.shapeMismatch, "\(what) has \(counted(w, "feature")) per example but the network takes \(inputWidth)")
         }
         if let targetWidth, targetWidth != outputWidth {
             throw EngineError(.shapeMismatch,
                               targetWidth == 0 ? "\(what) has no targets"
-                                  : "\(what) has \(targetWidth) target values per example but the network gives \(outputWidth)")
+                                  : "\(what) has \(counted(targetWidth, "target value")) per example but the network gives \(outputWidth)")
         }
     }
 }
+
+/// "1 feature", "3 features": a count with its noun in the right number.
+func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
 extension Network: CustomStringConvertible {
     /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)";

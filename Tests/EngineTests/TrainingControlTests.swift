@@ -116,6 +116,27 @@ import Testing
         #expect(net.layers.allSatisfy { $0.weights.storage.allSatisfy(\.isFinite) && $0.bias.allSatisfy(\.isFinite) })
     }
 
+    /// Finite loss, non-finite gradients: tanh layers fed zeros make a finite forward pass
+    /// (loss log 3), but the backward pass multiplies δ by two weights of 3·10³⁸ and overflows
+    /// Float in layer 1's gradients. Training stops at that batch naming layer 1's gradients.
+    @Test func nonFiniteGradientsStopTraining() throws {
+        let net = try Network<Float>(inputWidth: 1, layers: [
+            DenseLayer(weights: Matrix([[0]]), bias: [0], activation: .tanh),
+            DenseLayer(weights: Matrix([[3e38]]), bias: [0], activation: .tanh),
+            DenseLayer(weights: Matrix([[3e38, -3e38, 0]]), bias: [0, 0, 0], activation: .softmax),
+        ])
+        let before = net.layers
+        let data = MatrixData(inputs: Matrix<Float>([[1]]), labels: [0], classes: 3)
+        var g = RandomGenerator(seed: 1)
+        var caught: EngineError?
+        do { try net.train(on: data, options: TrainingOptions(epochs: 1, batchSize: 1, optimizer: OptimizerSettings(.sgd)), generator: &g) }
+        catch { caught = error }
+        let error = try #require(caught)
+        #expect(error.kind == .nonFinite && error.layer == 0 && error.batch == 1)
+        #expect(error.message == "epoch 1, batch 1: the gradients became non-finite; first non-finite values in layer 1 (1→1 tanh) gradients; weights restored to their values before this run")
+        #expect(net.layers == before)
+    }
+
     /// Early stopping on a set the network overfits: it stops `patience` epochs after the best
     /// one and the weights are exactly those saved at the best epoch.
     @Test func earlyStoppingRestoresTheBestWeights() throws {

@@ -59,7 +59,7 @@ import Engine
         let (s, out) = makeSession()
         #expect(runShell(Self.setup, in: (s, out)).succeeded)
         var polls = 0
-        s.interpreter.isInterrupted = { polls += 1; return polls == 7 }
+        s.interpreter.isInterrupted = { polls += 1; return polls == 8 }   // once before the statement, then per batch
         let paused = runShell("train n d epochs=3 batch=10 schedule=step step_every=1 gamma=0.5 lr=0.04", in: (s, out))
         #expect(paused.error?.message == "training paused by Ctrl-C in epoch 2 after batch 2 of 5; weights, history and optimizer state are kept: resume n goes on from there")
         #expect(paused.output.hasPrefix("epoch 1/3  loss "))
@@ -102,6 +102,22 @@ import Engine
         #expect(lines.prefix(6).allSatisfy { $0.contains("test_loss") && !$0.contains("val_loss") })
         #expect(lines.last?.hasPrefix("best epoch ") == true)
         #expect(lines.last?.contains("chosen on the TEST set t — optimistic: test_mse ") == true, "\(lines.last ?? "")")
+    }
+
+    @Test func inspectPrintsATable() throws {
+        let (s, out) = makeSession()
+        #expect(runShell(Self.setup + "\ntrain n d epochs=2 quiet", in: (s, out)).succeeded)
+        let plain = runShell("inspect n", in: (s, out)).output.split(separator: "\n").map(String.init)
+        #expect(plain.count == 4)
+        #expect(plain[0].hasPrefix("layer  shape  activation"))
+        #expect(plain[1].hasPrefix("1      1×6    tanh") && plain[1].hasSuffix("-"))
+        #expect(plain[3].hasPrefix("weight norms only"))
+        let withData = runShell("inspect n d", in: (s, out)).output.split(separator: "\n").map(String.init)
+        #expect(withData.count == 4)
+        #expect(withData[1].hasSuffix("%"), "\(withData[1])")
+        #expect(withData[3].hasPrefix("gradients: of the mean cost over d (50 examples)"))
+        let wide = runShell("w = runge n=5 seed=1 degree=2\ninspect n w", in: (s, out))
+        #expect(wide.error?.message == "the data has 2 features per example but the network takes 1")
     }
 
     @Test(arguments: [

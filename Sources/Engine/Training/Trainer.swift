@@ -153,6 +153,7 @@ public final class Trainer<T: Scalar> {
         let batchesPerEpoch = (count + stepSize - 1) / stepSize
         let metric = Metric.for(data)
         let validationMetric = validation.map { Metric.for($0) } ?? metric
+        try checkMemory(rows: chunk, targetWidth: data.targetWidth)
 
         // Everything the loop touches, allocated up front.
         let ws: Workspace<T>
@@ -185,8 +186,10 @@ public final class Trainer<T: Scalar> {
             net.history.epochs.removeLast()   // the paused epoch's partial record: this run completes it
         }
         var records: [EpochRecord] = []
-        records.reserveCapacity(options.epochs)
-        net.history.epochs.reserveCapacity(net.history.epochs.count + options.epochs)
+        // Epoch records are appended between epochs, not in the batch loop; a huge `epochs`
+        // (train until Ctrl-C) must not reserve memory for all of them up front.
+        records.reserveCapacity(Swift.min(options.epochs, 1024))
+        net.history.epochs.reserveCapacity(net.history.epochs.count + Swift.min(options.epochs, 1024))
         let clock = ContinuousClock()
         var pausedNow: PausedRun<T>? = nil
         var stoppedEarly = false
@@ -411,6 +414,21 @@ public final class Trainer<T: Scalar> {
     }
 
     // MARK: - Helpers
+
+    /// Refuses a run whose buffers would exceed `MemoryLimit`: per parameter its gradient, a
+    /// copy kept for rollback and the optimiser's moments (twice, for rollback); per batch row
+    /// the inputs, targets and each layer's outputs, deltas and pre-activations.
+    private func checkMemory(rows: Int, targetWidth: Int) throws(EngineError) {
+        let slots = options.optimizer.kind.momentCount
+        let perRow = network.inputWidth + targetWidth + 3 * network.layers.reduce(0) { $0 + $1.outputs }
+        guard let parameters = MemoryLimit.product([network.parameterCount, 2 + 2 * slots]),
+              let batch = MemoryLimit.product([rows, perRow]) else {
+            throw EngineError(.tooLarge, "training this network needs more memory than any computer has")
+        }
+        let (values, overflow) = parameters.addingReportingOverflow(batch)
+        try MemoryLimit.check(count: overflow ? Int.max : values, bytesEach: MemoryLayout<T>.size,
+                              for: "training (batch \(rows), \(network.parameterCount) parameters)")
+    }
 
     static func metricValue(_ metric: Metric, correct: Int, squaredError: Double, count: Int, width: Int) -> Double {
         guard count > 0 else { return 0 }

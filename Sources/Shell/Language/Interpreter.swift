@@ -31,6 +31,16 @@ final class Interpreter {
     /// Polled by loops and `train` (after every batch): has the user asked to stop?
     /// `Interrupt.isRequested` (Ctrl-C); tests substitute their own.
     var isInterrupted: () -> Bool = { Interrupt.isRequested }
+    /// True once a command stopped early on Ctrl-C and returned what it had (`grid`): that
+    /// request is answered, so the statements after it run.
+    var interruptAcknowledged = false
+
+    /// Called by a command that stopped early on Ctrl-C and returns its partial result.
+    func acknowledgeInterrupt() {
+        Interrupt.clear()
+        interruptAcknowledged = true
+    }
+
     /// Set by `quit`/`exit`: unwinds everything and ends the session with this code.
     var quitCode: Int32?
 
@@ -44,7 +54,7 @@ final class Interpreter {
 
     /// Runs a parsed program at top level. Statement values that are not none are printed.
     func run(_ program: [Statement]) throws(ShellError) -> Flow {
-        let flow = try execute(program)
+        let flow = try execute(program, stoppingOnInterrupt: true)
         switch flow {
         case .normal, .quit: return flow
         case .returned: return .normal
@@ -75,8 +85,18 @@ final class Interpreter {
 
     // MARK: - Statements
 
-    func execute(_ statements: [Statement]) throws(ShellError) -> Flow {
+    /// Runs statements in order. With `stoppingOnInterrupt` (a program or script's top level),
+    /// Ctrl-C stops before the next statement: a command that is running, such as a file being
+    /// read, finishes first; `train`, loops (checked before each pass) and `sleep` stop sooner.
+    func execute(_ statements: [Statement], stoppingOnInterrupt: Bool = false) throws(ShellError) -> Flow {
         for s in statements {
+            if stoppingOnInterrupt {
+                if isInterrupted() {
+                    if !interruptAcknowledged { throw s.location.error("interrupted (Ctrl-C)") }
+                } else {
+                    interruptAcknowledged = false
+                }
+            }
             let flow = try execute(s)
             if case .normal = flow { continue }
             return flow

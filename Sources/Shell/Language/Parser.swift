@@ -69,6 +69,17 @@ private struct Parser {
         while current.kind == .newline || current.isSymbol(.semicolon) { advance() }
     }
 
+    /// Consumes an `else`, on this line or after line breaks (`}` NEWLINE `else`); leaves the
+    /// position alone when the next token that is not a line break is anything else.
+    mutating func matchElse() -> Bool {
+        var ahead = position
+        while tokens[ahead].kind == .newline, ahead < tokens.count - 1 { ahead += 1 }
+        guard tokens[ahead].isKeyword(.else) else { return false }
+        position = ahead
+        advance()
+        return true
+    }
+
     // MARK: - Statements
 
     /// program -> { statement (NEWLINE | ';') } END
@@ -136,7 +147,7 @@ private struct Parser {
         case .keyword(.break): advance(); return Statement(kind: .breakLoop, location: at)
         case .keyword(.continue): advance(); return Statement(kind: .continueLoop, location: at)
         case .keyword(.else):
-            throw at.error("'else' must follow the '}' of an 'if' on the same line")
+            throw at.error("'else' without an 'if' before it (at the prompt, write it on the line of the '}')")
         case .name(let n) where next.isSymbol(.assign):
             advance(); advance()
             if current.kind == .newline || atEnd { throw expected("a value after '='") }
@@ -146,13 +157,13 @@ private struct Parser {
         }
     }
 
-    /// if -> 'if' expression block [ 'else' ( if | block ) ]
+    /// if -> 'if' expression block { NEWLINE } [ 'else' ( if | block ) ]
     mutating func ifStatement() throws(ShellError) -> Statement {
         let at = advance().location
         var branches: [(condition: Expr, body: [Statement])] = []
         var otherwise: [Statement]? = nil
         branches.append((try expression(), try block(of: "if")))
-        while match(.else) {
+        while matchElse() {
             if match(.if) {
                 branches.append((try expression(), try block(of: "else if")))
             } else {
