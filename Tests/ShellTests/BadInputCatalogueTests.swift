@@ -136,6 +136,15 @@ import Testing
         Case(name: "script running itself", source: "run \"{dir}/self.nnsh\"", line: 1, column: 5,
              message: "'run' nested more than 16 deep (does a script run itself?)"),
 
+        Case(name: "brackets nested too deep", source: "print " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000),
+             line: 1, column: 107, message: "too deeply nested: more than 100 brackets, blocks or prefix operators inside each other"),
+        Case(name: "blocks nested too deep", source: String(repeating: "if true { ", count: 500) + String(repeating: "}", count: 500),
+             line: 1, column: 1004, message: "too deeply nested: more than 100 brackets, blocks or prefix operators inside each other"),
+        Case(name: "expression too long", source: "print " + Array(repeating: "1", count: 20000).joined(separator: " + "),
+             line: 1, column: 2005, message: "expression too long: more than 500 operators or levels; split it over several statements"),
+        Case(name: "lists nested too deep at run time", source: "y = []\nfor i in 0..<100000 { y = [y] }", line: 2, column: 27,
+             message: "lists nested more than 100 deep", defines: ["y", "i"]),
+
         // MARK: Arithmetic
         Case(name: "division by zero", source: "print x / 0", line: 1, column: 9, message: "division by zero"),
         Case(name: "remainder by zero", source: "print x % 0", line: 1, column: 9, message: "remainder by zero"),

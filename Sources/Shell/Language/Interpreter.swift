@@ -28,6 +28,7 @@ final class Interpreter {
     var runStack: [String] = []
     static let maxRunDepth = 16
     static let maxCallDepth = 200
+    static let maxListNesting = 100
     /// Polled by loops and `train` (after every batch): has the user asked to stop?
     /// `Interrupt.isRequested` (Ctrl-C); tests substitute their own.
     var isInterrupted: () -> Bool = { Interrupt.isRequested }
@@ -226,6 +227,10 @@ final class Interpreter {
         case .list(let items):
             var values: [Value] = []
             for item in items { values.append(try evaluate(item)) }
+            // Lists inside lists are walked recursively (printing, comparing, freeing): bound them.
+            if values.contains(where: { $0.listNesting > Interpreter.maxListNesting - 1 }) {
+                throw e.location.error("lists nested more than \(Interpreter.maxListNesting) deep")
+            }
             return .list(values)
         case .unary(let op, let operand):
             let v = try evaluate(operand)
@@ -407,6 +412,14 @@ final class Interpreter {
 }
 
 extension Value {
+    /// How many lists deep this value is: 0 for a non-list, 1 for `[1, 2]`, 2 for `[[1]]`.
+    var listNesting: Int {
+        guard case .list(let items) = self else { return 0 }
+        var deepest = 0
+        for item in items { if case .list = item { deepest = max(deepest, item.listNesting) } }
+        return deepest + 1
+    }
+
     /// Equality for `==`: numbers, strings, bools, lists and records by value; handles by identity.
     static func equal(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {

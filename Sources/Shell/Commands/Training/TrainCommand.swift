@@ -116,6 +116,14 @@ struct TrainCommand: Command {
                        + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)"
                        + (options.schedule != .constant ? " schedule=\(options.schedule.name)" : "")
                        + (a.seed.map { " seed=\($0)" } ?? ""))
+        // Options the lines above leave out, so provenance says everything that was chosen.
+        var chosen: [(String, String)] = []
+        for name in ["momentum", "rho"] where a.has(name) { chosen.append((name, "\(try a.number(name))")) }
+        if let c = try a.optionalString("cost") { chosen.append(("cost", c)) }
+        if !options.shuffle { chosen.append(("shuffle", "false")) }
+        if let v = validation { chosen.append(("validate", v.dataset.name)) }
+        net.trainingOptions += chosen
+        if !chosen.isEmpty { net.log[net.log.count - 1] += " " + chosen.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
         try finish(net, result, context, report)
         return .none
     }
