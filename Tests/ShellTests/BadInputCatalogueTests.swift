@@ -128,6 +128,8 @@ import Testing
         Case(name: "negative epochs", source: "train net d epochs=-1", line: 1, column: 13, message: "epochs: expected a whole number from 0 to 1000000, got -1"),
         Case(name: "NaN learning rate", source: "train net d lr=nan", line: 1, column: 16, message: "unknown variable 'nan'"),
         Case(name: "computed NaN learning rate", source: "train net d lr=(10 ^ 400 - 10 ^ 400)", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got nan"),
+        Case(name: "a trillion numbers as a list", source: "print (sum 0..<1e12)", line: 1, column: 8,
+             message: "values: a range of 1000000000000 numbers is too long to use as a list (at most 10000000; a for loop can step through it)"),
         Case(name: "too many points", source: "r = runge n=1e9", line: 1, column: 11, message: "n: expected a whole number from 1 to 10000000, got 1000000000"),
 
         // MARK: Runaway recursion
