@@ -33,6 +33,20 @@ import Testing
         #expect(!lines.contains { $0.hasPrefix("test digit") })   // no MNIST part without the argument
     }
 
+    /// The best shipped MLP (Models/best-mlp.nnm, with dropout layers) loads and reads the drawn 3.
+    @Test func bestModelLoadsAndClassifiesTheDrawnDigit() throws {
+        let r = runShell("""
+            m = load "Models/best-mlp.nnm"
+            print m
+            c = classify m "Models/drawn-3.png" quiet
+            print c.class (c.p > 0.9)
+            """)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let lines = r.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "<network 784 → dropout 0.1 → 800 relu → dropout 0.3 → 800 relu → dropout 0.3 → 10 softmax, 1276810 parameters>")
+        #expect(lines.last == "3 true")
+    }
+
     /// The first five official test digits are 7 2 1 0 4; the shipped model gets all of them.
     @Test func classifiesTheFirstTestDigits() throws {
         guard FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("Data/mnist/t10k-images-idx3-ubyte").path) else {
