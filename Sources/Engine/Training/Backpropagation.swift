@@ -1,5 +1,6 @@
 /// The forward and backward passes over a workspace (fast path: raw buffers, one GEMM per
-/// product, bias and activation fused, no allocation). `DenseLayer.forward` is the simple
+/// product, the element-wise pass after each GEMM fused into the GEMM's parts when it is split
+/// over threads, no allocation). `DenseLayer.forward` is the simple
 /// reference path beside it; the tests check that the two agree.
 ///
 /// Notation for layer l with input a (rows × n_in), weights W (n_in × n_out), outputs y:
@@ -22,14 +23,16 @@ extension Network {
             let out = ws.outputs[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             layers[l].weights.storage.withUnsafeBufferPointer { w in
-                splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
-                          alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
-                          beta: 0, c: out, ldc: n)
+                layers[l].bias.withUnsafeBufferPointer { b in
+                    // Hidden layers: bias and activation fused into the GEMM's parts.
+                    splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
+                              alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
+                              beta: 0, c: out, ldc: n,
+                              epilogue: l < last ? .biasActivation(layers[l].activation, bias: b.baseAddress!) : .none)
+                }
             }
-            layers[l].bias.withUnsafeBufferPointer { b in
-                if l < last {
-                    layers[l].activation.addBiasAndApply(out, rows: rows, columns: n, bias: b.baseAddress!)
-                } else {
+            if l == last {
+                layers[l].bias.withUnsafeBufferPointer { b in
                     totals = cost.outputPass(
                         activation: layers[l].activation, out: out, rows: rows, columns: n,
                         bias: b.baseAddress!, targets: ws.targets.pointer,
@@ -88,10 +91,9 @@ extension Network {
                 layers[l].weights.storage.withUnsafeBufferPointer { w in
                     splitGemm(parallel, transposeA: false, transposeB: true, m: rows, n: k, k: n,
                               alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
-                              beta: 0, c: previous, ldc: k)
+                              beta: 0, c: previous, ldc: k,
+                              epilogue: .derivative(layers[l - 1].activation, output: ws.outputs[l - 1].pointer))
                 }
-                layers[l - 1].activation.backpropagate(previous, output: ws.outputs[l - 1].pointer,
-                                                       rows: rows, columns: k)
             }
         }
     }

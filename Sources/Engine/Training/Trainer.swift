@@ -136,7 +136,8 @@ public final class Trainer<T: Scalar> {
                     let rows = Swift.min(chunk, stepRows - offset)
                     let first = seen + offset
                     order.withUnsafeBufferPointer { all in
-                        ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]))
+                        ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]),
+                                parallel: parallel)
                     }
                     let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale, parallel: parallel)
                     net.backwardPass(ws, rows: rows, parallel: parallel)
