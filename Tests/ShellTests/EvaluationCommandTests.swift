@@ -170,8 +170,11 @@ enum HandMade {
         runShell("d = runge n=5 degree=2\nnet = network 2\nadd net dense 1 linear", in: regression)
         #expect(runShell("eval net d top=2", in: regression).error?.message
                 == "top: top-k accuracy needs class data; runge has values as targets")
-        let svg = runShell("eval (network 2) (poly (runge n=5) 2) to=\"/tmp/nnsh-fit-2.svg\"", in: regression)
-        #expect(svg.error != nil)
+        let table = "/tmp/nnsh-two-inputs-\(getpid()).csv"
+        try "a,b,y\n1,2,3\n2,1,3\n0,1,1\n".write(toFile: table, atomically: true, encoding: .utf8)
+        let svg = runShell("t = csv \"\(table)\" target=\"y\"\neval net t to=\"/tmp/nnsh-fit-2.svg\"", in: regression)
+        #expect(svg.error?.message == "to: an SVG of a fit needs data with one input and one target; write a .csv file of the metrics instead")
+        #expect(runShell("eval net t to=\"/tmp/nnsh-fit-2-\(getpid()).csv\"", in: regression).succeeded)
     }
 }
 
@@ -185,7 +188,7 @@ enum HandMade {
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
         let check = SVGCheck(file: svg)
         #expect(check.parsed, "\(check.error ?? "")")
-        for label in ["Confusion matrix", "true", "predicted", "cat", "dog", "bird"] {
+        for label in ["Confusion matrix: pets, accuracy 55.56%", "true", "predicted", "cat", "dog", "bird"] {
             #expect(check.texts.contains(label), "missing \(label)")
         }
         let table = try String(contentsOfFile: csv, encoding: .utf8)
@@ -265,9 +268,10 @@ enum HandMade {
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
         let check = SVGCheck(file: svg)
         #expect(check.parsed)
-        for label in ["Fit", "x", "y", "data", "true f(x)", "network"] {
+        for label in ["x", "y", "data", "true f(x)", "network"] {
             #expect(check.texts.contains(label), "missing \(label)")
         }
+        #expect(check.texts.contains { $0.hasPrefix("Fit: runge, log10(mse) ") && $0.contains(", against f(x) ") })
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "series,x,y")
         #expect(lines.count == 1 + 3 * 12)
@@ -292,6 +296,8 @@ enum HandMade {
         #expect(errors.texts.contains("bird→dog #7") && errors.texts.contains("bird→dog #8"))
         #expect(r.output.contains("2 of 9 examples misclassified (true bird, predicted dog)"))
         #expect(r.output.contains("[7, 8]"))
+        #expect(!r.output.contains("wrote \(list)"), "quiet writes silently")
+        #expect(r.output.contains("wrote \(wrong)"))
         #expect(try String(contentsOfFile: list, encoding: .utf8) == "index,true,predicted\n3,cat,dog\n4,dog,cat\n7,bird,dog\n8,bird,dog\n")
     }
 

@@ -86,11 +86,18 @@ struct EvalCommand: Command {
             report.append("true f(x):      " + regressionLine(truth))
         }
         try shell.writeView(a, svg: { () throws(CommandError) in
-            if let confusion = e.confusion { return ClassReport.heatmap(confusion, names: names).renderSVG() }
+            if let confusion = e.confusion {
+                var map = ClassReport.heatmap(confusion, names: names)
+                map.title = "Confusion matrix: \(data.dataset.name), accuracy \(EpochLine.percent(confusion.accuracy))"
+                return map.renderSVG()
+            }
             guard data.dataset.inputWidth == 1 || data.dataset.rawInput != nil, data.dataset.targetWidth == 1 else {
                 throw CommandError("to: an SVG of a fit needs data with one input and one target; write a .csv file of the metrics instead", parameter: "to")
             }
-            return try PlotCommand.fit(net, data).renderSVG()
+            var chart = try PlotCommand.fit(net, data)
+            chart.title = "Fit: \(data.dataset.name), log10(mse) \(Format.apply(".3f", to: .number(e.regression.log10MSE)))"
+                + (truth.map { ", against f(x) \(Format.apply(".3f", to: .number($0.log10MSE)))" } ?? "")
+            return chart.renderSVG()
         }, csv: {
             if let confusion = e.confusion { return ClassReport.table(confusion, names: names, digits: nil) }
             return Table(header: ["metric", "value"], rows: fields.compactMap { name, value in
@@ -170,7 +177,7 @@ struct EvalCommand: Command {
         let d = data.dataset
         if let raw = d.rawInput { return raw }
         guard d.inputWidth == 1 else {
-            throw CommandError("truth=runge needs data with one input x (\(d.name) has \(d.inputWidth) features and no raw x)", parameter: "truth")
+            throw CommandError("truth=runge needs data with one input x (\(d.name) has \(counted(d.inputWidth, "feature")) and no raw x)", parameter: "truth")
         }
         let offset = data.scaling?.offsets.first ?? 0, scale = data.scaling?.scales.first ?? 1
         return (0..<d.count).map { d.feature($0, 0) * scale + offset }

@@ -75,7 +75,7 @@ struct PlotCommand: Command {
         let items: [Value]
         switch v {
         case .list(let xs): items = xs
-        case .range(let r): items = r.elements.map { .number($0) }
+        case .range(let r): items = try r.values(for: parameter)
         default: throw CommandError("\(parameter): expected a list of numbers", parameter: parameter)
         }
         var out: [Double] = []
