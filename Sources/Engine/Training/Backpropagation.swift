@@ -68,7 +68,11 @@ extension Network {
     /// with no extra code.
     func backwardPass(_ ws: Workspace<T>, rows: Int, parallel: ParallelJobs<T>? = nil) {
         guard rows > 0 else { return }
-        for l in layers.indices.reversed() {
+        // A counting loop, not `indices.reversed()`: unoptimised, the generic reversed iterator
+        // allocates on every step, and this runs every batch.
+        var l = layers.count
+        while l > 0 {
+            l -= 1
             let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
             let delta = ws.deltas[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
