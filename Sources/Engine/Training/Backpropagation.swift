@@ -1,5 +1,6 @@
 /// The forward and backward passes over a workspace (fast path: raw buffers, one GEMM per
-/// product, bias and activation fused, no allocation). `DenseLayer.forward` is the simple
+/// product, the element-wise pass after each GEMM fused into the GEMM's parts when it is split
+/// over threads, no allocation). `DenseLayer.forward` is the simple
 /// reference path beside it; the tests check that the two agree.
 ///
 /// Notation for layer l with input a (rows × n_in), weights W (n_in × n_out), outputs y:
@@ -8,28 +9,39 @@
 ///     backward  ∂W = aᵀ·δ        (n_in × n_out)     GEMM TN
 ///               ∂b = Σ_rows δ    (n_out)
 ///               δ_prev = (δ·Wᵀ) ⊙ f'_prev(a)        GEMM NT, skipped for the first layer
+///
+/// With `dropout: true`, a layer with a dropout in front of it reads ã = a ⊙ m instead of a
+/// (m: the mask in `ws.dropoutMasks[l]`, drawn beforehand), so ∂W = ãᵀ·δ and
+/// δ_prev = (δ·Wᵀ) ⊙ m ⊙ f'_prev(a). With `dropout: false` (evaluation) dropout is the identity.
 extension Network {
     /// Runs `rows` examples from `ws.inputs` through every layer. The output layer goes through
     /// the cost's fused pass against `ws.targets`; with `withDelta`, `ws.deltas[last]` receives
     /// `scale · ∂ℓ/∂z` per row. Returns the summed loss and the correct-class count.
+    /// With `dropout`, layers read their inputs through the masks in `ws.dropoutMasks`.
     @discardableResult
     func forwardPass(_ ws: Workspace<T>, rows: Int, cost: Cost, withDelta: Bool, scale: T,
-                     parallel: ParallelJobs<T>? = nil) -> OutputTotals {
+                     dropout: Bool = false, parallel: ParallelJobs<T>? = nil) -> OutputTotals {
         var totals = OutputTotals()
         let last = layers.count - 1
         for l in 0...last {
-            let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            var input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            if dropout, let mask = ws.dropoutMasks[l], let dropped = ws.droppedInputs[l] {
+                Dropout.apply(input, mask: mask.pointer, to: dropped.pointer, count: rows * layers[l].inputs)
+                input = dropped.pointer
+            }
             let out = ws.outputs[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             layers[l].weights.storage.withUnsafeBufferPointer { w in
-                splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
-                          alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
-                          beta: 0, c: out, ldc: n)
+                layers[l].bias.withUnsafeBufferPointer { b in
+                    // Hidden layers: bias and activation fused into the GEMM's parts.
+                    splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
+                              alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
+                              beta: 0, c: out, ldc: n,
+                              epilogue: l < last ? .biasActivation(layers[l].activation, bias: b.baseAddress!) : .none)
+                }
             }
-            layers[l].bias.withUnsafeBufferPointer { b in
-                if l < last {
-                    layers[l].activation.addBiasAndApply(out, rows: rows, columns: n, bias: b.baseAddress!)
-                } else {
+            if l == last {
+                layers[l].bias.withUnsafeBufferPointer { b in
                     totals = cost.outputPass(
                         activation: layers[l].activation, out: out, rows: rows, columns: n,
                         bias: b.baseAddress!, targets: ws.targets.pointer,
@@ -66,14 +78,17 @@ extension Network {
     /// it reads them, so the GEMM can always accumulate (beta = 1): BLAS then skips the pass
     /// that zeroes C, and full-batch gradient descent sums its chunks (each scaled by 1/count)
     /// with no extra code.
-    func backwardPass(_ ws: Workspace<T>, rows: Int, parallel: ParallelJobs<T>? = nil) {
+    /// Pass the same `dropout` as to the forward pass.
+    func backwardPass(_ ws: Workspace<T>, rows: Int, dropout: Bool = false, parallel: ParallelJobs<T>? = nil) {
         guard rows > 0 else { return }
         // A counting loop, not `indices.reversed()`: unoptimised, the generic reversed iterator
         // allocates on every step, and this runs every batch.
         var l = layers.count
         while l > 0 {
             l -= 1
-            let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            let mask = dropout ? ws.dropoutMasks[l] : nil
+            let input = mask != nil ? ws.droppedInputs[l]!.pointer
+                : l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
             let delta = ws.deltas[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
@@ -89,13 +104,19 @@ extension Network {
             if l > 0 {
                 // δ_prev = (δ · Wᵀ) ⊙ f'_prev   (rows × k) = (rows × n) · (k × n)ᵀ
                 let previous = ws.deltas[l - 1].pointer
+                // Without dropout the derivative is fused into the GEMM's parts; with it, the
+                // mask comes first (δ ⊙ mask ⊙ f'), as two passes.
+                let derivative = layers[l - 1].activation
                 layers[l].weights.storage.withUnsafeBufferPointer { w in
                     splitGemm(parallel, transposeA: false, transposeB: true, m: rows, n: k, k: n,
                               alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
-                              beta: 0, c: previous, ldc: k)
+                              beta: 0, c: previous, ldc: k,
+                              epilogue: mask == nil ? .derivative(derivative, output: ws.outputs[l - 1].pointer) : .none)
                 }
-                layers[l - 1].activation.backpropagate(previous, output: ws.outputs[l - 1].pointer,
-                                                       rows: rows, columns: k)
+                if let mask {
+                    Dropout.apply(previous, mask: mask.pointer, to: previous, count: rows * k)
+                    derivative.backpropagate(previous, output: ws.outputs[l - 1].pointer, rows: rows, columns: k)
+                }
             }
         }
     }
