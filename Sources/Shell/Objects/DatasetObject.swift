@@ -20,7 +20,11 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
 
     var fieldNames: [String] { ["count", "inputs", "targets", "classes", "name", "labels", "x", "y"] }
 
-    func field(_ name: String) -> Value? {
+    func field(_ name: String) -> Value? { DatasetObject.field(name, of: dataset) }
+
+    /// The fields of a dataset value. (A static function on a copy: reading `targets` in place
+    /// from this class's storage crashed the Swift 6.3 release compiler's ownership verifier.)
+    private static func field(_ name: String, of dataset: Dataset) -> Value? {
         switch name {
         case "count": return .number(Double(dataset.count))
         case "inputs": return .number(Double(dataset.inputWidth))
