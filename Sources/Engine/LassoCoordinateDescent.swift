@@ -23,7 +23,7 @@ public enum LassoCoordinateDescent {
 
     public static func solve(
         inputs x: Matrix<Double>, targets y: Matrix<Double>, l1: Double,
-        tolerance: Double = 1e-8, maxSweeps: Int = 100_000
+        tolerance: Double = 1e-7, maxSweeps: Int = 200_000
     ) throws(EngineError) -> Result {
         let m = x.rows, n = x.columns, k = y.columns
         guard m > 0 else { throw EngineError(.empty, "the data has no examples") }

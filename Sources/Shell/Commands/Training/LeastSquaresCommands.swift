@@ -68,7 +68,7 @@ struct LassoCommand: Command {
     static let details = """
         Minimises (1/m) Σ (x·w + b − y)² + l1 Σ|w| (the bias is not penalised), the objective of
         train with l1= on a network of one linear layer, by cyclic coordinate descent until no
-        weight moves by more than 1e-8 of the largest. Large enough l1 sets weights to exactly
+        weight moves by more than 1e-7 of the largest. Large enough l1 sets weights to exactly
         0. Standardize the features first so the penalty treats them alike.
         """
 
