@@ -32,6 +32,8 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
         guard inputs > 0, outputs > 0 else {
             throw EngineError(.shapeMismatch, "a dense layer needs at least one input and one output, got \(inputs)→\(outputs)")
         }
+        try MemoryLimit.check(count: inputs, times: outputs, bytesEach: MemoryLayout<T>.size,
+                              for: "a \(inputs)×\(outputs) \(T.precisionName) weight matrix")
         let scheme = initialization ?? .default(for: activation)
         let std = scheme.standardDeviation(inputs: inputs, outputs: outputs)
         var w = Matrix<T>(rows: inputs, columns: outputs)

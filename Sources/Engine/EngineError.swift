@@ -17,6 +17,8 @@ public struct EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case empty
         /// The loss (or a weight) became NaN or infinite during training.
         case nonFinite
+        /// An allocation would exceed `MemoryLimit` (an absurd layer width or dataset size).
+        case tooLarge
     }
 
     public var kind: Kind

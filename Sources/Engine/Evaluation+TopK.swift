@@ -2,7 +2,8 @@
 ///
 /// Classes are ranked by score, highest first; equal scores are ranked by class number, lowest
 /// first (the same rule that makes argmax pick the first maximum, so top-1 equals accuracy).
-/// NaN ranks below every number. The true class t is in the top k when fewer than k classes
+/// NaN ranks below every number (argmax instead keeps class 0 when its score is NaN, so with
+/// NaN outputs top-1 and accuracy can differ; such a network has no meaningful score anyway). The true class t is in the top k when fewer than k classes
 /// rank ahead of it:
 ///
 ///     ahead(c) = s[c] > s[t]  or  (s[c] == s[t] and c < t)

@@ -27,6 +27,9 @@ public final class Network<T: Scalar> {
     /// continues from it (moments and step count kept, new hyper-parameters such as a lower
     /// learning rate taken); another kind starts afresh.
     public var optimizerState: OptimizerState<T>?
+    /// A run stopped by its `shouldStop` check before its last epoch ended (nil otherwise):
+    /// `Trainer(resuming:)` continues it. A new `train` run or a change of layers drops it.
+    public var pausedRun: PausedRun<T>?
 
     public convenience init(inputWidth: Int) throws(EngineError) {
         guard inputWidth > 0 else {
@@ -41,6 +44,7 @@ public final class Network<T: Scalar> {
         self.explicitCost = nil
         self.history = TrainingHistory()
         self.optimizerState = nil
+        self.pausedRun = nil
     }
 
     /// A network from existing layers (model files); checks that the layers chain.
@@ -59,6 +63,7 @@ public final class Network<T: Scalar> {
         }
         layers.append(layer)
         optimizerState = nil
+        pausedRun = nil
     }
 
     /// Appends a dense layer of `outputs` units taking the current output width as inputs,
@@ -101,10 +106,12 @@ public final class Network<T: Scalar> {
         n.explicitCost = explicitCost
         n.history = history
         n.optimizerState = optimizerState
+        n.pausedRun = pausedRun
         return n
     }
 
-    /// The same network in another precision (history and optimiser state included).
+    /// The same network in another precision (history and optimiser state included; a paused
+    /// run is not).
     public func converted<U: Scalar>(to: U.Type = U.self) -> Network<U> {
         let n = Network<U>(checkedInputWidth: inputWidth)
         n.layers = layers.map { $0.converted(to: U.self) }
@@ -118,15 +125,18 @@ public final class Network<T: Scalar> {
     func check(inputWidth w: Int, targetWidth: Int?, what: String) throws(EngineError) {
         guard !layers.isEmpty else { throw EngineError(.empty, "the network has no layers yet") }
         guard w == inputWidth else {
-            throw EngineError(.shapeMismatch, "\(what) has \(w) features per example but the network takes \(inputWidth)")
+            throw EngineError(.shapeMismatch, "\(what) has \(counted(w, "feature")) per example but the network takes \(inputWidth)")
         }
         if let targetWidth, targetWidth != outputWidth {
             throw EngineError(.shapeMismatch,
                               targetWidth == 0 ? "\(what) has no targets"
-                                  : "\(what) has \(targetWidth) target values per example but the network gives \(outputWidth)")
+                                  : "\(what) has \(counted(targetWidth, "target value")) per example but the network gives \(outputWidth)")
         }
     }
 }
+
+/// "1 feature", "3 features": a count with its noun in the right number.
+func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
 extension Network: CustomStringConvertible {
     /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)".

@@ -18,6 +18,8 @@ extension Network {
     fileprivate func predictBody(_ x: Matrix<T>) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: x.columns, targetWidth: nil, what: "the input")
         let k = outputWidth, w = inputWidth
+        try MemoryLimit.check(count: x.rows, times: k, bytesEach: MemoryLayout<T>.size,
+                              for: "the output matrix (\(x.rows)×\(k))")
         var result = Matrix<T>(rows: x.rows, columns: k)
         guard x.rows > 0 else { return result }
         let capacity = Swift.min(256, x.rows)
@@ -52,6 +54,8 @@ extension Network {
     fileprivate func predictBody(_ data: any TrainingData) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: data.inputWidth, targetWidth: nil, what: "the data")
         let k = outputWidth
+        try MemoryLimit.check(count: data.count, times: k, bytesEach: MemoryLayout<T>.size,
+                              for: "the output matrix (\(data.count)×\(k))")
         var result = Matrix<T>(rows: data.count, columns: k)
         guard data.count > 0 else { return result }
         let capacity = Swift.min(256, data.count)

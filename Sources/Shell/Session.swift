@@ -69,6 +69,7 @@ public final class Session {
     public func execute(_ source: String, file: String, firstLine: Int = 1) -> ExecutionResult {
         interpreter.quitCode = nil
         Interrupt.clear()
+        interpreter.interruptAcknowledged = false
         do {
             let program = try parse(SourceText(name: file, text: source, firstLine: firstLine))
             if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }

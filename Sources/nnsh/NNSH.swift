@@ -38,6 +38,11 @@ struct NNSH: ParsableCommand {
         "Define a variable before running, e.g. --set lr=0.01 (repeatable).", valueName: "name=value"))
     var definitions: [String] = []
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "The most memory one layer, dataset or training run may ask for, e.g. 2GB (default: 3/4 of physical memory).",
+        valueName: "size"))
+    var maxMemory: String?
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
         "A script file, then the arguments it sees as `args`.", valueName: "file-and-args"))
     var fileAndArguments: [String] = []
@@ -58,6 +63,12 @@ struct NNSH: ParsableCommand {
         case "-h", "--help": exit(withError: CleanExit.helpRequest(command))
         case "--version": exit(withError: CleanExit.message(NNSHVersion.string))
         default: break
+        }
+        if let size = command.maxMemory {
+            guard let bytes = MemoryLimit.parse(size), bytes >= 1 << 20 else {
+                usageError("--max-memory expects a size of at least 1MB such as 2GB or 512MB, got '\(size)'")
+            }
+            MemoryLimit.set(bytes: bytes)
         }
         do {
             let mode = try command.mode()

@@ -141,6 +141,24 @@ enum HandMade {
         #expect(bad.error?.message.contains("does not know its true function") == true)
     }
 
+    @Test func predictTakesAPictureLikeClassify() throws {
+        let path = "/tmp/nnsh-predict-one-\(getpid()).pgm"
+        try ClassifyTests.writeOne(to: path)
+        let r = runShell("""
+            set seed 4
+            net = network 784
+            add net dense 10 softmax
+            p = predict net "\(path)"
+            k = predict net "\(path)" classes
+            c = classify net "\(path)" quiet
+            print (len p) (k == c.class) ((abs ((sum p) - 1)) < 1e-6)
+            """)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.hasSuffix("10 true true\n"), "\(r.output)")
+        let wrong = runShell("net = network 3\nadd net dense 1 linear\npredict net \"\(path)\"")
+        #expect(wrong.error?.message == "the network takes 3 inputs, but a prepared picture has 784 (28×28)")
+    }
+
     @Test func badOptionsAreOneLineErrors() throws {
         let s = try HandMade.session()
         #expect(runShell("eval net pets top=0", in: s).error?.message.contains("top") == true)
@@ -148,6 +166,15 @@ enum HandMade {
         #expect(png.error?.message == "to: cannot tell what to write to '/tmp/nnsh-eval.png': name a .svg or .csv file")
         let truth = runShell("eval net pets truth=runge", in: s)
         #expect(truth.error?.message.contains("truth=runge needs regression data") == true)
+        let regression = makeSession()
+        runShell("d = runge n=5 degree=2\nnet = network 2\nadd net dense 1 linear", in: regression)
+        #expect(runShell("eval net d top=2", in: regression).error?.message
+                == "top: top-k accuracy needs class data; runge has values as targets")
+        let table = "/tmp/nnsh-two-inputs-\(getpid()).csv"
+        try "a,b,y\n1,2,3\n2,1,3\n0,1,1\n".write(toFile: table, atomically: true, encoding: .utf8)
+        let svg = runShell("t = csv \"\(table)\" target=\"y\"\neval net t to=\"/tmp/nnsh-fit-2.svg\"", in: regression)
+        #expect(svg.error?.message == "to: an SVG of a fit needs data with one input and one target; write a .csv file of the metrics instead")
+        #expect(runShell("eval net t to=\"/tmp/nnsh-fit-2-\(getpid()).csv\"", in: regression).succeeded)
     }
 }
 
@@ -161,7 +188,7 @@ enum HandMade {
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
         let check = SVGCheck(file: svg)
         #expect(check.parsed, "\(check.error ?? "")")
-        for label in ["Confusion matrix", "true", "predicted", "cat", "dog", "bird"] {
+        for label in ["Confusion matrix: pets, accuracy 55.56%", "true", "predicted", "cat", "dog", "bird"] {
             #expect(check.texts.contains(label), "missing \(label)")
         }
         let table = try String(contentsOfFile: csv, encoding: .utf8)
@@ -211,6 +238,22 @@ enum HandMade {
         #expect(lines[1].hasPrefix("1,"))
     }
 
+    @Test func metricCurvesNameTheMetric() throws {
+        let svg = Self.path("metric.svg")
+        let r = runShell("""
+            set seed 1
+            d = runge n=20 seed=2
+            net = network 1
+            add net dense 1 linear
+            train net d epochs=2 quiet validate=d
+            plot net.history metric to="\(svg)"
+            """)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let check = SVGCheck(file: svg)
+        #expect(check.parsed)
+        #expect(check.texts.contains("train mse") && check.texts.contains("validation mse"))
+    }
+
     @Test func fitChartHasDataTruthAndNetwork() throws {
         let svg = Self.path("fit.svg"), csv = Self.path("fit.csv")
         let r = runShell("""
@@ -225,9 +268,10 @@ enum HandMade {
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
         let check = SVGCheck(file: svg)
         #expect(check.parsed)
-        for label in ["Fit", "x", "y", "data", "true f(x)", "network"] {
+        for label in ["x", "y", "data", "true f(x)", "network"] {
             #expect(check.texts.contains(label), "missing \(label)")
         }
+        #expect(check.texts.contains { $0.hasPrefix("Fit: runge, log10(mse) ") && $0.contains(", against f(x) ") })
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "series,x,y")
         #expect(lines.count == 1 + 3 * 12)
@@ -252,6 +296,8 @@ enum HandMade {
         #expect(errors.texts.contains("bird→dog #7") && errors.texts.contains("bird→dog #8"))
         #expect(r.output.contains("2 of 9 examples misclassified (true bird, predicted dog)"))
         #expect(r.output.contains("[7, 8]"))
+        #expect(!r.output.contains("wrote \(list)"), "quiet writes silently")
+        #expect(r.output.contains("wrote \(wrong)"))
         #expect(try String(contentsOfFile: list, encoding: .utf8) == "index,true,predicted\n3,cat,dog\n4,dog,cat\n7,bird,dog\n8,bird,dog\n")
     }
 

@@ -213,7 +213,7 @@ import Testing
         let s = makeSession()
         _ = run(Self.resumeSetup + """
 
-            train net d epochs=2 batch=6 optimizer=momentum lr=0.02 l2=0.001 seed=9 validate=v quiet
+            train net d epochs=2 batch=6 optimizer=momentum lr=0.02 momentum=0.8 l2=0.001 seed=9 validate=v shuffle=false quiet
             save net "\(dir)/p.nnm"
             """, in: s)
         let digest = try #require({ () -> [UInt8]? in
@@ -226,17 +226,18 @@ import Testing
         #expect(p.trainingDataSHA256 == digest)
         #expect(p.seed == 11)
         #expect(p.trainingOptions.map { "\($0.name)=\($0.value)" } == [
-            "data=runge", "epochs=2", "batch=6", "optimizer=momentum", "lr=0.02", "l1=0.0", "l2=0.001", "seed=9"])
+            "data=runge", "epochs=2", "batch=6", "optimizer=momentum", "lr=0.02", "l1=0.0", "l2=0.001", "seed=9",
+            "momentum=0.8", "shuffle=false", "validate=runge"])
         let last = try #require(net.network.history.last)
         #expect(p.metrics == [NamedNumber("training_loss", last.trainingLoss), NamedNumber("training_mse", last.trainingMetric),
                               NamedNumber("validation_loss", last.validationLoss ?? .nan),
                               NamedNumber("validation_mse", last.validationMetric ?? .nan)])
         #expect(p.commands == ["network 1 precision=float32", "add dense 7 tanh", "add dense 1 linear",
-                               "train runge epochs=2 batch=6 optimizer=momentum lr=0.02 l1=0.0 l2=0.001 seed=9"])
+                               "train runge epochs=2 batch=6 optimizer=momentum lr=0.02 l1=0.0 l2=0.001 seed=9 momentum=0.8 shuffle=false validate=runge"])
 
         let info = run("info \"\(dir)/p.nnm\"", in: s).output
         #expect(info.contains(", seed 11\n"))
-        #expect(info.contains("training: data=runge epochs=2 batch=6 optimizer=momentum lr=0.02 l1=0.0 l2=0.001 seed=9\n"))
+        #expect(info.contains("training: data=runge epochs=2 batch=6 optimizer=momentum lr=0.02 l1=0.0 l2=0.001 seed=9 momentum=0.8 shuffle=false validate=runge\n"))
         #expect(info.contains("metrics: training_loss=\(last.trainingLoss) training_mse=\(last.trainingMetric) validation_loss="))
         #expect(info.contains("training data SHA-256: \(digest.hexString)\n"))
         #expect(info.contains("commands:\n  network 1 precision=float32\n  add dense 7 tanh\n  add dense 1 linear\n  train runge epochs=2"))

@@ -82,23 +82,26 @@ import Testing
     @Test func loopsAndTrainingStopWhenInterrupted() {
         let (session, out) = makeSession()
         var polls = 0
-        session.interpreter.isInterrupted = { polls += 1; return polls > 3 }
+        // Polled before the statement, then before each pass of the loop.
+        session.interpreter.isInterrupted = { polls += 1; return polls > 4 }
         guard case .error(let e) = session.execute("for i in 0..<100 { print i }", file: "t") else {
             Issue.record("expected an interruption"); return
         }
         #expect(e.message == "interrupted (Ctrl-C)")
         #expect(out.take() == "0\n1\n2\n")
-        polls = 0
-        session.interpreter.isInterrupted = { polls += 1; return polls > 2 }
-        let r = session.execute("""
+        session.interpreter.isInterrupted = { false }
+        _ = session.execute("""
             d = runge n=100 seed=1
             n = network 1
             add n dense 4 tanh
             add n dense 1 linear
-            train n d epochs=5 batch=10 quiet
             """, file: "t")
+        polls = 0
+        // Polled before the statement, then after each batch.
+        session.interpreter.isInterrupted = { polls += 1; return polls > 3 }
+        let r = session.execute("train n d epochs=5 batch=10 quiet", file: "t")
         guard case .error(let stop) = r else { Issue.record("expected train to stop"); return }
-        #expect(stop.message == "training stopped by Ctrl-C in epoch 1 after batch 3 of 10; the weights and history are kept")
+        #expect(stop.message == "training paused by Ctrl-C in epoch 1 after batch 3 of 10; weights, history and optimizer state are kept: resume n goes on from there")
         session.interpreter.isInterrupted = { false }
         _ = session.execute("print n.epochs n.history.loss.count", file: "t")
         #expect(out.take() == "1 1\n")

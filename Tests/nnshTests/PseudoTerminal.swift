@@ -20,7 +20,10 @@ final class PseudoTerminal {
         let executable = nnshExecutable().path
         // EDITRC: the user's ~/.editrc must not change the keys a test types.
         var env = ["TERM": "xterm", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "EDITRC": "/dev/null"]
-        if let home = ProcessInfo.processInfo.environment["HOME"] { env["HOME"] = home }
+        // HOME, and the sanitizers' options when Scripts/sanitize.sh runs the suite.
+        for name in ["HOME", "ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"] {
+            if let value = ProcessInfo.processInfo.environment[name] { env[name] = value }
+        }
         env.merge(environment) { _, new in new }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -99,6 +99,31 @@ import Testing
         try t.expect("true")
     }
 
+    /// A real Ctrl-C (SIGINT → Interrupt.request()) pauses training; `resume net` finishes the
+    /// run, and the result equals the same run never paused (same seeds, in the same session).
+    @Test func controlCPausesTrainingAndResumeFinishesItExactly() throws {
+        let (t, _) = try startREPL()
+        for line in ["set precision float64", "r = runge n=600 noise=0.05 seed=1",
+                     "net = network 1", "add net dense 16 tanh seed=3", "add net dense 1 linear seed=3",
+                     "ref = network 1", "add ref dense 16 tanh seed=3", "add ref dense 1 linear seed=3"] {
+            t.type(line + Self.enter)
+            try t.expectPrompt()
+        }
+        t.type("train net r epochs=20 batch=1 lr=0.001 seed=4" + Self.enter)
+        try t.expect("epoch 2/20")
+        t.type(Self.controlC)
+        try t.expect("resume net goes on from there")
+        try t.expectPrompt()
+        t.type("print net.paused" + Self.enter)
+        try t.expect("true")
+        t.type("resume net quiet" + Self.enter)
+        try t.expectPrompt()
+        t.type("train ref r epochs=20 batch=1 lr=0.001 seed=4 quiet" + Self.enter)
+        try t.expectPrompt()
+        t.type("print net.paused net.epochs ((predict net r) == (predict ref r))" + Self.enter)
+        try t.expect("false 20 true")
+    }
+
     @Test func anErrorKeepsEarlierVariables() throws {
         let (t, _) = try startREPL()
         t.type("x = 6" + Self.enter)

@@ -90,6 +90,7 @@ struct FileReader: ~Copyable {
     /// The whole (decompressed) file, refusing more than `limit` bytes.
     static func readAll(path: String, limit: Int = 1 << 31) throws(DataError) -> [UInt8] {
         let reader = try FileReader(path: path)
+        if reader.isPlain { try checkMemory(count: reader.sizeOnDisk, bytesEach: 1, for: "the file", file: path) }
         let bytes = try reader.read(limit)
         let more = bytes.count == limit ? try reader.read(1) : []
         if !more.isEmpty {

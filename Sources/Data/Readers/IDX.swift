@@ -141,6 +141,8 @@ public enum IDX {
             throw DataError(.sizeMismatch, file: path,
                             "the header says \(shape) (\(dataBytes) data bytes) but the file holds \(held): the dimensions disagree with the file size")
         }
+        // The bytes read, plus the decoded values for element types wider than a byte.
+        try checkMemory(count: dataBytes, times: type == .uint8 ? 1 : 2, bytesEach: 1, for: "the data (\(shape))", file: path)
         let data = try reader.read(dataBytes)
         guard data.count == dataBytes else {
             throw DataError(.truncated, file: path,

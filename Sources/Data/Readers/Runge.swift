@@ -31,6 +31,7 @@ public enum Runge {
         guard (1...30).contains(degree) else {
             throw DataError(.invalidArgument, file: "runge", "the polynomial degree must be 1 to 30, not \(degree)")
         }
+        try checkMemory(count: count, times: degree + 4, bytesEach: 8, for: "a set of \(count) points", file: "runge")
         guard noise >= 0, noise.isFinite else {
             throw DataError(.invalidArgument, file: "runge", "the noise deviation must be ≥ 0, not \(noise)")
         }

@@ -7,6 +7,7 @@ extension Dataset {
             throw DataError(.invalidArgument, file: name, "the polynomial degree must be 1 to 30, not \(degree)")
         }
         let width = inputWidth * degree
+        try checkMemory(count: count, times: width, bytesEach: 8, for: "the polynomial features (\(count)×\(width))", file: name)
         var values = [Double]()
         values.reserveCapacity(count * width)
         for i in 0..<count {

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,8 +14,22 @@ import Darwin
 enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     static func write(_ bytes: [UInt8], to path: String) throws(ModelFileError) {
+        if let room = simulatedFullDisks.withLock({ $0[folderOf(path)] }) {
+            var left = room
+            try write(bytes, to: path, chunkWriter: { fd, pointer, count in
+                guard left > 0 else { errno = ENOSPC; return -1 }
+                let n = systemWrite(fd, pointer, Swift.min(count, left))
+                if n > 0 { left -= n }
+                return n
+            })
+            return
+        }
         try write(bytes, to: path, chunkWriter: { fd, pointer, count in systemWrite(fd, pointer, count) })
     }
+
+    /// Test support: folders (as `folderOf` names them) in which `write` behaves as on a full
+    /// disk, failing with ENOSPC after the given number of bytes of each file. Empty in use.
+    static let simulatedFullDisks = Mutex<[String: Int]>([:])
 
     /// The same, with the `write(2)` call replaceable so tests can fail it midway.
     static func write(

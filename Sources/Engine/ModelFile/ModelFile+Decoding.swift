@@ -110,6 +110,7 @@ extension ModelFile {
         var optimizer: OptimizerRecord?
         var generator: RandomGenerator?
         var history = TrainingHistory()
+        var learningRates: (rates: [Double?], offset: Int)?
         var provenance = Provenance(nnshVersion: "", date: 0)
         while !r.isAtEnd {
             let tagOffset = r.position
@@ -131,6 +132,7 @@ extension ModelFile {
             case Tag.optimizer: optimizer = try readOptimizer(&payload)
             case Tag.generator: generator = try readGenerator(&payload)
             case Tag.history: history = try readHistory(&payload)
+            case Tag.learningRates: learningRates = (try readLearningRates(&payload), tagOffset)
             case Tag.provenance: provenance = try readProvenance(&payload)
             default:
                 if tagBytes[0] >= 0x61 { skipped.append(tag); continue }   // lower case: optional, skip
@@ -143,6 +145,14 @@ extension ModelFile {
                 throw ModelFileError(.malformed, "record \(tag) has \(payload.remaining) unexpected bytes at its end",
                                      hint: "the file is damaged; save it again", offset: payload.position)
             }
+        }
+        if let (rates, offset) = learningRates {
+            guard rates.count == history.epochs.count else {
+                throw ModelFileError(.malformed,
+                                     "record \(Tag.learningRates) has \(rates.count) learning rates for \(history.epochs.count) history entries",
+                                     hint: "the file is damaged; save it again", offset: offset)
+            }
+            for (i, rate) in rates.enumerated() { history.epochs[i].learningRate = rate }
         }
         guard let (precision, architecture) = network else {
             throw ModelFileError(.malformed, "the file has no \(Tag.network) record (the network's architecture)",
@@ -299,6 +309,20 @@ extension ModelFile {
                                       metric: metric, samples: Int(samples), seconds: seconds, complete: complete))
         }
         return TrainingHistory(epochs: epochs)
+    }
+
+    private static func readLearningRates(_ r: inout ByteReader) throws(ModelFileError) -> [Double?] {
+        let count = try r.count("number of learning rates", minimumElementSize: 9)
+        var rates: [Double?] = []
+        rates.reserveCapacity(count)
+        for i in 0..<count {
+            let has = try r.bool("learning-rate flag of epoch record \(i + 1)")
+            let at = r.position
+            let rate = try r.finiteFloat64("learning rate of epoch record \(i + 1)")
+            if !has { try requireZero(rate.bitPattern, "the learning rate of epoch record \(i + 1)", at: at) }
+            rates.append(has ? rate : nil)
+        }
+        return rates
     }
 
     private static func readProvenance(_ r: inout ByteReader) throws(ModelFileError) -> Provenance {

@@ -28,6 +28,9 @@ extension ModelFile {
         if !header.history.isEmpty {
             record(Tag.history, into: &w) { historyRecord(header.history, into: &$0) }
         }
+        if header.history.epochs.contains(where: { $0.learningRate != nil }) {
+            record(Tag.learningRates, into: &w) { learningRateRecord(header.history, into: &$0) }
+        }
         record(Tag.provenance, into: &w) { provenanceRecord(header.provenance, into: &$0) }
         let dataStart = w.count
 
@@ -147,6 +150,15 @@ extension ModelFile {
             w.uint64(e.samples)
             w.float64(e.seconds)
             w.bool(e.complete)
+        }
+    }
+
+    /// `lrat`: the learning rate of every history entry (flag, value).
+    private static func learningRateRecord(_ h: TrainingHistory, into w: inout ByteWriter) {
+        w.uint64(h.epochs.count)
+        for e in h.epochs {
+            w.bool(e.learningRate != nil)
+            w.float64(e.learningRate ?? 0)
         }
     }
 

@@ -87,6 +87,9 @@ extension ModelFile {
         if header.history.epochs.contains(where: { $0.epoch < 0 || $0.samples < 0 }) {
             throw ModelFileError(.malformed, "the training history has a negative epoch or sample count", hint: hint)
         }
+        if header.history.epochs.contains(where: { !($0.learningRate?.isFinite ?? true) }) {
+            throw ModelFileError(.malformed, "the training history has a non-finite learning rate", hint: hint)
+        }
         if let digest = header.provenance.trainingDataSHA256, digest.count != 32 {
             throw ModelFileError(.malformed, "the training-data digest has \(digest.count) bytes, not 32", hint: hint)
         }

@@ -33,6 +33,7 @@ public enum ModelFile {
         static let optimizer = "OPTM"
         static let generator = "RAND"
         static let history = "hist"
+        static let learningRates = "lrat"
         static let provenance = "prov"
     }
 

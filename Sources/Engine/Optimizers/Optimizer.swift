@@ -11,7 +11,8 @@ import Darwin
 /// `state` exports the moments as an `OptimizerState` and `init(state:)` reads them back, so a
 /// saved state resumes bit for bit.
 final class Optimizer<T: Scalar> {
-    let settings: OptimizerSettings
+    /// The trainer sets `settings.learningRate` at the start of every epoch (schedules).
+    var settings: OptimizerSettings
     private(set) var step: Int
     /// `moments[k][tensor]`, as in `OptimizerState`.
     private let moments: [[Buffer<T>]]

@@ -4,7 +4,8 @@
 /// `fillBatch` → forward (fused bias + activation, fused output activation + cost gradient) →
 /// backward → one fused optimiser update. All buffers are allocated before the first batch and
 /// reused, so the loop allocates nothing. The trainer never prints: it reports through
-/// `progress` after every batch and asks `shouldStop` after every batch.
+/// `progress` after every batch and `epochEnded` after every epoch, and asks `shouldStop`
+/// after every batch.
 ///
 /// Results are deterministic: the same seed, data, options and BLAS thread count give
 /// bit-identical weights.
@@ -14,10 +15,18 @@
 ///     let result = try trainer.train(on: data, validation: test, generator: &rng,
 ///                                    shouldStop: { Interrupt.isRequested },
 ///                                    progress: { p in bar.update(p.samplesSeen, p.runningLoss) })
+///     if result.stopped {   // paused: net.pausedRun knows where
+///         try Trainer(resuming: net).resume(on: data, validation: test)
+///     }
 ///
-/// If a batch's loss becomes NaN or infinite, training stops with an `EngineError(.nonFinite)`
-/// naming the first layer whose outputs (or weights) went non-finite, after restoring the
-/// weights and optimiser state of the last complete epoch (or of the start of the run).
+/// Per epoch e of the run the learning rate is `options.schedule.rate(…)`; validation data is
+/// either passed in or held out of `data` (`options.holdout`); `options.selection` stops early
+/// and restores the best epoch's weights.
+///
+/// If a batch's loss (or its gradients, or the weights after an epoch) becomes NaN or
+/// infinite, training stops with an `EngineError(.nonFinite)` naming the first layer whose
+/// weights, outputs or gradients went non-finite, after restoring the weights and optimiser
+/// state of the last complete epoch (or of the start of the run).
 public final class Trainer<T: Scalar> {
     public let network: Network<T>
     public let options: TrainingOptions
@@ -34,42 +43,105 @@ public final class Trainer<T: Scalar> {
         self.options = options
     }
 
-    /// Trains for `options.epochs` epochs on `data`, evaluating on `validation` after each
-    /// complete epoch. Appends one `EpochRecord` per epoch to `network.history` and leaves the
-    /// optimiser's state in `network.optimizerState`.
+    /// A trainer for the network's paused run (`network.pausedRun`), with that run's options.
+    public convenience init(resuming network: Network<T>) throws(EngineError) {
+        guard let paused = network.pausedRun else {
+            throw EngineError(.invalidArgument, "there is no paused training run to resume")
+        }
+        guard paused.fits(network) else {
+            throw EngineError(.shapeMismatch, "the layers changed since training was paused; the paused run cannot go on")
+        }
+        try self.init(network: network, options: paused.options)
+    }
+
+    /// Trains for `options.epochs` epochs on `data`, evaluating on `validation` (or the
+    /// held-out examples) after each complete epoch. Appends one `EpochRecord` per epoch to
+    /// `network.history` and leaves the optimiser's state in `network.optimizerState`. A run
+    /// paused earlier is dropped: this is a new run.
     public func train(
         on data: any TrainingData, validation: (any TrainingData)? = nil,
         generator: inout RandomGenerator,
         shouldStop: () -> Bool = { false },
-        progress: (TrainingProgress) -> Void = { _ in }
+        progress: (TrainingProgress) -> Void = { _ in },
+        epochEnded: (EpochRecord) -> Void = { _ in }
+    ) throws(EngineError) -> TrainingResult {
+        network.pausedRun = nil
+        return try dispatch(data, validation, &generator, nil, shouldStop, progress, epochEnded)
+    }
+
+    /// Goes on with the network's paused run exactly where it stopped, with its own generator
+    /// (returned in the result). `data` (and `validation`) must be the data of that run.
+    public func resume(
+        on data: any TrainingData, validation: (any TrainingData)? = nil,
+        shouldStop: () -> Bool = { false },
+        progress: (TrainingProgress) -> Void = { _ in },
+        epochEnded: (EpochRecord) -> Void = { _ in }
+    ) throws(EngineError) -> TrainingResult {
+        guard let paused = network.pausedRun else {
+            throw EngineError(.invalidArgument, "there is no paused training run to resume")
+        }
+        guard paused.options == options else {
+            throw EngineError(.invalidArgument, "this trainer's options differ from the paused run's; use Trainer(resuming:)")
+        }
+        guard paused.examples == data.count else {
+            throw EngineError(.shapeMismatch,
+                              "the paused run trained on \(paused.examples) examples but this data has \(data.count)")
+        }
+        guard paused.fits(network) else {
+            throw EngineError(.shapeMismatch, "the layers changed since training was paused; the paused run cannot go on")
+        }
+        var generator = paused.generator
+        return try dispatch(data, validation, &generator, paused, shouldStop, progress, epochEnded)
+    }
+
+    private func dispatch(
+        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
+        _ paused: PausedRun<T>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
+        _ epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
         try withSubnormalsFlushed { () throws(EngineError) -> TrainingResult in
             // Called from another module, this generic method runs unspecialised (about 70×
             // slower): hand over to the Float and Double instances compiled in this module.
             if T.self == Float.self {
                 return try unsafeDowncast(self, to: Trainer<Float>.self).runSpecialized(
-                    on: data, validation: validation, generator: &generator, shouldStop: shouldStop, progress: progress)
+                    data, validation, &generator, paused.map { unsafeBitCast($0, to: PausedRun<Float>.self) },
+                    shouldStop, progress, epochEnded)
             }
             if T.self == Double.self {
                 return try unsafeDowncast(self, to: Trainer<Double>.self).runSpecialized(
-                    on: data, validation: validation, generator: &generator, shouldStop: shouldStop, progress: progress)
+                    data, validation, &generator, paused.map { unsafeBitCast($0, to: PausedRun<Double>.self) },
+                    shouldStop, progress, epochEnded)
             }
-            return try run(on: data, validation: validation, generator: &generator, shouldStop: shouldStop, progress: progress)
+            return try run(data, validation, &generator, paused, shouldStop, progress, epochEnded)
         }
     }
 
     fileprivate func run(
-        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
-        shouldStop: () -> Bool, progress: (TrainingProgress) -> Void
+        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
+        _ paused: PausedRun<T>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
+        _ epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
         let net = network
-        let count = data.count
-        guard count > 0 else { throw EngineError(.empty, "the training data has no examples") }
+        guard data.count > 0 else { throw EngineError(.empty, "the training data has no examples") }
         try net.check(inputWidth: data.inputWidth, targetWidth: data.targetWidth, what: "the training data")
         if let validation {
             try net.check(inputWidth: validation.inputWidth, targetWidth: validation.targetWidth,
                           what: "the validation data")
+            if options.holdout != nil {
+                throw EngineError(.invalidArgument, "give either a validation set or a holdout fraction, not both")
+            }
         }
+        let split: HoldoutSplit
+        if let paused { split = paused.split }
+        else if let holdout = options.holdout { split = try holdout.split(count: data.count) }
+        else { split = .all(data.count) }
+        let heldOut = split.validation
+        let hasValidation = (validation.map { $0.count > 0 } ?? false) || !heldOut.isEmpty
+        if options.selection != nil && !hasValidation {
+            throw EngineError(.invalidArgument,
+                              "early stopping and keeping the best epoch need validation data (a validation set or a holdout fraction)")
+        }
+        let count = split.training.count
         let cost = net.cost
         let settings = options.optimizer
         let fullBatch = settings.kind == .gd
@@ -77,6 +149,8 @@ public final class Trainer<T: Scalar> {
         let stepSize = fullBatch ? count : chunk                  // rows per optimiser step
         let batchesPerEpoch = (count + stepSize - 1) / stepSize
         let metric = Metric.for(data)
+        let validationMetric = validation.map { Metric.for($0) } ?? metric
+        try checkMemory(rows: chunk, targetWidth: data.targetWidth)
 
         // Everything the loop touches, allocated up front.
         let ws: Workspace<T>
@@ -96,15 +170,27 @@ public final class Trainer<T: Scalar> {
             startState = OptimizerState(settings: settings, tensorSizes: sizes)
         }
         let optimizer = Optimizer(state: startState)
-        let goodOptimizer = Optimizer(state: startState)
-        let goodWeights = net.layers.flatMap { [Buffer($0.weights.storage), Buffer($0.bias)] }
-        var goodEpoch: Int? = nil
-        if order.count != count { order = Array(0..<count) }
+        let goodOptimizer = Optimizer(state: paused?.goodOptimizer ?? startState)
+        let goodWeights = paused?.goodWeights.map { Buffer($0) } ?? parameterBuffers(net)
+        var goodEpoch: Int? = paused?.goodEpoch
+        let selection = options.selection
+        var chosen = paused?.selection ?? SelectionState()
+        let bestWeights: [Buffer<T>]? = selection?.restoreBest == true
+            ? (paused?.bestWeights?.map { Buffer($0) } ?? parameterBuffers(net)) : nil
+        let higherIsBetter = selection?.monitor == .validationMetric && validationMetric == .accuracy
+        if order.count != count { order = Array(repeating: 0, count: count) }
+        if let paused, let last = net.history.epochs.last, !last.complete, paused.position != nil {
+            net.history.epochs.removeLast()   // the paused epoch's partial record: this run completes it
+        }
         var records: [EpochRecord] = []
-        records.reserveCapacity(options.epochs)
-        net.history.epochs.reserveCapacity(net.history.epochs.count + options.epochs)
+        // Epoch records are appended between epochs, not in the batch loop; a huge `epochs`
+        // (train until Ctrl-C) must not reserve memory for all of them up front.
+        records.reserveCapacity(Swift.min(options.epochs, 1024))
+        net.history.epochs.reserveCapacity(net.history.epochs.count + Swift.min(options.epochs, 1024))
         let clock = ContinuousClock()
-        var stopped = false
+        var pausedNow: PausedRun<T>? = nil
+        var stoppedEarly = false
+        var lastComplete: Int? = nil
         // More than one thread allowed: split the big GEMMs and the optimiser update ourselves
         // (BLAS's own threading gains little at batch 64) and keep BLAS single-threaded inside.
         // Only worth it when some layer is big enough to be split (see `splitGemm`, `applyStep`).
@@ -117,16 +203,26 @@ public final class Trainer<T: Scalar> {
             BLASThreads.endTraining()
         }
 
-        for e in 0..<options.epochs {
-            let epochInRun = e + 1
-            // Every epoch shuffles 0..<count afresh, so its order depends only on the generator:
-            // training split over several calls (or resumed from a model file) matches one run.
-            for i in order.indices { order[i] = i }
-            if options.shuffle { generator.shuffle(&order) }
+        var epochInRun = paused?.epochInRun ?? 1
+        var resumeAt = paused?.position
+        while epochInRun <= options.epochs {
+            let learningRate = options.schedule.rate(base: settings.learningRate, epoch: epochInRun, of: options.epochs)
+            optimizer.settings.learningRate = learningRate
             let epoch = net.history.epochs.count + 1
             let started = clock.now
-            var lossSum = 0.0, correct = 0, squaredError = 0.0, seen = 0
-            var batch = 0
+            var lossSum = 0.0, correct = 0, squaredError = 0.0, seen = 0, batch = 0, secondsBefore = 0.0
+            if let p = resumeAt {
+                for i in order.indices { order[i] = p.order[i] }
+                (seen, batch, lossSum, correct, squaredError, secondsBefore)
+                    = (p.seen, p.batch, p.lossSum, p.correct, p.squaredError, p.seconds)
+                resumeAt = nil
+            } else {
+                // Every epoch shuffles the training indices afresh, so its order depends only on
+                // the generator: training split over several calls matches one run.
+                for i in order.indices { order[i] = split.training[i] }
+                if options.shuffle { generator.shuffle(&order) }
+            }
+            var pauseRequested = false
             while seen < count {
                 let stepRows = Swift.min(stepSize, count - seen)
                 let scale = 1 / T(stepRows)
@@ -146,7 +242,7 @@ public final class Trainer<T: Scalar> {
                     offset += rows
                 }
                 batch += 1
-                guard totals.loss.isFinite else {
+                guard totals.loss.isFinite, biasGradientsAreFinite(ws) else {
                     throw failure(epoch: epoch, batch: batch, loss: totals.loss, ws: ws, rows: Swift.min(chunk, stepRows),
                                   goodWeights: goodWeights, goodOptimizer: goodOptimizer,
                                   optimizer: optimizer, goodEpoch: goodEpoch)
@@ -156,7 +252,7 @@ public final class Trainer<T: Scalar> {
                 correct += totals.correct
                 squaredError += totals.squaredError
                 seen += stepRows
-                let seconds = Self.seconds(clock.now - started)
+                let seconds = secondsBefore + Self.seconds(clock.now - started)
                 progress(TrainingProgress(
                     epoch: epoch, epochInRun: epochInRun, epochsInRun: options.epochs,
                     batch: batch, batchesPerEpoch: batchesPerEpoch,
@@ -166,7 +262,7 @@ public final class Trainer<T: Scalar> {
                                                     count: seen, width: data.targetWidth),
                     metric: metric,
                     samplesPerSecond: seconds > 0 ? Double(seen) / seconds : 0, seconds: seconds))
-                if shouldStop() { stopped = true; break }
+                if shouldStop() { pauseRequested = true; break }
             }
 
             let complete = seen == count
@@ -175,37 +271,159 @@ public final class Trainer<T: Scalar> {
                               goodWeights: goodWeights, goodOptimizer: goodOptimizer,
                               optimizer: optimizer, goodEpoch: goodEpoch)
             }
-            var validationLoss: Double? = nil, validationMetric: Double? = nil
-            if complete, let validation, validation.count > 0 {
+            let seconds = secondsBefore + Self.seconds(clock.now - started)
+            guard complete else {
+                // Paused inside the epoch: a partial record, and the position to go on from.
+                let record = EpochRecord(
+                    epoch: epoch, trainingLoss: lossSum / Double(seen),
+                    trainingMetric: Self.metricValue(metric, correct: correct, squaredError: squaredError,
+                                                     count: seen, width: data.targetWidth),
+                    validationLoss: nil, validationMetric: nil, metric: metric,
+                    samples: seen, seconds: seconds, complete: false, learningRate: learningRate)
+                records.append(record)
+                net.history.epochs.append(record)
+                let position = EpochPosition(order: order, seen: seen, batch: batch, lossSum: lossSum, correct: correct,
+                                             squaredError: squaredError, seconds: seconds)
+                pausedNow = pause(at: epochInRun, batch: batch, position: position, generator: generator,
+                                  examples: data.count, split: split, goodWeights: goodWeights,
+                                  goodOptimizer: goodOptimizer, goodEpoch: goodEpoch, selection: chosen,
+                                  bestWeights: bestWeights)
+                break
+            }
+            var validationLoss: Double? = nil, validationScore: Double? = nil
+            if let validation, validation.count > 0 {
                 let v = net.evaluateTotals(validation, ws: ws, cost: cost, parallel: parallel)
                 validationLoss = v.loss / Double(validation.count)
-                validationMetric = Self.metricValue(Metric.for(validation), correct: v.correct,
-                                                    squaredError: v.squaredError, count: validation.count,
-                                                    width: validation.targetWidth)
+                validationScore = Self.metricValue(validationMetric, correct: v.correct, squaredError: v.squaredError,
+                                                   count: validation.count, width: validation.targetWidth)
+            } else if !heldOut.isEmpty {
+                let v = evaluateTotals(data, indices: heldOut, ws: ws, cost: cost, parallel: parallel)
+                validationLoss = v.loss / Double(heldOut.count)
+                validationScore = Self.metricValue(metric, correct: v.correct, squaredError: v.squaredError,
+                                                   count: heldOut.count, width: data.targetWidth)
             }
             let record = EpochRecord(
                 epoch: epoch, trainingLoss: lossSum / Double(seen),
                 trainingMetric: Self.metricValue(metric, correct: correct, squaredError: squaredError,
                                                  count: seen, width: data.targetWidth),
-                validationLoss: validationLoss, validationMetric: validationMetric, metric: metric,
-                samples: seen, seconds: Self.seconds(clock.now - started), complete: complete)
+                validationLoss: validationLoss, validationMetric: validationScore, metric: metric,
+                samples: seen, seconds: seconds, complete: true, learningRate: learningRate)
             records.append(record)
             net.history.epochs.append(record)
-            if complete {   // the last good state, restored if a later batch diverges
-                for (l, layer) in net.layers.enumerated() {
-                    goodWeights[2 * l].copy(from: layer.weights.storage)
-                    goodWeights[2 * l + 1].copy(from: layer.bias)
+            lastComplete = epoch
+            // The last good state, restored if a later batch diverges.
+            copyParameters(of: net, to: goodWeights)
+            goodOptimizer.restore(from: optimizer)
+            goodEpoch = epoch
+            if let selection {
+                let score = selection.monitor == .validationLoss ? validationLoss : validationScore
+                if let score, selection.improves(score, on: chosen.best, higherIsBetter: higherIsBetter) {
+                    chosen = SelectionState(best: score, bestEpoch: epoch, sinceBest: 0)
+                    if let bestWeights { copyParameters(of: net, to: bestWeights) }
+                } else {
+                    chosen.sinceBest += 1
+                    if let patience = selection.patience, chosen.sinceBest >= patience { stoppedEarly = true }
                 }
-                goodOptimizer.restore(from: optimizer)
-                goodEpoch = epoch
             }
-            if stopped { break }
+            epochEnded(record)
+            epochInRun += 1
+            if stoppedEarly { break }
+            if pauseRequested && epochInRun <= options.epochs {
+                pausedNow = pause(at: epochInRun, batch: 0, position: nil, generator: generator,
+                                  examples: data.count, split: split, goodWeights: goodWeights,
+                                  goodOptimizer: goodOptimizer, goodEpoch: goodEpoch, selection: chosen,
+                                  bestWeights: bestWeights)
+                break
+            }
         }
         net.optimizerState = optimizer.state
-        return TrainingResult(epochs: records, stopped: stopped)
+        net.pausedRun = pausedNow
+        var restored = false
+        if pausedNow == nil, let bestWeights, let best = chosen.bestEpoch, best != lastComplete {
+            for l in net.layers.indices {
+                net.layers[l].weights.storage = bestWeights[2 * l].array
+                net.layers[l].bias = bestWeights[2 * l + 1].array
+            }
+            restored = true
+        }
+        var result = TrainingResult(epochs: records, stopped: pausedNow != nil, generator: generator)
+        result.stoppedEarly = stoppedEarly
+        result.bestEpoch = chosen.bestEpoch
+        result.bestScore = chosen.best
+        result.restoredBest = restored
+        return result
+    }
+
+    /// The state a paused run leaves in `Network.pausedRun` (copies; allocates, once).
+    private func pause(
+        at epochInRun: Int, batch: Int, position: EpochPosition?, generator: RandomGenerator, examples: Int,
+        split: HoldoutSplit, goodWeights: [Buffer<T>], goodOptimizer: Optimizer<T>, goodEpoch: Int?,
+        selection: SelectionState, bestWeights: [Buffer<T>]?
+    ) -> PausedRun<T> {
+        PausedRun(options: options, generator: generator, epochInRun: epochInRun, batch: batch, examples: examples,
+                  split: split, position: position, goodWeights: goodWeights.map(\.array),
+                  goodOptimizer: goodOptimizer.state, goodEpoch: goodEpoch, selection: selection,
+                  bestWeights: bestWeights?.map(\.array))
+    }
+
+    /// Buffers holding a copy of every parameter tensor: W₀, b₀, W₁, b₁, …
+    private func parameterBuffers(_ net: Network<T>) -> [Buffer<T>] {
+        net.layers.flatMap { [Buffer($0.weights.storage), Buffer($0.bias)] }
+    }
+
+    /// Copies every parameter tensor into `buffers` (same shapes; no allocation).
+    private func copyParameters(of net: Network<T>, to buffers: [Buffer<T>]) {
+        for (l, layer) in net.layers.enumerated() {
+            buffers[2 * l].copy(from: layer.weights.storage)
+            buffers[2 * l + 1].copy(from: layer.bias)
+        }
+    }
+
+    /// Loss and counts over the examples `indices` of `data` (the held-out set), in chunks of
+    /// the workspace's capacity.
+    private func evaluateTotals(_ data: any TrainingData, indices: [Int], ws: Workspace<T>, cost: Cost,
+                                parallel: ParallelJobs<T>?) -> OutputTotals {
+        var totals = OutputTotals()
+        var start = 0
+        while start < indices.count {
+            let rows = Swift.min(ws.capacity, indices.count - start)
+            indices.withUnsafeBufferPointer { all in
+                ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[start ..< start + rows]))
+            }
+            let t = network.forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1, parallel: parallel)
+            totals.loss += t.loss
+            totals.correct += t.correct
+            totals.squaredError += t.squaredError
+            start += rows
+        }
+        return totals
+    }
+
+    /// True when every bias gradient of the batch is finite. A cheap per-batch check (one value
+    /// per unit): a non-finite δ in a layer shows up in its ∂b = Σ δ.
+    private func biasGradientsAreFinite(_ ws: Workspace<T>) -> Bool {
+        for g in ws.biasGradients {
+            for i in 0..<g.count where !g.pointer[i].isFinite { return false }
+        }
+        return true
     }
 
     // MARK: - Helpers
+
+    /// Refuses a run whose buffers would exceed `MemoryLimit`: per parameter its gradient, a
+    /// copy kept for rollback and the optimiser's moments (twice, for rollback); per batch row
+    /// the inputs, targets and each layer's outputs, deltas and pre-activations.
+    private func checkMemory(rows: Int, targetWidth: Int) throws(EngineError) {
+        let slots = options.optimizer.kind.momentCount
+        let perRow = network.inputWidth + targetWidth + 3 * network.layers.reduce(0) { $0 + $1.outputs }
+        guard let parameters = MemoryLimit.product([network.parameterCount, 2 + 2 * slots]),
+              let batch = MemoryLimit.product([rows, perRow]) else {
+            throw EngineError(.tooLarge, "training this network needs more memory than any computer has")
+        }
+        let (values, overflow) = parameters.addingReportingOverflow(batch)
+        try MemoryLimit.check(count: overflow ? Int.max : values, bytesEach: MemoryLayout<T>.size,
+                              for: "training (batch \(rows), \(network.parameterCount) parameters)")
+    }
 
     static func metricValue(_ metric: Metric, correct: Int, squaredError: Double, count: Int, width: Int) -> Double {
         guard count > 0 else { return 0 }
@@ -235,6 +453,14 @@ public final class Trainer<T: Scalar> {
                 if (0..<n).contains(where: { !p[$0].isFinite }) { layer = l }
             }
         }
+        if layer == nil {
+            place = "gradients"
+            for l in net.layers.indices where layer == nil {
+                let w = ws.weightGradients[l], b = ws.biasGradients[l]
+                if (0..<w.count).contains(where: { !w.pointer[$0].isFinite })
+                    || (0..<b.count).contains(where: { !b.pointer[$0].isFinite }) { layer = l }
+            }
+        }
         func name(_ l: Int) -> String {
             let d = net.layers[l]
             return "layer \(l + 1) (\(d.inputs)→\(d.outputs) \(d.activation))"
@@ -254,7 +480,9 @@ public final class Trainer<T: Scalar> {
         net.optimizerState = optimizer.state
         let restored = goodEpoch.map { "weights restored to the end of epoch \($0)" }
             ?? "weights restored to their values before this run"
-        let what = loss.isNaN ? "the loss became NaN" : loss.isFinite ? "the weights became non-finite" : "the loss became infinite"
+        let what = loss.isNaN ? "the loss became NaN"
+            : !loss.isFinite ? "the loss became infinite"
+            : place == "gradients" ? "the gradients became non-finite" : "the weights became non-finite"
         return EngineError(.nonFinite, "epoch \(epoch), batch \(batch): \(what); \(where_); \(restored)",
                            layer: layer, epoch: epoch, batch: batch)
     }
@@ -268,19 +496,21 @@ public final class Trainer<T: Scalar> {
 
 extension Trainer where T == Float {
     func runSpecialized(
-        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
-        shouldStop: () -> Bool, progress: (TrainingProgress) -> Void
+        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
+        _ paused: PausedRun<Float>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
+        _ epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
-        try run(on: data, validation: validation, generator: &generator, shouldStop: shouldStop, progress: progress)
+        try run(data, validation, &generator, paused, shouldStop, progress, epochEnded)
     }
 }
 
 extension Trainer where T == Double {
     func runSpecialized(
-        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
-        shouldStop: () -> Bool, progress: (TrainingProgress) -> Void
+        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
+        _ paused: PausedRun<Double>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
+        _ epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
-        try run(on: data, validation: validation, generator: &generator, shouldStop: shouldStop, progress: progress)
+        try run(data, validation, &generator, paused, shouldStop, progress, epochEnded)
     }
 }
 
@@ -290,9 +520,20 @@ extension Network {
     public func train(
         on data: any TrainingData, validation: (any TrainingData)? = nil, options: TrainingOptions,
         generator: inout RandomGenerator, shouldStop: () -> Bool = { false },
-        progress: (TrainingProgress) -> Void = { _ in }
+        progress: (TrainingProgress) -> Void = { _ in }, epochEnded: (EpochRecord) -> Void = { _ in }
     ) throws(EngineError) -> TrainingResult {
         try Trainer(network: self, options: options)
-            .train(on: data, validation: validation, generator: &generator, shouldStop: shouldStop, progress: progress)
+            .train(on: data, validation: validation, generator: &generator, shouldStop: shouldStop,
+                   progress: progress, epochEnded: epochEnded)
+    }
+
+    /// Goes on with the paused run (`pausedRun`) exactly where it stopped; see `Trainer.resume`.
+    @discardableResult
+    public func resume(
+        on data: any TrainingData, validation: (any TrainingData)? = nil, shouldStop: () -> Bool = { false },
+        progress: (TrainingProgress) -> Void = { _ in }, epochEnded: (EpochRecord) -> Void = { _ in }
+    ) throws(EngineError) -> TrainingResult {
+        try Trainer(resuming: self)
+            .resume(on: data, validation: validation, shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
     }
 }

@@ -25,9 +25,12 @@ public struct EpochRecord: Hashable, Sendable {
     public var seconds: Double
     /// False when training stopped during this epoch (Ctrl-C): the figures cover `samples` only.
     public var complete: Bool
+    /// The learning rate of the epoch (see `LearningRateSchedule`); nil in older records.
+    public var learningRate: Double?
 
     public init(epoch: Int, trainingLoss: Double, trainingMetric: Double, validationLoss: Double?,
-                validationMetric: Double?, metric: Metric, samples: Int, seconds: Double, complete: Bool) {
+                validationMetric: Double?, metric: Metric, samples: Int, seconds: Double, complete: Bool,
+                learningRate: Double? = nil) {
         self.epoch = epoch
         self.trainingLoss = trainingLoss
         self.trainingMetric = trainingMetric
@@ -37,6 +40,7 @@ public struct EpochRecord: Hashable, Sendable {
         self.samples = samples
         self.seconds = seconds
         self.complete = complete
+        self.learningRate = learningRate
     }
 }
 
@@ -50,13 +54,31 @@ public struct TrainingHistory: Hashable, Sendable {
     public var last: EpochRecord? { epochs.last }
     public var trainingLosses: [Double] { epochs.map(\.trainingLoss) }
     public var validationLosses: [Double?] { epochs.map(\.validationLoss) }
+    public var learningRates: [Double?] { epochs.map(\.learningRate) }
 }
 
 /// What one `train` call did.
 public struct TrainingResult: Sendable {
     /// The epochs of this call (also appended to the network's history).
     public var epochs: [EpochRecord]
-    /// True when `shouldStop` ended training early; the weights, history and optimiser state
-    /// are kept, and calling `train` again continues with a new epoch.
+    /// True when `shouldStop` paused training before the run's last epoch ended: weights,
+    /// history and optimiser state are kept and `Network.pausedRun` holds the position, so
+    /// `Trainer.resume` goes on exactly where it stopped.
     public var stopped: Bool
+    /// True when early stopping ended the run (`EpochSelection.patience` ran out).
+    public var stoppedEarly: Bool = false
+    /// With `TrainingOptions.selection`: the epoch (number in the history) with the best
+    /// monitored score so far, and that score.
+    public var bestEpoch: Int? = nil
+    public var bestScore: Double? = nil
+    /// True when the best epoch's weights were put back at the end of the run.
+    public var restoredBest: Bool = false
+    /// The run's generator after the run (for a resumed run: continued from the pause).
+    public var generator: RandomGenerator
+
+    public init(epochs: [EpochRecord], stopped: Bool, generator: RandomGenerator) {
+        self.epochs = epochs
+        self.stopped = stopped
+        self.generator = generator
+    }
 }

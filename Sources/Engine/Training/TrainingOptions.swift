@@ -1,7 +1,11 @@
-/// How to train: epochs, batch size, optimiser, penalties, shuffling.
+/// How to train: epochs, batch size, optimiser, penalties, shuffling, the learning-rate
+/// schedule, a held-out validation fraction and early stopping / best-epoch selection.
 ///
 ///     var options = TrainingOptions(epochs: 5, batchSize: 64, optimizer: OptimizerSettings(.adam, learningRate: 1e-3))
 ///     options.regularization.l2 = 1e-4
+///     options.schedule = .cosine(minimum: 1e-5)
+///     options.holdout = Holdout(fraction: 0.1, seed: 1)
+///     options.selection = EpochSelection(patience: 3)
 public struct TrainingOptions: Hashable, Sendable {
     /// Passes over the training set in this call (0 is allowed: nothing happens).
     public var epochs: Int
@@ -12,6 +16,13 @@ public struct TrainingOptions: Hashable, Sendable {
     public var regularization: Regularization
     /// Reshuffle the example order at the start of every epoch (with the caller's generator).
     public var shuffle: Bool
+    /// The learning rate per epoch of the run, from `optimizer.learningRate`.
+    public var schedule: LearningRateSchedule = .constant
+    /// Hold out this fraction of the training data as the validation set (not together with
+    /// a validation set passed to `train`).
+    public var holdout: Holdout? = nil
+    /// Early stopping and restoring the best epoch (needs validation data).
+    public var selection: EpochSelection? = nil
 
     public init(
         epochs: Int = 1, batchSize: Int = 32, optimizer: OptimizerSettings = .adam,
@@ -28,7 +39,7 @@ public struct TrainingOptions: Hashable, Sendable {
     public var problem: String? {
         if epochs < 0 { return "epochs must be ≥ 0, got \(epochs)" }
         if batchSize < 1 { return "batch size must be ≥ 1, got \(batchSize)" }
-        return optimizer.problem ?? regularization.problem
+        return optimizer.problem ?? regularization.problem ?? schedule.problem ?? holdout?.problem ?? selection?.problem
     }
 }
 

@@ -60,7 +60,7 @@ struct Arguments {
     func list(_ name: String) throws(CommandError) -> [Value] {
         switch try value(name) {
         case .list(let xs): return xs
-        case .range(let r): return r.elements.map { .number($0) }
+        case .range(let r): return try r.values(for: name)
         default: throw CommandError("\(name): expected a list", parameter: name)
         }
     }
@@ -76,5 +76,20 @@ struct Arguments {
     func optionalObject<T: ShellObject>(_ name: String, as type: T.Type = T.self) throws(CommandError) -> T? {
         guard values[name].map({ !$0.isNone }) ?? false else { return nil }
         return try object(name, as: type)
+    }
+}
+
+extension RangeValue {
+    /// The most elements a range may have when a command needs it as a list (`sum 1...10`,
+    /// `plot x=0..<100`); loops step through ranges of any length without making a list.
+    static let maximumListed = 10_000_000
+
+    /// The elements as number values, refusing ranges too long to list.
+    func values(for parameter: String) throws(CommandError) -> [Value] {
+        guard count <= RangeValue.maximumListed else {
+            throw CommandError("\(parameter): a range of \(count) numbers is too long to use as a list (at most \(RangeValue.maximumListed); a for loop can step through it)",
+                               parameter: parameter)
+        }
+        return elements.map { .number($0) }
     }
 }

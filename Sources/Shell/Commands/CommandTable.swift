@@ -8,7 +8,7 @@ enum CommandTable {
         // Networks
         NetworkCommand.self, AddCommand.self, SummaryCommand.self,
         // Training and evaluation
-        TrainCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
+        TrainCommand.self, ResumeCommand.self, InspectCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
         OLSCommand.self, RidgeCommand.self, LassoCommand.self, HalvingCommand.self,
         // Views and results
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
@@ -16,7 +16,7 @@ enum CommandTable {
         // Files
         SaveCommand.self, LoadCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self,
         // Language
-        PrintCommand.self, RunCommand.self, LenCommand.self,
+        PrintCommand.self, RunCommand.self, LenCommand.self, SleepCommand.self,
         AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,
         RoundCommand.self, MinCommand.self, MaxCommand.self, SumCommand.self, MeanCommand.self,
         // Session

@@ -17,9 +17,17 @@ extension Interpreter {
 
 extension CommandError {
     /// A data-layer error, already one line naming its file.
-    init(_ e: DataError, parameter: String? = nil) { self.init(e.description, parameter: parameter) }
+    init(_ e: DataError, parameter: String? = nil) {
+        self.init(e.description + (e.kind == .tooLarge && e.message.contains("memory limit") ? CommandError.memoryHint : ""),
+                  parameter: parameter)
+    }
     /// An engine error (its message names the layer when there is one).
-    init(_ e: EngineError, parameter: String? = nil) { self.init(e.message, parameter: parameter) }
+    init(_ e: EngineError, parameter: String? = nil) {
+        self.init(e.message + (e.kind == .tooLarge ? CommandError.memoryHint : ""), parameter: parameter)
+    }
+
+    /// Added to errors from `MemoryLimit`.
+    static let memoryHint = " (set max_memory raises it)"
     /// Any error from a `do` block mixing command, data and engine calls.
     init(_ e: any Error, parameter: String? = nil) {
         switch e {

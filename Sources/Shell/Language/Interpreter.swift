@@ -28,9 +28,20 @@ final class Interpreter {
     var runStack: [String] = []
     static let maxRunDepth = 16
     static let maxCallDepth = 200
+    static let maxListNesting = 100
     /// Polled by loops and `train` (after every batch): has the user asked to stop?
     /// `Interrupt.isRequested` (Ctrl-C); tests substitute their own.
     var isInterrupted: () -> Bool = { Interrupt.isRequested }
+    /// True once a command stopped early on Ctrl-C and returned what it had (`grid`): that
+    /// request is answered, so the statements after it run.
+    var interruptAcknowledged = false
+
+    /// Called by a command that stopped early on Ctrl-C and returns its partial result.
+    func acknowledgeInterrupt() {
+        Interrupt.clear()
+        interruptAcknowledged = true
+    }
+
     /// Set by `quit`/`exit`: unwinds everything and ends the session with this code.
     var quitCode: Int32?
 
@@ -44,7 +55,7 @@ final class Interpreter {
 
     /// Runs a parsed program at top level. Statement values that are not none are printed.
     func run(_ program: [Statement]) throws(ShellError) -> Flow {
-        let flow = try execute(program)
+        let flow = try execute(program, stoppingOnInterrupt: true)
         switch flow {
         case .normal, .quit: return flow
         case .returned: return .normal
@@ -75,8 +86,18 @@ final class Interpreter {
 
     // MARK: - Statements
 
-    func execute(_ statements: [Statement]) throws(ShellError) -> Flow {
+    /// Runs statements in order. With `stoppingOnInterrupt` (a program or script's top level),
+    /// Ctrl-C stops before the next statement: a command that is running, such as a file being
+    /// read, finishes first; `train`, loops (checked before each pass) and `sleep` stop sooner.
+    func execute(_ statements: [Statement], stoppingOnInterrupt: Bool = false) throws(ShellError) -> Flow {
         for s in statements {
+            if stoppingOnInterrupt {
+                if isInterrupted() {
+                    if !interruptAcknowledged { throw s.location.error("interrupted (Ctrl-C)") }
+                } else {
+                    interruptAcknowledged = false
+                }
+            }
             let flow = try execute(s)
             if case .normal = flow { continue }
             return flow
@@ -206,6 +227,10 @@ final class Interpreter {
         case .list(let items):
             var values: [Value] = []
             for item in items { values.append(try evaluate(item)) }
+            // Lists inside lists are walked recursively (printing, comparing, freeing): bound them.
+            if values.contains(where: { $0.listNesting > Interpreter.maxListNesting - 1 }) {
+                throw e.location.error("lists nested more than \(Interpreter.maxListNesting) deep")
+            }
             return .list(values)
         case .unary(let op, let operand):
             let v = try evaluate(operand)
@@ -387,6 +412,14 @@ final class Interpreter {
 }
 
 extension Value {
+    /// How many lists deep this value is: 0 for a non-list, 1 for `[1, 2]`, 2 for `[[1]]`.
+    var listNesting: Int {
+        guard case .list(let items) = self else { return 0 }
+        var deepest = 0
+        for item in items { if case .list = item { deepest = max(deepest, item.listNesting) } }
+        return deepest + 1
+    }
+
     /// Equality for `==`: numbers, strings, bools, lists and records by value; handles by identity.
     static func equal(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {

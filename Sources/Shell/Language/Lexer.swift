@@ -118,6 +118,9 @@ private struct Lexer {
         return .name(text)
     }
 
+    /// Suffixes that make a number a memory size in bytes (`2GB` = 2·1024³).
+    static let sizeSuffixes: [String: Double] = ["KB": 0x1p10, "MB": 0x1p20, "GB": 0x1p30, "TB": 0x1p40]
+
     mutating func scanNumber() throws(ShellError) -> Token.Kind {
         let start = here
         var text = ""
@@ -135,11 +138,19 @@ private struct Lexer {
                 while Lexer.isDigit(current) { take(&self) }
             }
         }
+        var scale = 1.0
         if let c = current, Lexer.isNameStart(c) {
-            throw here.error("malformed number '\(text)\(Character(c))'")
+            // A memory size: 512MB, 2GB (powers of 1024).
+            var probe = self, suffix = ""
+            while let s = probe.current, Lexer.isNameStart(s) || Lexer.isDigit(s) { suffix.unicodeScalars.append(s); probe.advance() }
+            guard let factor = Lexer.sizeSuffixes[suffix] else {
+                throw here.error("malformed number '\(text)\(Character(c))'")
+            }
+            self = probe
+            scale = factor
         }
         guard let value = Double(text) else { throw start.error("malformed number '\(text)'") }
-        return .number(value)
+        return .number(value * scale)
     }
 
     /// string -> '"' { char | escape | '{' expression [':' format] '}' } '"'

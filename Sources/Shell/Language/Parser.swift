@@ -15,6 +15,30 @@ private struct Parser {
 
     init(tokens: [Token]) { self.tokens = tokens }
 
+    /// How many brackets, blocks and prefix operators may be open at once, and how high an
+    /// expression tree may grow (a chain `1 + 1 + ...` adds a level per operator): bounds that
+    /// keep parsing, running and freeing a program within the stack.
+    static let maximumNesting = 100
+    static let maximumHeight = 500
+    var nesting = 0
+
+    /// Enters one more level of brackets, block or prefix operator, refusing too many.
+    mutating func enter(_ at: Location) throws(ShellError) {
+        nesting += 1
+        if nesting > Parser.maximumNesting {
+            throw at.error("too deeply nested: more than \(Parser.maximumNesting) brackets, blocks or prefix operators inside each other")
+        }
+    }
+
+    /// A syntax node, refused when its tree would be too high to run safely.
+    func node(kind: Expr.Kind, location: Location) throws(ShellError) -> Expr {
+        let e = Expr(kind: kind, location: location)
+        if e.height > Parser.maximumHeight {
+            throw location.error("expression too long: more than \(Parser.maximumHeight) operators or levels; split it over several statements")
+        }
+        return e
+    }
+
     // MARK: - Token helpers
 
     var current: Token { tokens[position] }
@@ -69,6 +93,17 @@ private struct Parser {
         while current.kind == .newline || current.isSymbol(.semicolon) { advance() }
     }
 
+    /// Consumes an `else`, on this line or after line breaks (`}` NEWLINE `else`); leaves the
+    /// position alone when the next token that is not a line break is anything else.
+    mutating func matchElse() -> Bool {
+        var ahead = position
+        while tokens[ahead].kind == .newline, ahead < tokens.count - 1 { ahead += 1 }
+        guard tokens[ahead].isKeyword(.else) else { return false }
+        position = ahead
+        advance()
+        return true
+    }
+
     // MARK: - Statements
 
     /// program -> { statement (NEWLINE | ';') } END
@@ -101,6 +136,8 @@ private struct Parser {
     mutating func block(of owner: String) throws(ShellError) -> [Statement] {
         let open = current.location
         guard match(.leftBrace) else { throw expected("'{' (to start the body of '\(owner)')") }
+        try enter(open)
+        defer { nesting -= 1 }
         var statements: [Statement] = []
         skipNewlines()
         while !current.isSymbol(.rightBrace) {
@@ -136,7 +173,7 @@ private struct Parser {
         case .keyword(.break): advance(); return Statement(kind: .breakLoop, location: at)
         case .keyword(.continue): advance(); return Statement(kind: .continueLoop, location: at)
         case .keyword(.else):
-            throw at.error("'else' must follow the '}' of an 'if' on the same line")
+            throw at.error("'else' without an 'if' before it (at the prompt, write it on the line of the '}')")
         case .name(let n) where next.isSymbol(.assign):
             advance(); advance()
             if current.kind == .newline || atEnd { throw expected("a value after '='") }
@@ -146,13 +183,13 @@ private struct Parser {
         }
     }
 
-    /// if -> 'if' expression block [ 'else' ( if | block ) ]
+    /// if -> 'if' expression block { NEWLINE } [ 'else' ( if | block ) ]
     mutating func ifStatement() throws(ShellError) -> Statement {
         let at = advance().location
         var branches: [(condition: Expr, body: [Statement])] = []
         var otherwise: [Statement]? = nil
         branches.append((try expression(), try block(of: "if")))
-        while match(.else) {
+        while matchElse() {
             if match(.if) {
                 branches.append((try expression(), try block(of: "else if")))
             } else {
@@ -234,7 +271,7 @@ private struct Parser {
         switch follower.kind {
         case .newline, .end, .symbol(.semicolon), .symbol(.rightBrace), .symbol(.rightParen):
             advance()
-            return Expr(kind: .command(CommandCall(verb: verb, arguments: [], location: at)), location: at)
+            return try node(kind: .command(CommandCall(verb: verb, arguments: [], location: at)), location: at)
         default:
             guard startsArgument(follower), !isCall else { return try expression() }
         }
@@ -243,7 +280,7 @@ private struct Parser {
         while startsArgument(current) {
             arguments.append(try argument())
         }
-        return Expr(kind: .command(CommandCall(verb: verb, arguments: arguments, location: at)), location: at)
+        return try node(kind: .command(CommandCall(verb: verb, arguments: arguments, location: at)), location: at)
     }
 
     /// argument -> KEY '=' expression | expression
@@ -277,7 +314,7 @@ private struct Parser {
         var left = try andExpression(am)
         while current.isKeyword(.or) {
             let at = advance().location
-            left = Expr(kind: .binary(.or, left, try andExpression(am)), location: at)
+            left = try node(kind: .binary(.or, left, try andExpression(am)), location: at)
         }
         return left
     }
@@ -287,7 +324,7 @@ private struct Parser {
         var left = try notExpression(am)
         while current.isKeyword(.and) {
             let at = advance().location
-            left = Expr(kind: .binary(.and, left, try notExpression(am)), location: at)
+            left = try node(kind: .binary(.and, left, try notExpression(am)), location: at)
         }
         return left
     }
@@ -296,7 +333,9 @@ private struct Parser {
     mutating func notExpression(_ am: Bool) throws(ShellError) -> Expr {
         if current.isKeyword(.not) {
             let at = advance().location
-            return Expr(kind: .unary(.not, try notExpression(am)), location: at)
+            try enter(at)
+            defer { nesting -= 1 }
+            return try node(kind: .unary(.not, try notExpression(am)), location: at)
         }
         return try comparison(am)
     }
@@ -313,7 +352,7 @@ private struct Parser {
         if case .symbol(let s2) = current.kind, operators[s2] != nil {
             throw current.location.error("comparisons do not chain: write a < b and b < c")
         }
-        return Expr(kind: .binary(op, left, right), location: at)
+        return try node(kind: .binary(op, left, right), location: at)
     }
 
     /// range -> sum [ ('..<' | '...') sum ]
@@ -322,7 +361,7 @@ private struct Parser {
         if current.isSymbol(.halfOpenRange) || current.isSymbol(.closedRange) {
             let inclusive = current.isSymbol(.closedRange)
             let at = advance().location
-            return Expr(kind: .range(left, try sum(am), inclusive: inclusive), location: at)
+            return try node(kind: .range(left, try sum(am), inclusive: inclusive), location: at)
         }
         return left
     }
@@ -338,7 +377,7 @@ private struct Parser {
         while (current.isSymbol(.plus) || current.isSymbol(.minus)) && !endsArgument(am) {
             let op: BinaryOperator = current.isSymbol(.plus) ? .add : .subtract
             let at = advance().location
-            left = Expr(kind: .binary(op, left, try product(am)), location: at)
+            left = try node(kind: .binary(op, left, try product(am)), location: at)
         }
         return left
     }
@@ -355,7 +394,7 @@ private struct Parser {
             default: return left
             }
             let at = advance().location
-            left = Expr(kind: .binary(op, left, try unary(am)), location: at)
+            left = try node(kind: .binary(op, left, try unary(am)), location: at)
         }
     }
 
@@ -363,7 +402,9 @@ private struct Parser {
     mutating func unary(_ am: Bool) throws(ShellError) -> Expr {
         if current.isSymbol(.minus) {
             let at = advance().location
-            return Expr(kind: .unary(.negate, try unary(am)), location: at)
+            try enter(at)
+            defer { nesting -= 1 }
+            return try node(kind: .unary(.negate, try unary(am)), location: at)
         }
         return try power(am)
     }
@@ -373,7 +414,9 @@ private struct Parser {
         let base = try postfix(am)
         if current.isSymbol(.caret) {
             let at = advance().location
-            return Expr(kind: .binary(.power, base, try unary(am)), location: at)
+            try enter(at)
+            defer { nesting -= 1 }
+            return try node(kind: .binary(.power, base, try unary(am)), location: at)
         }
         return base
     }
@@ -388,12 +431,12 @@ private struct Parser {
                     throw expected("a field name after '.'")
                 }
                 advance()
-                e = Expr(kind: .field(e, field), location: at)
+                e = try node(kind: .field(e, field), location: at)
             } else if current.isSymbol(.leftBracket) && !(am && current.spaceBefore) {
                 let open = advance().location
                 let i = try expression()
                 try expect(.rightBracket, closing: ("[", open))
-                e = Expr(kind: .index(e, i), location: open)
+                e = try node(kind: .index(e, i), location: open)
             } else {
                 return e
             }
@@ -407,12 +450,14 @@ private struct Parser {
     mutating func primary(_ am: Bool) throws(ShellError) -> Expr {
         let t = current
         let at = t.location
+        try enter(at)
+        defer { nesting -= 1 }
         switch t.kind {
-        case .number(let v): advance(); return Expr(kind: .number(v), location: at)
-        case .string(let pieces): advance(); return Expr(kind: .string(try stringParts(pieces, at)), location: at)
-        case .keyword(.true): advance(); return Expr(kind: .bool(true), location: at)
-        case .keyword(.false): advance(); return Expr(kind: .bool(false), location: at)
-        case .keyword(.none): advance(); return Expr(kind: .none, location: at)
+        case .number(let v): advance(); return try node(kind: .number(v), location: at)
+        case .string(let pieces): advance(); return try node(kind: .string(try stringParts(pieces, at)), location: at)
+        case .keyword(.true): advance(); return try node(kind: .bool(true), location: at)
+        case .keyword(.false): advance(); return try node(kind: .bool(false), location: at)
+        case .keyword(.none): advance(); return try node(kind: .none, location: at)
         case .name(let n):
             advance()
             if current.isSymbol(.leftParen) && !current.spaceBefore {
@@ -422,9 +467,9 @@ private struct Parser {
                     repeat { arguments.append(try argument(inCommand: false)) } while match(.comma)
                 }
                 try expect(.rightParen, closing: ("(", open))
-                return Expr(kind: .command(CommandCall(verb: n, arguments: arguments, location: at)), location: at)
+                return try node(kind: .command(CommandCall(verb: n, arguments: arguments, location: at)), location: at)
             }
-            return Expr(kind: .name(n), location: at)
+            return try node(kind: .name(n), location: at)
         case .symbol(.leftBracket):
             advance()
             var items: [Expr] = []
@@ -433,7 +478,7 @@ private struct Parser {
                 if !match(.comma) { break }
             }
             try expect(.rightBracket, closing: ("[", at))
-            return Expr(kind: .list(items), location: at)
+            return try node(kind: .list(items), location: at)
         case .symbol(.leftParen):
             advance()
             if current.isSymbol(.rightParen) { throw current.location.error("empty '()'") }
@@ -458,6 +503,7 @@ private struct Parser {
                 let padded = String(repeating: " ", count: column - 1) + code
                 let embedded = SourceText(name: at.source.name, text: padded, firstLine: line)
                 var inner = Parser(tokens: try tokenizeEmbedded(embedded, original: at.source))
+                inner.nesting = nesting
                 let e: Expr
                 do {
                     e = try inner.commandOrExpression()

@@ -21,6 +21,25 @@ struct Expr: Sendable {
     }
     let kind: Kind
     let location: Location
+    /// Levels of nodes from here to the deepest leaf (1 for a leaf). The parser refuses trees
+    /// higher than `Parser.maximumHeight`, so walking one never exhausts the stack.
+    let height: Int
+
+    init(kind: Kind, location: Location) {
+        self.kind = kind
+        self.location = location
+        var below = 0
+        switch kind {
+        case .number, .bool, .none, .name: break
+        case .string(let parts):
+            for case .expression(let e, _) in parts { below = max(below, e.height) }
+        case .list(let items): below = items.map(\.height).max() ?? 0
+        case .unary(_, let e), .field(let e, _): below = e.height
+        case .binary(_, let l, let r), .range(let l, let r, _), .index(let l, let r): below = max(l.height, r.height)
+        case .command(let c): below = c.arguments.map(\.value.height).max() ?? 0
+        }
+        height = below + 1
+    }
 }
 
 /// One piece of a string literal after parsing: text, or an expression with an optional format.

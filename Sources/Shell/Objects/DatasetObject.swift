@@ -20,11 +20,10 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
 
     var fieldNames: [String] { ["count", "inputs", "targets", "classes", "name", "labels", "x", "y"] }
 
-    func field(_ name: String) -> Value? { DatasetObject.field(name, of: dataset) }
-
-    /// The fields of a dataset value. (A static function on a copy: reading `targets` in place
-    /// from this class's storage crashed the Swift 6.3 release compiler's ownership verifier.)
-    private static func field(_ name: String, of dataset: Dataset) -> Value? {
+    // Not optimised: Swift 6.3.1's release optimiser crashes on this function ("Found outside
+    // of lifetime use", CopyPropagation on a borrowed `Targets`). It is not on any hot path.
+    @_optimize(none)
+    func field(_ name: String) -> Value? {
         switch name {
         case "count": return .number(Double(dataset.count))
         case "inputs": return .number(Double(dataset.inputWidth))

@@ -8,7 +8,7 @@ final class HistoryObject: ShellObject, @unchecked Sendable {
 
     init(_ history: TrainingHistory) { self.history = history }
 
-    var fieldNames: [String] { ["epochs", "loss", "metric", "val_loss", "val_metric", "seconds", "metric_name"] }
+    var fieldNames: [String] { ["epochs", "loss", "metric", "val_loss", "val_metric", "seconds", "lr", "metric_name"] }
 
     func field(_ name: String) -> Value? {
         let e = history.epochs
@@ -20,6 +20,7 @@ final class HistoryObject: ShellObject, @unchecked Sendable {
         case "val_loss": return numbers(e.map(\.validationLoss))
         case "val_metric": return numbers(e.map(\.validationMetric))
         case "seconds": return numbers(e.map(\.seconds))
+        case "lr": return numbers(e.map(\.learningRate))
         case "metric_name": return .string(e.last?.metric.rawValue ?? "none")
         default: return nil
         }

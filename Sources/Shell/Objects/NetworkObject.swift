@@ -18,6 +18,8 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     var log: [String] = []
     /// The options of the last `train`, as name/value text (model-file provenance).
     var trainingOptions: [(String, String)] = []
+    /// The data and reporting of a training run paused by Ctrl-C, for `resume`.
+    var pausedTraining: TrainingContext?
     /// The data it was last trained on in this session; `save` records its SHA-256
     /// (`DatasetObject.digest`, computed at the first save and kept with the dataset).
     var trainingData: DatasetObject?
@@ -28,7 +30,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
 
     init(_ network: AnyNetwork) { self.network = network }
 
-    var fieldNames: [String] { ["inputs", "outputs", "layers", "parameters", "precision", "cost", "epochs", "history"] }
+    var fieldNames: [String] { ["inputs", "outputs", "layers", "parameters", "precision", "cost", "epochs", "history", "paused"] }
 
     func field(_ name: String) -> Value? {
         switch name {
@@ -40,6 +42,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         case "cost": return network.layers.isEmpty ? Value.none : .string(network.cost.name)
         case "epochs": return .number(Double(network.history.epochs.count))
         case "history": return .object(HistoryObject(network.history))
+        case "paused": return .bool(pausedTraining != nil && network.hasPausedRun)
         default: return nil
         }
     }

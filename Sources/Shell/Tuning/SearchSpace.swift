@@ -19,7 +19,7 @@ struct SearchSpace {
                 let isAxis = !takesList(key) || xs.allSatisfy { if case .list = $0 { true } else { false } }
                 values = isAxis ? xs : nil
             case .range(let r) where !takesList(key):
-                values = r.elements.map { .number($0) }
+                values = try r.values(for: key)
             default:
                 values = nil
             }

@@ -48,7 +48,7 @@ struct CSVCommand: Command {
         do {
             return .object(DatasetObject(try CSV.load(path: try a.string("file"), options: options)))
         } catch {
-            throw CommandError(error)
+            throw CommandError(error, parameter: "file")
         }
     }
 }

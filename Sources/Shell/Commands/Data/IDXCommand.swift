@@ -14,11 +14,12 @@ struct IDXCommand: Command {
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let labels = try a.optionalString("labels")
         do {
-            return .object(DatasetObject(try Dataset.loadIDX(images: try a.string("examples"),
-                                                             labels: try a.optionalString("labels"))))
+            return .object(DatasetObject(try Dataset.loadIDX(images: try a.string("examples"), labels: labels)))
         } catch {
-            throw CommandError(error)
+            // Point at the file the error is about.
+            throw CommandError(error, parameter: (error as? DataError)?.file == labels ? "labels" : "examples")
         }
     }
 }

@@ -84,7 +84,7 @@ extension ListMathCommand {
         var items = a.rest
         if items.count == 1 {
             if case .list(let xs) = items[0] { items = xs }
-            if case .range(let r) = items[0] { items = r.elements.map { .number($0) } }
+            if case .range(let r) = items[0] { items = try r.values(for: "values") }
         }
         var xs: [Double] = []
         for item in items {

@@ -33,7 +33,7 @@ struct RunCommand: Command {
         defer { shell.runStack.removeLast() }
         do {
             let program = try parse(SourceText(name: found, text: text))
-            if case .quit = try shell.execute(program) { return .none }
+            if case .quit = try shell.execute(program, stoppingOnInterrupt: true) { return .none }
         } catch {
             throw CommandError.nested(error)
         }

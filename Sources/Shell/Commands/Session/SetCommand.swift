@@ -1,23 +1,27 @@
 import Engine
 
-/// `set seed 1`, `set threads 2`, `set precision float64`.
+/// `set seed 1`, `set threads 2`, `set precision float64`, `set max_memory 2GB`.
 struct SetCommand: Command {
     static let name = "set"
     static let group = CommandGroup.session
-    static let summary = "Set the random seed, BLAS threads, or the precision of new networks."
+    static let summary = "Set the random seed, BLAS threads, the precision of new networks, or the memory limit."
     static let parameters: [Parameter] = [
-        .positional("setting", .word(["seed", "threads", "precision"]), help: "what to set"),
-        .positional("value", .oneOf([.number, .word(["float32", "float64"])]), default: Value.none, help: "the new value; without it, show the current one"),
+        .positional("setting", .word(["seed", "threads", "precision", "max_memory"]), help: "what to set"),
+        .positional("value", .oneOf([.number, .word(["float32", "float64"]), .string]), default: Value.none, help: "the new value; without it, show the current one"),
     ]
     static let example = """
         set seed 1993
         set threads 2
         set precision float64
+        print (set max_memory)
         """
     static let details = """
         seed       restarts the session's random generator (weights, shuffling, splits)
         threads    threads BLAS may use for matrix products (1 to 64)
         precision  float32 (default) or float64 for networks made after this
+        max_memory the most memory one layer, dataset or training run may ask for, in bytes
+                   (2GB, 512MB, or "2GB"); larger requests are refused with an error before
+                   anything is allocated. Default: 3/4 of physical memory (nnsh --max-memory)
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -37,6 +41,18 @@ struct SetCommand: Command {
                 throw CommandError("threads: expected a whole number from 1 to 64, got \(value.literal)", parameter: "value")
             }
             BLASThreads.set(Int(x))
+        case "max_memory":
+            if value.isNone { return .string(MemoryLimit.describe(MemoryLimit.bytes)) }
+            let bytes: Int?
+            switch value {
+            case .number(let x): bytes = x.isFinite && x >= 0x1p20 && x < 0x1p62 ? Int(x) : nil
+            case .string(let s): bytes = MemoryLimit.parse(s).flatMap { $0 >= 1 << 20 ? $0 : nil }
+            default: bytes = nil
+            }
+            guard let bytes else {
+                throw CommandError("max_memory: expected a size of at least 1MB (2GB, 512MB), got \(value.literal)", parameter: "value")
+            }
+            MemoryLimit.set(bytes: bytes)
         default:
             if value.isNone { return .string(shell.precision) }
             guard case .string(let p) = value, p == "float32" || p == "float64" else {

@@ -49,6 +49,9 @@ struct EvalCommand: Command {
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net"), data = try a.dataset("data")
         let top = try a.optionalInt("top")
+        if top != nil, !data.dataset.isClassification {
+            throw CommandError("top: top-k accuracy needs class data; \(data.dataset.name) has values as targets", parameter: "top")
+        }
         let e: Evaluation
         do {
             e = try net.network.evaluate(on: data.dataset, top: top)
@@ -83,8 +86,18 @@ struct EvalCommand: Command {
             report.append("true f(x):      " + regressionLine(truth))
         }
         try shell.writeView(a, svg: { () throws(CommandError) in
-            if let confusion = e.confusion { return ClassReport.heatmap(confusion, names: names).renderSVG() }
-            return try PlotCommand.fit(net, data).renderSVG()
+            if let confusion = e.confusion {
+                var map = ClassReport.heatmap(confusion, names: names)
+                map.title = "Confusion matrix: \(data.dataset.name), accuracy \(EpochLine.percent(confusion.accuracy))"
+                return map.renderSVG()
+            }
+            guard data.dataset.inputWidth == 1 || data.dataset.rawInput != nil, data.dataset.targetWidth == 1 else {
+                throw CommandError("to: an SVG of a fit needs data with one input and one target; write a .csv file of the metrics instead", parameter: "to")
+            }
+            var chart = try PlotCommand.fit(net, data)
+            chart.title = "Fit: \(data.dataset.name), log10(mse) \(Format.apply(".3f", to: .number(e.regression.log10MSE)))"
+                + (truth.map { ", against f(x) \(Format.apply(".3f", to: .number($0.log10MSE)))" } ?? "")
+            return chart.renderSVG()
         }, csv: {
             if let confusion = e.confusion { return ClassReport.table(confusion, names: names, digits: nil) }
             return Table(header: ["metric", "value"], rows: fields.compactMap { name, value in

@@ -46,6 +46,7 @@ struct HalvingCommand: Command {
                 let more = total - trial.epochs
                 let finished = more <= 0 ? true : try search.trainAndScore(trial, epochs: more)
                 guard finished else {
+                    shell.acknowledgeInterrupt()
                     shell.print("halving stopped by Ctrl-C in round \(round); the table keeps the \(round - 1) finished round\(round == 2 ? "" : "s")")
                     return .object(table)
                 }

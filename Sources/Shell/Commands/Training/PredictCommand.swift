@@ -47,7 +47,8 @@ struct PredictCommand: Command {
                     xs.append(x)
                 }
                 guard xs.count == net.network.inputWidth else {
-                    throw CommandError("input: the network takes \(net.network.inputWidth) numbers, got \(xs.count)", parameter: "input")
+                    let n = net.network.inputWidth
+                    throw CommandError("input: the network takes \(n) number\(n == 1 ? "" : "s"), got \(xs.count)", parameter: "input")
                 }
                 var m = Matrix<Double>(rows: 1, columns: xs.count, storage: xs)
                 if let s = net.scaling { try s.apply(to: &m) }

@@ -1,24 +1,35 @@
 import Data
 import Engine
 
-/// `train net data epochs=5 ...`: mini-batch training with one line per epoch.
+/// `train net data epochs=5 ...`: mini-batch training with one line per epoch, validation
+/// (a dataset or a held-out fraction), learning-rate schedules, early stopping and pausing.
 struct TrainCommand: Command {
     static let name = "train"
     static let group = CommandGroup.training
-    static let summary = "Train a network on a dataset (one line per epoch; Ctrl-C stops after the current batch)."
+    static let summary = "Train a network on a dataset (one line per epoch; Ctrl-C pauses, resume goes on)."
     static let parameters: [Parameter] = [
         .positional("net", CommonParameters.network, help: "the network"),
         .positional("data", CommonParameters.dataset, help: "the training data"),
         .option("epochs", .integer(0...1_000_000), default: .number(10), help: "passes over the data"),
         .option("batch", .integer(1...100_000_000), default: .number(32), help: "examples per step"),
         .option("optimizer", .word(OptimizerKind.allCases.map(\.rawValue)), default: .string("adam"), help: "gd, sgd, momentum, nesterov, adagrad, rmsprop or adam"),
-        .option("lr", .numberIn(0...1e6), help: "learning rate (default: 0.001 for adam and rmsprop, 0.01 for sgd, momentum, nesterov, adagrad, 0.1 for gd)"),
+        .option("lr", .numberIn(0...1e6), help: "learning rate (default: 0.001 for adam and rmsprop, 0.01 for sgd, momentum, nesterov, adagrad, 0.1 for gd); the first epoch's rate under a schedule"),
         .option("momentum", .numberIn(0...0.999999), help: "momentum μ for momentum and nesterov (default 0.9)"),
         .option("rho", .numberIn(0...0.999999), help: "RMSprop's decay ρ (default 0.9)"),
         .option("l1", .numberIn(0...1e6), default: .number(0), help: "L1 penalty λ₁ Σ|w|"),
         .option("l2", .numberIn(0...1e6), default: .number(0), help: "L2 penalty λ₂ Σw²"),
         .option("cost", .word(Cost.allCases.map(\.rawValue)), help: "mse, cross_entropy or binary_cross_entropy (default: cross_entropy after softmax, else mse)"),
+        .option("schedule", .word(["constant", "step", "exp", "cosine"]), default: .string("constant"),
+                help: "learning rate per epoch: constant, step (× gamma every step_every epochs), exp (× gamma every epoch), cosine (from lr down to lr_min in the last epoch)"),
+        .option("step_every", .integer(1...1_000_000), default: .number(10), help: "epochs between the step schedule's steps"),
+        .option("gamma", .numberIn(1e-9...1e3), help: "the step and exp schedules' factor (default 0.1 for step, 0.95 for exp)"),
+        .option("lr_min", .numberIn(0...1e6), default: .number(0), help: "the cosine schedule's last rate"),
         .option("validate", CommonParameters.dataset, help: "a dataset scored after every epoch (val_loss, val_accuracy)"),
+        .option("holdout", .numberIn(0...1), help: "hold out this fraction of the data for validation instead (split by seed=, else the session's seed: the same every run)"),
+        .option("patience", .integer(1...1_000_000), help: "early stopping: stop after this many epochs without val_loss improving"),
+        .option("min_delta", .numberIn(0...1e6), default: .number(0), help: "the smallest val_loss decrease that counts as improving"),
+        .option("restore_best", .bool, help: "at the end put back the weights of the best epoch (default true with patience or keep_best)"),
+        .option("keep_best", CommonParameters.dataset, help: "score every epoch on this set (the papers' test set) and keep the best epoch's weights; reported as selection on the TEST set"),
         .option("shuffle", .bool, default: .bool(true), help: "reshuffle the examples every epoch"),
         .flag("quiet", help: "print nothing"),
         CommonParameters.seed,
@@ -29,18 +40,31 @@ struct TrainCommand: Command {
         add net dense 20 tanh
         add net dense 1 linear
         train net r epochs=3 batch=10 optimizer=adam lr=0.01
+        train net r epochs=20 holdout=0.2 patience=3 schedule=cosine lr=0.01 lr_min=0.001 quiet
         """
     static let details = """
         On a terminal a live line shows the batch, loss, metric, samples/s and ETA; otherwise one
-        line per epoch. The history (net.history) grows with every epoch; training again continues
-        from the current weights and, with the same optimizer settings, the optimizer's state.
-        Ctrl-C stops after the current batch, keeps weights and history, and returns to the prompt.
+        line per epoch (with the epoch's lr under a schedule). The history (net.history) grows
+        with every epoch; training again continues from the current weights and, with the same
+        optimizer, the optimizer's state.
+        Ctrl-C pauses after the current batch: weights, history, optimizer state and the place in
+        the epoch are kept, and `resume net` goes on exactly where it stopped (a new `train`
+        starts a new run instead).
+        Validation: validate=DATASET, or holdout=FRACTION of the training data (the same examples
+        for the same seed). patience=N stops when val_loss has not improved by more than min_delta
+        for N epochs and puts back the best epoch's weights (restore_best=false keeps the last).
+        keep_best=DATASET scores each epoch on that set and keeps the epoch with the best metric
+        (accuracy, or mse): what papers do with their test set; it is labelled as selection on
+        the TEST set because the score it reports is optimistic.
+        NaN or infinite values stop training, name the first layer they appeared in and restore
+        the last good epoch's weights.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net")
         let data = try a.dataset("data")
         let validation = try a.optionalObject("validate", as: DatasetObject.self)
+        let keepBest = try a.optionalObject("keep_best", as: DatasetObject.self)
         guard !net.network.layers.isEmpty else {
             throw CommandError("the network has no layers yet (add net dense 10 relu)", parameter: "net")
         }
@@ -51,28 +75,28 @@ struct TrainCommand: Command {
                                               rho: try a.optionalNumber("rho") ?? 0.9)
         options.regularization = Regularization(l1: try a.number("l1"), l2: try a.number("l2"))
         options.shuffle = a.bool("shuffle")
+        options.schedule = try schedule(a)
+        if let fraction = try a.optionalNumber("holdout") {
+            if validation != nil { throw CommandError("give either validate= or holdout=, not both", parameter: "holdout") }
+            options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed)
+        }
+        options.selection = try selection(a, validation: validation, keepBest: keepBest, holdout: options.holdout)
         if let why = options.problem { throw CommandError(why) }
         if let c = try a.optionalString("cost") {
             do { try net.network.setCost(Cost(rawValue: c)) } catch { throw CommandError(error, parameter: "cost") }
         }
-        let report = ProgressReport(shell: shell, quiet: a.bool("quiet"), epochs: options.epochs)
-        let outcome: EpochRun
-        do {
-            outcome = try shell.withGenerator(seed: a.seed) { (g) throws(CommandError) in
-                do {
-                    switch net.network {
-                    case .float(let n):
-                        return try runEpochs(Trainer(network: n, options: with1Epoch(options)), options.epochs,
-                                             data.dataset, validation?.dataset, &g, report)
-                    case .double(let n):
-                        return try runEpochs(Trainer(network: n, options: with1Epoch(options)), options.epochs,
-                                             data.dataset, validation?.dataset, &g, report)
-                    }
-                } catch {
-                    report.finishLine()
-                    throw CommandError(error, parameter: (error as? EngineError)?.kind == .shapeMismatch ? "data" : nil)
-                }
-            }
+        let context = TrainingContext(data: data, validation: keepBest ?? validation, onTestSet: keepBest != nil,
+                                      quiet: a.bool("quiet"), sessionGenerator: a.seed == nil,
+                                      netName: argumentText(a, "net"),
+                                      validationName: keepBest != nil ? argumentText(a, "keep_best") : argumentText(a, "validate"))
+        let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: options.epochs, context: context,
+                                    scheduled: options.schedule != .constant)
+        if net.pausedTraining != nil && !context.quiet {
+            shell.print("(the paused run of \(context.netName) is dropped: this is a new run)")
+        }
+        net.pausedTraining = nil
+        let result = try shell.withGenerator(seed: a.seed) { (g) throws(CommandError) -> TrainingResult in
+            try drive(net, .start(options), context, &g, report)
         }
         net.scaling = data.scaling
         net.classNames = data.dataset.classNames
@@ -82,48 +106,173 @@ struct TrainCommand: Command {
             ("optimizer", kind.rawValue), ("lr", "\(options.optimizer.learningRate)"),
             ("l1", "\(options.regularization.l1)"), ("l2", "\(options.regularization.l2)"),
         ] + (a.seed.map { [("seed", String($0))] } ?? [])
+        if options.schedule != .constant { net.trainingOptions.append(("schedule", options.schedule.name)) }
+        if let h = options.holdout { net.trainingOptions.append(("holdout", "\(h.fraction)")) }
+        if let p = options.selection?.patience { net.trainingOptions.append(("patience", String(p))) }
+        if let k = keepBest { net.trainingOptions.append(("keep_best", k.dataset.name)) }
         net.trainingData = data
         net.log.append("train \(data.dataset.name) epochs=\(options.epochs) batch=\(options.batchSize) "
                        + "optimizer=\(kind.rawValue) lr=\(options.optimizer.learningRate) "
                        + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)"
+                       + (options.schedule != .constant ? " schedule=\(options.schedule.name)" : "")
                        + (a.seed.map { " seed=\($0)" } ?? ""))
-        if let stopped = outcome.stoppedAt {
-            throw CommandError("training stopped by Ctrl-C in epoch \(stopped.epoch) after batch \(stopped.batch) of \(stopped.batches); the weights and history are kept")
-        }
+        // Options the lines above leave out, so provenance says everything that was chosen.
+        var chosen: [(String, String)] = []
+        for name in ["momentum", "rho"] where a.has(name) { chosen.append((name, "\(try a.number(name))")) }
+        if let c = try a.optionalString("cost") { chosen.append(("cost", c)) }
+        if !options.shuffle { chosen.append(("shuffle", "false")) }
+        if let v = validation { chosen.append(("validate", v.dataset.name)) }
+        net.trainingOptions += chosen
+        if !chosen.isEmpty { net.log[net.log.count - 1] += " " + chosen.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
+        try finish(net, result, context, report)
         return .none
     }
 
-    private static func with1Epoch(_ options: TrainingOptions) -> TrainingOptions {
-        var o = options
-        o.epochs = 1
-        return o
-    }
-
-    struct EpochRun {
-        var stoppedAt: (epoch: Int, batch: Int, batches: Int)?
-    }
-
-    /// Runs `epochs` one-epoch calls of the same trainer: the trainer keeps its example order
-    /// and the network its optimiser state between calls, so this trains exactly like one call
-    /// of `epochs` epochs, while each epoch's line (with validation) prints as soon as it ends.
-    private static func runEpochs<T: Scalar>(
-        _ trainer: Trainer<T>, _ epochs: Int, _ data: Dataset, _ validation: Dataset?,
-        _ generator: inout RandomGenerator, _ report: ProgressReport
-    ) throws(EngineError) -> EpochRun {
-        var lastProgress: TrainingProgress?
-        for e in 0..<epochs {
-            let result = try trainer.train(
-                on: data, validation: validation, generator: &generator,
-                shouldStop: report.shell.isInterrupted,   // Interrupt.isRequested: Ctrl-C
-                progress: { p in lastProgress = p; report.batch(p, epochInRun: e + 1) })
-            for record in result.epochs { report.epochDone(record, epochInRun: e + 1) }
-            if result.stopped {
-                let p = lastProgress
-                return EpochRun(stoppedAt: (p?.epoch ?? 0, p?.batch ?? 0, p?.batchesPerEpoch ?? 0))
+    /// `schedule=` with its parameters.
+    private static func schedule(_ a: Arguments) throws(CommandError) -> LearningRateSchedule {
+        let name = try a.string("schedule")
+        for option in ["step_every", "gamma", "lr_min"] where a.has(option) {
+            let uses = ["step_every": ["step"], "gamma": ["step", "exp"], "lr_min": ["cosine"]][option]!
+            if !uses.contains(name) {
+                throw CommandError("\(option)= belongs to schedule=\(uses.joined(separator: " or schedule="))", parameter: option)
             }
         }
-        return EpochRun(stoppedAt: nil)
+        switch name {
+        case "step": return .step(every: try a.int("step_every"), gamma: try a.optionalNumber("gamma") ?? 0.1)
+        case "exp": return .exponential(gamma: try a.optionalNumber("gamma") ?? 0.95)
+        case "cosine": return .cosine(minimum: try a.number("lr_min"))
+        default: return .constant
+        }
     }
+
+    /// `patience=`, `min_delta=`, `restore_best=`, `keep_best=`.
+    private static func selection(_ a: Arguments, validation: DatasetObject?, keepBest: DatasetObject?,
+                                  holdout: Holdout?) throws(CommandError) -> EpochSelection? {
+        let patience = try a.optionalInt("patience")
+        if keepBest != nil && (validation != nil || holdout != nil) {
+            throw CommandError("keep_best= scores the epochs on its own set; leave out validate= and holdout=", parameter: "keep_best")
+        }
+        if patience != nil && keepBest == nil && validation == nil && holdout == nil {
+            throw CommandError("patience= needs validation data: add validate=DATASET or holdout=0.1", parameter: "patience")
+        }
+        if patience == nil && keepBest == nil {
+            for option in ["min_delta", "restore_best"] where a.has(option) {
+                throw CommandError("\(option)= needs patience= or keep_best=", parameter: option)
+            }
+            return nil
+        }
+        return EpochSelection(monitor: keepBest != nil ? .validationMetric : .validationLoss, patience: patience,
+                              minDelta: try a.number("min_delta"),
+                              restoreBest: a.has("restore_best") ? a.bool("restore_best") : true)
+    }
+
+    enum Start {
+        case start(TrainingOptions)
+        case resume
+    }
+
+    /// Runs (or resumes) the engine's training on `net`. For a resumed run `generator` receives
+    /// the run's generator at the end.
+    static func drive(_ net: NetworkObject, _ start: Start, _ context: TrainingContext,
+                      _ generator: inout RandomGenerator, _ report: ProgressReport) throws(CommandError) -> TrainingResult {
+        do {
+            switch net.network {
+            case .float(let n): return try drive(n, start, context, &generator, report)
+            case .double(let n): return try drive(n, start, context, &generator, report)
+            }
+        } catch {
+            report.finishLine()
+            if error.kind == .nonFinite { throw CommandError(error.message + " (a lower lr may help)") }
+            throw CommandError(error, parameter: error.kind == .shapeMismatch ? "data" : nil)
+        }
+    }
+
+    private static func drive<T: Scalar>(
+        _ network: Network<T>, _ start: Start, _ context: TrainingContext,
+        _ generator: inout RandomGenerator, _ report: ProgressReport
+    ) throws(EngineError) -> TrainingResult {
+        let stop = report.shell.isInterrupted   // Interrupt.isRequested: Ctrl-C
+        switch start {
+        case .start(let options):
+            return try Trainer(network: network, options: options).train(
+                on: context.data.dataset, validation: context.validation?.dataset, generator: &generator,
+                shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
+        case .resume:
+            let result = try Trainer(resuming: network).resume(
+                on: context.data.dataset, validation: context.validation?.dataset,
+                shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
+            generator = result.generator
+            return result
+        }
+    }
+
+    /// After a run: remember a pause (and report it as an error, so a script stops there), or
+    /// report early stopping and the chosen epoch.
+    static func finish(_ net: NetworkObject, _ result: TrainingResult, _ context: TrainingContext,
+                       _ report: ProgressReport) throws(CommandError) {
+        report.finishLine()
+        if result.stopped {
+            net.pausedTraining = context
+            let (epoch, batch, batches) = report.lastPosition
+            throw CommandError("training paused by Ctrl-C in epoch \(epoch) after batch \(batch) of \(batches); "
+                               + "weights, history and optimizer state are kept: resume \(context.netName) goes on from there")
+        }
+        net.pausedTraining = nil
+        guard !context.quiet else { return }
+        let monitored = context.onTestSet ? "test_\(metricName(net))" : "val_loss"
+        let last = net.network.history.last?.epoch ?? 0
+        if result.stoppedEarly, let best = result.bestEpoch {
+            report.shell.print("early stop after epoch \(report.runEpoch(last)): \(monitored) has not improved for \(last - best) epochs")
+        }
+        guard let best = result.bestEpoch, let score = result.bestScore else { return }
+        let figure = monitored.hasSuffix("accuracy") ? EpochLine.percent(score) : EpochLine.figure(score)
+        let kept = result.restoredBest ? "weights restored to it"
+            : best == last ? "it is the last epoch" : "the weights are the last epoch's (restore_best=false)"
+        if context.onTestSet {
+            report.shell.print("best epoch \(report.runEpoch(best)) chosen on the TEST set \(context.validationName) "
+                               + "— optimistic: \(monitored) \(figure); \(kept)")
+        } else {
+            report.shell.print("best epoch \(report.runEpoch(best)): \(monitored) \(figure); \(kept)")
+        }
+    }
+
+    private static func metricName(_ net: NetworkObject) -> String {
+        net.network.history.last?.metric.rawValue ?? "metric"
+    }
+}
+
+/// What a `train` run needs to be resumed: its data and how it reports.
+struct TrainingContext {
+    let data: DatasetObject
+    /// validate= or keep_best= (nil with holdout=, which the engine keeps).
+    let validation: DatasetObject?
+    /// keep_best=: the validation set is the test set; labelled as such.
+    let onTestSet: Bool
+    let quiet: Bool
+    /// The run draws from the session's generator (no seed=): `resume` hands it back.
+    let sessionGenerator: Bool
+    /// How the user wrote the network ("net"), for the hint after a pause.
+    let netName: String
+    /// How the user wrote the validate= or keep_best= set.
+    var validationName: String = ""
+}
+
+/// The text of the argument `name` as written (a variable name; for `key=value` the value's),
+/// or `name` itself.
+func argumentText(_ a: Arguments, _ name: String) -> String {
+    guard let at = a.locations[name] else { return name }
+    let line = Array(at.source.line(at.line).unicodeScalars)
+    func word(from start: Int) -> (String, Int) {
+        var w = "", i = start
+        while i >= 0, i < line.count, line[i].properties.isAlphabetic || line[i] == "_" || ("0"..."9").contains(line[i]) {
+            w.unicodeScalars.append(line[i])
+            i += 1
+        }
+        return (w, i)
+    }
+    var (text, end) = word(from: at.column - 1)
+    if text == name, end < line.count, line[end] == "=" { (text, end) = word(from: end + 1) }
+    return text.isEmpty ? name : text
 }
 
 /// What `train` prints: on a terminal a live line redrawn a few times a second, ending as the
@@ -132,16 +281,28 @@ final class ProgressReport {
     let shell: Interpreter
     let quiet: Bool
     let epochs: Int
+    let context: TrainingContext
+    /// A schedule is on: each epoch's line shows its learning rate.
+    let scheduled: Bool
     private var lastDraw = ContinuousClock.now
     private var lineOpen = false
+    private var epochInRun = 1
+    /// History epoch number minus epoch-in-run, for naming epochs by the run's count.
+    private var offset = 0
+    /// Epoch (in the history), batch and batches per epoch of the last batch done.
+    private(set) var lastPosition = (0, 0, 0)
 
-    init(shell: Interpreter, quiet: Bool, epochs: Int) {
+    init(shell: Interpreter, quiet: Bool, epochs: Int, context: TrainingContext, scheduled: Bool) {
         self.shell = shell
         self.quiet = quiet
         self.epochs = epochs
+        self.context = context
+        self.scheduled = scheduled
     }
 
-    func batch(_ p: TrainingProgress, epochInRun: Int) {
+    func batch(_ p: TrainingProgress) {
+        epochInRun = p.epochInRun
+        lastPosition = (p.epoch, p.batch, p.batchesPerEpoch)
         guard !quiet, shell.isTerminal else { return }
         let now = ContinuousClock.now
         guard now - lastDraw > .milliseconds(100) || p.batch == p.batchesPerEpoch else { return }
@@ -150,22 +311,32 @@ final class ProgressReport {
         let width = 20, filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let eta = p.samplesPerSecond > 0 ? Double(p.samplesPerEpoch - p.samplesSeen) / p.samplesPerSecond : 0
-        let text = "epoch \(epochInRun)/\(epochs) \(bar) \(p.batch)/\(p.batchesPerEpoch)"
+        let text = "epoch \(p.epochInRun)/\(epochs) \(bar) \(p.batch)/\(p.batchesPerEpoch)"
             + "  loss " + EpochLine.figure(p.runningLoss) + "  " + EpochLine.metric(p.metric, p.runningMetric)
             + "  " + EpochLine.rate(p.samplesPerSecond) + " samples/s  ETA " + EpochLine.duration(eta)
         shell.output("\r\u{1B}[2K" + text)
         lineOpen = true
     }
 
-    func epochDone(_ r: EpochRecord, epochInRun: Int) {
+    func epochDone(_ r: EpochRecord) {
         guard !quiet else { return }
+        offset = r.epoch - epochInRun
         var line = EpochLine.text(r)
         if let space = line.firstIndex(of: " "), let end = line[space...].dropFirst().firstIndex(of: " ") {
             line = "epoch \(epochInRun)/\(epochs)" + line[end...]
         }
+        if context.onTestSet {
+            line = line.replacingOccurrences(of: "  val_", with: "  test_")
+        }
+        if scheduled, let lr = r.learningRate { line += "  lr " + EpochLine.figure(lr) }
         if r.epoch != epochInRun { line += "  (epoch \(r.epoch) in all)" }
         shell.output((lineOpen ? "\r\u{1B}[2K" : "") + line + "\n")
         lineOpen = false
+    }
+
+    /// "28" for history epoch 28 in the first run, "28 (32 in all)" in a later one.
+    func runEpoch(_ epoch: Int) -> String {
+        offset == 0 ? String(epoch) : "\(epoch - offset) (\(epoch) in all)"
     }
 
     func finishLine() {

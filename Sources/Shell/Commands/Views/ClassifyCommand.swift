@@ -61,7 +61,8 @@ struct ClassifyCommand: Command {
         }
         let width = prepared.width * prepared.height
         guard net.network.inputWidth == width else {
-            throw CommandError("the network takes \(net.network.inputWidth) inputs, but a prepared picture has \(width) (28×28)", parameter: "net")
+            let n = net.network.inputWidth
+            throw CommandError("the network takes \(n) input\(n == 1 ? "" : "s"), but a prepared picture has \(width) (28×28)", parameter: "net")
         }
         var x = Matrix<Double>(rows: 1, columns: width, storage: prepared.pixels.map(Double.init))
         do {

@@ -51,32 +51,29 @@ struct ErrorsCommand: Command {
         }
         let what = [wantTrue.map { "true \(data.className($0))" }, wantPredicted.map { "predicted \(data.className($0))" }]
             .compactMap { $0 }.joined(separator: ", ")
-        let result = Value.list(found.map { .number(Double($0)) })
         let shape = data.imageShape
         let drawn = Array(found.prefix(try a.int("count")))
+        func caption(_ i: Int) -> String { "\(data.className(labels[i]))→\(data.className(predicted[i])) #\(i)" }
+        if !a.bool("quiet") {
+            shell.print("\(found.count) of \(data.count) examples misclassified" + (what.isEmpty ? "" : " (\(what))"))
+            if let shape, !drawn.isEmpty {
+                let items = drawn.map { i in (pixels: data.image(i) ?? [], caption: caption(i)) }
+                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle))
+            } else {
+                for i in drawn { shell.print("#\(i): true \(data.className(labels[i])), predicted \(data.className(predicted[i]))") }
+            }
+        }
         let title = "\(found.count) misclassified" + (what.isEmpty ? "" : " (\(what))")
         try shell.writeView(a, svg: { () throws(CommandError) in
             guard let shape else { throw CommandError("to: \(data.name) holds no images to draw; write a .csv file instead", parameter: "to") }
             return ImageGrid(title: title, images: drawn.map { i in
-                ImageGrid.Image(pixels: (data.image(i) ?? []).map(Double.init), width: shape.columns, height: shape.rows,
-                                caption: "\(data.className(labels[i]))→\(data.className(predicted[i])) #\(i)")
+                ImageGrid.Image(pixels: (data.image(i) ?? []).map(Double.init), width: shape.columns, height: shape.rows, caption: caption(i))
             }).renderSVG()
         }, csv: {
             Table(header: ["index", "true", "predicted"],
                   rows: found.map { [String($0), data.className(labels[$0]), data.className(predicted[$0])] })
-        })
-        if a.bool("quiet") { return result }
-        shell.print("\(found.count) of \(data.count) examples misclassified" + (what.isEmpty ? "" : " (\(what))"))
-        let shown = drawn
-        if let shape, !shown.isEmpty {
-            let items = shown.map { i in
-                (pixels: data.image(i) ?? [], caption: "\(data.className(labels[i]))→\(data.className(predicted[i])) #\(i)")
-            }
-            shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle))
-        } else if !shown.isEmpty {
-            for i in shown { shell.print("#\(i): true \(data.className(labels[i])), predicted \(data.className(predicted[i]))") }
-        }
-        return result
+        }, announce: !a.bool("quiet"))
+        return .list(found.map { .number(Double($0)) })
     }
 
     /// The class given as `true=` or `predicted=`: a number below the class count, or a name.

@@ -50,6 +50,7 @@ struct GridCommand: Command {
             let started = ContinuousClock.now
             let trial = search.makeTrial(i)
             guard try search.trainAndScore(trial) else {
+                shell.acknowledgeInterrupt()
                 shell.print("grid stopped by Ctrl-C after \(table.rows.count) of \(search.space.count) configurations; the table keeps their rows")
                 return .object(table)
             }

@@ -14,6 +14,7 @@ struct PlotCommand: Command {
         .option("title", .string, help: "the chart's title"),
         ViewFile.parameter([.svg, .csv]),
         .flag("log", help: "a logarithmic y axis"),
+        .flag("metric", help: "for a history: the metric (accuracy or mse) per epoch instead of the loss"),
         .option("width", .integer(20...400), default: .number(80), help: "terminal width in characters"),
         .option("height", .integer(5...200), default: .number(20), help: "terminal height in lines"),
     ]
@@ -39,7 +40,7 @@ struct PlotCommand: Command {
         let with = a.values["with"] ?? .none
         switch try a.value("what") {
         case .object(let h as HistoryObject):
-            chart = learningCurves(h.history)
+            chart = a.bool("metric") ? metricCurves(h.history) : learningCurves(h.history)
             history = h.history
         case .object(let n as NetworkObject):
             guard case .object(let d as DatasetObject) = with else {
@@ -74,7 +75,7 @@ struct PlotCommand: Command {
         let items: [Value]
         switch v {
         case .list(let xs): items = xs
-        case .range(let r): items = r.elements.map { .number($0) }
+        case .range(let r): items = try r.values(for: parameter)
         default: throw CommandError("\(parameter): expected a list of numbers", parameter: parameter)
         }
         var out: [Double] = []
@@ -95,6 +96,16 @@ struct PlotCommand: Command {
             series.append(Series("validation loss", y: h.validationLosses.map { $0 ?? .nan }))
         }
         return LineChart(title: "Learning curves", xLabel: "epoch", yLabel: "loss", series: series)
+    }
+
+    /// The training metric (and the validation metric when there is one) per epoch.
+    static func metricCurves(_ h: TrainingHistory) -> LineChart {
+        let name = h.last?.metric.rawValue ?? "metric"
+        var series = [Series("train \(name)", y: h.epochs.map(\.trainingMetric))]
+        if h.epochs.contains(where: { $0.validationMetric != nil }) {
+            series.append(Series("validation \(name)", y: h.epochs.map { $0.validationMetric ?? .nan }))
+        }
+        return LineChart(title: "Learning curves", xLabel: "epoch", yLabel: name, series: series)
     }
 
     /// Data points, the true function (when known) and predictions, sorted by x.

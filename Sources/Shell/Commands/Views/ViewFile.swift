@@ -32,9 +32,9 @@ enum ViewFile {
 
 extension Interpreter {
     /// Writes the `to=` file of a view, if asked for: `svg()` or `csv()` by the extension, then
-    /// prints "wrote PATH". A nil maker means the view has no such form.
+    /// prints "wrote PATH" (unless `announce` is false). A nil maker means the view has no such form.
     func writeView(_ a: Arguments, svg: (() throws(CommandError) -> String)? = nil,
-                   csv: (() throws(CommandError) -> Table)? = nil) throws(CommandError) {
+                   csv: (() throws(CommandError) -> Table)? = nil, announce: Bool = true) throws(CommandError) {
         guard let path = try a.optionalString("to") else { return }
         var allowed: [ViewFile.Format] = []
         if svg != nil { allowed.append(.svg) }
@@ -43,7 +43,7 @@ extension Interpreter {
         case .svg: try writeTextFile(path, try svg!())
         case .csv: try writeTextFile(path, try csv!().csv())
         }
-        print("wrote \(path)")
+        if announce { print("wrote \(path)") }
     }
 }
 

@@ -1,0 +1,434 @@
+#!/usr/bin/env python3
+"""The driver behind Scripts/bench.sh (run that; it builds nnsh in release first).
+
+Runs each workload several times and prints the median and [min-max] range of every figure:
+  - sgemm/dgemm: the machine's large-GEMM rate (sgemm.c, the same OpenBLAS nnsh links)
+  - MNIST 784-300-10 (ReLU, softmax + cross-entropy, Adam 1e-3, batch 64, shuffled, 60,000
+    images) in float32 and float64 at 1 and 2 threads: seconds/epoch, samples/s, GFLOP/s,
+    the floor (FLOPs / measured GEMM rate), peak RSS (getrusage of the process)
+  - the small regression net 1-50-50-1 (tanh, Adam, batch 16, 10,000 Runge points): steps/s
+  - start to prompt (a pseudo-terminal, until "nnsh> " appears) and a whole process that
+    loads a model and classifies one image
+When a Python with torch is given, the same MNIST and small-net workloads run in PyTorch,
+alternating with ours (A B A B), and the ratios are printed (ratio < 1: nnsh takes less time).
+
+Only the standard library is used here; the PyTorch side (torch_workloads.py) needs torch and
+numpy.
+"""
+import argparse
+import datetime
+import gzip
+import math
+import os
+import pty
+import random
+import re
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+# Multiply-adds of one example through 784-300-10, ×2 for FLOPs: forward x·W for both layers,
+# ∂W = aᵀ·δ for both layers, δ·Wᵀ for the second layer only (the first needs no input gradient).
+FLOPS_PER_EXAMPLE = 2 * (2 * (784 * 300 + 300 * 10) + 300 * 10)
+SMALL_EXAMPLES = 10_000
+SMALL_BATCH = 16
+
+
+# MARK: - Measuring
+
+class Run:
+    """One finished child process: its output, exit code, wall seconds and peak RSS (MB)."""
+
+    def __init__(self, output, errors, code, wall, rss_mb):
+        self.output, self.errors, self.code, self.wall, self.rss_mb = output, errors, code, wall, rss_mb
+
+    def values(self, key):
+        """The numbers of every output line "key NUMBER"."""
+        return [float(m.group(1)) for m in re.finditer(rf"^{key} ([0-9.eE+-]+)$", self.output, re.M)]
+
+
+def run_child(argv, env, cwd):
+    """Runs argv to completion; returns a Run with peak RSS from wait4's rusage."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = b"", b""
+    # Read both pipes to the end without letting the child block, then reap it with wait4.
+    streams = {proc.stdout.fileno(): [], proc.stderr.fileno(): []}
+    while streams:
+        ready, _, _ = select.select(list(streams), [], [])
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if chunk:
+                streams[fd].append(chunk)
+            else:
+                parts = streams.pop(fd)
+                if fd == proc.stdout.fileno():
+                    out = b"".join(parts)
+                else:
+                    err = b"".join(parts)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(out.decode(errors="replace"), err.decode(errors="replace"), proc.returncode,
+               time.perf_counter() - start, usage.ru_maxrss / 1024)
+
+
+def check(run, what):
+    if run.code != 0:
+        sys.exit(f"bench: {what} failed (exit {run.code}):\n{run.errors.strip() or run.output.strip()}")
+    return run
+
+
+class Stat:
+    """A list of measurements, printed as median [min-max]."""
+
+    def __init__(self, values=None):
+        self.values = list(values or [])
+
+    def add(self, v):
+        self.values.append(v)
+
+    @property
+    def median(self):
+        return statistics.median(self.values) if self.values else math.nan
+
+    def fmt(self, digits=3, scale=1.0):
+        if not self.values:
+            return "—"
+        v = [x * scale for x in self.values]
+        med = statistics.median(v)
+        if len(v) == 1:
+            return f"{med:.{digits}g}"
+        return f"{med:.{digits}g} [{min(v):.{digits}g}–{max(v):.{digits}g}]"
+
+
+def threads_env(threads):
+    env = dict(os.environ)
+    for key in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[key] = str(threads)
+    return env
+
+
+# MARK: - Inputs
+
+def mnist_folder(root, tmp):
+    """The MNIST folder and whether it is real; synthetic IDX files of MNIST's shape if absent."""
+    folder = os.path.join(root, "Data", "mnist")
+    if all(os.path.exists(os.path.join(folder, f)) or os.path.exists(os.path.join(folder, f + ".gz"))
+           for f in MNIST_FILES):
+        return folder, True
+    folder = os.path.join(tmp, "synthetic-mnist")
+    os.makedirs(folder, exist_ok=True)
+    rng = random.Random(1993)
+    for prefix, count in (("train", 60_000), ("t10k", 10_000)):
+        with open(os.path.join(folder, f"{prefix}-images-idx3-ubyte"), "wb") as f:
+            f.write(bytes([0, 0, 8, 3]) + b"".join(n.to_bytes(4, "big") for n in (count, 28, 28)))
+            f.write(rng.randbytes(count * 784))
+        with open(os.path.join(folder, f"{prefix}-labels-idx1-ubyte"), "wb") as f:
+            f.write(bytes([0, 0, 8, 1]) + count.to_bytes(4, "big"))
+            f.write(bytes(rng.randrange(10) for _ in range(count)))
+    return folder, False
+
+
+def runge_csv(tmp):
+    """10,000 points x ~ U[-1, 1], y = 1/(1 + 25x²) + N(0, 0.1²), as a CSV with columns x,y."""
+    path = os.path.join(tmp, "runge.csv")
+    rng = random.Random(1993)
+    with open(path, "w") as f:
+        f.write("x,y\n")
+        for _ in range(SMALL_EXAMPLES):
+            x = rng.uniform(-1, 1)
+            f.write(f"{x:.9g},{1 / (1 + 25 * x * x) + rng.gauss(0, 0.1):.9g}\n")
+    return path
+
+
+def digit_image(folder, tmp):
+    """The first test image of `folder` as a PGM file."""
+    stem = os.path.join(folder, "t10k-images-idx3-ubyte")
+    opener, path = (open, stem) if os.path.exists(stem) else (gzip.open, stem + ".gz")
+    with opener(path, "rb") as f:
+        pixels = f.read(16 + 784)[16:]
+    out = os.path.join(tmp, "digit.pgm")
+    with open(out, "wb") as f:
+        f.write(b"P5\n28 28\n255\n" + pixels)
+    return out
+
+
+def digit_model(root, nnsh, folder, tmp, notes):
+    """A model in Models/ (mnist*.nnm first), else one trained here for one epoch and saved."""
+    models = os.path.join(root, "Models")
+    if os.path.isdir(models):
+        names = sorted(n for n in os.listdir(models) if n.endswith(".nnm"))
+        names.sort(key=lambda n: (not n.startswith("mnist"), n))
+        if names:
+            return os.path.join(models, names[0])
+    out = os.path.join(tmp, "mnist.nnm")
+    notes.append(f"no model in Models/: trained one for 1 epoch and saved it to {out}")
+    check(run_child([nnsh, "--set", f"folder={folder}", "--set", f"out={out}", os.path.join(HERE, "trainsave.nnsh")],
+                    threads_env(2), root), "training the digit model")
+    return out
+
+
+def build_gemm(tmp):
+    """Compiles sgemm.c against OpenBLAS; None if there is no C compiler."""
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        return None
+    exe = os.path.join(tmp, "gemm")
+    r = subprocess.run([cc, "-O2", os.path.join(HERE, "sgemm.c"), "-lopenblas", "-o", exe],
+                       capture_output=True, text=True)
+    return exe if r.returncode == 0 else None
+
+
+# MARK: - Start to prompt
+
+def start_to_prompt(nnsh, cwd):
+    """Seconds from spawning nnsh on a pseudo-terminal until its prompt appears."""
+    master, slave = pty.openpty()
+    env = dict(os.environ, TERM=os.environ.get("TERM", "xterm-256color"))
+    start = time.perf_counter()
+    proc = subprocess.Popen([nnsh], stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
+                            start_new_session=True)
+    os.close(slave)
+    seen, elapsed = b"", None
+    deadline = start + 10
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(master, 4096)
+            except OSError:
+                break
+            if b"nnsh> " in seen:
+                elapsed = time.perf_counter() - start
+                break
+    try:
+        os.write(master, b"quit\n")
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    os.close(master)
+    return elapsed
+
+
+# MARK: - The report
+
+def main():
+    ap = argparse.ArgumentParser(description="nnsh benchmark (run Scripts/bench.sh)")
+    ap.add_argument("--nnsh", required=True, help="the release nnsh binary")
+    ap.add_argument("--root", default=os.path.dirname(os.path.dirname(HERE)))
+    ap.add_argument("--torch-python", default="", help="a Python that imports torch ('' = none found, 'none' = skip)")
+    ap.add_argument("--runs", type=int, default=None, help="runs per workload (default 5; 1 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="one run of each, shorter small-net and GEMM runs")
+    ap.add_argument("--only", default="gemm,mnist,small,startup",
+                    help="comma-separated subset of gemm,mnist,small,startup")
+    ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1",
+                    help="MNIST precision:threads list")
+    a = ap.parse_args()
+    runs = a.runs or (1 if a.quick else 5)
+    only = set(a.only.split(","))
+    configs = [(p, int(t)) for p, t in (c.split(":") for c in a.configs.split(","))]
+    root, nnsh = a.root, a.nnsh
+    torch_py = a.torch_python if a.torch_python not in ("", "none") else None
+    tmp = tempfile.mkdtemp(prefix="nnsh-bench-")
+    notes = []
+
+    def say(line=""):
+        print(line, flush=True)
+
+    try:
+        load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else ["?"] * 3
+        cpu = "?"
+        if os.path.exists("/proc/cpuinfo"):
+            m = re.search(r"^model name\s*:\s*(.*)$", open("/proc/cpuinfo").read(), re.M)
+            cpu = m.group(1) if m else "?"
+        say(f"nnsh benchmark  {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC  "
+            f"{os.cpu_count()} CPUs ({cpu})  load {' '.join(load)}  runs {runs}{'  (quick)' if a.quick else ''}")
+        folder, real = mnist_folder(root, tmp)
+        if not real:
+            notes.append("Data/mnist is absent: MNIST workloads use synthetic IDX files of the same shape "
+                         "(60,000 random 28×28 images, random labels)")
+        torch_version = None
+        if torch_py:
+            r = subprocess.run([torch_py, "-c", "import torch, numpy; print(torch.__version__)"],
+                               capture_output=True, text=True)
+            torch_version = r.stdout.strip() if r.returncode == 0 else None
+            if not torch_version:
+                notes.append(f"{torch_py} cannot import torch and numpy: PyTorch skipped")
+                torch_py = None
+        elif a.torch_python == "none":
+            notes.append("PyTorch skipped (--no-torch)")
+        else:
+            notes.append("PyTorch not found (Debian: apt-get install python3-torch): PyTorch columns skipped")
+        say(f"data: {folder} ({'real MNIST' if real else 'SYNTHETIC'})   "
+            f"PyTorch: {torch_version + ' via ' + torch_py if torch_py else 'not run'}")
+        say()
+
+        # --- GEMM rates -----------------------------------------------------------------------
+        gemm = {}
+        if "gemm" in only:
+            exe = build_gemm(tmp)
+            if exe is None:
+                notes.append("no C compiler or OpenBLAS headers: GEMM rate (and the floor) not measured")
+            else:
+                n, reps = (2048, 2) if a.quick else (3072, 3)
+                threads_used = sorted({t for _, t in configs})
+                for t in threads_used:
+                    for kind in ("s", "d"):
+                        stat = Stat()
+                        for _ in range(runs):
+                            r = check(run_child([exe, kind, str(n), str(reps)], threads_env(t), root), "sgemm")
+                            stat.add(statistics.median(r.values("gflops")))
+                        gemm[(kind, t)] = stat
+                say(f"GEMM rate, {n}×{n}×{n} through OpenBLAS (GFLOP/s)")
+                for t in threads_used:
+                    say(f"  {t} thread{'s' if t > 1 else ' '}   sgemm {gemm[('s', t)].fmt():<24} dgemm {gemm[('d', t)].fmt()}")
+                say()
+
+        # --- MNIST ------------------------------------------------------------------------------
+        mnist = {}
+        if "mnist" in only:
+            flops = FLOPS_PER_EXAMPLE * 60_000
+            say(f"MNIST 784-300-10, ReLU, softmax+CE, Adam 1e-3, batch 64, shuffled, 60,000 images/epoch "
+                f"({flops / 1e9:.1f} GFLOP/epoch)")
+            for precision, t in configs:
+                ours, theirs, ratios, rss, trss = Stat(), Stat(), Stat(), Stat(), Stat()
+                for _ in range(runs):
+                    r = check(run_child([nnsh, "--set", f"folder={folder}", "--set", f"prec={precision}",
+                                         "--set", f"nthreads={t}", "--set", "epochs=1",
+                                         os.path.join(HERE, "mnist.nnsh")], threads_env(t), root), "nnsh MNIST")
+                    s = r.values("epoch_seconds")[0]
+                    ours.add(s)
+                    rss.add(r.rss_mb)
+                    if torch_py:
+                        q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "mnist", folder,
+                                             precision, str(t), "1"], threads_env(t), root), "PyTorch MNIST")
+                        theirs.add(q.values("epoch_seconds")[0])
+                        trss.add(q.rss_mb)
+                        ratios.add(s / theirs.values[-1])
+                mnist[(precision, t)] = dict(ours=ours, theirs=theirs, ratio=ratios, rss=rss, trss=trss)
+                tag = f"{precision} {t} thread{'s' if t > 1 else ''}"
+                say(f"  {tag:<18} nnsh    {ours.fmt():<24} s/epoch   "
+                    f"{Stat([60_000 / v for v in ours.values]).fmt():<26} samples/s   "
+                    f"{Stat([flops / v / 1e9 for v in ours.values]).fmt()} GFLOP/s   peak RSS {rss.fmt()} MB")
+                g = gemm.get(("s" if precision == "float32" else "d", t))
+                if g and g.values:
+                    floor = flops / (g.median * 1e9)
+                    mnist[(precision, t)]["floor"] = floor
+                    say(f"  {'':<18} floor   {floor:.3g} s/epoch (FLOPs / median {'s' if precision == 'float32' else 'd'}gemm "
+                        f"rate); nnsh = {ours.median / floor:.2f}× floor")
+                if torch_py:
+                    say(f"  {'':<18} PyTorch {theirs.fmt():<24} s/epoch   "
+                        f"{Stat([60_000 / v for v in theirs.values]).fmt():<26} samples/s   peak RSS {trss.fmt()} MB")
+                    say(f"  {'':<18} nnsh/PyTorch time {ratios.fmt(2)} (per A/B pair)")
+            for t in sorted({t for _, t in configs}):
+                if ("float32", t) in mnist and ("float64", t) in mnist:
+                    f32, f64 = mnist[("float32", t)]["ours"].median, mnist[("float64", t)]["ours"].median
+                    say(f"  float64/float32 epoch time at {t} thread{'s' if t > 1 else ''}: {f64 / f32:.2f}")
+            say()
+
+        # --- Small net ----------------------------------------------------------------------------
+        small = None
+        if "small" in only:
+            csv = runge_csv(tmp)
+            steps_per_epoch = math.ceil(SMALL_EXAMPLES / SMALL_BATCH)
+            our_epochs, their_epochs = (10, 1) if a.quick else (40, 4)
+            ours, theirs, ratios = Stat(), Stat(), Stat()
+            for _ in range(runs):
+                r = check(run_child([nnsh, "--set", f"file={csv}", "--set", f"epochs={our_epochs}",
+                                     os.path.join(HERE, "small.nnsh")], threads_env(1), root), "nnsh small net")
+                ours.add(our_epochs * steps_per_epoch / r.values("seconds")[0])
+                if torch_py:
+                    q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "small", csv,
+                                         str(their_epochs)], threads_env(1), root), "PyTorch small net")
+                    theirs.add(their_epochs * steps_per_epoch / q.values("seconds")[0])
+                    ratios.add(ours.values[-1] / theirs.values[-1])
+            small = dict(ours=ours, theirs=theirs, ratio=ratios)
+            say(f"Small net 1-50-50-1 tanh, Adam 1e-3, batch 16, {SMALL_EXAMPLES:,} Runge points, 1 thread "
+                f"({our_epochs} epochs nnsh, {their_epochs} PyTorch)")
+            say(f"  nnsh    {ours.fmt():<26} steps/s")
+            if torch_py:
+                say(f"  PyTorch {theirs.fmt():<26} steps/s")
+                say(f"  nnsh/PyTorch steps/s {ratios.fmt(3)} (per A/B pair)")
+            say()
+
+        # --- Start-up -------------------------------------------------------------------------------
+        startup = None
+        if "startup" in only:
+            prompt, classify = Stat(), Stat()
+            model = digit_model(root, nnsh, folder, tmp, notes)
+            image = digit_image(folder, tmp)
+            code = f'm = load "{model}"\nc = classify m "{image}" quiet\nprint "class {{c.class}}"'
+            for _ in range(max(runs, 5) * 2):
+                p = start_to_prompt(nnsh, root)
+                if p is None:
+                    notes.append("start to prompt: no 'nnsh> ' prompt seen within 10 s")
+                    break
+                prompt.add(p)
+            predicted = None
+            for _ in range(max(runs, 5) * 2):
+                r = check(run_child([nnsh, "-e", code], threads_env(1), root), "load and classify")
+                classify.add(r.wall)
+                predicted = r.values("class")
+            startup = dict(prompt=prompt, classify=classify)
+            say("Start-up (whole processes)")
+            say(f"  start to prompt (pseudo-terminal)          {prompt.fmt(3, 1000)} ms")
+            say(f"  load a model + classify one image          {classify.fmt(3, 1000)} ms   "
+                f"(model {os.path.relpath(model, root) if model.startswith(root) else model}; class {predicted[0]:.0f})"
+                if predicted else "")
+            say()
+
+        # --- Targets ----------------------------------------------------------------------------------
+        say("Targets (issue 7)")
+
+        def verdict(name, value, target, ok):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                say(f"  {name:<46} {'not measured':<14} target {target}")
+            else:
+                say(f"  {name:<46} {value:<14} target {target:<10} {'met' if ok else 'MISSED'}")
+
+        m32 = mnist.get(("float32", 2))
+        if m32:
+            verdict("MNIST f32 2 threads, nnsh/PyTorch time", f"{m32['ratio'].median:.2f}" if m32["ratio"].values else None,
+                    "≤ 0.35", m32["ratio"].values and m32["ratio"].median <= 0.35)
+            if "floor" in m32:
+                x = m32["ours"].median / m32["floor"]
+                verdict("MNIST f32 2 threads, × floor", f"{x:.2f}", "≤ 1.6", x <= 1.6)
+        m1 = mnist.get(("float32", 1))
+        if m1:
+            verdict("MNIST f32 1 thread, nnsh/PyTorch time", f"{m1['ratio'].median:.2f}" if m1["ratio"].values else None,
+                    "≤ 0.5", m1["ratio"].values and m1["ratio"].median <= 0.5)
+        for t in (2, 1):
+            if ("float32", t) in mnist and ("float64", t) in mnist:
+                x = mnist[("float64", t)]["ours"].median / mnist[("float32", t)]["ours"].median
+                verdict(f"MNIST f64/f32 epoch time, {t} thread{'s' if t > 1 else ''}", f"{x:.2f}", "≤ 2.2", x <= 2.2)
+        if small:
+            verdict("small net, nnsh/PyTorch steps/s", f"{small['ratio'].median:.1f}" if small["ratio"].values else None,
+                    "≥ 10", small["ratio"].values and small["ratio"].median >= 10)
+        if startup:
+            verdict("start to prompt", f"{startup['prompt'].median * 1000:.0f} ms", "< 50 ms",
+                    startup["prompt"].median < 0.05)
+            verdict("load + classify one image, whole process", f"{startup['classify'].median * 1000:.0f} ms",
+                    "< 100 ms", startup["classify"].median < 0.1)
+        if mnist:
+            peak = max(max(v["rss"].values) for v in mnist.values())
+            verdict("peak RSS training full MNIST (any config)", f"{peak:.0f} MB", "< 300 MB", peak < 300)
+        load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else ["?"] * 3
+        say(f"load at the end: {' '.join(load)}")
+        for n in notes:
+            say(f"note: {n}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+/// Choosing an epoch by its score on validation data after every epoch: early stopping
+/// (`patience`) and keeping the best epoch's weights (`restoreBest`).
+///
+/// After each complete epoch the monitored score s is compared with the best so far s*: it
+/// improves when s < s* − minDelta (losses, MSE) or s > s* + minDelta (accuracy). An
+/// improvement remembers the epoch (and, with `restoreBest`, a copy of its weights); after
+/// `patience` epochs in a row without one, training stops. At the end of the run (stopped
+/// early or not) `restoreBest` puts the best epoch's weights back. The optimiser's moments are
+/// those of the last epoch trained.
+///
+///     options.selection = EpochSelection(monitor: .validationLoss, patience: 5, minDelta: 1e-4)
+public struct EpochSelection: Hashable, Sendable {
+    public enum Monitor: String, Hashable, Sendable {
+        /// The validation loss (lower is better).
+        case validationLoss
+        /// The validation metric: accuracy (higher is better) or MSE (lower is better).
+        case validationMetric
+    }
+
+    public var monitor: Monitor
+    /// Epochs without improvement before stopping; nil never stops early (only keeps the best).
+    public var patience: Int?
+    /// The smallest change that counts as an improvement (≥ 0).
+    public var minDelta: Double
+    /// Put the best epoch's weights back at the end of the run.
+    public var restoreBest: Bool
+
+    public init(monitor: Monitor = .validationLoss, patience: Int? = nil, minDelta: Double = 0, restoreBest: Bool = true) {
+        self.monitor = monitor
+        self.patience = patience
+        self.minDelta = minDelta
+        self.restoreBest = restoreBest
+    }
+
+    /// True when `score` improves on `best` by more than `minDelta`.
+    func improves(_ score: Double, on best: Double?, higherIsBetter: Bool) -> Bool {
+        guard let best else { return score.isFinite }
+        return higherIsBetter ? score > best + minDelta : score < best - minDelta
+    }
+
+    var problem: String? {
+        if let patience, patience < 1 { return "patience must be ≥ 1, got \(patience)" }
+        if !(minDelta >= 0 && minDelta.isFinite) { return "min_delta must be ≥ 0, got \(minDelta)" }
+        return nil
+    }
+}
+
+/// Where the selection stands in a run: the best score and its epoch, and the epochs since.
+struct SelectionState: Sendable {
+    var best: Double?
+    /// Epoch number (in the network's history) of the best score.
+    var bestEpoch: Int?
+    var sinceBest = 0
+}

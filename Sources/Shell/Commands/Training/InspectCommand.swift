@@ -1,0 +1,82 @@
+import Engine
+
+/// `inspect net [data]`: a per-layer table of weight norms, gradient norms, dead ReLU units and
+/// saturated sigmoid/tanh units.
+struct InspectCommand: Command {
+    static let name = "inspect"
+    static let group = CommandGroup.training
+    static let summary = "Show each layer's weight and gradient norms and its dead or saturated units."
+    static let parameters: [Parameter] = [
+        .positional("net", CommonParameters.network, help: "the network"),
+        .positional("data", CommonParameters.dataset, default: Value.none,
+                    help: "data for the gradient norms and the dead/saturated fractions (without it: weight norms only)"),
+    ]
+    static let example = """
+        r = runge n=100 noise=0.05 seed=1
+        net = network 1
+        add net dense 20 relu
+        add net dense 1 linear
+        train net r epochs=3 batch=10 quiet
+        inspect net r
+        """
+    static let details = """
+        ‖W‖ and ‖b‖ are the root sums of squares of each layer's weights and biases. With data,
+        ‖∂W‖ and ‖∂b‖ are the norms of the gradient of the mean cost over all of the data (penalty
+        excluded) at the current weights — not of the last training batch. dead: the share of a
+        ReLU layer's units that output 0 for every example (they no longer learn). saturated: the
+        share of a sigmoid or tanh layer's outputs in the flat parts (sigmoid below 0.01 or above
+        0.99, tanh beyond ±0.99), where gradients nearly vanish. A layer holding NaN or infinite
+        weights is marked "non-finite".
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let net = try a.network("net")
+        let data = try a.optionalObject("data", as: DatasetObject.self)
+        let health: [LayerHealth]
+        do {
+            switch net.network {
+            case .float(let n): health = try n.health(on: data?.dataset)
+            case .double(let n): health = try n.health(on: data?.dataset)
+            }
+        } catch {
+            throw CommandError(error, parameter: error.kind == .shapeMismatch ? "data" : "net")
+        }
+        shell.print(table(health, dataName: data.map { _ in argumentText(a, "data") }, examples: data?.dataset.count))
+        return .none
+    }
+
+    /// The printed table; `dataName` nil when no data was given.
+    static func table(_ health: [LayerHealth], dataName: String?, examples: Int?) -> String {
+        let header = ["layer", "shape", "activation", "‖W‖", "‖b‖", "‖∂W‖", "‖∂b‖", "dead", "saturated"]
+        var rows: [[String]] = []
+        for h in health {
+            func figure(_ x: Double?) -> String { x.map(EpochLine.figure) ?? "-" }
+            rows.append([
+                String(h.layer + 1), "\(h.inputs)×\(h.outputs)", h.activation.name + (h.nonFinite ? " non-finite" : ""),
+                figure(h.weightNorm), figure(h.biasNorm), figure(h.weightGradientNorm), figure(h.biasGradientNorm),
+                h.deadFraction.map(EpochLine.percent) ?? "-", h.saturatedFraction.map(EpochLine.percent) ?? "-",
+            ])
+        }
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, s in c < 3 ? pad(s, widths[c]) : padLeft(s, widths[c]) }
+                .joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        var lines = [line(header)] + rows.map(line)
+        if let dataName, let examples {
+            lines.append("gradients: of the mean cost over \(dataName) (\(examples) examples) at the current weights; "
+                         + "dead: ReLU units never above 0 on it; saturated: sigmoid/tanh outputs within 0.01 of their limits")
+        } else {
+            lines.append("weight norms only: give data for gradient norms and dead/saturated units (inspect net data)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

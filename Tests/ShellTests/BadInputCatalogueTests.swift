@@ -1,0 +1,311 @@
+import Foundation
+import Testing
+@testable import Engine
+@testable import Shell
+
+/// The bad-input catalogue (issue 9): mistakes people type and damaged files they give, one
+/// case each across every layer — lexer, parser, interpreter, commands, data readers, engine,
+/// model files — with the exact one-line message and its place, and proof that the session
+/// survives intact: its variables keep their values, its network keeps its weights, and the
+/// files on disk are unchanged.
+@Suite struct BadInputCatalogueTests {
+    /// What the session holds before each case.
+    static let setup = """
+        x = 41
+        xs = [1, 2, 3]
+        d = runge n=12 seed=1
+        net = network 1
+        add net dense 3 tanh
+        add net dense 1 linear
+        train net d epochs=1 batch=4 quiet
+        """
+
+    struct Case: CustomStringConvertible, Sendable {
+        enum Fault: Sendable {
+            case none
+            /// `isInterrupted` turns true at its n-th poll (Ctrl-C arriving mid-run).
+            case interruptAfter(polls: Int)
+            /// Saving into the case's folder fails as on a full disk after n bytes.
+            case fullDisk(after: Int)
+            /// The memory limit during the case.
+            case memoryLimit(Int)
+        }
+        let name: String
+        /// Code run after `setup`; `{dir}` is the case's own folder of files.
+        let source: String
+        let line: Int
+        let column: Int
+        /// The exact message; `{dir}` as in `source`.
+        let message: String
+        var fault: Fault = .none
+        /// Variables the case may add before it fails (its own successful statements).
+        var defines: Set<String> = []
+        /// The network's weights may change (Ctrl-C during training keeps the epochs done).
+        var changesWeights = false
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        // MARK: Lexer and parser
+        Case(name: "unterminated string", source: "print \"abc", line: 1, column: 7, message: "unfinished string (missing '\"')"),
+        Case(name: "unclosed parenthesis", source: "y = (1 + 2", line: 1, column: 11, message: "')' expected (to close '(' at column 5)"),
+        Case(name: "unclosed list", source: "y = [1, 2\nprint y", line: 2, column: 1, message: "']' expected (to close '[' at line 1) near 'print'"),
+        Case(name: "unclosed block", source: "for i in [1] {\n  print i\n", line: 2, column: 10, message: "'}' expected (to close '{' at line 1)"),
+        Case(name: "operator without operand", source: "y = 1 +* 2", line: 1, column: 8, message: "an expression expected near '*'"),
+        Case(name: "stray closing parenthesis", source: "print 1 )", line: 1, column: 9, message: "unexpected ')' (no bracket is open)"),
+        Case(name: "stray closing brace", source: "}", line: 1, column: 1, message: "unexpected '}' (no block is open)"),
+        Case(name: "unknown character", source: "y = 3 $ 4", line: 1, column: 7, message: "unexpected character '$'"),
+        Case(name: "malformed number", source: "print 2x", line: 1, column: 8, message: "malformed number '2x'"),
+        Case(name: "repeated parameter", source: "proc f(a, a) { }", line: 1, column: 11, message: "parameter 'a' appears twice"),
+        Case(name: "chained comparison", source: "print 1 < 2 < 3", line: 1, column: 13, message: "comparisons do not chain: write a < b and b < c"),
+        Case(name: "assignment without value", source: "y = ", line: 1, column: 4, message: "a value after '=' expected"),
+        Case(name: "bad format", source: "print \"{x:q}\"", line: 1, column: 7, message: "bad format ':q' (examples: :.3f  :8.2f  :.1%  :.2e  :>10)"),
+        Case(name: "else without if", source: "else { }", line: 1, column: 1, message: "'else' without an 'if' before it (at the prompt, write it on the line of the '}')"),
+        Case(name: "reserved word as variable", source: "for in = 3", line: 1, column: 5, message: "'in' is a reserved word and cannot be a loop variable name"),
+
+        // MARK: Unknown names and options
+        Case(name: "unknown variable", source: "print y", line: 1, column: 7, message: "unknown variable 'y'; did you mean 'd' or 'x'?"),
+        Case(name: "misspelt command", source: "trian net d", line: 1, column: 1, message: "unknown command 'trian'; did you mean 'train'?"),
+        Case(name: "unknown option", source: "train net d epochz=3", line: 1, column: 13, message: "'train' has no option 'epochz'; did you mean 'epochs'?"),
+        Case(name: "unknown activation", source: "add net dense 3 relux", line: 1, column: 17, message: "activation: 'relux' is not one of sigmoid, relu, leaky_relu, tanh, linear, softmax; did you mean 'relu'?"),
+        Case(name: "unknown field", source: "print net.widht", line: 1, column: 10, message: "a network has no field 'widht'; its fields are: inputs, outputs, layers, parameters, precision, cost, epochs, history, paused"),
+        Case(name: "field of a list", source: "print xs.size", line: 1, column: 9, message: "a list has no field 'size' (it has: count)"),
+
+        // MARK: Wrong argument types
+        Case(name: "number for a dataset", source: "train net x", line: 1, column: 11, message: "data: expected a dataset, got a number"),
+        Case(name: "string for a width", source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000, got \"a\""),
+        Case(name: "string for a rate", source: "train net d lr=\"fast\"", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got \"fast\""),
+        Case(name: "list plus number", source: "print xs + 1", line: 1, column: 10, message: "cannot apply '+' to a list and a number"),
+        Case(name: "number as condition", source: "if x { }", line: 1, column: 4, message: "the 'if' condition must be true or false, got a number"),
+        Case(name: "loop over a number", source: "for i in x { }", line: 1, column: 10, message: "'for' needs a list or a range, got a number"),
+        Case(name: "text as network input", source: "predict net [\"a\"]", line: 1, column: 13, message: "input: expected numbers, got a string"),
+
+        // MARK: Missing and unreadable files
+        Case(name: "missing model file", source: "m = load \"{dir}/missing.nnm\"", line: 1, column: 10,
+             message: "{dir}/missing.nnm: cannot open: No such file or directory (hint: check the file's name and folder, and that you may read it)"),
+        Case(name: "folder as model file", source: "m = load \"{dir}\"", line: 1, column: 10,
+             message: "{dir}: is not a regular file (hint: give the path of a model file)"),
+        Case(name: "missing script", source: "run \"{dir}/missing.nnsh\"", line: 1, column: 5, message: "no such file: {dir}/missing.nnsh"),
+        Case(name: "script that is not text", source: "run \"{dir}/binary.nnsh\"", line: 1, column: 5, message: "cannot read {dir}/binary.nnsh as UTF-8 text"),
+        Case(name: "missing CSV", source: "c = csv \"{dir}/missing.csv\"", line: 1, column: 9, message: "{dir}/missing.csv: cannot open: No such file or directory"),
+        Case(name: "missing IDX", source: "i = idx \"{dir}/missing.idx\"", line: 1, column: 9, message: "{dir}/missing.idx: cannot open: No such file or directory"),
+        Case(name: "missing picture", source: "classify net \"{dir}/missing.png\"", line: 1, column: 14, message: "{dir}/missing.png: cannot open: No such file or directory"),
+        Case(name: "info of a missing file", source: "info \"{dir}/missing.nnm\"", line: 1, column: 6,
+             message: "{dir}/missing.nnm: cannot open: No such file or directory (hint: check the file's name and folder, and that you may read it)"),
+
+        // MARK: Corrupt files
+        Case(name: "IDX with a wrong magic", source: "i = idx \"{dir}/magic.idx\"", line: 1, column: 9, message: "{dir}/magic.idx: not an IDX file: wrong magic number 0x01020304 (expected 0x0000TTNN)"),
+        Case(name: "truncated IDX", source: "i = idx \"{dir}/short.idx\"", line: 1, column: 9, message: "{dir}/short.idx: truncated: the header says 3×2 uint8 (6 data bytes) but the file holds 4"),
+        Case(name: "IDX claiming terabytes", source: "i = idx \"{dir}/huge.idx\"", line: 1, column: 9, message: "{dir}/huge.idx: header claims 65535×65535×65535 uint8, more than 4 GiB; the file is damaged"),
+        Case(name: "ragged CSV", source: "c = csv \"{dir}/ragged.csv\"", line: 1, column: 9, message: "{dir}/ragged.csv:3:1: this row has 1 cell; the first row has 2"),
+        Case(name: "CSV with text in a number column", source: "c = csv \"{dir}/text.csv\"", line: 1, column: 9, message: "{dir}/text.csv:3:3: \"4.x\" in column \"y\" is not a number"),
+        Case(name: "empty CSV", source: "c = csv \"{dir}/empty.csv\"", line: 1, column: 9, message: "{dir}/empty.csv: no rows"),
+        Case(name: "picture that is not a picture", source: "classify net \"{dir}/text.png\"", line: 1, column: 14, message: "{dir}/text.png: not a PNG, PGM (P2/P5) or PPM (P3/P6) picture"),
+        Case(name: "truncated PNG", source: "classify net \"{dir}/short.png\"", line: 1, column: 14, message: "{dir}/short.png: truncated: the file ends inside a chunk header"),
+        Case(name: "truncated model file", source: "m = load \"{dir}/short.nnm\"", line: 1, column: 10, message: "{dir}/short.nnm: the file is cut short: 20 bytes, not even a complete 28-byte preamble (hint: the save was interrupted or the copy is incomplete; save or copy it again)"),
+        Case(name: "damaged model file", source: "m = load \"{dir}/flipped.nnm\"", line: 1, column: 10, message: "{dir}/flipped.nnm: at byte {end}: checksum mismatch (stored {crc}): the file is damaged (hint: save the model again or restore a copy)"),
+        Case(name: "text file as model", source: "m = load \"{dir}/ragged.csv\"", line: 1, column: 10, message: "{dir}/ragged.csv: at byte 0: not an nnsh model file (it starts with 782c790a) (hint: give a file written by `save`; use `import` for .safetensors files)"),
+        Case(name: "model from a newer nnsh", source: "m = load \"{dir}/newer.nnm\"", line: 1, column: 10, message: "{dir}/newer.nnm: at byte 8: the file has format version 2.0; this nnsh reads 1.x (hint: it was written by a newer nnsh; upgrade nnsh to load it)"),
+        Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
+
+        // MARK: Data that does not fit the network
+        Case(name: "data too wide", source: "train net (runge n=5 degree=2 seed=1) quiet", line: 1, column: 11, message: "the training data has 2 features per example but the network takes 1"),
+        Case(name: "input too wide", source: "predict net [1, 2]", line: 1, column: 13, message: "input: the network takes 1 number, got 2"),
+        Case(name: "classify with a non-image network", source: "classify net \"{dir}/digit.pgm\"", line: 1, column: 10, message: "the network takes 1 input, but a prepared picture has 784 (28×28)"),
+        Case(name: "classes for regression data", source: "c = network 1\nadd c dense 2 softmax\ntrain c d quiet", line: 3, column: 9, message: "the training data has 1 target value per example but the network gives 2", defines: ["c"]),
+
+        // MARK: Absurd sizes
+        Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a whole number from 1 to 1000000, got 1000000000000"),
+        Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000, got 1000000000000"),
+        Case(name: "layer beyond the memory limit", source: "n = network 100000\nadd n dense 100000", line: 2, column: 13,
+             message: "a 100000×100000 float32 weight matrix needs 37.3 GB, more than the memory limit of 1 GB (set max_memory raises it)",
+             fault: .memoryLimit(1 << 30), defines: ["n"]),
+        Case(name: "dataset beyond the memory limit", source: "r = runge n=10000000 degree=30", line: 1, column: 5,
+             message: "runge: a set of 10000000 points needs 2.5 GB, more than the memory limit of 512 MB (set max_memory raises it)",
+             fault: .memoryLimit(512 << 20)),
+        Case(name: "memory limit too small", source: "set max_memory 10", line: 1, column: 16, message: "max_memory: expected a size of at least 1MB (2GB, 512MB), got 10"),
+        Case(name: "batch of zero", source: "train net d batch=0", line: 1, column: 13, message: "batch: expected a whole number from 1 to 100000000, got 0"),
+        Case(name: "negative epochs", source: "train net d epochs=-1", line: 1, column: 13, message: "epochs: expected a whole number from 0 to 1000000, got -1"),
+        Case(name: "NaN learning rate", source: "train net d lr=nan", line: 1, column: 16, message: "unknown variable 'nan'"),
+        Case(name: "computed NaN learning rate", source: "train net d lr=(10 ^ 400 - 10 ^ 400)", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got nan"),
+        Case(name: "a trillion numbers as a list", source: "print (sum 0..<1e12)", line: 1, column: 8,
+             message: "values: a range of 1000000000000 numbers is too long to use as a list (at most 10000000; a for loop can step through it)"),
+        Case(name: "too many points", source: "r = runge n=1e9", line: 1, column: 11, message: "n: expected a whole number from 1 to 10000000, got 1000000000"),
+
+        // MARK: Runaway recursion
+        Case(name: "procedure calling itself", source: "proc f() { return f }\nf", line: 1, column: 19,
+             message: "too many nested procedure calls (more than 200); is 'f' calling itself forever?", defines: ["f"]),
+        Case(name: "script running itself", source: "run \"{dir}/self.nnsh\"", line: 1, column: 5,
+             message: "'run' nested more than 16 deep (does a script run itself?)"),
+
+        Case(name: "brackets nested too deep", source: "print " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000),
+             line: 1, column: 107, message: "too deeply nested: more than 100 brackets, blocks or prefix operators inside each other"),
+        Case(name: "blocks nested too deep", source: String(repeating: "if true { ", count: 500) + String(repeating: "}", count: 500),
+             line: 1, column: 1004, message: "too deeply nested: more than 100 brackets, blocks or prefix operators inside each other"),
+        Case(name: "expression too long", source: "print " + Array(repeating: "1", count: 20000).joined(separator: " + "),
+             line: 1, column: 2005, message: "expression too long: more than 500 operators or levels; split it over several statements"),
+        Case(name: "lists nested too deep at run time", source: "y = []\nfor i in 0..<100000 { y = [y] }", line: 2, column: 27,
+             message: "lists nested more than 100 deep", defines: ["y", "i"]),
+
+        // MARK: Arithmetic
+        Case(name: "division by zero", source: "print x / 0", line: 1, column: 9, message: "division by zero"),
+        Case(name: "remainder by zero", source: "print x % 0", line: 1, column: 9, message: "remainder by zero"),
+
+        // MARK: Full disk
+        Case(name: "full disk while saving", source: "save net \"{dir}/good.nnm\"", line: 1, column: 10,
+             message: "{dir}/good.nnm: cannot write: No space left on device (hint: check that the folder exists, is writable and has free space)",
+             fault: .fullDisk(after: 100)),
+
+        // MARK: Ctrl-C at each stage
+        Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 2, column: 1,
+             message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 2), defines: ["c"]),
+        Case(name: "Ctrl-C while training", source: "train net d epochs=5 batch=2 quiet", line: 1, column: 1,
+             message: "training paused by Ctrl-C in epoch 2 after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
+             fault: .interruptAfter(polls: 2), changesWeights: true),
+        Case(name: "Ctrl-C in a while loop", source: "k = 0\nwhile true { k = k + 1 }", line: 2, column: 1,
+             message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 1000), defines: ["k"]),
+        Case(name: "Ctrl-C in a long for loop", source: "for i in 0..<1000000000 { }", line: 1, column: 1,
+             message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 1000), defines: ["i"]),
+        Case(name: "Ctrl-C during sleep", source: "sleep 3600", line: 1, column: 1,
+             message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 5)),
+    ]
+
+    // MARK: - Files the cases read
+
+    /// A folder holding the case's files, good and damaged.
+    static func makeFiles(_ name: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "nnsh-catalogue-\(getpid())-" + name.replacingOccurrences(of: " ", with: "-")
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: dir)
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        func write(_ file: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + file)) }
+        try write("binary.nnsh", [0xFF, 0xFE, 0x00, 0x80])
+        try write("magic.idx", [1, 2, 3, 4, 0, 0, 0, 1, 7])
+        try write("short.idx", [0, 0, 0x08, 2, 0, 0, 0, 3, 0, 0, 0, 2, 1, 2, 3, 4])
+        try write("huge.idx", [0, 0, 0x08, 3, 0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF])
+        try write("ragged.csv", Array("x,y\n1,2\n3\n".utf8))
+        try write("text.csv", Array("x,y\n1,2\n3,4.x\n".utf8))
+        try write("empty.csv", [])
+        try write("good.csv", Array("x,y\n1,2\n3,4\n".utf8))
+        try write("text.png", Array("hello, not a picture".utf8))
+        try write("short.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
+        try write("digit.pgm", Array("P2\n2 2\n255\n0 255\n255 0\n".utf8))
+        try write("bad.safetensors", [8, 0, 0, 0, 0, 0, 0, 0] + Array("[1,2,3] ".utf8))
+        try write("self.nnsh", Array("run \"\(dir)/self.nnsh\"\n".utf8))
+        // Model files: a good one, and damaged copies of it.
+        let session = makeSession()
+        let saved = runShell(setup + "\nsave net \"\(dir)/good.nnm\"", in: session)
+        guard saved.succeeded else { throw CatalogueError(message: saved.error?.rendered() ?? "setup failed") }
+        let good = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/good.nnm")))
+        try write("short.nnm", Array(good.prefix(20)))
+        var flipped = good
+        flipped[good.count / 2] ^= 0x40
+        try write("flipped.nnm", flipped)
+        var newer = good
+        newer[8] = 2
+        try write("newer.nnm", newer)
+        return dir
+    }
+
+    struct CatalogueError: Error { let message: String }
+
+    /// Every file in `dir` and its bytes.
+    static func snapshot(_ dir: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+            out[name] = FileManager.default.contents(atPath: dir + "/" + name)
+        }
+        return out
+    }
+
+    /// `{dir}` → the case's folder; `{end}` and `{crc}` → the CRC offset and the stored and
+    /// computed CRCs of `flipped.nnm` (they depend on the save date inside the file).
+    static func expand(_ message: String, dir: String) -> String {
+        var text = message.replacingOccurrences(of: "{dir}", with: dir)
+        if text.contains("{crc}"), let data = FileManager.default.contents(atPath: dir + "/flipped.nnm") {
+            let bytes = [UInt8](data), end = bytes.count - 4
+            let stored = bytes[end...].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
+            func hex(_ v: UInt32) -> String { "0x" + String(repeating: "0", count: 8 - String(v, radix: 16).count) + String(v, radix: 16) }
+            text = text.replacingOccurrences(of: "{end}", with: String(end))
+                .replacingOccurrences(of: "{crc}", with: "\(hex(stored)), computed \(hex(CRC32.checksum(bytes[..<end])))")
+        }
+        return text
+    }
+
+    // MARK: - The test
+
+    @Test(arguments: BadInputCatalogueTests.cases)
+    func badInputGivesOneLineAndKeepsTheSession(_ c: Case) throws {
+        let dir = try Self.makeFiles(c.name)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let session = makeSession()
+        let ready = runShell(Self.setup, in: session)
+        try #require(ready.succeeded, "setup: \(ready.error?.rendered() ?? "")")
+        let interpreter = session.0.interpreter
+        let before = interpreter.globals
+        let weights = ModelFileShellTests.bits(ModelFileShellTests.network("net", in: session.0))
+        let files = Self.snapshot(dir)
+
+        var scopedLimit: Int?
+        switch c.fault {
+        case .none: break
+        case .interruptAfter(let n):
+            var polls = 0
+            interpreter.isInterrupted = { polls += 1; return polls >= n }
+        case .fullDisk(let after):
+            AtomicFile.simulatedFullDisks.withLock { $0[dir] = after }
+        case .memoryLimit(let bytes):
+            scopedLimit = bytes   // for this test's task only: tests run in parallel
+        }
+        let source = c.source.replacingOccurrences(of: "{dir}", with: dir)
+        let result = MemoryLimit.$scopedBytes.withValue(scopedLimit) { runShell(source, file: "bad.nnsh", in: session) }
+        if case .fullDisk = c.fault { AtomicFile.simulatedFullDisks.withLock { $0[dir] = nil } }
+        interpreter.isInterrupted = { false }
+
+        guard let e = result.error else {
+            Issue.record("\(c.name): no error; printed \(result.output)")
+            return
+        }
+        if ProcessInfo.processInfo.environment["NNSH_CATALOGUE_DUMP"] == "1" {
+            print("CASE \(c.name) | \(e.line):\(e.column) | \(e.message.replacingOccurrences(of: dir, with: "{dir}"))")
+        }
+        #expect(e.message == Self.expand(c.message, dir: dir), "\(c.name)")
+        #expect(e.line == c.line && e.column == c.column, "\(c.name): at \(e.line):\(e.column)")
+        #expect(e.file == "bad.nnsh" || e.file.hasPrefix(dir), "\(c.name): file \(e.file)")
+        #expect(!e.message.contains("\n"), "\(c.name): one line")
+
+        // The session is intact: every variable it had is still there with the same value
+        // (networks and datasets are the same objects), and nothing else appeared.
+        for (name, value) in before {
+            #expect(interpreter.globals[name].map { Value.equal($0, value) } == true, "\(c.name): \(name) changed")
+        }
+        let added = Set(interpreter.globals.keys).subtracting(before.keys)
+        #expect(added.isSubset(of: c.defines), "\(c.name): new variables \(added)")
+        if !c.changesWeights {
+            #expect(ModelFileShellTests.bits(ModelFileShellTests.network("net", in: session.0)) == weights, "\(c.name): weights changed")
+        }
+        #expect(Self.snapshot(dir) == files, "\(c.name): files changed")
+        // …and it still works.
+        let after = runShell("print x + 1 (predict net [0.5]) == (predict net [0.5])", in: session)
+        #expect(after.output == "42 true\n", "\(c.name): the session no longer works")
+    }
+
+    @Test func thereAreAtLeastFiftyCases() {
+        #expect(Self.cases.count >= 50)
+        #expect(Set(Self.cases.map(\.name)).count == Self.cases.count, "case names are unique")
+    }
+}
+
+/// Faults the catalogue found, fixed: `else` may start the line after `}`.
+@Suite struct ElseOnItsOwnLineTests {
+    @Test func elseMayFollowOnALaterLine() {
+        let r = runShell("x = 3\nif x > 5 {\n  print \"big\"\n}\n\nelse if x > 2 {\n  print \"middle\"\n}\nelse {\n  print \"small\"\n}\nprint \"after\"")
+        #expect(r.error == nil)
+        #expect(r.output == "middle\nafter\n")
+    }
+
+    @Test func anIfWithoutElseStillEndsAtItsBrace() {
+        let r = runShell("if false {\n  print 1\n}\n\nprint 2")
+        #expect(r.output == "2\n")
+    }
+}
