@@ -231,7 +231,7 @@ public struct Dataset: TrainingData, Sendable {
     /// One line for listings, e.g. `mnist-train: 60000 examples × 784 features (28×28 images,
     /// bytes), 10 classes`.
     public var summary: String {
-        var s = "\(name): \(count) examples × \(inputWidth) features ("
+        var s = "\(name): \(counted(count, "example")) × \(counted(inputWidth, "feature")) ("
         if let imageShape { s += "\(imageShape) images, " }
         s += features.precisionName + ")"
         switch targets {

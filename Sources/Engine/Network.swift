@@ -58,7 +58,7 @@ public final class Network<T: Scalar> {
     public func add(_ layer: DenseLayer<T>) throws(EngineError) {
         guard layer.inputs == outputWidth else {
             throw EngineError(.shapeMismatch,
-                              "layer \(layers.count + 1) takes \(layer.inputs) inputs but the network gives \(outputWidth)",
+                              "layer \(layers.count + 1) takes \(counted(layer.inputs, "input")) but the network gives \(outputWidth)",
                               layer: layers.count)
         }
         layers.append(layer)
@@ -135,8 +135,8 @@ public final class Network<T: Scalar> {
     }
 }
 
-/// "1 feature", "3 features": a count with its noun in the right number.
-func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+/// "1 feature", "3 features": a count with its noun in the right number (for messages).
+public func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
 extension Network: CustomStringConvertible {
     /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)".

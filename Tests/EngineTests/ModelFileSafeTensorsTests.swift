@@ -234,7 +234,7 @@ import Testing
         let nan = Self.network([.init(name: "layers.0.weight", shape: [1, 2], values: [1, Float.nan])], activations: [.linear])
         #expect(nan?.message == "tensor 'layers.0.weight' contains NaN at element 1")
         let count = Self.network([.init(name: "layers.0.weight", shape: [1, 1], values: [Float(1)])], activations: [.relu, .relu])
-        #expect(count?.message == "2 activations given for 1 layers")
+        #expect(count?.message == "2 activations given for 1 layer")
     }
 
     @Test func metadataThatDoesNotFitIsRefused() throws {

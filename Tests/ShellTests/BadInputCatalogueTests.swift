@@ -112,6 +112,7 @@ import Testing
         Case(name: "data too wide", source: "train net (runge n=5 degree=2 seed=1) quiet", line: 1, column: 11, message: "the training data has 2 features per example but the network takes 1"),
         Case(name: "input too wide", source: "predict net [1, 2]", line: 1, column: 13, message: "input: the network takes 1 number, got 2"),
         Case(name: "classify with a non-image network", source: "classify net \"{dir}/digit.pgm\"", line: 1, column: 10, message: "the network takes 1 input, but a prepared picture has 784 (28×28)"),
+        Case(name: "images of non-image data", source: "show d 0", line: 1, column: 6, message: "runge holds no images (1 feature per example)"),
         Case(name: "classes for regression data", source: "c = network 1\nadd c dense 2 softmax\ntrain c d quiet", line: 3, column: 9, message: "the training data has 1 target value per example but the network gives 2", defines: ["c"]),
 
         // MARK: Absurd sizes

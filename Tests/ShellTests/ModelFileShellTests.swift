@@ -107,10 +107,10 @@ import Testing
         let path = "\(dir)/torch.safetensors"
         try Data(Self.handWrittenSafetensors()).write(to: URL(fileURLWithPath: path))
         let r = runShell("m = import \"\(path)\"")
-        #expect(r.error?.message == "\(path): the file does not say which activations its 1 layers use (no nnsh.activations metadata) (hint: name one activation per layer when importing)")
+        #expect(r.error?.message == "\(path): the file does not say which activations its 1 layer use (no nnsh.activations metadata) (hint: name one activation per layer when importing)")
         #expect(r.error?.column == 12)
         let wrong = runShell("m = import \"\(path)\" activations=[relu, relu]")
-        #expect(wrong.error?.message == "\(path): 2 activations given for 1 layers (hint: give one activation per layer)")
+        #expect(wrong.error?.message == "\(path): 2 activations given for 1 layer (hint: give one activation per layer)")
     }
 
     /// Each of the reader's refusals reaches the shell as one line naming the file.

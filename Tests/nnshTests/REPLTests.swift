@@ -84,6 +84,20 @@ import Testing
         try t.expect("true")
     }
 
+    /// A real Ctrl-C (SIGINT → Interrupt.request()) stops `sleep` at once, and the statements
+    /// of the same entry after it do not run.
+    @Test func controlCStopsSleepAndTheRestOfTheEntry() throws {
+        let (t, _) = try startREPL()
+        t.type("sleep 3600; print \"after\" + \"wards\"" + Self.enter)
+        Thread.sleep(forTimeInterval: 0.3)
+        t.type(Self.controlC)
+        try t.expect("interrupted (Ctrl-C)")
+        try t.expectPrompt()
+        t.type("print \"still \" + \"here\"" + Self.enter)
+        try t.expect("still here")
+        #expect(!t.screen.contains("afterwards"))
+    }
+
     @Test func controlCDuringTrainingStopsAfterABatchAndKeepsTheNetwork() throws {
         let (t, _) = try startREPL()
         for line in ["r = runge n=200 seed=1", "net = network 1", "add net dense 16 tanh",

@@ -83,7 +83,7 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
     public func apply(to data: Dataset) throws(DataError) -> Dataset {
         guard data.inputWidth == width else {
             throw DataError(.invalidArgument, file: data.name,
-                            "has \(data.inputWidth) features but the \(kind.rawValue) was fitted on \(width)")
+                            "has \(counted(data.inputWidth, "feature")) but the \(kind.rawValue) was fitted on \(width)")
         }
         var d = data
         var row = [Double](repeating: 0, count: width)
@@ -109,7 +109,7 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
     public func apply<T: Scalar>(to inputs: inout Matrix<T>) throws(DataError) {
         guard inputs.columns == width else {
             throw DataError(.invalidArgument, file: kind.rawValue,
-                            "inputs have \(inputs.columns) features but the \(kind.rawValue) was fitted on \(width)")
+                            "inputs have \(counted(inputs.columns, "feature")) but the \(kind.rawValue) was fitted on \(width)")
         }
         for r in 0..<inputs.rows {
             for c in 0..<width { inputs[r, c] = T((Double(inputs[r, c]) - offsets[c]) / scales[c]) }

@@ -146,13 +146,13 @@ extension SafeTensorsFile {
     private func activationList(_ override: [Activation]?, layerCount: Int) throws(ModelFileError) -> [Activation] {
         if let override {
             guard override.count == layerCount else {
-                throw problem(.shapeMismatch, "\(override.count) activations given for \(layerCount) layers",
+                throw problem(.shapeMismatch, "\(counted(override.count, "activation")) given for \(counted(layerCount, "layer"))",
                               hint: "give one activation per layer")
             }
             return override
         }
         guard let text = meta(Key.activations) else {
-            throw problem(.unsupportedContent, "the file does not say which activations its \(layerCount) layers use (no \(Key.activations) metadata)",
+            throw problem(.unsupportedContent, "the file does not say which activations its \(counted(layerCount, "layer")) use (no \(Key.activations) metadata)",
                           hint: "name one activation per layer when importing")
         }
         let names = try jsonArray(Key.activations, text).map { (v) throws(ModelFileError) -> String in

@@ -51,4 +51,19 @@ struct SelectionState: Sendable {
     /// Epoch number (in the network's history) of the best score.
     var bestEpoch: Int?
     var sinceBest = 0
+
+    /// Records an epoch's score; true when it is the new best (the caller then keeps its weights).
+    mutating func record(_ score: Double?, epoch: Int, rule: EpochSelection, higherIsBetter: Bool) -> Bool {
+        guard let score, rule.improves(score, on: best, higherIsBetter: higherIsBetter) else {
+            sinceBest += 1
+            return false
+        }
+        self = SelectionState(best: score, bestEpoch: epoch, sinceBest: 0)
+        return true
+    }
+
+    /// True when `rule.patience` epochs in a row brought no improvement.
+    func patienceRanOut(_ rule: EpochSelection) -> Bool {
+        rule.patience.map { sinceBest >= $0 } ?? false
+    }
 }

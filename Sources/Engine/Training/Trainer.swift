@@ -317,13 +317,10 @@ public final class Trainer<T: Scalar> {
             goodEpoch = epoch
             if let selection {
                 let score = selection.monitor == .validationLoss ? validationLoss : validationScore
-                if let score, selection.improves(score, on: chosen.best, higherIsBetter: higherIsBetter) {
-                    chosen = SelectionState(best: score, bestEpoch: epoch, sinceBest: 0)
+                if chosen.record(score, epoch: epoch, rule: selection, higherIsBetter: higherIsBetter) {
                     if let bestWeights { copyParameters(of: net, to: bestWeights) }
-                } else {
-                    chosen.sinceBest += 1
-                    if let patience = selection.patience, chosen.sinceBest >= patience { stoppedEarly = true }
                 }
+                stoppedEarly = chosen.patienceRanOut(selection)
             }
             epochEnded(record)
             epochInRun += 1

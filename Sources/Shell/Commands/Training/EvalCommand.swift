@@ -177,7 +177,7 @@ struct EvalCommand: Command {
         let d = data.dataset
         if let raw = d.rawInput { return raw }
         guard d.inputWidth == 1 else {
-            throw CommandError("truth=runge needs data with one input x (\(d.name) has \(d.inputWidth) features and no raw x)", parameter: "truth")
+            throw CommandError("truth=runge needs data with one input x (\(d.name) has \(counted(d.inputWidth, "feature")) and no raw x)", parameter: "truth")
         }
         let offset = data.scaling?.offsets.first ?? 0, scale = data.scaling?.scales.first ?? 1
         return (0..<d.count).map { d.feature($0, 0) * scale + offset }

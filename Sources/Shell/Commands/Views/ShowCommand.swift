@@ -34,7 +34,8 @@ struct ShowCommand: Command {
         case .object(let o as DatasetObject):
             let data = o.dataset
             guard let shape = data.imageShape else {
-                throw CommandError("\(data.name) holds no images (\(data.inputWidth) features per example)", parameter: "source")
+                let w = data.inputWidth
+                throw CommandError("\(data.name) holds no images (\(w) feature\(w == 1 ? "" : "s") per example)", parameter: "source")
             }
             let first = try a.int("index"), count = try a.int("count")
             guard first < data.count else {
