@@ -17,6 +17,8 @@ public struct LayerSummary: Hashable, Sendable {
     public var outputs: Int
     public var activation: Activation
     public var parameterCount: Int
+    /// The rate of the dropout layer in front of this one (0: none).
+    public var inputDropout: Double = 0
 }
 
 /// A network of either precision, so the shell can hold, train and convert one without
@@ -61,7 +63,8 @@ public enum AnyNetwork {
         func summaries<T>(_ n: Network<T>) -> [LayerSummary] {
             n.layers.enumerated().map {
                 LayerSummary(index: $0.offset, inputs: $0.element.inputs, outputs: $0.element.outputs,
-                             activation: $0.element.activation, parameterCount: $0.element.parameterCount)
+                             activation: $0.element.activation, parameterCount: $0.element.parameterCount,
+                             inputDropout: $0.element.inputDropout)
             }
         }
         switch self { case .float(let n): return summaries(n); case .double(let n): return summaries(n) }
@@ -95,6 +98,16 @@ public enum AnyNetwork {
         case .float(let n): try n.addDense(outputs: outputs, activation: activation, initialization: initialization, generator: &generator)
         case .double(let n): try n.addDense(outputs: outputs, activation: activation, initialization: initialization, generator: &generator)
         }
+    }
+
+    /// Appends a dropout layer of rate p ∈ [0, 1) in front of the next dense layer (see `Dropout`).
+    public func addDropout(rate: Double) throws(EngineError) {
+        switch self { case .float(let n): try n.addDropout(rate: rate); case .double(let n): try n.addDropout(rate: rate) }
+    }
+
+    /// The rate of a dropout layer not yet followed by a dense layer (0: none).
+    public var pendingDropout: Double {
+        switch self { case .float(let n): n.pendingDropout; case .double(let n): n.pendingDropout }
     }
 
     /// Sets the cost (nil: the output activation's default); checked against the output layer.

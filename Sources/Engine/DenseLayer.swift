@@ -9,18 +9,24 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
     /// `outputs` values, added to every row.
     public var bias: [T]
     public var activation: Activation
+    /// The rate p of the dropout layer in front of this one (0: none). While training, each
+    /// input is zeroed with probability p and the kept ones are scaled by 1/(1 − p) (inverted
+    /// dropout); at inference the inputs pass unchanged. See `Dropout`.
+    public var inputDropout: Double
 
     /// A layer from existing parameters (model files); `bias.count` must equal `weights.columns`.
-    public init(weights: Matrix<T>, bias: [T], activation: Activation) throws(EngineError) {
+    public init(weights: Matrix<T>, bias: [T], activation: Activation, inputDropout: Double = 0) throws(EngineError) {
         guard weights.rows > 0, weights.columns > 0 else {
             throw EngineError(.shapeMismatch, "a dense layer needs at least one input and one output, got \(weights.rows)×\(weights.columns)")
         }
         guard bias.count == weights.columns else {
             throw EngineError(.shapeMismatch, "a \(weights.rows)×\(weights.columns) layer needs \(weights.columns) biases, got \(bias.count)")
         }
+        if let why = Dropout.problem(rate: inputDropout) { throw EngineError(.invalidArgument, why) }
         self.weights = weights
         self.bias = bias
         self.activation = activation
+        self.inputDropout = inputDropout
     }
 
     /// A new layer with weights drawn by `initialization` (default: He for the ReLU family,
@@ -41,6 +47,7 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
         self.weights = w
         self.bias = Array(repeating: 0, count: outputs)
         self.activation = activation
+        self.inputDropout = 0
     }
 
     public var inputs: Int { weights.rows }
@@ -49,6 +56,7 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
     public var parameterCount: Int { weights.count + bias.count }
 
     /// The reference forward pass for a batch `x` (rows × inputs): f(x·W + b), allocating.
+    /// This is inference: the dropout in front of the layer is the identity.
     public func forward(_ x: Matrix<T>) -> Matrix<T> {
         var z = x.multiplied(by: weights)
         for r in 0..<z.rows { for c in 0..<z.columns { z[r, c] += bias[c] } }
@@ -66,12 +74,14 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
     /// The same layer in another precision.
     public func converted<U: Scalar>(to: U.Type = U.self) -> DenseLayer<U> {
         // Shapes are unchanged, so the checks cannot fail.
-        DenseLayer<U>(unchecked: weights.converted(), bias: bias.map { U($0) }, activation: activation)
+        DenseLayer<U>(unchecked: weights.converted(), bias: bias.map { U($0) }, activation: activation,
+                      inputDropout: inputDropout)
     }
 
-    init(unchecked weights: Matrix<T>, bias: [T], activation: Activation) {
+    init(unchecked weights: Matrix<T>, bias: [T], activation: Activation, inputDropout: Double) {
         self.weights = weights
         self.bias = bias
         self.activation = activation
+        self.inputDropout = inputDropout
     }
 }

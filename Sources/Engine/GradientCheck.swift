@@ -35,6 +35,9 @@ extension Network {
     /// `(L(w + ε) − L(w − ε)) / 2ε`, in Double whatever this network's precision (on a copy;
     /// this network is not changed).
     ///
+    /// Dropout layers are disabled (the identity, as at inference), so the loss is a
+    /// deterministic function of the weights.
+    ///
     /// Every parameter is checked unless `maxPerTensor` is given: then at most that many of
     /// each tensor, drawn from `generator` without replacement.
     public func gradientCheck(

@@ -27,6 +27,9 @@ public final class Network<T: Scalar> {
     /// continues from it (moments and step count kept, new hyper-parameters such as a lower
     /// learning rate taken); another kind starts afresh.
     public var optimizerState: OptimizerState<T>?
+    /// The rate of a dropout layer added after the last dense layer (0: none). The next dense
+    /// layer takes it as its `inputDropout`; a network ending in dropout cannot be trained.
+    public private(set) var pendingDropout: Double
     /// A run stopped by its `shouldStop` check before its last epoch ended (nil otherwise):
     /// `Trainer(resuming:)` continues it. A new `train` run or a change of layers drops it.
     public var pausedRun: PausedRun<T>?
@@ -44,6 +47,7 @@ public final class Network<T: Scalar> {
         self.explicitCost = nil
         self.history = TrainingHistory()
         self.optimizerState = nil
+        self.pendingDropout = 0
         self.pausedRun = nil
     }
 
@@ -54,16 +58,36 @@ public final class Network<T: Scalar> {
         try setCost(cost)
     }
 
-    /// Appends a layer; its inputs must equal the current output width.
+    /// Appends a layer; its inputs must equal the current output width. A pending dropout
+    /// layer (`addDropout`) becomes the new layer's `inputDropout`.
     public func add(_ layer: DenseLayer<T>) throws(EngineError) {
         guard layer.inputs == outputWidth else {
             throw EngineError(.shapeMismatch,
                               "layer \(layers.count + 1) takes \(counted(layer.inputs, "input")) but the network gives \(outputWidth)",
                               layer: layers.count)
         }
+        var layer = layer
+        if pendingDropout > 0 {
+            guard layer.inputDropout == 0 else {
+                throw EngineError(.invalidArgument, "layer \(layers.count + 1) already has a dropout layer in front of it",
+                                  layer: layers.count)
+            }
+            layer.inputDropout = pendingDropout
+            pendingDropout = 0
+        }
         layers.append(layer)
         optimizerState = nil
         pausedRun = nil
+    }
+
+    /// Appends a dropout layer of rate p ∈ [0, 1) (see `Dropout`): it acts on the inputs of
+    /// the next dense layer added, so it must be followed by one before training.
+    public func addDropout(rate: Double) throws(EngineError) {
+        if let why = Dropout.problem(rate: rate) { throw EngineError(.invalidArgument, why) }
+        guard pendingDropout == 0 else {
+            throw EngineError(.invalidArgument, "the network already ends with a dropout layer; add a dense layer first")
+        }
+        pendingDropout = rate
     }
 
     /// Appends a dense layer of `outputs` units taking the current output width as inputs,
@@ -106,6 +130,7 @@ public final class Network<T: Scalar> {
         n.explicitCost = explicitCost
         n.history = history
         n.optimizerState = optimizerState
+        n.pendingDropout = pendingDropout
         n.pausedRun = pausedRun
         return n
     }
@@ -118,6 +143,7 @@ public final class Network<T: Scalar> {
         n.explicitCost = explicitCost
         n.history = history
         n.optimizerState = optimizerState?.converted(to: U.self)
+        n.pendingDropout = pendingDropout
         return n
     }
 
@@ -139,9 +165,16 @@ public final class Network<T: Scalar> {
 public func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
 extension Network: CustomStringConvertible {
-    /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)".
+    /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)";
+    /// dropout layers show as "dropout 0.5".
     public var description: String {
-        let chain = ([String(inputWidth)] + layers.map { "\($0.outputs) \($0.activation)" }).joined(separator: " → ")
+        var parts = [String(inputWidth)]
+        for layer in layers {
+            if layer.inputDropout > 0 { parts.append("dropout \(layer.inputDropout)") }
+            parts.append("\(layer.outputs) \(layer.activation)")
+        }
+        if pendingDropout > 0 { parts.append("dropout \(pendingDropout)") }
+        let chain = parts.joined(separator: " → ")
         return "Network<\(T.precisionName)>(\(chain), \(parameterCount) parameters, \(cost))"
     }
 }

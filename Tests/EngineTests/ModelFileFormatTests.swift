@@ -127,10 +127,10 @@ import Glibc
     }
 
     @Test func newerMinorVersionIsReadSkippingWhatItAdds() throws {
-        // A 1.1 file with an unknown optional record and an extra field in NETW loads.
+        // A file of a newer minor version (1.2) with an unknown optional record and an extra field in NETW loads.
         let m = ModelFileFixtures.minimalModel()
         var bytes = try ModelFile.encode(m)
-        bytes[10] = 1
+        bytes[10] = UInt8(ModelFile.versionMinor + 1)
         var r = ByteReader(bytes)
         try r.skip(12, for: "")
         let headerLength = Int(try r.uint64(""))
@@ -140,17 +140,17 @@ import Glibc
         w.append(bytes[0..<32])
         w.uint64(netLength + 2)
         w.append(bytes[40 ..< 40 + netLength])
-        w.append([7, 7])                              // a field added in 1.1
+        w.append([7, 7])                              // a field added in 1.2
         w.append(bytes[(40 + netLength)...].dropLast(4 + 0).prefix(headerLength - (12 + netLength)))
-        w.append(Array("note".utf8)); w.uint64(3); w.append([1, 2, 3])   // an optional record added in 1.1
+        w.append(Array("note".utf8)); w.uint64(3); w.append([1, 2, 3])   // an optional record added in 1.2
         w.append(bytes[(28 + headerLength)...].dropLast(4))
         w.patchUInt64(UInt64(headerLength + 2 + 15), at: 12)
         w.uint32(0)
         let loaded = try ModelFile.decode(Self.resealed(w.bytes))
         #expect(loaded == .float32(m))
-        // The same additions in a 1.0 file are damage.
+        // The same additions in a file of this nnsh's version (or older) are damage.
         var old = Self.resealed(w.bytes)
-        old[10] = 0
+        old[10] = UInt8(ModelFile.versionMinor)
         #expect(Self.refusal(Self.resealed(old))?.message.contains("2 unexpected bytes at its end") == true)
     }
 
@@ -164,7 +164,7 @@ import Glibc
         for i in 0..<8 { edited[12 + i] = UInt8(truncatingIfNeeded: UInt64(headerLength + 12) >> (8 * i)) }
         let e = Self.refusal(Self.resealed(edited))
         #expect(e?.kind == .unsupportedContent)
-        #expect(e?.message == "record CONV is not known to this nnsh (format 1.0)")
+        #expect(e?.message == "record CONV is not known to this nnsh (format 1.1)")
         #expect(e?.offset == 28)
     }
 

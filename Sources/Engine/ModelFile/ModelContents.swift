@@ -18,16 +18,19 @@ extension Precision {
 }
 
 /// One dense layer: `out[batch, width] = activation(x·W + b)`, where `alpha` is the
-/// activation's parameter (leaky ReLU slope, ELU scale; 0 when it has none).
+/// activation's parameter (leaky ReLU slope, ELU scale; 0 when it has none), and the rate of
+/// the dropout layer in front of it (0: none; stored in the optional `drop` record).
 public struct LayerSpec: Equatable, Sendable {
     public var width: Int
     public var activation: String
     public var alpha: Double
+    public var inputDropout: Double
 
-    public init(width: Int, activation: String, alpha: Double = 0) {
+    public init(width: Int, activation: String, alpha: Double = 0, inputDropout: Double = 0) {
         self.width = width
         self.activation = activation
         self.alpha = alpha
+        self.inputDropout = inputDropout
     }
 }
 
@@ -47,6 +50,9 @@ public struct Architecture: Equatable, Sendable {
     }
 
     public var outputWidth: Int { layers.last?.width ?? inputWidth }
+
+    /// True when some layer has a dropout layer in front of it.
+    public var hasDropout: Bool { layers.contains { $0.inputDropout != 0 } }
 
     /// Shapes of the parameters in file order: for each layer, its weights
     /// `[inputs, outputs]` then its biases `[1, outputs]`.

@@ -110,6 +110,7 @@ extension ModelFile {
         var optimizer: OptimizerRecord?
         var generator: RandomGenerator?
         var history = TrainingHistory()
+        var dropout: (rates: [Double], offset: Int)?
         var learningRates: (rates: [Double?], offset: Int)?
         var provenance = Provenance(nnshVersion: "", date: 0)
         while !r.isAtEnd {
@@ -132,6 +133,7 @@ extension ModelFile {
             case Tag.optimizer: optimizer = try readOptimizer(&payload)
             case Tag.generator: generator = try readGenerator(&payload)
             case Tag.history: history = try readHistory(&payload)
+            case Tag.dropout: dropout = (try readDropout(&payload), tagOffset)
             case Tag.learningRates: learningRates = (try readLearningRates(&payload), tagOffset)
             case Tag.provenance: provenance = try readProvenance(&payload)
             default:
@@ -154,9 +156,18 @@ extension ModelFile {
             }
             for (i, rate) in rates.enumerated() { history.epochs[i].learningRate = rate }
         }
-        guard let (precision, architecture) = network else {
+        guard let (precision, readArchitecture) = network else {
             throw ModelFileError(.malformed, "the file has no \(Tag.network) record (the network's architecture)",
                                  hint: "the file is damaged; save it again", offset: section.position)
+        }
+        var architecture = readArchitecture
+        if let dropout {
+            guard dropout.rates.count == architecture.layers.count else {
+                throw ModelFileError(.shapeMismatch,
+                                     "record \(Tag.dropout) has \(dropout.rates.count) dropout rates for \(architecture.layers.count) layers",
+                                     hint: "the file is damaged; save it again", offset: dropout.offset)
+            }
+            for (i, rate) in dropout.rates.enumerated() { architecture.layers[i].inputDropout = rate }
         }
         let header = ModelHeader(precision: precision, architecture: architecture, preprocessing: preprocessing,
                                  optimizer: optimizer, generator: generator, history: history,
@@ -213,6 +224,21 @@ extension ModelFile {
             layers.append(LayerSpec(width: w, activation: activation, alpha: alpha))
         }
         return (precision, Architecture(inputWidth: inputWidth, layers: layers, cost: cost, costIsExplicit: costIsExplicit))
+    }
+
+    /// `drop`: `u64` L, then the rate in front of each of the L layers (`f64`, 0 ≤ p < 1).
+    private static func readDropout(_ r: inout ByteReader) throws(ModelFileError) -> [Double] {
+        let count = try r.count("number of dropout rates", minimumElementSize: 8)
+        var rates: [Double] = []
+        for i in 0..<count {
+            let at = r.position
+            let rate = try r.finiteFloat64("dropout rate \(i + 1)")
+            if let why = Dropout.problem(rate: rate) {
+                throw ModelFileError(.malformed, "layer \(i + 1): \(why)", hint: "the file is damaged; save it again", offset: at)
+            }
+            rates.append(rate)
+        }
+        return rates
     }
 
     private static func readPreprocessing(_ r: inout ByteReader) throws(ModelFileError) -> Preprocessing {

@@ -9,13 +9,16 @@ extension ModelFile {
                            header.architecture.parameterCount * (1 + model.moments.count) * MemoryLayout<T>.size)
         w.append(magic)
         w.uint16(versionMajor)
-        w.uint16(versionMinor)
+        w.uint16(minorVersion(for: header))
         let lengthsAt = w.count
         w.uint64(0)   // header length, patched below
         w.uint64(0)   // data length, patched below
 
         let headerStart = w.count
         record(Tag.network, into: &w) { networkRecord(header, into: &$0) }
+        if header.architecture.hasDropout {
+            record(Tag.dropout, into: &w) { dropoutRecord(header.architecture, into: &$0) }
+        }
         if !header.preprocessing.isEmpty {
             record(Tag.preprocessing, into: &w) { preprocessingRecord(header.preprocessing, into: &$0) }
         }
@@ -45,6 +48,11 @@ extension ModelFile {
         let crc = w.bytes.withUnsafeBytes { CRC32.checksum($0) }
         w.uint32(crc)
         return w.bytes
+    }
+
+    /// The lowest minor version that holds `header`: 1 with dropout layers (`drop`), else 0.
+    static func minorVersion(for header: ModelHeader) -> UInt16 {
+        header.architecture.hasDropout ? 1 : 0
     }
 
     /// Refuses to write what could not be read back: shapes that do not chain, missing or
@@ -104,6 +112,11 @@ extension ModelFile {
             w.string(layer.activation)
             w.float64(layer.alpha)
         }
+    }
+
+    private static func dropoutRecord(_ a: Architecture, into w: inout ByteWriter) {
+        w.uint64(a.layers.count)
+        for layer in a.layers { w.float64(layer.inputDropout) }
     }
 
     private static func preprocessingRecord(_ p: Preprocessing, into w: inout ByteWriter) {

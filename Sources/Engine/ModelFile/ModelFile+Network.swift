@@ -72,7 +72,8 @@ extension SavedModel {
             layers: network.layers.map { layer in
                 var alpha = 0.0
                 if case .leakyReLU(let a) = layer.activation { alpha = a }
-                return LayerSpec(width: layer.outputs, activation: layer.activation.name, alpha: alpha)
+                return LayerSpec(width: layer.outputs, activation: layer.activation.name, alpha: alpha,
+                                 inputDropout: layer.inputDropout)
             },
             cost: network.cost.name, costIsExplicit: network.explicitCost != nil)
         var parameters: [Matrix<T>] = []
@@ -125,7 +126,7 @@ extension SavedModel {
             }
             do {
                 layers.append(try DenseLayer(weights: parameters[2 * i], bias: parameters[2 * i + 1].storage,
-                                             activation: activation))
+                                             activation: activation, inputDropout: spec.inputDropout))
             } catch {
                 throw ModelFileError(.shapeMismatch, "layer \(i + 1): \(error.message)", hint: "the file is damaged; save it again")
             }

@@ -48,6 +48,11 @@ extension ModelFile {
         if let bad = a.layers.firstIndex(where: { !$0.alpha.isFinite }) {
             throw ModelFileError(.nonFiniteValue, "layer \(bad + 1)'s alpha is \(a.layers[bad].alpha)", hint: hint)
         }
+        for (i, layer) in a.layers.enumerated() {
+            if let why = Dropout.problem(rate: layer.inputDropout) {
+                throw ModelFileError(.malformed, "layer \(i + 1): \(why)", hint: hint)
+            }
+        }
         let p = header.preprocessing
         guard p.inputMeans.count == p.inputStds.count, p.inputMeans.isEmpty || p.inputMeans.count == a.inputWidth else {
             throw ModelFileError(.shapeMismatch,

@@ -13,10 +13,12 @@ public enum ModelFile {
     /// `89 4E 4E 53 48 0D 0A 1A`: a non-ASCII first byte, "NNSH", then CR LF and Ctrl-Z so
     /// text-mode transfers and `type` on Windows are caught, as in PNG.
     public static let magic: [UInt8] = [0x89, 0x4E, 0x4E, 0x53, 0x48, 0x0D, 0x0A, 0x1A]
-    /// The format version this nnsh writes. It reads every file with the same major version;
-    /// records and fields added by a newer minor version are skipped.
+    /// The newest format version this nnsh writes. It reads every file with the same major
+    /// version; records and fields added by a newer minor version are skipped. A file is
+    /// written with the lowest minor version that holds its contents (`minorVersion(for:)`):
+    /// 1.1 added the optional `drop` record (dropout layers), so files without dropout stay 1.0.
     public static let versionMajor: UInt16 = 1
-    public static let versionMinor: UInt16 = 0
+    public static let versionMinor: UInt16 = 1
     /// Magic, major, minor, header length, data length.
     static let preambleSize = 8 + 2 + 2 + 8 + 8
     static let checksumSize = 4
@@ -33,6 +35,7 @@ public enum ModelFile {
         static let optimizer = "OPTM"
         static let generator = "RAND"
         static let history = "hist"
+        static let dropout = "drop"
         static let learningRates = "lrat"
         static let provenance = "prov"
     }

@@ -17,12 +17,13 @@ public struct ModelInfo: Equatable, Sendable {
 
     public var parameterCount: Int { header.architecture.parameterCount }
 
-    /// "784 -> 128 relu -> 10 softmax"
+    /// "784 -> 128 relu -> 10 softmax"; dropout layers show as "dropout 0.5".
     public var architectureSummary: String {
         let a = header.architecture
-        return ([String(a.inputWidth)] + a.layers.map { layer in
+        return ([String(a.inputWidth)] + a.layers.flatMap { layer in
             let alpha = layer.alpha == 0 ? "" : "(alpha=\(layer.alpha))"
-            return "\(layer.width) \(layer.activation)\(alpha)"
+            let dense = "\(layer.width) \(layer.activation)\(alpha)"
+            return layer.inputDropout == 0 ? [dense] : ["dropout \(layer.inputDropout)", dense]
         }).joined(separator: " -> ")
     }
 

@@ -3,7 +3,9 @@
 /// - tensors `layers.<i>.weight`, shape `[outputs, inputs]` (PyTorch `nn.Linear`'s orientation,
 ///   the transpose of ours), and `layers.<i>.bias`, shape `[outputs]`, in F32 or F64;
 /// - `__metadata__`: `format` = `pt`, and `nnsh.*` entries (JSON text) that let nnsh rebuild
-///   what the tensors cannot say: activations, alphas, cost, preprocessing.
+///   what the tensors cannot say: activations, alphas, cost, preprocessing, and the rate of
+///   the dropout layer in front of each dense layer (`nnsh.dropout`, only when there is one;
+///   dropout has no tensors).
 ///
 /// Import accepts any common prefix (`0.weight`, `net.2.weight`, …; layers ordered by their
 /// number, gaps allowed as in `nn.Sequential` with activation modules), F16, BF16, F32 and F64,
@@ -19,6 +21,7 @@ extension SafeTensorsFile {
         static let inputStds = "nnsh.input_stds"
         static let image = "nnsh.image"
         static let classLabels = "nnsh.class_labels"
+        static let dropout = "nnsh.dropout"
     }
 
     /// `network`'s weights and biases, with metadata describing the rest.
@@ -43,6 +46,9 @@ extension SafeTensorsFile {
             return JSON.number(0)
         }).text))
         if let cost = network.explicitCost { metadata.append(NamedText(Key.cost, cost.name)) }
+        if network.layers.contains(where: { $0.inputDropout != 0 }) {
+            metadata.append(NamedText(Key.dropout, JSON.array(network.layers.map { JSON.number($0.inputDropout) }).text))
+        }
         let p = preprocessing
         if !p.inputMeans.isEmpty {
             metadata.append(NamedText(Key.inputMeans, JSON.array(p.inputMeans.map { JSON.number($0) }).text))
@@ -73,12 +79,20 @@ extension SafeTensorsFile {
         let network: AnyNetwork = useDouble
             ? .double(try build(Double.self, layers, activations, inputWidth: inputWidth, cost: cost))
             : .float(try build(Float.self, layers, activations, inputWidth: inputWidth, cost: cost))
+        let dropout = try dropoutRates(layerCount: layers.count)
+        for (i, rate) in dropout.enumerated() {
+            switch network {
+            case .float(let n): n.layers[i].inputDropout = rate
+            case .double(let n): n.layers[i].inputDropout = rate
+            }
+        }
         let architecture = Architecture(
             inputWidth: inputWidth,
-            layers: zip(layers, activations).map { layer, activation in
+            layers: zip(layers, activations).enumerated().map { i, pair in
                 var alpha = 0.0
-                if case .leakyReLU(let a) = activation { alpha = a }
-                return LayerSpec(width: layer.weight.shape[0], activation: activation.name, alpha: alpha)
+                if case .leakyReLU(let a) = pair.1 { alpha = a }
+                return LayerSpec(width: pair.0.weight.shape[0], activation: pair.1.name, alpha: alpha,
+                                 inputDropout: dropout.isEmpty ? 0 : dropout[i])
             },
             cost: network.cost.name, costIsExplicit: cost != nil)
         let header = ModelHeader(precision: network.precision, architecture: architecture, preprocessing: preprocessing,
@@ -94,6 +108,21 @@ extension SafeTensorsFile {
     // MARK: - Pieces
 
     private func meta(_ key: String) -> String? { metadata.first { $0.name == key }?.value }
+
+    /// `nnsh.dropout`: one rate in [0, 1) per layer, or none at all (no dropout).
+    private func dropoutRates(layerCount: Int) throws(ModelFileError) -> [Double] {
+        guard let text = meta(Key.dropout) else { return [] }
+        let rates = try jsonArray(Key.dropout, text).map { (v) throws(ModelFileError) -> Double in
+            guard let d = v.doubleValue, Dropout.problem(rate: d) == nil else {
+                throw problem(.malformed, "\(Key.dropout) holds something that is not a dropout rate (0 ≤ p < 1)")
+            }
+            return d
+        }
+        guard rates.count == layerCount else {
+            throw problem(.shapeMismatch, "\(Key.dropout) has \(rates.count) rates for \(layerCount) layers")
+        }
+        return rates
+    }
 
     private func problem(_ kind: ModelFileError.Kind, _ message: String,
                          hint: String = "the file does not describe a network of dense layers") -> ModelFileError {

@@ -8,17 +8,26 @@
 ///     backward  ∂W = aᵀ·δ        (n_in × n_out)     GEMM TN
 ///               ∂b = Σ_rows δ    (n_out)
 ///               δ_prev = (δ·Wᵀ) ⊙ f'_prev(a)        GEMM NT, skipped for the first layer
+///
+/// With `dropout: true`, a layer with a dropout in front of it reads ã = a ⊙ m instead of a
+/// (m: the mask in `ws.dropoutMasks[l]`, drawn beforehand), so ∂W = ãᵀ·δ and
+/// δ_prev = (δ·Wᵀ) ⊙ m ⊙ f'_prev(a). With `dropout: false` (evaluation) dropout is the identity.
 extension Network {
     /// Runs `rows` examples from `ws.inputs` through every layer. The output layer goes through
     /// the cost's fused pass against `ws.targets`; with `withDelta`, `ws.deltas[last]` receives
     /// `scale · ∂ℓ/∂z` per row. Returns the summed loss and the correct-class count.
+    /// With `dropout`, layers read their inputs through the masks in `ws.dropoutMasks`.
     @discardableResult
     func forwardPass(_ ws: Workspace<T>, rows: Int, cost: Cost, withDelta: Bool, scale: T,
-                     parallel: ParallelJobs<T>? = nil) -> OutputTotals {
+                     dropout: Bool = false, parallel: ParallelJobs<T>? = nil) -> OutputTotals {
         var totals = OutputTotals()
         let last = layers.count - 1
         for l in 0...last {
-            let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            var input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            if dropout, let mask = ws.dropoutMasks[l], let dropped = ws.droppedInputs[l] {
+                Dropout.apply(input, mask: mask.pointer, to: dropped.pointer, count: rows * layers[l].inputs)
+                input = dropped.pointer
+            }
             let out = ws.outputs[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             layers[l].weights.storage.withUnsafeBufferPointer { w in
@@ -66,10 +75,13 @@ extension Network {
     /// it reads them, so the GEMM can always accumulate (beta = 1): BLAS then skips the pass
     /// that zeroes C, and full-batch gradient descent sums its chunks (each scaled by 1/count)
     /// with no extra code.
-    func backwardPass(_ ws: Workspace<T>, rows: Int, parallel: ParallelJobs<T>? = nil) {
+    /// Pass the same `dropout` as to the forward pass.
+    func backwardPass(_ ws: Workspace<T>, rows: Int, dropout: Bool = false, parallel: ParallelJobs<T>? = nil) {
         guard rows > 0 else { return }
         for l in layers.indices.reversed() {
-            let input = l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
+            let mask = dropout ? ws.dropoutMasks[l] : nil
+            let input = mask != nil ? ws.droppedInputs[l]!.pointer
+                : l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer
             let delta = ws.deltas[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
@@ -90,6 +102,7 @@ extension Network {
                               alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
                               beta: 0, c: previous, ldc: k)
                 }
+                if let mask { Dropout.apply(previous, mask: mask.pointer, to: previous, count: rows * k) }
                 layers[l - 1].activation.backpropagate(previous, output: ws.outputs[l - 1].pointer,
                                                        rows: rows, columns: k)
             }

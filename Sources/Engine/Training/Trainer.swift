@@ -36,6 +36,9 @@ public final class Trainer<T: Scalar> {
     public init(network: Network<T>, options: TrainingOptions) throws(EngineError) {
         if let why = options.problem { throw EngineError(.invalidArgument, why) }
         guard let out = network.layers.last else { throw EngineError(.empty, "the network has no layers yet") }
+        guard network.pendingDropout == 0 else {
+            throw EngineError(.invalidArgument, "the network ends with a dropout layer; add a dense layer after it")
+        }
         if let why = network.cost.incompatibility(with: out.activation) {
             throw EngineError(.incompatibleCost, why, layer: network.layers.count - 1)
         }
@@ -234,8 +237,10 @@ public final class Trainer<T: Scalar> {
                     order.withUnsafeBufferPointer { all in
                         ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]))
                     }
-                    let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale, parallel: parallel)
-                    net.backwardPass(ws, rows: rows, parallel: parallel)
+                    ws.drawDropoutMasks(rows: rows, generator: &generator)
+                    let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale,
+                                            dropout: true, parallel: parallel)
+                    net.backwardPass(ws, rows: rows, dropout: true, parallel: parallel)
                     totals.loss += t.loss
                     totals.correct += t.correct
                     totals.squaredError += t.squaredError

@@ -5,7 +5,10 @@
 /// - `outputs[l]`: capacity × n_l, the layer's outputs y_l = f(y_{l−1}·W_l + b_l)
 /// - `deltas[l]`: capacity × n_l, δ_l = ∂L/∂z_l
 /// - `weightGradients[l]`: inputs × n_l, `biasGradients[l]`: n_l
-/// plus `inputs` (capacity × inputWidth) and `targets` (capacity × targetWidth).
+/// plus `inputs` (capacity × inputWidth) and `targets` (capacity × targetWidth), and for each
+/// layer with a dropout in front of it (`dropoutMasks[l] != nil`, widths k_l = layers[l].inputs):
+/// - `dropoutMasks[l]`: capacity × k_l, the batch's mask m (0 or 1/(1 − p), see `Dropout`)
+/// - `droppedInputs[l]`: capacity × k_l, the layer's input after dropout, a ⊙ m
 final class Workspace<T: Scalar> {
     let capacity: Int
     let inputWidth: Int
@@ -17,6 +20,9 @@ final class Workspace<T: Scalar> {
     let deltas: [Buffer<T>]
     let weightGradients: [Buffer<T>]
     let biasGradients: [Buffer<T>]
+    let dropoutRates: [Double]
+    let dropoutMasks: [Buffer<T>?]
+    let droppedInputs: [Buffer<T>?]
     /// Scratch for consecutive example indices (evaluation walks the data in order).
     var sequence: [Int]
 
@@ -31,13 +37,25 @@ final class Workspace<T: Scalar> {
         deltas = network.layers.map { Buffer(count: capacity * $0.outputs) }
         weightGradients = network.layers.map { Buffer(count: $0.weights.count) }
         biasGradients = network.layers.map { Buffer(count: $0.outputs) }
+        dropoutRates = network.layers.map(\.inputDropout)
+        dropoutMasks = network.layers.map { $0.inputDropout > 0 ? Buffer(count: capacity * $0.inputs) : nil }
+        droppedInputs = network.layers.map { $0.inputDropout > 0 ? Buffer(count: capacity * $0.inputs) : nil }
         sequence = Array(repeating: 0, count: capacity)
     }
 
     /// True when this workspace fits `network` for batches of up to `capacity` rows.
     func fits(_ network: Network<T>, capacity c: Int, targetWidth t: Int) -> Bool {
         c <= capacity && t == targetWidth && network.inputWidth == inputWidth
-            && network.layers.map(\.outputs) == widths
+            && network.layers.map(\.outputs) == widths && network.layers.map(\.inputDropout) == dropoutRates
+    }
+
+    /// Draws a new dropout mask for the first `rows` examples of every layer that has one.
+    func drawDropoutMasks(rows: Int, generator: inout RandomGenerator) {
+        for l in dropoutMasks.indices {
+            guard let mask = dropoutMasks[l] else { continue }
+            Dropout.drawMask(mask.pointer, count: rows * (mask.count / capacity), rate: dropoutRates[l],
+                             generator: &generator)
+        }
     }
 
     /// Sets every gradient buffer to zero (backward passes add to them).

@@ -66,6 +66,12 @@ extension Interpreter {
         TerminalColour.allowed(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// A line may be redrawn in place (`\r`, erase line): a terminal that is not `TERM=dumb`,
+    /// whatever `NO_COLOR` says; see `TerminalColour`.
+    var canRedrawLine: Bool {
+        TerminalColour.canMoveCursor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment)
+    }
+
     /// How images are drawn: true grays on a colour terminal, shade characters otherwise.
     var imageStyle: TerminalImage.Style { useColour ? .ansiGray : .shades }
 

@@ -47,10 +47,15 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         }
     }
 
-    /// "784 → 300 relu → 10 softmax".
+    /// "784 → 300 relu → 10 softmax"; dropout layers show as "dropout 0.5".
     var shape: String {
-        ([String(network.inputWidth)] + network.layers.map { "\($0.outputs) \($0.activation.name)" })
-            .joined(separator: " → ")
+        var parts = [String(network.inputWidth)]
+        for l in network.layers {
+            if l.inputDropout > 0 { parts.append("dropout \(formatNumber(l.inputDropout))") }
+            parts.append("\(l.outputs) \(l.activation.name)")
+        }
+        if network.pendingDropout > 0 { parts.append("dropout \(formatNumber(network.pendingDropout))") }
+        return parts.joined(separator: " → ")
     }
 
     var shortDescription: String {
@@ -65,11 +70,16 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
             return lines.joined(separator: "\n")
         }
         lines.append("  layer  shape        activation   parameters")
+        func dropoutRow(_ rate: Double) {
+            lines.append("  " + pad("-", 5) + "  " + pad("dropout", 11) + "  " + pad("p=\(formatNumber(rate))", 11) + "  0")
+        }
         for l in network.layers {
+            if l.inputDropout > 0 { dropoutRow(l.inputDropout) }
             let shape = "\(l.inputs)×\(l.outputs)"
             lines.append("  " + pad(String(l.index + 1), 5) + "  " + pad(shape, 11) + "  "
                          + pad(l.activation.name, 11) + "  " + String(l.parameterCount))
         }
+        if network.pendingDropout > 0 { dropoutRow(network.pendingDropout) }
         lines.append("  total parameters: \(network.parameterCount); cost: \(network.cost.name)"
                      + (network.costIsDefault ? " (default for \(network.layers.last!.activation.name))" : ""))
         let trained = network.history.epochs.count

@@ -1,14 +1,14 @@
 import Engine
 
-/// `add net dense 300 relu`: appends a layer.
+/// `add net dense 300 relu`, `add net dropout 0.5`: appends a layer.
 struct AddCommand: Command {
     static let name = "add"
     static let group = CommandGroup.network
-    static let summary = "Append a dense layer of n units with an activation to a network."
+    static let summary = "Append a dense layer of n units with an activation, or a dropout layer, to a network."
     static let parameters: [Parameter] = [
         .positional("net", CommonParameters.network, help: "the network"),
-        .positional("kind", .word(["dense"]), help: "the layer kind (dense)"),
-        .positional("units", .integer(1...1_000_000), help: "the layer's outputs"),
+        .positional("kind", .word(["dense", "dropout"]), help: "the layer kind: dense, or dropout"),
+        .positional("units", .numberIn(0...1_000_000), help: "dense: the layer's outputs; dropout: the rate p (0 ≤ p < 1)"),
         .positional("activation", .word(Activation.names), default: .string("relu"), help: "the activation function"),
         .option("alpha", .numberIn(0...1e6), help: "leaky_relu's slope for negative inputs (default 0.01)"),
         .option("init", .word(["he", "xavier"]), help: "weight initialisation (default: he for relu family, xavier otherwise)"),
@@ -16,18 +16,33 @@ struct AddCommand: Command {
         CommonParameters.seed,
     ]
     static let example = """
-        net = network 1
-        add net dense 10 sigmoid
-        add net dense 1 linear
+        net = network 784
+        add net dropout 0.2
+        add net dense 100 relu
+        add net dropout 0.5
+        add net dense 10 softmax
         """
     static let details = """
         Weights are drawn from the session's generator (set seed N), or from seed= for this layer.
         A softmax output pairs with cross-entropy by default; any other output with mse.
+        Dropout (inverted): while training, each input of the next dense layer is zeroed with
+        probability p and the others are scaled by 1/(1 - p), a new mask every batch drawn from
+        the training generator; evaluation, predict and classify use every input unscaled.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net")
+        if try a.string("kind") == "dropout" {
+            let rate = try a.number("units")
+            for option in ["activation", "alpha", "init", "stddev", "seed"] where a.has(option) {
+                throw CommandError("a dropout layer takes only its rate; \(option) is for dense layers", parameter: option)
+            }
+            do { try net.network.addDropout(rate: rate) } catch { throw CommandError(error, parameter: "units") }
+            net.log.append("add dropout \(formatNumber(rate))")
+            return .none
+        }
         let units = try a.int("units")
+        guard units >= 1 else { throw CommandError("units: a dense layer needs at least 1 unit", parameter: "units") }
         let name = try a.string("activation")
         let activation: Activation
         let initialization: WeightInitialization?

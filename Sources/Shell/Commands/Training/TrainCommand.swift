@@ -43,8 +43,8 @@ struct TrainCommand: Command {
         train net r epochs=20 holdout=0.2 patience=3 schedule=cosine lr=0.01 lr_min=0.001 quiet
         """
     static let details = """
-        On a terminal a live line shows the batch, loss, metric, samples/s and ETA; otherwise one
-        line per epoch (with the epoch's lr under a schedule). The history (net.history) grows
+        On a terminal a live line shows the batch, loss, metric, samples/s and ETA; otherwise (a
+        pipe, a file, TERM=dumb) one line per epoch (with the epoch's lr under a schedule). The history (net.history) grows
         with every epoch; training again continues from the current weights and, with the same
         optimizer, the optimizer's state.
         Ctrl-C pauses after the current batch: weights, history, optimizer state and the place in
@@ -275,8 +275,9 @@ func argumentText(_ a: Arguments, _ name: String) -> String {
     return text.isEmpty ? name : text
 }
 
-/// What `train` prints: on a terminal a live line redrawn a few times a second, ending as the
-/// epoch's summary line; otherwise just the summary line of each epoch.
+/// What `train` prints: on a terminal that can redraw a line (`Interpreter.canRedrawLine`: not a
+/// pipe, not `TERM=dumb`) a live line redrawn a few times a second, ending as the epoch's
+/// summary line; otherwise just the summary line of each epoch.
 final class ProgressReport {
     let shell: Interpreter
     let quiet: Bool
@@ -284,6 +285,8 @@ final class ProgressReport {
     let context: TrainingContext
     /// A schedule is on: each epoch's line shows its learning rate.
     let scheduled: Bool
+    /// The live line is drawn (decided once per run).
+    private let live: Bool
     private var lastDraw = ContinuousClock.now
     private var lineOpen = false
     private var epochInRun = 1
@@ -298,12 +301,13 @@ final class ProgressReport {
         self.epochs = epochs
         self.context = context
         self.scheduled = scheduled
+        self.live = shell.canRedrawLine
     }
 
     func batch(_ p: TrainingProgress) {
         epochInRun = p.epochInRun
         lastPosition = (p.epoch, p.batch, p.batchesPerEpoch)
-        guard !quiet, shell.isTerminal else { return }
+        guard !quiet, live else { return }
         let now = ContinuousClock.now
         guard now - lastDraw > .milliseconds(100) || p.batch == p.batchesPerEpoch else { return }
         lastDraw = now
