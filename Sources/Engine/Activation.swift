@@ -135,26 +135,30 @@ extension Activation: CustomStringConvertible {
 
 extension Activation {
     /// In place on a `rows × columns` block `out` holding x·W: `out[r, c] = f(out[r, c] + bias[c])`.
-    /// Bias and activation are fused into one pass over the GEMM result.
+    /// Bias and activation are fused into one pass over the GEMM result. Row r starts at
+    /// `out + r · stride` (default `columns`), so a column slice of a wider matrix works too
+    /// (the element-wise functions only: softmax needs whole rows).
     @usableFromInline
     func addBiasAndApply<T: Scalar>(
-        _ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, bias: UnsafePointer<T>
+        _ out: UnsafeMutablePointer<T>, rows: Int, columns: Int, stride: Int? = nil, bias: UnsafePointer<T>
     ) {
+        let stride = stride ?? columns
         switch self {
         case .linear:
             for r in 0..<rows {
-                let row = out + r * columns
+                let row = out + r * stride
                 for c in 0..<columns { row[c] += bias[c] }
             }
         case .relu:
+            // Written without branches (signs are random) so that the compiler vectorises it.
             for r in 0..<rows {
-                let row = out + r * columns
+                let row = out + r * stride
                 for c in 0..<columns { let z = row[c] + bias[c]; row[c] = z > 0 ? z : 0 }
             }
         case .leakyReLU(let a):
             let alpha = T(a)
             for r in 0..<rows {
-                let row = out + r * columns
+                let row = out + r * stride
                 for c in 0..<columns { let z = row[c] + bias[c]; row[c] = z > 0 ? z : alpha * z }
             }
         case .sigmoid, .tanh:
@@ -162,7 +166,7 @@ extension Activation {
             // which keeps the C library's accuracy for gradient checks) one at a time.
             let isSigmoid = self == .sigmoid
             for r in 0..<rows {
-                let row = out + r * columns
+                let row = out + r * stride
                 var c = 0
                 if T.self == Float.self {
                     let rowF = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
@@ -180,7 +184,7 @@ extension Activation {
             }
         case .softmax:
             for r in 0..<rows {
-                let row = out + r * columns
+                let row = out + r * stride
                 var m = -T.infinity
                 for c in 0..<columns { row[c] += bias[c]; m = Swift.max(m, row[c]) }
                 var s: T = 0
@@ -192,28 +196,36 @@ extension Activation {
     }
 
     /// In place on a `rows × columns` block `delta` holding ∂L/∂y: turns it into ∂L/∂z using the
-    /// layer's outputs `y` (same shape). Element-wise: δ ⊙= f'(y); softmax: per row,
-    /// δ_i ← y_i (δ_i − Σ_j δ_j y_j).
+    /// layer's outputs `y` (same shape and row stride, default `columns`). Element-wise:
+    /// δ ⊙= f'(y); softmax: per row, δ_i ← y_i (δ_i − Σ_j δ_j y_j).
     @usableFromInline
     func backpropagate<T: Scalar>(
-        _ delta: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, rows: Int, columns: Int
+        _ delta: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, rows: Int, columns: Int, stride: Int? = nil
     ) {
+        let stride = stride ?? columns
+        if stride != columns, self != .softmax, self != .linear {   // a column slice: one row at a time
+            for r in 0..<rows {
+                backpropagate(delta + r * stride, output: y + r * stride, rows: 1, columns: columns)
+            }
+            return
+        }
         let n = rows * columns
         switch self {
         case .linear:
             return
         case .relu:
-            for i in 0..<n { delta[i] = y[i] > 0 ? delta[i] : 0 }
+            // Both loads first, then a select: no branch (signs are random), so it vectorises.
+            for i in 0..<n { let d = delta[i]; delta[i] = y[i] > 0 ? d : 0 }
         case .leakyReLU(let a):
             let alpha = T(a)
-            for i in 0..<n { delta[i] *= y[i] > 0 ? 1 : alpha }
+            for i in 0..<n { let d = delta[i]; delta[i] = y[i] > 0 ? d : alpha * d }
         case .sigmoid:
             for i in 0..<n { delta[i] *= y[i] * (1 - y[i]) }
         case .tanh:
             for i in 0..<n { delta[i] *= 1 - y[i] * y[i] }
         case .softmax:
             for r in 0..<rows {
-                let d = delta + r * columns, yr = y + r * columns
+                let d = delta + r * stride, yr = y + r * stride
                 var dot: T = 0
                 for c in 0..<columns { dot += d[c] * yr[c] }
                 for c in 0..<columns { d[c] = yr[c] * (d[c] - dot) }

@@ -53,23 +53,23 @@ final class Optimizer<T: Scalar> {
         let lr = T(s.learningRate)
         let start = range.lowerBound
         let full = start + (range.count - range.count % 8)
-        @inline(__always) func grad(_ i: Int) -> (w: Lanes<T>, g: Lanes<T>) {
-            let wi = w.lanes(at: i), gi = g.lanes(at: i)
-            g.store(.zero, at: i)
-            if l1 == 0 { return (wi, gi + l2 * wi) }
-            let sign = Lanes<T>.zero.replacing(with: 1, where: wi .> 0).replacing(with: -1, where: wi .< 0)
-            return (wi, gi + l2 * wi + l1 * sign)
-        }
+        let penalised = l1 != 0 || l2 != 0
         switch s.kind {
         case .gd, .sgd:
             for i in stride(from: start, to: full, by: 8) {
-                let (wi, gi) = grad(i)
+                let wi = w.lanes(at: i)
+                var gi = g.lanes(at: i)
+                g.store(.zero, at: i)
+                if penalised { gi = Self.penalised(gi, weights: wi, l1: l1, l2: l2) }
                 w.store(wi - lr * gi, at: i)
             }
         case .momentum, .nesterov:
             let v = moments[0][tensor].pointer, mu = T(s.momentum), nesterov = s.kind == .nesterov
             for i in stride(from: start, to: full, by: 8) {
-                let (wi, gi) = grad(i)
+                let wi = w.lanes(at: i)
+                var gi = g.lanes(at: i)
+                g.store(.zero, at: i)
+                if penalised { gi = Self.penalised(gi, weights: wi, l1: l1, l2: l2) }
                 let vi = mu * v.lanes(at: i) + gi
                 v.store(vi, at: i)
                 w.store(nesterov ? wi - lr * (gi + mu * vi) : wi - lr * vi, at: i)
@@ -77,7 +77,10 @@ final class Optimizer<T: Scalar> {
         case .adagrad:
             let acc = moments[0][tensor].pointer, eps = T(s.epsilon)
             for i in stride(from: start, to: full, by: 8) {
-                let (wi, gi) = grad(i)
+                let wi = w.lanes(at: i)
+                var gi = g.lanes(at: i)
+                g.store(.zero, at: i)
+                if penalised { gi = Self.penalised(gi, weights: wi, l1: l1, l2: l2) }
                 let si = acc.lanes(at: i) + gi * gi
                 acc.store(si, at: i)
                 w.store(wi - lr * gi / (squareRoot(si) + eps), at: i)
@@ -85,7 +88,10 @@ final class Optimizer<T: Scalar> {
         case .rmsprop:
             let acc = moments[0][tensor].pointer, eps = T(s.epsilon), rho = T(s.rho), oneMinusRho = T(1 - s.rho)
             for i in stride(from: start, to: full, by: 8) {
-                let (wi, gi) = grad(i)
+                let wi = w.lanes(at: i)
+                var gi = g.lanes(at: i)
+                g.store(.zero, at: i)
+                if penalised { gi = Self.penalised(gi, weights: wi, l1: l1, l2: l2) }
                 let si = rho * acc.lanes(at: i) + oneMinusRho * gi * gi
                 acc.store(si, at: i)
                 w.store(wi - lr * gi / (squareRoot(si) + eps), at: i)
@@ -93,7 +99,10 @@ final class Optimizer<T: Scalar> {
         case .adam:
             let m = moments[0][tensor].pointer, v = moments[1][tensor].pointer, c = adamConstants()
             for i in stride(from: start, to: full, by: 8) {
-                let (wi, gi) = grad(i)
+                let wi = w.lanes(at: i)
+                var gi = g.lanes(at: i)
+                g.store(.zero, at: i)
+                if penalised { gi = Self.penalised(gi, weights: wi, l1: l1, l2: l2) }
                 let mi = c.b1 * m.lanes(at: i) + c.oneMinusB1 * gi
                 let vi = c.b2 * v.lanes(at: i) + c.oneMinusB2 * gi * gi
                 m.store(mi, at: i)
@@ -102,6 +111,14 @@ final class Optimizer<T: Scalar> {
             }
         }
         referenceUpdate(tensor: tensor, weights: w, gradient: g, range: full..<range.upperBound, l1: l1, l2: l2)
+    }
+
+    /// g + l1 · sign(w) + l2 · w, 8 lanes at a time (in `referenceUpdate`'s order).
+    @inline(__always)
+    private static func penalised(_ g: Lanes<T>, weights w: Lanes<T>, l1: T, l2: T) -> Lanes<T> {
+        if l1 == 0 { return g + l2 * w }
+        let sign = Lanes<T>.zero.replacing(with: 1, where: w .> 0).replacing(with: -1, where: w .< 0)
+        return g + l2 * w + l1 * sign
     }
 
     /// Adam's per-step constants: w −= (η / c₁) · m / (√v / √c₂ + ε) with c = 1 − βᵗ, the same
@@ -119,6 +136,7 @@ final class Optimizer<T: Scalar> {
         let s = settings
         let lr = T(s.learningRate)
         func grad(_ i: Int) -> T {
+            if l1 == 0 && l2 == 0 { return g[i] }
             if l1 == 0 { return g[i] + l2 * w[i] }
             let sign: T = w[i] > 0 ? 1 : w[i] < 0 ? -1 : 0
             return g[i] + l2 * w[i] + l1 * sign

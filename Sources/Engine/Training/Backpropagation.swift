@@ -1,5 +1,6 @@
 /// The forward and backward passes over a workspace (fast path: raw buffers, one GEMM per
-/// product, bias and activation fused, no allocation). `DenseLayer.forward` is the simple
+/// product, the element-wise pass after each GEMM fused into the GEMM's parts when it is split
+/// over threads, no allocation). `DenseLayer.forward` is the simple
 /// reference path beside it; the tests check that the two agree.
 ///
 /// Notation for layer l with input a (rows × n_in), weights W (n_in × n_out), outputs y:
@@ -31,14 +32,16 @@ extension Network {
             let out = ws.outputs[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             layers[l].weights.storage.withUnsafeBufferPointer { w in
-                splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
-                          alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
-                          beta: 0, c: out, ldc: n)
+                layers[l].bias.withUnsafeBufferPointer { b in
+                    // Hidden layers: bias and activation fused into the GEMM's parts.
+                    splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
+                              alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
+                              beta: 0, c: out, ldc: n,
+                              epilogue: l < last ? .biasActivation(layers[l].activation, bias: b.baseAddress!) : .none)
+                }
             }
-            layers[l].bias.withUnsafeBufferPointer { b in
-                if l < last {
-                    layers[l].activation.addBiasAndApply(out, rows: rows, columns: n, bias: b.baseAddress!)
-                } else {
+            if l == last {
+                layers[l].bias.withUnsafeBufferPointer { b in
                     totals = cost.outputPass(
                         activation: layers[l].activation, out: out, rows: rows, columns: n,
                         bias: b.baseAddress!, targets: ws.targets.pointer,
@@ -97,14 +100,19 @@ extension Network {
             if l > 0 {
                 // δ_prev = (δ · Wᵀ) ⊙ f'_prev   (rows × k) = (rows × n) · (k × n)ᵀ
                 let previous = ws.deltas[l - 1].pointer
+                // Without dropout the derivative is fused into the GEMM's parts; with it, the
+                // mask comes first (δ ⊙ mask ⊙ f'), as two passes.
+                let derivative = layers[l - 1].activation
                 layers[l].weights.storage.withUnsafeBufferPointer { w in
                     splitGemm(parallel, transposeA: false, transposeB: true, m: rows, n: k, k: n,
                               alpha: 1, a: delta, lda: n, b: w.baseAddress!, ldb: n,
-                              beta: 0, c: previous, ldc: k)
+                              beta: 0, c: previous, ldc: k,
+                              epilogue: mask == nil ? .derivative(derivative, output: ws.outputs[l - 1].pointer) : .none)
                 }
-                if let mask { Dropout.apply(previous, mask: mask.pointer, to: previous, count: rows * k) }
-                layers[l - 1].activation.backpropagate(previous, output: ws.outputs[l - 1].pointer,
-                                                       rows: rows, columns: k)
+                if let mask {
+                    Dropout.apply(previous, mask: mask.pointer, to: previous, count: rows * k)
+                    derivative.backpropagate(previous, output: ws.outputs[l - 1].pointer, rows: rows, columns: k)
+                }
             }
         }
     }

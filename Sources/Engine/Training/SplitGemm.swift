@@ -1,18 +1,28 @@
-/// The work a training run splits over a `WorkerPool`: large GEMMs and optimiser updates.
+/// The work a training run splits over a `WorkerPool`: large GEMMs (each part followed by the
+/// element-wise pass over its own block of the result, see `Epilogue`), reading a batch from the
+/// data set, and optimiser updates.
 ///
-/// The two job closures are built once per run and read their arguments from `gemm` and
+/// The job closures are built once per run and read their arguments from `gemm` and
 /// `update`, which the caller sets just before `pool.run`; so the batch loop hands work to the
 /// helpers without allocating.
 final class ParallelJobs<T: Scalar> {
     let pool: WorkerPool
 
-    /// `C = alpha · op(A) · op(B) + beta · C`, as `Scalar.gemm`.
+    /// `C = alpha · op(A) · op(B) + beta · C`, as `Scalar.gemm`, then `epilogue` on C.
     struct Gemm {
         var transposeA: Bool, transposeB: Bool
         var m: Int, n: Int, k: Int
         var alpha: T, a: UnsafePointer<T>, lda: Int
         var b: UnsafePointer<T>, ldb: Int
         var beta: T, c: UnsafeMutablePointer<T>, ldc: Int
+        var epilogue: Epilogue<T> = .none
+    }
+
+    /// Rows `indices` of `data` into `inputs` (rows × inputWidth) and `targets`, as `fillBatch`.
+    struct Fill {
+        var data: any TrainingData
+        var indices: UnsafeBufferPointer<Int>
+        var inputs: UnsafeMutablePointer<T>, targets: UnsafeMutablePointer<T>
     }
 
     /// One optimiser update of a whole tensor (see `Optimizer.update`).
@@ -26,13 +36,16 @@ final class ParallelJobs<T: Scalar> {
 
     private var gemm: Gemm?
     private var update: Update?
+    private var fill: Fill?
     private var gemmJob: ((Int) -> Void)!
     private var updateJob: ((Int) -> Void)!
+    private var fillJob: ((Int) -> Void)!
 
     init(pool: WorkerPool) {
         self.pool = pool
         gemmJob = { [unowned self] part in self.gemmPart(part) }
         updateJob = { [unowned self] part in self.updatePart(part) }
+        fillJob = { [unowned self] part in self.fillPart(part) }
     }
 
     var width: Int { pool.width }
@@ -51,13 +64,21 @@ final class ParallelJobs<T: Scalar> {
         update = nil
     }
 
-    /// Rows or columns of C, whichever side is longer:
+    /// Runs `f` split over the pool, each part reading its own run of rows.
+    func run(_ f: Fill) {
+        fill = f
+        pool.run(fillJob)
+        fill = nil
+    }
+
+    /// Rows or columns of C, whichever side is longer (columns when the epilogue needs whole
+    /// rows, `Epilogue.needsWholeRows`), then the epilogue on that block:
     ///
     ///     split rows:    C[r0..<r1, :] = op(A)[r0..<r1, :] · op(B)
     ///     split columns: C[:, c0..<c1] = op(A) · op(B)[:, c0..<c1]
     private func gemmPart(_ part: Int) {
         guard let g = gemm else { return }
-        if g.m >= g.n {
+        if Self.splitsRows(g) {
             let rows = pool.slice(g.m, part: part)
             guard !rows.isEmpty else { return }
             // Row r of op(A) starts at a + r·lda (A as stored), or at column r of A (transposed).
@@ -65,6 +86,7 @@ final class ParallelJobs<T: Scalar> {
             T.gemm(transposeA: g.transposeA, transposeB: g.transposeB, m: rows.count, n: g.n, k: g.k,
                    alpha: g.alpha, a: a, lda: g.lda, b: g.b, ldb: g.ldb,
                    beta: g.beta, c: g.c + rows.lowerBound * g.ldc, ldc: g.ldc)
+            g.epilogue.apply(to: g.c, rows: rows, columns: 0..<g.n, stride: g.ldc)
         } else {
             let columns = pool.slice(g.n, part: part)
             guard !columns.isEmpty else { return }
@@ -73,7 +95,22 @@ final class ParallelJobs<T: Scalar> {
             T.gemm(transposeA: g.transposeA, transposeB: g.transposeB, m: g.m, n: columns.count, k: g.k,
                    alpha: g.alpha, a: g.a, lda: g.lda, b: b, ldb: g.ldb,
                    beta: g.beta, c: g.c + columns.lowerBound, ldc: g.ldc)
+            g.epilogue.apply(to: g.c, rows: 0..<g.m, columns: columns, stride: g.ldc)
         }
+    }
+
+    /// Rows when C is at least as tall as wide, unless the epilogue needs whole rows.
+    static func splitsRows(_ g: Gemm) -> Bool {
+        g.m >= g.n || g.epilogue.needsWholeRows
+    }
+
+    private func fillPart(_ part: Int) {
+        guard let f = fill else { return }
+        let rows = pool.slice(f.indices.count, part: part)
+        guard !rows.isEmpty else { return }
+        f.data.fillBatch(UnsafeBufferPointer(rebasing: f.indices[rows]),
+                         inputs: f.inputs + rows.lowerBound * f.data.inputWidth,
+                         targets: f.targets + rows.lowerBound * f.data.targetWidth)
     }
 
     private func updatePart(_ part: Int) {
@@ -83,20 +120,57 @@ final class ParallelJobs<T: Scalar> {
     }
 }
 
-/// `C = alpha · op(A) · op(B) + beta · C` (row-major, as `Scalar.gemm`), split over `jobs` when
-/// the product is large enough to pay for the hand-over (BLAS runs single-threaded inside each
-/// part), else one BLAS call.
+/// The element-wise pass that follows a GEMM in the forward or backward pass, done by each
+/// part on its own block of C while it is still in cache (no extra hand-over):
+/// - `biasActivation`: C = f(C + b) (`Activation.addBiasAndApply`)
+/// - `derivative`: C ⊙= f'(y) with y the layer's outputs, same shape and stride as C
+///   (`Activation.backpropagate`)
+enum Epilogue<T: Scalar> {
+    case none
+    case biasActivation(Activation, bias: UnsafePointer<T>)
+    case derivative(Activation, output: UnsafePointer<T>)
+
+    /// Softmax works on whole rows, so its block must hold whole rows.
+    var needsWholeRows: Bool {
+        switch self {
+        case .none: false
+        case .biasActivation(let f, _), .derivative(let f, _): f == .softmax
+        }
+    }
+
+    /// Applies the pass to C[rows, columns] (row r of C at `c + r · stride`).
+    func apply(to c: UnsafeMutablePointer<T>, rows: Range<Int>, columns: Range<Int>, stride: Int) {
+        guard !rows.isEmpty, !columns.isEmpty else { return }
+        let offset = rows.lowerBound * stride + columns.lowerBound
+        switch self {
+        case .none:
+            return
+        case .biasActivation(let f, let bias):
+            f.addBiasAndApply(c + offset, rows: rows.count, columns: columns.count, stride: stride,
+                              bias: bias + columns.lowerBound)
+        case .derivative(let f, let y):
+            f.backpropagate(c + offset, output: y + offset, rows: rows.count, columns: columns.count, stride: stride)
+        }
+    }
+}
+
+/// `C = alpha · op(A) · op(B) + beta · C` (row-major, as `Scalar.gemm`), then `epilogue` on C;
+/// split over `jobs` when the product is large enough to pay for the hand-over (BLAS runs
+/// single-threaded inside each part), else one BLAS call and one pass.
 func splitGemm<T: Scalar>(
     _ jobs: ParallelJobs<T>?, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: T, a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
-    beta: T, c: UnsafeMutablePointer<T>, ldc: Int
+    beta: T, c: UnsafeMutablePointer<T>, ldc: Int, epilogue: Epilogue<T> = .none
 ) {
     guard m > 0, n > 0 else { return }
-    guard let jobs, jobs.width > 1, m * n * k >= 1 << 19, Swift.max(m, n) >= 8 * jobs.width else {
+    guard let jobs, jobs.width > 1, m * n * k >= 1 << 19, Swift.max(m, n) >= 8 * jobs.width,
+          !epilogue.needsWholeRows || m >= 8 * jobs.width else {
         T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        epilogue.apply(to: c, rows: 0..<m, columns: 0..<n, stride: ldc)
         return
     }
     jobs.run(ParallelJobs<T>.Gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                  alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc))
+                                  alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                                  epilogue: epilogue))
 }

@@ -235,7 +235,8 @@ public final class Trainer<T: Scalar> {
                     let rows = Swift.min(chunk, stepRows - offset)
                     let first = seen + offset
                     order.withUnsafeBufferPointer { all in
-                        ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]))
+                        ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]),
+                                parallel: parallel)
                     }
                     ws.drawDropoutMasks(rows: rows, generator: &generator)
                     let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale,

@@ -64,9 +64,15 @@ final class Workspace<T: Scalar> {
         for b in biasGradients { b.zero() }
     }
 
-    /// Reads `indices` from `data` into `inputs` and `targets`.
-    func fill(from data: any TrainingData, indices: UnsafeBufferPointer<Int>) {
-        data.fillBatch(indices, inputs: inputs.pointer, targets: targets.pointer)
+    /// Reads `indices` from `data` into `inputs` and `targets`; with `parallel`, each part reads
+    /// its own run of rows (when the batch is big enough to pay for the hand-over).
+    func fill(from data: any TrainingData, indices: UnsafeBufferPointer<Int>, parallel: ParallelJobs<T>? = nil) {
+        if let parallel, parallel.width > 1, indices.count * inputWidth >= 1 << 14 {
+            parallel.run(ParallelJobs<T>.Fill(data: data, indices: indices,
+                                              inputs: inputs.pointer, targets: targets.pointer))
+        } else {
+            data.fillBatch(indices, inputs: inputs.pointer, targets: targets.pointer)
+        }
     }
 
     /// Reads examples `start ..< start + rows` from `data`.
