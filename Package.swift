@@ -39,7 +39,9 @@ let package = Package(
             ]),
 
         // MARK: - Tests: one target per library, plus end-to-end tests of the executable
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        // Test support (C): counts the heap allocations of chosen threads (TrainingAllocationTests).
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "AllocationCounter"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Engine"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Data"], exclude: ["scripts"]),

@@ -82,4 +82,19 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
             c.swapAt(c.startIndex + i, c.startIndex + j)
         }
     }
+
+    /// The same shuffle (the same draws, the same order) of an array of indices, without the
+    /// generic collection protocols: unoptimised, their `swapAt` allocates on every swap, and
+    /// the trainer shuffles every epoch.
+    public mutating func shuffle(_ a: inout [Int]) {
+        guard a.count > 1 else { return }
+        var i = a.count - 1
+        while i > 0 {
+            let j = nextInt(below: i + 1)
+            let t = a[i]
+            a[i] = a[j]
+            a[j] = t
+            i -= 1
+        }
+    }
 }

@@ -27,11 +27,12 @@ final class Optimizer<T: Scalar> {
         OptimizerState(settings: settings, step: step, moments: moments.map { $0.map(\.array) })
     }
 
-    /// Copies every moment and the step count from `other` (same shapes), without allocating.
+    /// Copies every moment and the step count from `other` (same shapes), without allocating
+    /// (index loops: unoptimised, `zip` over generic elements allocates).
     func restore(from other: Optimizer<T>) {
         step = other.step
-        for (mine, theirs) in zip(moments, other.moments) {
-            for (a, b) in zip(mine, theirs) { a.copy(from: b) }
+        for k in 0..<moments.count {
+            for t in 0..<moments[k].count { moments[k][t].copy(from: other.moments[k][t]) }
         }
     }
 

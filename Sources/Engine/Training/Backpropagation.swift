@@ -81,7 +81,11 @@ extension Network {
     /// Pass the same `dropout` as to the forward pass.
     func backwardPass(_ ws: Workspace<T>, rows: Int, dropout: Bool = false, parallel: ParallelJobs<T>? = nil) {
         guard rows > 0 else { return }
-        for l in layers.indices.reversed() {
+        // A counting loop, not `indices.reversed()`: unoptimised, the generic reversed iterator
+        // allocates on every step, and this runs every batch.
+        var l = layers.count
+        while l > 0 {
+            l -= 1
             let mask = dropout ? ws.dropoutMasks[l] : nil
             let input = mask != nil ? ws.droppedInputs[l]!.pointer
                 : l == 0 ? ws.inputs.pointer : ws.outputs[l - 1].pointer

@@ -376,9 +376,9 @@ public final class Trainer<T: Scalar> {
 
     /// Copies every parameter tensor into `buffers` (same shapes; no allocation).
     private func copyParameters(of net: Network<T>, to buffers: [Buffer<T>]) {
-        for (l, layer) in net.layers.enumerated() {
-            buffers[2 * l].copy(from: layer.weights.storage)
-            buffers[2 * l + 1].copy(from: layer.bias)
+        for l in 0..<net.layers.count {
+            buffers[2 * l].copy(from: net.layers[l].weights.storage)
+            buffers[2 * l + 1].copy(from: net.layers[l].bias)
         }
     }
 
@@ -405,7 +405,8 @@ public final class Trainer<T: Scalar> {
     /// True when every bias gradient of the batch is finite. A cheap per-batch check (one value
     /// per unit): a non-finite δ in a layer shows up in its ∂b = Σ δ.
     private func biasGradientsAreFinite(_ ws: Workspace<T>) -> Bool {
-        for g in ws.biasGradients {
+        for l in 0..<ws.biasGradients.count {
+            let g = ws.biasGradients[l]
             for i in 0..<g.count where !g.pointer[i].isFinite { return false }
         }
         return true
@@ -490,9 +491,19 @@ public final class Trainer<T: Scalar> {
                            layer: layer, epoch: epoch, batch: batch)
     }
 
+    /// The first layer with a non-finite weight or bias. Runs after every epoch, so it walks the
+    /// values by index: unoptimised, the generic `contains(where:)` allocates per element.
     private func firstNonFiniteLayer(inWeightsOf net: Network<T>) -> Int? {
-        net.layers.firstIndex { l in
-            l.weights.storage.contains { !$0.isFinite } || l.bias.contains { !$0.isFinite }
+        for l in 0..<net.layers.count {
+            if !allFinite(net.layers[l].weights.storage) || !allFinite(net.layers[l].bias) { return l }
+        }
+        return nil
+    }
+
+    private func allFinite(_ values: [T]) -> Bool {
+        values.withUnsafeBufferPointer { p in
+            for i in 0..<p.count where !p[i].isFinite { return false }
+            return true
         }
     }
 }

@@ -1,0 +1,42 @@
+// Test support: counts heap allocations made by chosen threads during a chosen window, to
+// prove that a loop allocates nothing (the trainer's batches after the first).
+//
+// Linked into the test executable, AllocationCounter.c defines malloc, calloc, realloc,
+// memalign, aligned_alloc, posix_memalign, valloc and pvalloc (forwarding to glibc's
+// __libc_* versions), so every such call in the process passes through it. A call is counted
+// only while counting is on AND the calling thread is tracked. Tracking is per thread and is
+// inherited by threads the tracked thread creates (pthread_create is wrapped too), so the
+// trainer's own worker threads are counted while other tests running in parallel in the same
+// process are not.
+//
+//     allocation_counter_track_this_thread(true);   // before the work creates its threads
+//     ... first batch ...
+//     allocation_counter_start();
+//     ... batches 2..N ...
+//     long n = allocation_counter_stop();           // 0 when nothing was allocated
+//     allocation_counter_track_this_thread(false);
+//
+// Under a sanitizer (which has its own malloc) nothing is interposed and
+// allocation_counter_available() is false.
+#ifndef ALLOCATION_COUNTER_H
+#define ALLOCATION_COUNTER_H
+
+#include <stdbool.h>
+
+/// True when the allocation functions are interposed (not under a sanitizer, glibc only).
+bool allocation_counter_available(void);
+
+/// Tracks (or stops tracking) the calling thread; threads it creates afterwards inherit it.
+void allocation_counter_track_this_thread(bool tracked);
+
+/// Sets the count to zero and starts counting tracked threads' allocation calls.
+void allocation_counter_start(void);
+
+/// Stops counting; the number of allocation calls since `allocation_counter_start`.
+long allocation_counter_stop(void);
+
+/// Threads started by tracked threads since the process began (to check that work done on
+/// helper threads was within reach of the count).
+long allocation_counter_tracked_threads_started(void);
+
+#endif

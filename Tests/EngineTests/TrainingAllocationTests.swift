@@ -1,0 +1,132 @@
+import AllocationCounter
+import Testing
+@testable import Engine
+
+/// The training loop allocates nothing after the first batch (issues 2 and 7): every buffer
+/// is made before it, and the batches (dropout masks included), the optimiser's updates, the
+/// epoch's bookkeeping and validation only reuse them. Checked in the unoptimised build the
+/// suite runs, where generic code is not specialised: there `for x in array`, `zip`,
+/// `reversed()` and `swapAt` over generic elements allocate, so the loop uses index loops.
+///
+/// The count (AllocationCounter, a C test-support target) covers malloc, calloc, realloc and
+/// the aligned allocators called by this test's thread and the threads it starts — the
+/// trainer's worker threads — and nothing from other tests running at the same time. The
+/// window opens in the progress callback after batch 1 and closes after the last batch, so it
+/// holds batches 2…N of both epochs, the end of epoch 1 (validation, the epoch record, the
+/// rollback copy) and the start of epoch 2 (the reshuffle).
+@Suite(.serialized) struct TrainingAllocationTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let precision: String
+        let optimizer: OptimizerKind
+        let widths: [Int]
+        let validation: Bool
+        /// A dropout layer of this rate in front of every dense layer (0: none).
+        var dropout = 0.0
+        var testDescription: String {
+            "\(precision) \(optimizer) \(widths)" + (dropout > 0 ? " dropout \(dropout)" : "")
+                + (validation ? " with validation" : "")
+        }
+    }
+
+    /// 64→256→4 in batches of 32: 16,384 weights in the first layer and 32·64·256 = 2¹⁹
+    /// multiply-adds in its GEMMs, enough for the trainer to start its worker pool and split
+    /// both the optimiser's update and the GEMMs (when more than one core and thread is
+    /// allowed); 8→16→3 stays on one thread.
+    static let cases: [Case] = [
+        Case(precision: "float32", optimizer: .adam, widths: [64, 256, 4], validation: true),
+        Case(precision: "float64", optimizer: .adam, widths: [64, 256, 4], validation: true),
+        Case(precision: "float32", optimizer: .adam, widths: [64, 256, 4], validation: true, dropout: 0.3),
+        Case(precision: "float64", optimizer: .adam, widths: [8, 16, 3], validation: false, dropout: 0.5),
+        Case(precision: "float32", optimizer: .sgd, widths: [8, 16, 3], validation: false),
+        Case(precision: "float64", optimizer: .momentum, widths: [8, 16, 3], validation: false),
+    ]
+
+    /// Allocation calls after the first batch, and whether the worker pool ran.
+    struct Measurement {
+        var allocations: Int
+        var helperThreads: Int
+        var batches: Int
+    }
+
+    static func measure<T: Scalar>(_: T.Type, _ c: Case) throws -> Measurement {
+        var g = RandomGenerator(seed: 5)
+        let inputs = c.widths[0], classes = c.widths.last!
+        let x: Matrix<T> = randomMatrix(128, inputs, &g)
+        let data = MatrixData(inputs: x, labels: (0..<128).map { _ in g.nextInt(below: classes) }, classes: classes)
+        let v: Matrix<T> = randomMatrix(20, inputs, &g)
+        let validation = MatrixData(inputs: v, labels: (0..<20).map { _ in g.nextInt(below: classes) }, classes: classes)
+        let net = try Network<T>(inputWidth: inputs)
+        for (i, w) in c.widths.dropFirst().enumerated() {
+            if c.dropout > 0 { try net.addDropout(rate: c.dropout) }
+            try net.addDense(outputs: w, activation: i == c.widths.count - 2 ? .softmax : .tanh, generator: &g)
+        }
+        let options = TrainingOptions(epochs: 2, batchSize: 32, optimizer: OptimizerSettings(c.optimizer, learningRate: 0.01))
+
+        let threadsBefore = BLASThreads.current
+        BLASThreads.set(2)
+        defer { BLASThreads.set(threadsBefore) }
+        let helpersBefore = allocation_counter_tracked_threads_started()
+        allocation_counter_track_this_thread(true)
+        defer { allocation_counter_track_this_thread(false) }
+
+        var allocations = -1, batches = 0
+        try net.train(on: data, validation: c.validation ? validation : nil, options: options, generator: &g,
+                      progress: { p in
+                          batches += 1
+                          if p.epochInRun == 1 && p.batch == 1 { allocation_counter_start() }
+                          if p.epochInRun == p.epochsInRun && p.batch == p.batchesPerEpoch {
+                              allocations = allocation_counter_stop()
+                          }
+                      })
+        _ = allocation_counter_stop()   // in case the last batch was never reported
+        return Measurement(allocations: allocations,
+                           helperThreads: allocation_counter_tracked_threads_started() - helpersBefore,
+                           batches: batches)
+    }
+
+    @Test(arguments: cases)
+    func noAllocationAfterTheFirstBatch(_ c: Case) throws {
+        guard allocation_counter_available() else { return }   // under a sanitizer: its own malloc
+        let pooled = c.widths[1] == 256 && WorkerPool.processors > 1
+        // The thread count is global: should another test set it to 1 just as this run starts,
+        // the pool does not start, and the run is measured again.
+        var attempts = 0
+        var m: Measurement
+        repeat {
+            attempts += 1
+            m = c.precision == "float32" ? try Self.measure(Float.self, c) : try Self.measure(Double.self, c)
+            #expect(m.batches == 8, "2 epochs of 128 examples in batches of 32")
+            #expect(m.allocations == 0, "\(m.allocations) allocation calls in batches 2…\(m.batches)")
+        } while pooled && m.helperThreads == 0 && attempts < 3
+        if pooled {
+            #expect(m.helperThreads >= 1, "the worker pool ran, and its threads were counted")
+        }
+    }
+
+    /// The counter itself: it sees an allocation in the window on this thread and on a thread
+    /// this thread starts, and none from threads it does not track.
+    @Test func theCounterSeesAllocations() throws {
+        guard allocation_counter_available() else { return }
+        allocation_counter_track_this_thread(true)
+        defer { allocation_counter_track_this_thread(false) }
+        allocation_counter_start()
+        let array = Array(repeating: 1.5, count: 1000)
+        let onThisThread = allocation_counter_stop()
+        #expect(array.count == 1000)
+        #expect(onThisThread >= 1)
+
+        let pool = WorkerPool(parts: 2)
+        defer { pool.shutdown() }
+        let sink = Sink()
+        allocation_counter_start()
+        pool.run(sink.job)
+        let withHelper = allocation_counter_stop()
+        #expect(sink.made.count == 2)
+        #expect(withHelper >= 2, "one array made here and one on the helper thread")
+    }
+
+    final class Sink: @unchecked Sendable {
+        var made: [[Int]] = [[], []]
+        lazy var job: (Int) -> Void = { [unowned self] part in self.made[part] = Array(repeating: part, count: 100) }
+    }
+}
