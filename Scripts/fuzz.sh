@@ -44,6 +44,9 @@ swiftc -sanitize=fuzzer,address -parse-as-library -g -Onone \
 
 # 3. The run (the shell target reads its fixture files from NNSH_ROOT).
 export NNSH_ROOT=$root
+# Swift's own crash backtracer would run inside the sanitizer's signal handling and trip it;
+# libFuzzer's report (with the input saved) is the one wanted.
+export SWIFT_BACKTRACE=enable=no
 corpus=$scratch/corpus/$target crashes=$scratch/crashes/$target
 mkdir -p "$corpus" "$crashes"
 flags=(-artifact_prefix="$crashes/" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=8192

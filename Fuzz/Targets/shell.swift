@@ -10,14 +10,19 @@
 // - time: each input gets a budget (`budget` below) through the interpreter's interrupt check,
 //   the one `for`/`while` loops and `train` poll after every iteration and batch, exactly as a
 //   Ctrl-C would stop them;
-// - memory: libFuzzer's -rss_limit_mb / -malloc_limit_mb (Scripts/fuzz.sh) report a
-//   runaway allocation as a finding; the session's own ceiling must refuse it first.
+// - memory: the session's ceiling (`MemoryLimit`, what `set max_memory` sets) is 256 MiB for
+//   each input, scoped to the input's task so `set max_memory` in the input cannot raise it;
+//   libFuzzer's -malloc_limit_mb=1024 (Scripts/fuzz.sh) reports any allocation that escapes
+//   the ceiling as a finding.
 // Built and run by Scripts/fuzz.sh shell SECONDS.
+import Engine
 import Foundation
 @testable import Shell
 
 /// Run time allowed per input before the interpreter is told to stop (as by Ctrl-C).
 private let budget: Duration = .milliseconds(300)
+/// The memory ceiling for each input.
+private let memoryCeiling = 256 << 20
 
 private let sandbox: String = {
     var template = Array("/dev/shm/nnsh-fuzz-shell-XXXXXX".utf8CString)
@@ -61,10 +66,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let deadline = clock.now + budget
     session.interpreter.isInterrupted = { clock.now > deadline }
     // A script inside the sandbox, so `run` resolves relative names there too.
-    switch session.execute(text, file: sandbox + "/fuzz.nnsh") {
-    case .ok, .quit: break
-    case .error(let e): _ = e.rendered()
+    let result = MemoryLimit.$scopedBytes.withValue(memoryCeiling) {
+        session.execute(text, file: sandbox + "/fuzz.nnsh")
     }
+    if case .error(let e) = result { _ = e.rendered() }
     return 0
 }
 

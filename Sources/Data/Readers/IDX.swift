@@ -122,15 +122,18 @@ public enum IDX {
             sizeBytes[4 * d ..< 4 * d + 4].reduce(0) { $0 << 8 | Int($1) }
         }
         let shape = dimensions.map(String.init).joined(separator: "×") + " " + type.name
-        var dataBytes = type.size
-        for d in dimensions {
-            let (product, overflow) = dataBytes.multipliedReportingOverflow(by: d)
+        // Every dimension is checked, also beside a zero: 0×4278256382×4002471403 holds no data,
+        // but its examples would each be wider than any memory (found by fuzzing, docs/FUZZING.md).
+        var claimed = type.size
+        for d in dimensions where d != 0 {
+            let (product, overflow) = claimed.multipliedReportingOverflow(by: d)
             guard !overflow, product <= maximumBytes else {
                 throw DataError(.tooLarge, file: path,
                                 "header claims \(shape), more than \(maximumBytes >> 30) GiB; the file is damaged")
             }
-            dataBytes = product
+            claimed = product
         }
+        let dataBytes = dimensions.contains(0) ? 0 : claimed
         let headerBytes = 4 + 4 * rank
         if reader.isPlain && reader.sizeOnDisk != headerBytes + dataBytes {
             let held = reader.sizeOnDisk - headerBytes
