@@ -42,7 +42,7 @@ let package = Package(
         // Test support (C): counts the heap allocations of chosen threads (TrainingAllocationTests).
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "AllocationCounter"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Engine"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "AllocationCounter"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Data"], exclude: ["scripts"]),
         .testTarget(name: "nnshTests", dependencies: ["nnsh"]),

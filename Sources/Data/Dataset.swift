@@ -123,29 +123,30 @@ public struct Dataset: TrainingData, Sendable {
         inputs x: UnsafeMutablePointer<T>, targets y: UnsafeMutablePointer<T>
     ) {
         let width = inputWidth
+        // Index loops, not `enumerated()`: this runs once per batch, and the training loop
+        // allocates nothing after its first batch (the generic iterators do in debug builds).
         switch features {
         case .pixels(let bytes):
-            var table = [T](repeating: 0, count: 256)
-            for b in 0..<256 { table[b] = T(b) / 255 }
-            table.withUnsafeBufferPointer { scale in
+            // byte → byte/255 through a 256-entry table made once per process (ByteScale).
+            ByteScale.withTable(of: T.self) { scale in
                 bytes.withUnsafeBufferPointer { src in
-                    for (row, i) in indices.enumerated() {
-                        let from = i * width, to = row * width
+                    for row in 0..<indices.count {
+                        let from = indices[row] * width, to = row * width
                         for c in 0..<width { x[to + c] = scale[Int(src[from + c])] }
                     }
                 }
             }
         case .float(let values):
             values.withUnsafeBufferPointer { src in
-                for (row, i) in indices.enumerated() {
-                    let from = i * width, to = row * width
+                for row in 0..<indices.count {
+                    let from = indices[row] * width, to = row * width
                     for c in 0..<width { x[to + c] = T(src[from + c]) }
                 }
             }
         case .double(let values):
             values.withUnsafeBufferPointer { src in
-                for (row, i) in indices.enumerated() {
-                    let from = i * width, to = row * width
+                for row in 0..<indices.count {
+                    let from = indices[row] * width, to = row * width
                     for c in 0..<width { x[to + c] = T(src[from + c]) }
                 }
             }
@@ -154,15 +155,16 @@ public struct Dataset: TrainingData, Sendable {
         case .none:
             break
         case .classes(let labels, let classCount):
-            for (row, i) in indices.enumerated() {
+            for row in 0..<indices.count {
                 let start = row * classCount
                 for c in 0..<classCount { y[start + c] = 0 }
-                y[start + labels[i]] = 1
+                y[start + labels[indices[row]]] = 1
             }
         case .values(let m):
             let tw = m.columns
             m.storage.withUnsafeBufferPointer { src in
-                for (row, i) in indices.enumerated() {
+                for row in 0..<indices.count {
+                    let i = indices[row]
                     for c in 0..<tw { y[row * tw + c] = T(src[i * tw + c]) }
                 }
             }

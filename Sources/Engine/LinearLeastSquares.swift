@@ -113,6 +113,12 @@ public enum LinearLeastSquares {
 
     /// Solves for every example of `data` (class data: its one-hot targets).
     public static func solve(_ data: any TrainingData, l2: Double) throws(EngineError) -> Solution {
+        let (x, y) = try matrices(data)
+        return try solve(inputs: x, targets: y, l2: l2)
+    }
+
+    /// All of `data` as Double matrices: inputs (count × inputWidth), targets (count × targetWidth).
+    static func matrices(_ data: any TrainingData) throws(EngineError) -> (Matrix<Double>, Matrix<Double>) {
         guard data.count > 0 else { throw EngineError(.empty, "the data has no examples") }
         guard data.targetWidth > 0 else { throw EngineError(.empty, "the data has no targets") }
         var x = Matrix<Double>(rows: data.count, columns: data.inputWidth)
@@ -123,7 +129,7 @@ public enum LinearLeastSquares {
                 all.withUnsafeBufferPointer { data.fillBatch($0, inputs: xs.baseAddress!, targets: ys.baseAddress!) }
             }
         }
-        return try solve(inputs: x, targets: y, l2: l2)
+        return (x, y)
     }
 
     /// Overwrites the top n × n block of `a` (rows × n, rows ≥ n) with R of a = QR, and `b`

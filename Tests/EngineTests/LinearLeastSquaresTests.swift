@@ -78,4 +78,34 @@ import Testing
         #expect(throws: EngineError.self) { try LinearLeastSquares.solve(inputs: Matrix([[Double.nan]]), targets: Matrix([[1]]), l2: 0) }
         #expect(throws: EngineError.self) { try LinearLeastSquares.solve(inputs: Matrix<Double>(rows: 0, columns: 1), targets: Matrix(rows: 0, columns: 1), l2: 0) }
     }
+
+    /// Lasso on (0, 1), (1, 3), (2, 2) by hand: centred x = (−1, 0, 1), (2/m) xᵀx = 4/3 and
+    /// (2/m) xᵀỹ = 2/3, so w = S(2/3, l1) / (4/3): l1 = 1/3 gives w = 1/4, b = 2 − 1/4; any
+    /// l1 ≥ 2/3 gives w = 0, b = ȳ = 2; l1 = 0 gives the OLS answer.
+    @Test func lassoByHand() throws {
+        let x = Matrix<Double>([[0], [1], [2]]), y = Matrix<Double>([[1], [3], [2]])
+        let a = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: 1.0 / 3)
+        #expect(isClose(a.solution.weights[0, 0], 0.25, tolerance: 1e-12) && isClose(a.solution.bias[0], 1.75, tolerance: 1e-12))
+        let b = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: 0.7)
+        #expect(b.solution.weights[0, 0] == 0 && isClose(b.solution.bias[0], 2, tolerance: 1e-12))
+        let c = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: 0)
+        #expect(isClose(c.solution.weights[0, 0], 0.5, tolerance: 1e-9) && c.converged)
+    }
+
+    /// Coordinate descent and a one-layer network trained by gradient descent with the same
+    /// l1 reach the same weights (to the subgradient's jitter, 1e-3).
+    @Test func lassoAgreesWithAGradientTrainedNetwork() throws {
+        var g = RandomGenerator(seed: 12)
+        let xs = (0..<60).map { _ in 2 * g.nextUniform() - 1 }
+        let x = Matrix<Double>(rows: 60, columns: 3, storage: xs.flatMap { [$0, $0 * $0, g.nextGaussian()] })
+        let y = Matrix<Double>(rows: 60, columns: 1, storage: xs.map { 1 / (1 + 25 * $0 * $0) + 0.05 * g.nextGaussian() })
+        let data = MatrixData(inputs: x, targets: y)
+        let (closed, result) = try Network<Double>.lasso(data, l1: 0.02)
+        #expect(result.converged)
+        let net: Network<Double> = try makeNetwork([3, 1], hidden: .linear, output: .linear, seed: 3)
+        let options = TrainingOptions(epochs: 6000, batchSize: 60, optimizer: OptimizerSettings(.gd, learningRate: 0.1),
+                                      regularization: Regularization(l1: 0.02), shuffle: false)
+        try net.train(on: data, options: options, generator: &g)
+        #expect(isClose(net.layers[0].weights.storage, closed.layers[0].weights.storage, tolerance: 1e-3))
+    }
 }

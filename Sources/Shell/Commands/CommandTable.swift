@@ -9,7 +9,7 @@ enum CommandTable {
         NetworkCommand.self, AddCommand.self, SummaryCommand.self,
         // Training and evaluation
         TrainCommand.self, ResumeCommand.self, InspectCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
-        OLSCommand.self, RidgeCommand.self, HalvingCommand.self,
+        OLSCommand.self, RidgeCommand.self, LassoCommand.self, HalvingCommand.self,
         // Views and results
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
         HeatmapCommand.self, BestCommand.self,
