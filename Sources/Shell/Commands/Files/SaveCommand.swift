@@ -44,12 +44,7 @@ struct SaveCommand: Command {
             let rows = table.rows.map { row in table.columns.map { TableObject.cell(row[$0] ?? .none) } }
             try shell.writeTextFile(path, Table(header: table.columns, rows: rows).csv(), parameter: "file")
         case .object(let h as HistoryObject):
-            let header = ["epoch", "loss", "metric", "val_loss", "val_metric", "metric_name", "samples", "seconds"]
-            let rows = h.history.epochs.map { e in
-                [String(e.epoch), "\(e.trainingLoss)", "\(e.trainingMetric)", e.validationLoss.map { "\($0)" } ?? "",
-                 e.validationMetric.map { "\($0)" } ?? "", e.metric.rawValue, String(e.samples), "\(e.seconds)"]
-            }
-            try shell.writeTextFile(path, Table(header: header, rows: rows).csv(), parameter: "file")
+            try shell.writeTextFile(path, ViewTables.history(h.history).csv(), parameter: "file")
         case let v:
             throw CommandError("what: cannot save \(v.typeDescription)", parameter: "what")
         }
