@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """The PyTorch side of Scripts/bench.sh: the same workloads as mnist.nnsh and small.nnsh.
 
-    torch_workloads.py mnist FOLDER float32|float64 THREADS EPOCHS
-    torch_workloads.py small CSVFILE EPOCHS
+    torch_workloads.py [--cold] mnist FOLDER float32|float64 THREADS EPOCHS
+    torch_workloads.py [--cold] small CSVFILE EPOCHS
 
 Prints the same lines as the nnsh scripts ("epoch_seconds S" per timed epoch; "seconds S" and
 "steps N" for the small net). Data: the same IDX files (raw or .gz) converted to floats once, up
 front (the usual PyTorch way); the same model, batch, Adam(lr=1e-3) with PyTorch's defaults, a
 fresh shuffle every epoch, and the same 5 untimed warm-up batches. Thread counts: the caller sets
-OPENBLAS_NUM_THREADS/OMP_NUM_THREADS; this sets torch.set_num_threads to match.
+OPENBLAS_NUM_THREADS/OMP_NUM_THREADS (and OMP_WAIT_POLICY); this sets torch.set_num_threads to
+match.
+
+Debian's torch does its matrix products in OpenBLAS, whose kernels slow down about 3× on products
+as narrow as these layers until one wider product has written OpenBLAS's packing buffers (see
+Sources/Engine/Training/BLASWarmUp.swift). nnsh does that before training, so PyTorch gets the
+same: one untimed 64×512 · 512×1024 product before the warm-up batches (`--cold` leaves it out).
 """
 import gzip
 import os
@@ -32,8 +38,18 @@ def read_idx(folder, stem):
     sys.exit(f"torch_workloads: {stem} not found in {folder}")
 
 
+WARM_BLAS = True
+
+
+def warm_blas(dtype):
+    """One product wider than any layer, so OpenBLAS's packing buffers are written (see above)."""
+    if WARM_BLAS:
+        torch.zeros(64, 512, dtype=dtype) @ torch.zeros(512, 1024, dtype=dtype)
+
+
 def train_epochs(model, loss_fn, x, y, batch, epochs, generator):
     """Trains `epochs` shuffled epochs after 5 untimed warm-up batches; returns epoch seconds."""
+    warm_blas(x.dtype)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step(idx):
@@ -84,6 +100,9 @@ def small(csv, epochs):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if "--cold" in args:
+        args.remove("--cold")
+        WARM_BLAS = False
     if args[:1] == ["mnist"] and len(args) == 5:
         mnist(args[1], args[2], int(args[3]), int(args[4]))
     elif args[:1] == ["small"] and len(args) == 3:

@@ -118,7 +118,9 @@ final class Optimizer<T: Scalar> {
     @inline(__always)
     private static func penalised(_ g: Lanes<T>, weights w: Lanes<T>, l1: T, l2: T) -> Lanes<T> {
         if l1 == 0 { return g + l2 * w }
-        let sign = Lanes<T>.zero.replacing(with: 1, where: w .> 0).replacing(with: -1, where: w .< 0)
+        // sign(w): 1 where w > 0, −1 where −w > 0, else 0 (see `select` for why not `.>`).
+        let sign = select(Lanes(repeating: 1), whereIsPositive: w,
+                          else: select(Lanes(repeating: -1), whereIsPositive: -w, else: .zero))
         return g + l2 * w + l1 * sign
     }
 

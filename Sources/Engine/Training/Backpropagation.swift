@@ -96,10 +96,14 @@ extension Network {
                       alpha: 1, a: input, lda: k, b: delta, ldb: n,
                       beta: 1, c: ws.weightGradients[l].pointer, ldc: n)
             // ∂b = column sums of δ
+            // (8 columns at a time: the compiler cannot prove db and δ apart, and left the plain
+            // loop scalar; each column still sums its rows in order, so the bits are the same.)
             let db = ws.biasGradients[l].pointer
+            let full = n - n % 8
             for r in 0..<rows {
                 let row = delta + r * n
-                for c in 0..<n { db[c] += row[c] }
+                for c in stride(from: 0, to: full, by: 8) { db.store(db.lanes(at: c) + row.lanes(at: c), at: c) }
+                for c in full..<n { db[c] += row[c] }
             }
             if l > 0 {
                 // δ_prev = (δ · Wᵀ) ⊙ f'_prev   (rows × k) = (rows × n) · (k × n)ᵀ

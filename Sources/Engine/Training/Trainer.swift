@@ -205,6 +205,7 @@ public final class Trainer<T: Scalar> {
             pool?.shutdown()
             BLASThreads.endTraining()
         }
+        BLASWarmUp.prepare(for: net, parallel: parallel)
 
         var epochInRun = paused?.epochInRun ?? 1
         var resumeAt = paused?.position
