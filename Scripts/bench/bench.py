@@ -11,6 +11,9 @@ Runs each workload several times and prints the median and [min-max] range of ev
     loads a model and classifies one image
 When a Python with torch is given, the same MNIST and small-net workloads run in PyTorch,
 alternating with ours (A B A B), and the ratios are printed (ratio < 1: nnsh takes less time).
+MNIST runs PyTorch twice per round: as shipped, and given the one wider product nnsh runs
+before training to write OpenBLAS's packing buffers (BLASWarmUp.swift), which makes Debian's
+PyTorch faster too on some CPUs. The targets are judged against both.
 
 Only the standard library is used here; the PyTorch side (torch_workloads.py) needs torch and
 numpy.
@@ -308,6 +311,7 @@ def main():
                 f"({flops / 1e9:.1f} GFLOP/epoch)")
             for precision, t in configs:
                 ours, theirs, ratios, rss, trss = Stat(), Stat(), Stat(), Stat(), Stat()
+                warmed, warmed_ratios = Stat(), Stat()
                 for _ in range(runs):
                     r = check(run_child([nnsh, "--set", f"folder={folder}", "--set", f"prec={precision}",
                                          "--set", f"nthreads={t}", "--set", "epochs=1",
@@ -316,12 +320,19 @@ def main():
                     ours.add(s)
                     rss.add(r.rss_mb)
                     if torch_py:
-                        q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "mnist", folder,
-                                             precision, str(t), "1"], threads_env(t), root), "PyTorch MNIST")
+                        # A B C: PyTorch as shipped, then PyTorch given nnsh's BLAS warm-up.
+                        q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "--cold", "mnist",
+                                             folder, precision, str(t), "1"], threads_env(t), root), "PyTorch MNIST")
                         theirs.add(q.values("epoch_seconds")[0])
                         trss.add(q.rss_mb)
                         ratios.add(s / theirs.values[-1])
-                mnist[(precision, t)] = dict(ours=ours, theirs=theirs, ratio=ratios, rss=rss, trss=trss)
+                        w = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "mnist",
+                                             folder, precision, str(t), "1"], threads_env(t), root),
+                                  "PyTorch MNIST (warmed)")
+                        warmed.add(w.values("epoch_seconds")[0])
+                        warmed_ratios.add(s / warmed.values[-1])
+                mnist[(precision, t)] = dict(ours=ours, theirs=theirs, ratio=ratios, rss=rss, trss=trss,
+                                             warmed=warmed, warmed_ratio=warmed_ratios)
                 tag = f"{precision} {t} thread{'s' if t > 1 else ''}"
                 say(f"  {tag:<18} nnsh    {ours.fmt():<24} s/epoch   "
                     f"{Stat([60_000 / v for v in ours.values]).fmt():<26} samples/s   "
@@ -336,6 +347,8 @@ def main():
                     say(f"  {'':<18} PyTorch {theirs.fmt():<24} s/epoch   "
                         f"{Stat([60_000 / v for v in theirs.values]).fmt():<26} samples/s   peak RSS {trss.fmt()} MB")
                     say(f"  {'':<18} nnsh/PyTorch time {ratios.fmt(2)} (per A/B pair)")
+                    say(f"  {'':<18} PyTorch given nnsh's BLAS warm-up {warmed.fmt():<24} s/epoch; "
+                        f"nnsh/that {warmed_ratios.fmt(2)}")
             for t in sorted({t for _, t in configs}):
                 if ("float32", t) in mnist and ("float64", t) in mnist:
                     f32, f64 = mnist[("float32", t)]["ours"].median, mnist[("float64", t)]["ours"].median
@@ -354,7 +367,7 @@ def main():
                                      os.path.join(HERE, "small.nnsh")], threads_env(1), root), "nnsh small net")
                 ours.add(our_epochs * steps_per_epoch / r.values("seconds")[0])
                 if torch_py:
-                    q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "small", csv,
+                    q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "--cold", "small", csv,
                                          str(their_epochs)], threads_env(1), root), "PyTorch small net")
                     theirs.add(their_epochs * steps_per_epoch / q.values("seconds")[0])
                     ratios.add(ours.values[-1] / theirs.values[-1])
@@ -402,17 +415,21 @@ def main():
             else:
                 say(f"  {name:<46} {value:<14} target {target:<10} {'met' if ok else 'MISSED'}")
 
+        def ratio_verdicts(m, threads, limit):
+            for key, who in (("ratio", "PyTorch"), ("warmed_ratio", "PyTorch+warm-up")):
+                r = m[key]
+                verdict(f"MNIST f32 {threads}, nnsh/{who} time", f"{r.median:.2f}" if r.values else None,
+                        f"≤ {limit}", r.values and r.median <= limit)
+
         m32 = mnist.get(("float32", 2))
         if m32:
-            verdict("MNIST f32 2 threads, nnsh/PyTorch time", f"{m32['ratio'].median:.2f}" if m32["ratio"].values else None,
-                    "≤ 0.35", m32["ratio"].values and m32["ratio"].median <= 0.35)
+            ratio_verdicts(m32, "2 threads", 0.35)
             if "floor" in m32:
                 x = m32["ours"].median / m32["floor"]
                 verdict("MNIST f32 2 threads, × floor", f"{x:.2f}", "≤ 1.6", x <= 1.6)
         m1 = mnist.get(("float32", 1))
         if m1:
-            verdict("MNIST f32 1 thread, nnsh/PyTorch time", f"{m1['ratio'].median:.2f}" if m1["ratio"].values else None,
-                    "≤ 0.5", m1["ratio"].values and m1["ratio"].median <= 0.5)
+            ratio_verdicts(m1, "1 thread", 0.5)
         for t in (2, 1):
             if ("float32", t) in mnist and ("float64", t) in mnist:
                 x = mnist[("float64", t)]["ours"].median / mnist[("float32", t)]["ours"].median
