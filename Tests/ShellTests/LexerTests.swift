@@ -58,6 +58,7 @@ import Testing
         ("x = 'a'", 5, "strings use double quotes: \"text\""),
         ("print \"abc", 7, "unfinished string (missing '\"')"),
         ("x = .5", 5, "write numbers with a leading digit (0.5, not .5)"),
+        ("for i in 1..4 {}", 11, "write a range as a..<b (without b) or a...b (with b), not a..b"),
         ("x = 3abc", 6, "malformed number '3a'"),
         ("x = a ! b", 7, "unexpected '!' (write 'not' for negation)"),
         ("x = @", 5, "unexpected character '@'"),

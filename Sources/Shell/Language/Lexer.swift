@@ -287,6 +287,7 @@ private struct Lexer {
         case ".":
             if peek() == ".", peek(2) == "<" { advance(); advance(); advance(); return .symbol(.halfOpenRange) }
             if peek() == ".", peek(2) == "." { advance(); advance(); advance(); return .symbol(.closedRange) }
+            if peek() == "." { throw start.error("write a range as a..<b (without b) or a...b (with b), not a..b") }
             if Lexer.isDigit(peek()) { throw start.error("write numbers with a leading digit (0.5, not .5)") }
             advance()
             return .symbol(.dot)
