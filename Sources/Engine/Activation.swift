@@ -152,8 +152,8 @@ extension Activation {
                 while c < columns { row[c] += bias[c]; c += 1 }
             }
         case .relu:
-            // 8 lanes and a select, no branch: signs are random, so a branch would mispredict
-            // half the time (the compiler left the plain loop scalar, with a branch: 5× slower).
+            // 8 lanes and a select, no branch: signs are random, so a branch mispredicts half the
+            // time, and the compiler had left the plain loop scalar, with a branch (docs/PERFORMANCE.md).
             for r in 0..<rows {
                 let row = out + r * stride
                 var c = 0

@@ -51,7 +51,7 @@ func squareRoot<T: Scalar>(_ v: Lanes<T>) -> Lanes<T> {
 
 /// `a` where `y > 0`, else `b`, lane by lane (`y` NaN: `b`). Lane comparisons on a generic
 /// `Lanes<T>` go through the standard library's generic SIMD code, which the compiler turned
-/// into one lane at a time through the stack (5× slower than the scalar loop); the concrete
+/// into one lane at a time through the stack (slower than a scalar loop); the concrete
 /// `SIMD8<Float>` and `SIMD8<Double>` comparisons compile to `cmpps`/`cmppd` and a blend. The
 /// type tests fold away when `T` is concrete.
 @inline(__always)
