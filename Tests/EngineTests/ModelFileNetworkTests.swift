@@ -226,6 +226,20 @@ import Testing
         }
     }
 
+    /// A dropout layer with no dense layer after it has no place in the file: refused, not lost.
+    @Test func trailingDropoutIsRefusedNotDropped() throws {
+        let net: Network<Float> = try makeNetwork([4, 3], hidden: .relu, output: .softmax)
+        try net.addDropout(rate: 0.5)
+        withTemporaryFolder { folder in
+            let e = expectModelFileError { try ModelFile.write(.float(net), to: folder + "/d.nnm") }
+            #expect(e?.message == "the network ends with a dropout layer, which a model file keeps only in front of a dense layer")
+            #expect(e?.hint == "add a dense layer after the dropout before saving")
+            let x = expectModelFileError { try ModelFile.exportSafeTensors(.float(net), to: folder + "/d.safetensors") }
+            #expect(x?.hint == "add a dense layer after the dropout before exporting")
+            #expect(folderListing(folder).isEmpty)
+        }
+    }
+
     @Test func alphaOnlyForLeakyReLU() throws {
         var m = SavedModel(network: try Self.trainedNetwork(Float.self, hidden: .relu, output: .softmax, cost: nil))
         m.header.architecture.layers[0].alpha = 0.3

@@ -42,10 +42,18 @@ extension ModelFile {
         guard !network.layers.isEmpty else {
             throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before saving", path: path)
         }
+        guard network.pendingDropout == 0 else { throw trailingDropout(path: path, verb: "saving") }
         switch network {
         case .float(let n): try writeContents(SavedModel(network: n, extras: extras), to: path)
         case .double(let n): try writeContents(SavedModel(network: n, extras: extras), to: path)
         }
+    }
+
+    /// A model file stores a dropout layer with the dense layer after it, so a network that ends
+    /// with one is refused rather than saved without it.
+    static func trailingDropout(path: String, verb: String) -> ModelFileError {
+        ModelFileError(.unsupportedContent, "the network ends with a dropout layer, which a model file keeps only in front of a dense layer",
+                       hint: "add a dense layer after the dropout before \(verb)", path: path)
     }
 
     /// Loads a network saved by `write`, refusing damaged or inconsistent files.

@@ -311,6 +311,7 @@ extension ModelFile {
         guard !network.layers.isEmpty else {
             throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before exporting", path: path)
         }
+        guard network.pendingDropout == 0 else { throw trailingDropout(path: path, verb: "exporting") }
         try SafeTensorsFile(network: network, preprocessing: preprocessing).write(to: path)
     }
 
