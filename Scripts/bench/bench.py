@@ -113,8 +113,8 @@ class Stat:
 def threads_env(threads):
     """The thread settings of a child: BLAS and OpenMP pools of `threads`, and OpenMP threads that
     sleep when idle. PyTorch runs its element-wise work on OpenMP threads beside OpenBLAS's own;
-    with libgomp's default spinning the two pools fight over 2 cores (measured here at 2 threads:
-    6.1 s per epoch spinning, 2.8 s sleeping), so PASSIVE is PyTorch's better setting. nnsh uses
+    with spinning OpenMP threads the two pools fight over 2 cores (measured at 2 threads, single
+    runs: 7.96 s per epoch with OMP_WAIT_POLICY=ACTIVE, 4.05 s with PASSIVE), so PASSIVE is PyTorch's better setting. nnsh uses
     no OpenMP."""
     env = dict(os.environ)
     for key in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -21,7 +21,8 @@ import Darwin
 /// The cure is one throw-away product, 64 × 512 · 512 × `width`, wider than every product the
 /// network will make, run once per process, precision, thread count and width. With a worker
 /// pool every part runs it at the same moment, because OpenBLAS hands each concurrent caller a
-/// buffer of its own. About 2 ms for MNIST; it changes no result.
+/// buffer of its own. About 4 ms for MNIST (64 × 512 · 512 × 896 with its allocation, timed in a
+/// C harness); it changes no result.
 enum BLASWarmUp {
     /// Widest product already warmed, by precision and part count.
     private static let warmed = Mutex<[Key: Int]>([:])
@@ -90,13 +91,10 @@ enum BLASWarmUp {
 
         func arriveAndWait() {
             arrived.add(1, ordering: .sequentiallyConsistent)
-            var t = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &t)
-            let start = Int(t.tv_sec) * 1_000_000_000 + Int(t.tv_nsec)
+            let start = WorkerPool.nanoseconds()
             while arrived.load(ordering: .sequentiallyConsistent) < parties {
                 sched_yield()
-                clock_gettime(CLOCK_MONOTONIC, &t)
-                if Int(t.tv_sec) * 1_000_000_000 + Int(t.tv_nsec) - start > 50_000_000 { return }
+                if WorkerPool.nanoseconds() &- start > 50_000_000 { return }
             }
         }
     }

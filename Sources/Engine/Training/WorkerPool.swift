@@ -138,7 +138,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// A monotonic clock in nanoseconds (a vDSO call, no system call).
-    private static func nanoseconds() -> UInt64 {
+    static func nanoseconds() -> UInt64 {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
