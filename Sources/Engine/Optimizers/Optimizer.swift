@@ -50,6 +50,14 @@ final class Optimizer<T: Scalar> {
     /// identical bits however a tensor is cut into ranges.
     func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                 range: Range<Int>, l1: T, l2: T) {
+        update(tensor: tensor, weights: w, gradient: g, run: range, l1: l1, l2: l2, adam: adamConstants())
+    }
+
+    /// Adam's constants, computed once per call (two `pow`s), not once per element.
+    private typealias AdamConstants = (b1: T, b2: T, oneMinusB1: T, oneMinusB2: T, stepSize: T, invSqrtC2: T, eps: T)
+
+    private func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
+                        run range: Range<Int>, l1: T, l2: T, adam c: AdamConstants) {
         let s = settings
         let lr = T(s.learningRate)
         let start = range.lowerBound
@@ -57,7 +65,7 @@ final class Optimizer<T: Scalar> {
         let penalised = l1 != 0 || l2 != 0
         switch s.kind {
         case .gd, .sgd:
-            for i in stride(from: start, to: full, by: 8) {
+            for lane in 0 ..< (full - start) / 8 { let i = start + 8 * lane
                 let wi = w.lanes(at: i)
                 var gi = g.lanes(at: i)
                 g.store(.zero, at: i)
@@ -66,7 +74,7 @@ final class Optimizer<T: Scalar> {
             }
         case .momentum, .nesterov:
             let v = moments[0][tensor].pointer, mu = T(s.momentum), nesterov = s.kind == .nesterov
-            for i in stride(from: start, to: full, by: 8) {
+            for lane in 0 ..< (full - start) / 8 { let i = start + 8 * lane
                 let wi = w.lanes(at: i)
                 var gi = g.lanes(at: i)
                 g.store(.zero, at: i)
@@ -77,7 +85,7 @@ final class Optimizer<T: Scalar> {
             }
         case .adagrad:
             let acc = moments[0][tensor].pointer, eps = T(s.epsilon)
-            for i in stride(from: start, to: full, by: 8) {
+            for lane in 0 ..< (full - start) / 8 { let i = start + 8 * lane
                 let wi = w.lanes(at: i)
                 var gi = g.lanes(at: i)
                 g.store(.zero, at: i)
@@ -88,7 +96,7 @@ final class Optimizer<T: Scalar> {
             }
         case .rmsprop:
             let acc = moments[0][tensor].pointer, eps = T(s.epsilon), rho = T(s.rho), oneMinusRho = T(1 - s.rho)
-            for i in stride(from: start, to: full, by: 8) {
+            for lane in 0 ..< (full - start) / 8 { let i = start + 8 * lane
                 let wi = w.lanes(at: i)
                 var gi = g.lanes(at: i)
                 g.store(.zero, at: i)
@@ -98,8 +106,8 @@ final class Optimizer<T: Scalar> {
                 w.store(wi - lr * gi / (squareRoot(si) + eps), at: i)
             }
         case .adam:
-            let m = moments[0][tensor].pointer, v = moments[1][tensor].pointer, c = adamConstants()
-            for i in stride(from: start, to: full, by: 8) {
+            let m = moments[0][tensor].pointer, v = moments[1][tensor].pointer
+            for lane in 0 ..< (full - start) / 8 { let i = start + 8 * lane
                 let wi = w.lanes(at: i)
                 var gi = g.lanes(at: i)
                 g.store(.zero, at: i)
@@ -111,7 +119,7 @@ final class Optimizer<T: Scalar> {
                 w.store(wi - c.stepSize * mi / (squareRoot(vi) * c.invSqrtC2 + c.eps), at: i)
             }
         }
-        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: full..<range.upperBound, l1: l1, l2: l2)
+        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: full..<range.upperBound, l1: l1, l2: l2, adam: c)
     }
 
     /// g + l1 · sign(w) + l2 · w, 8 lanes at a time (in `referenceUpdate`'s order).
@@ -126,7 +134,7 @@ final class Optimizer<T: Scalar> {
 
     /// Adam's per-step constants: w −= (η / c₁) · m / (√v / √c₂ + ε) with c = 1 − βᵗ, the same
     /// as η · m̂ / (√v̂ + ε).
-    private func adamConstants() -> (b1: T, b2: T, oneMinusB1: T, oneMinusB2: T, stepSize: T, invSqrtC2: T, eps: T) {
+    private func adamConstants() -> AdamConstants {
         let s = settings
         let c1 = 1 - pow(s.beta1, Double(step)), c2 = 1 - pow(s.beta2, Double(step))
         return (T(s.beta1), T(s.beta2), T(1 - s.beta1), T(1 - s.beta2),
@@ -136,6 +144,11 @@ final class Optimizer<T: Scalar> {
     /// The same update one element at a time: the simple path the tests compare `update` with.
     func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                          range: Range<Int>, l1: T, l2: T) {
+        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: range, l1: l1, l2: l2, adam: adamConstants())
+    }
+
+    private func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
+                                 range: Range<Int>, l1: T, l2: T, adam c: AdamConstants) {
         let s = settings
         let lr = T(s.learningRate)
         func grad(_ i: Int) -> T {
@@ -144,6 +157,10 @@ final class Optimizer<T: Scalar> {
             let sign: T = w[i] > 0 ? 1 : w[i] < 0 ? -1 : 0
             return g[i] + l2 * w[i] + l1 * sign
         }
+        // The moment buffers, looked up once (not per element: this path also does the tail
+        // of every row of a column block, see `update(rows:columns:)`).
+        let first = moments.count > 0 ? moments[0][tensor].pointer : nil
+        let second = moments.count > 1 ? moments[1][tensor].pointer : nil
         for i in range {
             let gi = grad(i)
             g[i] = 0
@@ -151,19 +168,19 @@ final class Optimizer<T: Scalar> {
             case .gd, .sgd:
                 w[i] -= lr * gi
             case .momentum, .nesterov:
-                let v = moments[0][tensor].pointer, mu = T(s.momentum)
+                let v = first!, mu = T(s.momentum)
                 v[i] = mu * v[i] + gi
                 w[i] -= s.kind == .momentum ? lr * v[i] : lr * (gi + mu * v[i])
             case .adagrad:
-                let acc = moments[0][tensor].pointer
+                let acc = first!
                 acc[i] += gi * gi
                 w[i] -= lr * gi / (acc[i].squareRoot() + T(s.epsilon))
             case .rmsprop:
-                let acc = moments[0][tensor].pointer
+                let acc = first!
                 acc[i] = T(s.rho) * acc[i] + T(1 - s.rho) * gi * gi
                 w[i] -= lr * gi / (acc[i].squareRoot() + T(s.epsilon))
             case .adam:
-                let c = adamConstants(), m = moments[0][tensor].pointer, v = moments[1][tensor].pointer
+                let m = first!, v = second!
                 m[i] = c.b1 * m[i] + c.oneMinusB1 * gi
                 v[i] = c.b2 * v[i] + c.oneMinusB2 * gi * gi
                 w[i] -= c.stepSize * m[i] / (v[i].squareRoot() * c.invSqrtC2 + c.eps)

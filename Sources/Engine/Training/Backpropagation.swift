@@ -33,7 +33,14 @@ extension Network {
             let n = layers[l].outputs, k = layers[l].inputs
             layers[l].weights.storage.withUnsafeBufferPointer { w in
                 layers[l].bias.withUnsafeBufferPointer { b in
-                    // Hidden layers: bias and activation fused into the GEMM's parts.
+                    // Hidden layers: bias and activation fused into the GEMM's parts; a large
+                    // one is cut along its inputs, as its ∂W and update are (`InputSplit`).
+                    let epilogue: Epilogue<T> = .biasActivation(layers[l].activation, bias: b.baseAddress!)
+                    if let parallel, splitsInputs(l, parallel) {
+                        parallel.run(ParallelJobs<T>.InputSplit(m: rows, n: n, k: k, a: input, lda: k,
+                                                                w: w.baseAddress!, y: out, epilogue: epilogue))
+                        return
+                    }
                     splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
                               alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
                               beta: 0, c: out, ldc: n,
@@ -94,7 +101,8 @@ extension Network {
             // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
             splitGemm(parallel, transposeA: true, transposeB: false, m: k, n: n, k: rows,
                       alpha: 1, a: input, lda: k, b: delta, ldb: n,
-                      beta: 1, c: ws.weightGradients[l].pointer, ldc: n)
+                      beta: 1, c: ws.weightGradients[l].pointer, ldc: n,
+                      split: splitsInputs(l, parallel) ? .rows : .auto)
             // ∂b = column sums of δ
             // (8 columns at a time: the compiler cannot prove db and δ apart, and left the plain
             // loop scalar; each column still sums its rows in order, so the bits are the same.)
@@ -125,6 +133,14 @@ extension Network {
         }
     }
 
+    /// Whether hidden layer `l`'s forward product is cut along its inputs (`InputSplit`); its
+    /// ∂W product is then cut by rows and its update by the same rows.
+    func splitsInputs(_ l: Int, _ parallel: ParallelJobs<T>?) -> Bool {
+        guard let parallel, l < layers.count - 1 else { return false }
+        let layer = layers[l]
+        return parallel.splitsInputs(inputs: layer.inputs, outputs: layer.outputs, activation: layer.activation)
+    }
+
     /// One optimiser step over every layer from the gradients in `ws`: weights with the
     /// penalties, biases without. With a pool, each tensor is cut into one run per part.
     func applyStep(_ optimizer: Optimizer<T>, _ ws: Workspace<T>, regularization: Regularization,
@@ -133,10 +149,13 @@ extension Network {
         let l1 = T(regularization.l1), l2 = T(regularization.l2)
         for l in layers.indices {
             let gw = ws.weightGradients[l].pointer, gb = ws.biasGradients[l].pointer
+            // (Read before the closure below, which has exclusive access to the layer.)
+            let rowLength = splitsInputs(l, parallel) ? layers[l].outputs : 0
             layers[l].weights.storage.withUnsafeMutableBufferPointer { w in
                 if let parallel, parallel.width > 1, w.count >= 1 << 14 {
                     parallel.run(ParallelJobs<T>.Update(optimizer: optimizer, tensor: 2 * l, weights: w.baseAddress!,
-                                                        gradient: gw, count: w.count, l1: l1, l2: l2))
+                                                        gradient: gw, count: w.count, l1: l1, l2: l2,
+                                                        rowLength: rowLength))
                 } else {
                     optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
                                      range: 0..<w.count, l1: l1, l2: l2)

@@ -16,6 +16,8 @@ final class ParallelJobs<T: Scalar> {
         var b: UnsafePointer<T>, ldb: Int
         var beta: T, c: UnsafeMutablePointer<T>, ldc: Int
         var epilogue: Epilogue<T> = .none
+        /// Split C by rows whatever its shape (`GemmSplit.rows`).
+        var byRows = false
     }
 
     /// Rows `indices` of `data` into `inputs` (rows × inputWidth) and `targets`, as `fillBatch`.
@@ -25,27 +27,69 @@ final class ParallelJobs<T: Scalar> {
         var inputs: UnsafeMutablePointer<T>, targets: UnsafeMutablePointer<T>
     }
 
-    /// One optimiser update of a whole tensor (see `Optimizer.update`).
+    /// One optimiser update of a whole tensor (see `Optimizer.update`), cut into equal runs;
+    /// or, with `rowLength` > 0, into runs of whole rows cut as `slice` cuts the rows of a
+    /// matrix `rowLength` wide: the rows of W that a part's ∂W product wrote (`InputSplit`).
     struct Update {
         var optimizer: Optimizer<T>
         var tensor: Int
         var weights: UnsafeMutablePointer<T>, gradient: UnsafeMutablePointer<T>
         var count: Int
         var l1: T, l2: T
+        var rowLength = 0
+    }
+
+    /// A hidden layer's forward product `y = f(a·W + b)` (a: m × k, W: k × n) cut along k, the
+    /// layer's inputs: part p multiplies its columns of a by its rows of W, into `y` (part 0)
+    /// or its own m × n block of `partials`; then each part adds the partial products over
+    /// its own columns of y and applies the bias and activation there.
+    ///
+    ///     y = Σ_p a[:, K_p] · W[K_p, :]        K_p = slice(k, part: p)
+    ///
+    /// So each part reads only its own rows of W, the same rows its ∂W product writes and its
+    /// optimiser update changes: W and its moments never move between cores. Cutting y by
+    /// columns instead made every step's update write lines the other core had just read.
+    struct InputSplit {
+        var m: Int, n: Int, k: Int
+        var a: UnsafePointer<T>, lda: Int
+        var w: UnsafePointer<T>
+        var y: UnsafeMutablePointer<T>
+        var epilogue: Epilogue<T>
     }
 
     private var gemm: Gemm?
     private var update: Update?
     private var fill: Fill?
+    private var inputSplit: InputSplit?
     private var gemmJob: ((Int) -> Void)!
     private var updateJob: ((Int) -> Void)!
     private var fillJob: ((Int) -> Void)!
+    private var partialJob: ((Int) -> Void)!
+    private var sumJob: ((Int) -> Void)!
+    /// The partial products of parts 1… of an `InputSplit`, one m × n block each.
+    private var partials = Buffer<T>(count: 0)
 
     init(pool: WorkerPool) {
         self.pool = pool
         gemmJob = { [unowned self] part in self.gemmPart(part) }
         updateJob = { [unowned self] part in self.updatePart(part) }
         fillJob = { [unowned self] part in self.fillPart(part) }
+        partialJob = { [unowned self] part in self.partialProduct(part) }
+        sumJob = { [unowned self] part in self.sumPartials(part) }
+    }
+
+    /// Room for the partial products of an `InputSplit` with m × n up to `elements`; call
+    /// before the batch loop, which then allocates nothing.
+    func reservePartials(_ elements: Int) {
+        let needed = elements * (width - 1)
+        if partials.count < needed { partials = Buffer(count: needed) }
+    }
+
+    /// Whether a hidden layer `inputs` → `outputs` with this activation is worth an
+    /// `InputSplit`: big enough to share, and not softmax (which needs whole rows).
+    func splitsInputs(inputs: Int, outputs: Int, activation: Activation) -> Bool {
+        width > 1 && inputs * outputs >= 1 << 14 && inputs >= 8 * width && outputs >= 8 * width
+            && activation != .softmax
     }
 
     var width: Int { pool.width }
@@ -62,6 +106,21 @@ final class ParallelJobs<T: Scalar> {
         update = u
         pool.run(updateJob)
         update = nil
+    }
+
+    /// Runs `s` over the pool: the partial products, then their sums with the epilogue.
+    /// Falls back to one thread's product if `reservePartials` left too little room.
+    func run(_ s: InputSplit) {
+        guard s.m * s.n * (width - 1) <= partials.count else {
+            T.gemm(transposeA: false, transposeB: false, m: s.m, n: s.n, k: s.k, alpha: 1, a: s.a, lda: s.lda,
+                   b: s.w, ldb: s.n, beta: 0, c: s.y, ldc: s.n)
+            s.epilogue.apply(to: s.y, rows: 0..<s.m, columns: 0..<s.n, stride: s.n)
+            return
+        }
+        inputSplit = s
+        pool.run(partialJob)
+        pool.run(sumJob)
+        inputSplit = nil
     }
 
     /// Runs `f` split over the pool, each part reading its own run of rows.
@@ -101,7 +160,34 @@ final class ParallelJobs<T: Scalar> {
 
     /// Rows when C is at least as tall as wide, unless the epilogue needs whole rows.
     static func splitsRows(_ g: Gemm) -> Bool {
-        g.m >= g.n || g.epilogue.needsWholeRows
+        g.byRows || g.m >= g.n || g.epilogue.needsWholeRows
+    }
+
+    private func partialProduct(_ part: Int) {
+        guard let s = inputSplit else { return }
+        let ks = pool.slice(s.k, part: part)
+        let out = part == 0 ? s.y : partials.pointer + (part - 1) * s.m * s.n
+        guard !ks.isEmpty else {
+            for i in 0 ..< s.m * s.n { out[i] = 0 }
+            return
+        }
+        T.gemm(transposeA: false, transposeB: false, m: s.m, n: s.n, k: ks.count, alpha: 1,
+               a: s.a + ks.lowerBound, lda: s.lda, b: s.w + ks.lowerBound * s.n, ldb: s.n,
+               beta: 0, c: out, ldc: s.n)
+    }
+
+    private func sumPartials(_ part: Int) {
+        guard let s = inputSplit else { return }
+        let columns = pool.slice(s.n, part: part)
+        guard !columns.isEmpty else { return }
+        for q in 1 ..< width {
+            let p = partials.pointer + (q - 1) * s.m * s.n
+            for r in 0 ..< s.m {
+                let row = s.y + r * s.n, other = p + r * s.n
+                for c in columns { row[c] += other[c] }
+            }
+        }
+        s.epilogue.apply(to: s.y, rows: 0..<s.m, columns: columns, stride: s.n)
     }
 
     private func fillPart(_ part: Int) {
@@ -115,8 +201,15 @@ final class ParallelJobs<T: Scalar> {
 
     private func updatePart(_ part: Int) {
         guard let u = update else { return }
+        let range: Range<Int>
+        if u.rowLength > 0 {
+            let rows = pool.slice(u.count / u.rowLength, part: part)
+            range = rows.lowerBound * u.rowLength ..< rows.upperBound * u.rowLength
+        } else {
+            range = pool.slice(u.count, part: part)
+        }
         u.optimizer.update(tensor: u.tensor, weights: u.weights, gradient: u.gradient,
-                           range: pool.slice(u.count, part: part), l1: u.l1, l2: u.l2)
+                           range: range, l1: u.l1, l2: u.l2)
     }
 }
 
@@ -154,17 +247,25 @@ enum Epilogue<T: Scalar> {
     }
 }
 
+/// How `splitGemm` cuts a product over the pool: `auto` along the longer side of C when the
+/// product is large enough to pay for the hand-over; `rows` always by rows of C, as `slice`
+/// cuts them (the ∂W of a layer whose forward product is an `InputSplit`).
+enum GemmSplit { case auto, rows }
+
 /// `C = alpha · op(A) · op(B) + beta · C` (row-major, as `Scalar.gemm`), then `epilogue` on C;
-/// split over `jobs` when the product is large enough to pay for the hand-over (BLAS runs
-/// single-threaded inside each part), else one BLAS call and one pass.
+/// split over `jobs` as `split` says (BLAS runs single-threaded inside each part), else one
+/// BLAS call and one pass.
 func splitGemm<T: Scalar>(
     _ jobs: ParallelJobs<T>?, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: T, a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
-    beta: T, c: UnsafeMutablePointer<T>, ldc: Int, epilogue: Epilogue<T> = .none
+    beta: T, c: UnsafeMutablePointer<T>, ldc: Int, epilogue: Epilogue<T> = .none, split: GemmSplit = .auto
 ) {
     guard m > 0, n > 0 else { return }
-    guard let jobs, jobs.width > 1, m * n * k >= 1 << 19, Swift.max(m, n) >= 8 * jobs.width,
-          !epilogue.needsWholeRows || m >= 8 * jobs.width else {
+    let byRows = split == .rows
+    guard let jobs, jobs.width > 1,
+          byRows ? m >= 8 * jobs.width
+                 : m * n * k >= 1 << 19 && Swift.max(m, n) >= 8 * jobs.width
+                     && (!epilogue.needsWholeRows || m >= 8 * jobs.width) else {
         T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         epilogue.apply(to: c, rows: 0..<m, columns: 0..<n, stride: ldc)
@@ -172,5 +273,5 @@ func splitGemm<T: Scalar>(
     }
     jobs.run(ParallelJobs<T>.Gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                   alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-                                  epilogue: epilogue))
+                                  epilogue: epilogue, byRows: byRows))
 }

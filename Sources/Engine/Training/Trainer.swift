@@ -201,6 +201,7 @@ public final class Trainer<T: Scalar> {
         let splittable = net.layers.contains { chunk * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         let parallel = pool.map { ParallelJobs<T>(pool: $0) }
+        parallel?.reservePartials(chunk * (net.layers.map(\.outputs).max() ?? 0))
         defer {
             pool?.shutdown()
             BLASThreads.endTraining()
