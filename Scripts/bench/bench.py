@@ -194,6 +194,26 @@ def build_gemm(tmp):
     return exe if r.returncode == 0 else None
 
 
+def build_coretrip(tmp):
+    """Compiles coretrip.c (the cache-line round trip between CPUs 0 and 1); None if it cannot."""
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if not cc or (os.cpu_count() or 1) < 2:
+        return None
+    exe = os.path.join(tmp, "coretrip")
+    r = subprocess.run([cc, "-O2", "-pthread", os.path.join(HERE, "coretrip.c"), "-o", exe],
+                       capture_output=True, text=True)
+    return exe if r.returncode == 0 else None
+
+
+def core_roundtrip(exe, root):
+    """Nanoseconds for one cache line to go from CPU 0 to CPU 1 and back, or None."""
+    if exe is None:
+        return None
+    r = run_child([exe], dict(os.environ), root)
+    v = r.values("roundtrip_ns")
+    return v[0] if v else None
+
+
 # MARK: - Start to prompt
 
 def start_to_prompt(nnsh, cwd):
@@ -309,10 +329,15 @@ def main():
             flops = FLOPS_PER_EXAMPLE * 60_000
             say(f"MNIST 784-300-10, ReLU, softmax+CE, Adam 1e-3, batch 64, shuffled, 60,000 images/epoch "
                 f"({flops / 1e9:.1f} GFLOP/epoch)")
+            coretrip = build_coretrip(tmp)
             for precision, t in configs:
                 ours, theirs, ratios, rss, trss = Stat(), Stat(), Stat(), Stat(), Stat()
                 warmed, warmed_ratios = Stat(), Stat()
+                trips = []
                 for _ in range(runs):
+                    # Where the VM's two CPUs are at the moment (a shared cache or not): the
+                    # 2-thread epoch depends on it, so each run is printed with it.
+                    trips.append(core_roundtrip(coretrip, root) if t > 1 else None)
                     r = check(run_child([nnsh, "--set", f"folder={folder}", "--set", f"prec={precision}",
                                          "--set", f"nthreads={t}", "--set", "epochs=1",
                                          os.path.join(HERE, "mnist.nnsh")], threads_env(t), root), "nnsh MNIST")
@@ -337,6 +362,9 @@ def main():
                 say(f"  {tag:<18} nnsh    {ours.fmt():<24} s/epoch   "
                     f"{Stat([60_000 / v for v in ours.values]).fmt():<26} samples/s   "
                     f"{Stat([flops / v / 1e9 for v in ours.values]).fmt()} GFLOP/s   peak RSS {rss.fmt()} MB")
+                if any(x is not None for x in trips):
+                    pairs = ", ".join(f"{v:.3g} s @ {x:.0f} ns" for v, x in zip(ours.values, trips) if x is not None)
+                    say(f"  {'':<18} each run, with the CPU 0 ↔ 1 cache-line round trip just before it: {pairs}")
                 g = gemm.get(("s" if precision == "float32" else "d", t))
                 if g and g.values:
                     floor = flops / (g.median * 1e9)
