@@ -11,7 +11,8 @@
 # (Scripts/fetch-mnist.sh), else synthetic data of the same shape (said in the output).
 # PyTorch is optional: the first of python3, /usr/bin/python3 that imports torch and numpy
 # (Debian: apt-get install python3-torch); NNSH_BENCH_PYTHON=... picks another.
-# Uses bash, python3 (standard library), a C compiler and OpenBLAS for the GEMM rate.
+# Uses bash, python3 (standard library), a C compiler and OpenBLAS for the GEMM rate, and the C
+# compiler for coretrip.c (the CPU 0 ↔ 1 cache-line round trip printed beside 2-thread runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -44,7 +44,7 @@ extension Network {
                     splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
                               alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
                               beta: 0, c: out, ldc: n,
-                              epilogue: l < last ? .biasActivation(layers[l].activation, bias: b.baseAddress!) : .none)
+                              epilogue: l < last ? epilogue : .none)
                 }
             }
             if l == last {

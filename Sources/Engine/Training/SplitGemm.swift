@@ -180,11 +180,17 @@ final class ParallelJobs<T: Scalar> {
         guard let s = inputSplit else { return }
         let columns = pool.slice(s.n, part: part)
         guard !columns.isEmpty else { return }
+        // 8 columns at a time, as the bias gradients (the compiler cannot prove y and the
+        // partials apart); each element still adds the partials in order 1, 2, …
+        let full = columns.lowerBound + (columns.count - columns.count % 8)
         for q in 1 ..< width {
             let p = partials.pointer + (q - 1) * s.m * s.n
             for r in 0 ..< s.m {
                 let row = s.y + r * s.n, other = p + r * s.n
-                for c in columns { row[c] += other[c] }
+                for c in stride(from: columns.lowerBound, to: full, by: 8) {
+                    row.store(row.lanes(at: c) + other.lanes(at: c), at: c)
+                }
+                for c in full ..< columns.upperBound { row[c] += other[c] }
             }
         }
         s.epilogue.apply(to: s.y, rows: 0..<s.m, columns: columns, stride: s.n)
