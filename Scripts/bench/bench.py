@@ -260,12 +260,13 @@ def main():
     ap.add_argument("--quick", action="store_true", help="one run of each, shorter small-net and GEMM runs")
     ap.add_argument("--only", default="gemm,mnist,small,startup",
                     help="comma-separated subset of gemm,mnist,small,startup")
-    ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1",
-                    help="MNIST precision:threads list")
+    ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1,float32:2:all",
+                    help="MNIST precision:threads[:all] list (:all computes the zero input columns "
+                         "too, set skip_zero_inputs false; no PyTorch runs)")
     a = ap.parse_args()
     runs = a.runs or (1 if a.quick else 5)
     only = set(a.only.split(","))
-    configs = [(p, int(t)) for p, t in (c.split(":") for c in a.configs.split(","))]
+    configs = [(c[0], int(c[1]), c[2:] == ["all"]) for c in (c.split(":") for c in a.configs.split(","))]
     root, nnsh = a.root, a.nnsh
     torch_py = a.torch_python if a.torch_python not in ("", "none") else None
     tmp = tempfile.mkdtemp(prefix="nnsh-bench-")
@@ -310,7 +311,7 @@ def main():
                 notes.append("no C compiler or OpenBLAS headers: GEMM rate (and the floor) not measured")
             else:
                 n, reps = (2048, 2) if a.quick else (3072, 3)
-                threads_used = sorted({t for _, t in configs})
+                threads_used = sorted({t for _, t, _ in configs})
                 for t in threads_used:
                     for kind in ("s", "d"):
                         stat = Stat()
@@ -329,8 +330,12 @@ def main():
             flops = FLOPS_PER_EXAMPLE * 60_000
             say(f"MNIST 784-300-10, ReLU, softmax+CE, Adam 1e-3, batch 64, shuffled, 60,000 images/epoch "
                 f"({flops / 1e9:.1f} GFLOP/epoch)")
+            say("  (GFLOP/s and the floor count every input column; by default nnsh leaves the batch's all-zero "
+                "columns out of the first layer's products, about 37 % of MNIST's: 'all columns' runs compute them)")
             coretrip = build_coretrip(tmp)
-            for precision, t in configs:
+            for precision, t, every in configs:
+                key = (precision, t, "all") if every else (precision, t)
+                torch_here = torch_py and not every
                 ours, theirs, ratios, rss, trss = Stat(), Stat(), Stat(), Stat(), Stat()
                 warmed, warmed_ratios = Stat(), Stat()
                 trips = []
@@ -340,11 +345,12 @@ def main():
                     trips.append(core_roundtrip(coretrip, root) if t > 1 else None)
                     r = check(run_child([nnsh, "--set", f"folder={folder}", "--set", f"prec={precision}",
                                          "--set", f"nthreads={t}", "--set", "epochs=1",
+                                         "--set", f"skipzeros={'false' if every else 'true'}",
                                          os.path.join(HERE, "mnist.nnsh")], threads_env(t), root), "nnsh MNIST")
                     s = r.values("epoch_seconds")[0]
                     ours.add(s)
                     rss.add(r.rss_mb)
-                    if torch_py:
+                    if torch_here:
                         # A B C: PyTorch as shipped, then PyTorch given nnsh's BLAS warm-up.
                         q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "--cold", "mnist",
                                              folder, precision, str(t), "1"], threads_env(t), root), "PyTorch MNIST")
@@ -356,9 +362,9 @@ def main():
                                   "PyTorch MNIST (warmed)")
                         warmed.add(w.values("epoch_seconds")[0])
                         warmed_ratios.add(s / warmed.values[-1])
-                mnist[(precision, t)] = dict(ours=ours, theirs=theirs, ratio=ratios, rss=rss, trss=trss,
-                                             warmed=warmed, warmed_ratio=warmed_ratios)
-                tag = f"{precision} {t} thread{'s' if t > 1 else ''}"
+                mnist[key] = dict(ours=ours, theirs=theirs, ratio=ratios, rss=rss, trss=trss,
+                                  warmed=warmed, warmed_ratio=warmed_ratios)
+                tag = f"{precision} {t} thread{'s' if t > 1 else ''}{', all columns' if every else ''}"
                 say(f"  {tag:<18} nnsh    {ours.fmt():<24} s/epoch   "
                     f"{Stat([60_000 / v for v in ours.values]).fmt():<26} samples/s   "
                     f"{Stat([flops / v / 1e9 for v in ours.values]).fmt()} GFLOP/s   peak RSS {rss.fmt()} MB")
@@ -368,16 +374,16 @@ def main():
                 g = gemm.get(("s" if precision == "float32" else "d", t))
                 if g and g.values:
                     floor = flops / (g.median * 1e9)
-                    mnist[(precision, t)]["floor"] = floor
+                    mnist[key]["floor"] = floor
                     say(f"  {'':<18} floor   {floor:.3g} s/epoch (FLOPs / median {'s' if precision == 'float32' else 'd'}gemm "
                         f"rate); nnsh = {ours.median / floor:.2f}× floor")
-                if torch_py:
+                if torch_here:
                     say(f"  {'':<18} PyTorch {theirs.fmt():<24} s/epoch   "
                         f"{Stat([60_000 / v for v in theirs.values]).fmt():<26} samples/s   peak RSS {trss.fmt()} MB")
                     say(f"  {'':<18} nnsh/PyTorch time {ratios.fmt(2)} (per A/B pair)")
                     say(f"  {'':<18} PyTorch given nnsh's BLAS warm-up {warmed.fmt():<24} s/epoch; "
                         f"nnsh/that {warmed_ratios.fmt(2)}")
-            for t in sorted({t for _, t in configs}):
+            for t in sorted({t for _, t, _ in configs}):
                 if ("float32", t) in mnist and ("float64", t) in mnist:
                     f32, f64 = mnist[("float32", t)]["ours"].median, mnist[("float64", t)]["ours"].median
                     say(f"  float64/float32 epoch time at {t} thread{'s' if t > 1 else ''}: {f64 / f32:.2f}")
@@ -455,6 +461,10 @@ def main():
             if "floor" in m32:
                 x = m32["ours"].median / m32["floor"]
                 verdict("MNIST f32 2 threads, × floor", f"{x:.2f}", "≤ 1.6", x <= 1.6)
+        every = mnist.get(("float32", 2, "all"))
+        if every and "floor" in every:
+            x = every["ours"].median / every["floor"]
+            verdict("MNIST f32 2 threads all columns, × floor", f"{x:.2f}", "≤ 1.6", x <= 1.6)
         m1 = mnist.get(("float32", 1))
         if m1:
             ratio_verdicts(m1, "1 thread", 0.5)

@@ -125,6 +125,8 @@ import Testing
              message: "runge: a set of 10000000 points needs 2.5 GB, more than the memory limit of 512 MB (set max_memory raises it)",
              fault: .memoryLimit(512 << 20)),
         Case(name: "memory limit too small", source: "set max_memory 10", line: 1, column: 16, message: "max_memory: expected a size of at least 1MB (2GB, 512MB), got 10"),
+        Case(name: "skip_zero_inputs not a bool", source: "set skip_zero_inputs 1", line: 1, column: 22,
+             message: "skip_zero_inputs: expected true or false, got 1"),
         Case(name: "batch of zero", source: "train net d batch=0", line: 1, column: 13, message: "batch: expected a whole number from 1 to 100000000, got 0"),
         Case(name: "negative epochs", source: "train net d epochs=-1", line: 1, column: 13, message: "epochs: expected a whole number from 0 to 1000000, got -1"),
         Case(name: "NaN learning rate", source: "train net d lr=nan", line: 1, column: 16, message: "unknown variable 'nan'"),

@@ -54,6 +54,16 @@ import Engine
         #expect(again.error?.message == "n has no paused training run (Ctrl-C during train pauses one)")
     }
 
+    /// `set skip_zero_inputs` is true by default and takes true or false.
+    @Test func skipZeroInputsSetting() throws {
+        let (s, out) = makeSession()
+        #expect(runShell("print (set skip_zero_inputs)", in: (s, out)).output == "true\n")
+        #expect(runShell("set skip_zero_inputs false\nprint (set skip_zero_inputs)", in: (s, out)).output == "false\n")
+        #expect(s.interpreter.skipsZeroInputs == false)
+        #expect(runShell("set skip_zero_inputs true", in: (s, out)).succeeded)
+        #expect(s.interpreter.skipsZeroInputs)
+    }
+
     /// `resume` prints the rest of the epochs, numbered as in the run.
     @Test func resumePrintsTheRemainingEpochs() throws {
         let (s, out) = makeSession()

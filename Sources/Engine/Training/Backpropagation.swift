@@ -18,9 +18,12 @@ extension Network {
     /// the cost's fused pass against `ws.targets`; with `withDelta`, `ws.deltas[last]` receives
     /// `scale · ∂ℓ/∂z` per row. Returns the summed loss and the correct-class count.
     /// With `dropout`, layers read their inputs through the masks in `ws.dropoutMasks`.
+    /// With `active` (`ws.activeInputs(for:)`), the first layer leaves out the batch's all-zero
+    /// input columns; pass the same to `backwardPass`.
     @discardableResult
     func forwardPass(_ ws: Workspace<T>, rows: Int, cost: Cost, withDelta: Bool, scale: T,
-                     dropout: Bool = false, parallel: ParallelJobs<T>? = nil) -> OutputTotals {
+                     dropout: Bool = false, parallel: ParallelJobs<T>? = nil,
+                     active: ActiveInputs<T>? = nil) -> OutputTotals {
         var totals = OutputTotals()
         let last = layers.count - 1
         for l in 0...last {
@@ -36,9 +39,17 @@ extension Network {
                     // Hidden layers: bias and activation fused into the GEMM's parts; a large
                     // one is cut along its inputs, as its ∂W and update are (`InputSplit`).
                     let epilogue: Epilogue<T> = .biasActivation(layers[l].activation, bias: b.baseAddress!)
+                    let skipping = l == 0 ? skipsZeroInputs(active, parallel) : nil
                     if let parallel, splitsInputs(l, parallel) {
                         parallel.run(ParallelJobs<T>.InputSplit(m: rows, n: n, k: k, a: input, lda: k,
-                                                                w: w.baseAddress!, y: out, epilogue: epilogue))
+                                                                w: w.baseAddress!, y: out, epilogue: epilogue,
+                                                                active: skipping))
+                        return
+                    }
+                    if let skipping {
+                        skipping.begin(batch: input, rows: rows, parts: 1)
+                        skipping.product(part: 0, weights: w.baseAddress!, into: out)
+                        if l < last { epilogue.apply(to: out, rows: 0..<rows, columns: 0..<n, stride: n) }
                         return
                     }
                     splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
@@ -85,8 +96,9 @@ extension Network {
     /// it reads them, so the GEMM can always accumulate (beta = 1): BLAS then skips the pass
     /// that zeroes C, and full-batch gradient descent sums its chunks (each scaled by 1/count)
     /// with no extra code.
-    /// Pass the same `dropout` as to the forward pass.
-    func backwardPass(_ ws: Workspace<T>, rows: Int, dropout: Bool = false, parallel: ParallelJobs<T>? = nil) {
+    /// Pass the same `dropout` and `active` as to the forward pass.
+    func backwardPass(_ ws: Workspace<T>, rows: Int, dropout: Bool = false, parallel: ParallelJobs<T>? = nil,
+                      active: ActiveInputs<T>? = nil) {
         guard rows > 0 else { return }
         // A counting loop, not `indices.reversed()`: unoptimised, the generic reversed iterator
         // allocates on every step, and this runs every batch.
@@ -99,10 +111,16 @@ extension Network {
             let delta = ws.deltas[l].pointer
             let n = layers[l].outputs, k = layers[l].inputs
             // ∂W = aᵀ · δ   (k × n) = (rows × k)ᵀ · (rows × n)
-            splitGemm(parallel, transposeA: true, transposeB: false, m: k, n: n, k: rows,
-                      alpha: 1, a: input, lda: k, b: delta, ldb: n,
-                      beta: 1, c: ws.weightGradients[l].pointer, ldc: n,
-                      split: splitsInputs(l, parallel) ? .rows : .auto)
+            let dW = ws.weightGradients[l].pointer
+            if l == 0, let skipping = skipsZeroInputs(active, parallel) {
+                // Only the rows of the active inputs, each part its own (`ActiveInputs`).
+                let g = ParallelJobs<T>.ActiveGradient(active: skipping, delta: delta, weightGradient: dW)
+                if let parallel { parallel.run(g) } else { g.runHere() }
+            } else {
+                splitGemm(parallel, transposeA: true, transposeB: false, m: k, n: n, k: rows,
+                          alpha: 1, a: input, lda: k, b: delta, ldb: n, beta: 1, c: dW, ldc: n,
+                          split: splitsInputs(l, parallel) ? .rows : .auto)
+            }
             // ∂b = column sums of δ
             // (8 columns at a time: the compiler cannot prove db and δ apart, and left the plain
             // loop scalar; each column still sums its rows in order, so the bits are the same.)
@@ -131,6 +149,13 @@ extension Network {
                 }
             }
         }
+    }
+
+    /// `active` if the first layer leaves out zero inputs in this pass: on one thread, or when
+    /// its forward product is an `InputSplit` (whose parts each do their own columns).
+    func skipsZeroInputs(_ active: ActiveInputs<T>?, _ parallel: ParallelJobs<T>?) -> ActiveInputs<T>? {
+        guard let active, parallel == nil || splitsInputs(0, parallel) else { return nil }
+        return active
     }
 
     /// Whether hidden layer `l`'s forward product is cut along its inputs (`InputSplit`); its

@@ -55,17 +55,34 @@ final class ParallelJobs<T: Scalar> {
         var w: UnsafePointer<T>
         var y: UnsafeMutablePointer<T>
         var epilogue: Epilogue<T>
+        /// The first layer: each part leaves out its all-zero columns of a (`ActiveInputs`).
+        var active: ActiveInputs<T>? = nil
+    }
+
+    /// The first layer's ∂W = aᵀ·δ over its active inputs, each part adding its own rows
+    /// (`ActiveInputs.addWeightGradient`), after a forward `InputSplit` with `active`.
+    struct ActiveGradient {
+        var active: ActiveInputs<T>
+        var delta: UnsafePointer<T>
+        var weightGradient: UnsafeMutablePointer<T>
+
+        /// Every part, one after another on this thread.
+        func runHere() {
+            for part in 0..<active.parts { active.addWeightGradient(part: part, delta: delta, into: weightGradient) }
+        }
     }
 
     private var gemm: Gemm?
     private var update: Update?
     private var fill: Fill?
     private var inputSplit: InputSplit?
+    private var activeGradient: ActiveGradient?
     private var gemmJob: ((Int) -> Void)!
     private var updateJob: ((Int) -> Void)!
     private var fillJob: ((Int) -> Void)!
     private var partialJob: ((Int) -> Void)!
     private var sumJob: ((Int) -> Void)!
+    private var activeGradientJob: ((Int) -> Void)!
     /// The partial products of parts 1… of an `InputSplit`, one m × n block each.
     private var partials = Buffer<T>(count: 0)
 
@@ -76,6 +93,10 @@ final class ParallelJobs<T: Scalar> {
         fillJob = { [unowned self] part in self.fillPart(part) }
         partialJob = { [unowned self] part in self.partialProduct(part) }
         sumJob = { [unowned self] part in self.sumPartials(part) }
+        activeGradientJob = { [unowned self] part in
+            guard let g = self.activeGradient else { return }
+            g.active.addWeightGradient(part: part, delta: g.delta, into: g.weightGradient)
+        }
     }
 
     /// Room for the partial products of an `InputSplit` with m × n up to `elements`; call
@@ -112,15 +133,30 @@ final class ParallelJobs<T: Scalar> {
     /// Falls back to one thread's product if `reservePartials` left too little room.
     func run(_ s: InputSplit) {
         guard s.m * s.n * (width - 1) <= partials.count else {
-            T.gemm(transposeA: false, transposeB: false, m: s.m, n: s.n, k: s.k, alpha: 1, a: s.a, lda: s.lda,
-                   b: s.w, ldb: s.n, beta: 0, c: s.y, ldc: s.n)
+            if let active = s.active {
+                active.begin(batch: s.a, rows: s.m, parts: 1)
+                active.product(part: 0, weights: s.w, into: s.y)
+            } else {
+                T.gemm(transposeA: false, transposeB: false, m: s.m, n: s.n, k: s.k, alpha: 1, a: s.a, lda: s.lda,
+                       b: s.w, ldb: s.n, beta: 0, c: s.y, ldc: s.n)
+            }
             s.epilogue.apply(to: s.y, rows: 0..<s.m, columns: 0..<s.n, stride: s.n)
             return
         }
+        s.active?.begin(batch: s.a, rows: s.m, parts: width)
         inputSplit = s
         pool.run(partialJob)
         pool.run(sumJob)
         inputSplit = nil
+    }
+
+    /// Runs `g` over the pool if its forward pass was cut into the pool's parts, else part by
+    /// part on this thread.
+    func run(_ g: ActiveGradient) {
+        guard g.active.parts == width else { return g.runHere() }
+        activeGradient = g
+        pool.run(activeGradientJob)
+        activeGradient = nil
     }
 
     /// Runs `f` split over the pool, each part reading its own run of rows.
@@ -167,6 +203,10 @@ final class ParallelJobs<T: Scalar> {
         guard let s = inputSplit else { return }
         let ks = pool.slice(s.k, part: part)
         let out = part == 0 ? s.y : partials.pointer + (part - 1) * s.m * s.n
+        if let active = s.active {
+            active.product(part: part, weights: s.w, into: out)
+            return
+        }
         guard !ks.isEmpty else {
             for i in 0 ..< s.m * s.n { out[i] = 0 }
             return

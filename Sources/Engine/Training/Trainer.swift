@@ -207,6 +207,7 @@ public final class Trainer<T: Scalar> {
             BLASThreads.endTraining()
         }
         BLASWarmUp.prepare(for: net, parallel: parallel)
+        let active = options.skipsZeroInputs ? ws.activeInputs(for: net) : nil
 
         var epochInRun = paused?.epochInRun ?? 1
         var resumeAt = paused?.position
@@ -242,8 +243,8 @@ public final class Trainer<T: Scalar> {
                     }
                     ws.drawDropoutMasks(rows: rows, generator: &generator)
                     let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale,
-                                            dropout: true, parallel: parallel)
-                    net.backwardPass(ws, rows: rows, dropout: true, parallel: parallel)
+                                            dropout: true, parallel: parallel, active: active)
+                    net.backwardPass(ws, rows: rows, dropout: true, parallel: parallel, active: active)
                     totals.loss += t.loss
                     totals.correct += t.correct
                     totals.squaredError += t.squaredError
@@ -421,8 +422,10 @@ public final class Trainer<T: Scalar> {
     /// the inputs, targets and each layer's outputs, deltas and pre-activations.
     private func checkMemory(rows: Int, targetWidth: Int) throws(EngineError) {
         let slots = options.optimizer.kind.momentCount
-        let perRow = network.inputWidth + targetWidth + 3 * network.layers.reduce(0) { $0 + $1.outputs }
-        guard let parameters = MemoryLimit.product([network.parameterCount, 2 + 2 * slots]),
+        // (Per row: the batch twice, once cut down to its nonzero columns, `ActiveInputs`;
+        // per parameter: weights, gradient, moments, and the first layer's two compact copies.)
+        let perRow = 2 * network.inputWidth + targetWidth + 3 * network.layers.reduce(0) { $0 + $1.outputs }
+        guard let parameters = MemoryLimit.product([network.parameterCount, 4 + 2 * slots]),
               let batch = MemoryLimit.product([rows, perRow]) else {
             throw EngineError(.tooLarge, "training this network needs more memory than any computer has")
         }

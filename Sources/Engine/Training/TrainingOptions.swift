@@ -23,6 +23,10 @@ public struct TrainingOptions: Hashable, Sendable {
     public var holdout: Holdout? = nil
     /// Early stopping and restoring the best epoch (needs validation data).
     public var selection: EpochSelection? = nil
+    /// Leave out the first layer's products over input columns that are zero in the whole
+    /// batch (`ActiveInputs`): the same sums, fewer multiply-adds (MNIST: 37 % fewer). Off, the
+    /// products run over every column, as the floor in the benchmark counts them.
+    public var skipsZeroInputs = true
 
     public init(
         epochs: Int = 1, batchSize: Int = 32, optimizer: OptimizerSettings = .adam,

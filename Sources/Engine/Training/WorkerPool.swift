@@ -160,9 +160,14 @@ final class WorkerPool: @unchecked Sendable {
     /// `total` items cut into `width` runs whose starts are multiples of 8 (so vector loops
     /// see the same lanes as an unsplit run): the run of part `part`.
     func slice(_ total: Int, part: Int) -> Range<Int> {
-        let chunk = (total / width + 7) / 8 * 8
+        Self.slice(total, part: part, of: width)
+    }
+
+    /// `slice` for a pool of `parts` parts.
+    static func slice(_ total: Int, part: Int, of parts: Int) -> Range<Int> {
+        let chunk = (total / parts + 7) / 8 * 8
         let lower = Swift.min(total, part * chunk)
-        let upper = part == width - 1 ? total : Swift.min(total, lower + chunk)
+        let upper = part == parts - 1 ? total : Swift.min(total, lower + chunk)
         return lower..<upper
     }
 }

@@ -25,6 +25,9 @@ final class Workspace<T: Scalar> {
     let droppedInputs: [Buffer<T>?]
     /// Scratch for consecutive example indices (evaluation walks the data in order).
     var sequence: [Int]
+    /// The first layer's batch and weights without the all-zero input columns, made on first
+    /// use (`activeInputs(for:)`).
+    private var active: ActiveInputs<T>?
 
     init(network: Network<T>, capacity: Int, targetWidth: Int) {
         self.capacity = capacity
@@ -47,6 +50,15 @@ final class Workspace<T: Scalar> {
     func fits(_ network: Network<T>, capacity c: Int, targetWidth t: Int) -> Bool {
         c <= capacity && t == targetWidth && network.inputWidth == inputWidth
             && network.layers.map(\.outputs) == widths && network.layers.map(\.inputDropout) == dropoutRates
+    }
+
+    /// The first layer's `ActiveInputs` for `network` (which this workspace fits), or nil when
+    /// its first layer does not suit them (narrow inputs, or dropout on its inputs).
+    func activeInputs(for network: Network<T>) -> ActiveInputs<T>? {
+        guard let first = network.layers.first, first.inputDropout == 0,
+              ActiveInputs<T>.suits(inputs: first.inputs) else { return nil }
+        if active == nil { active = ActiveInputs(width: first.inputs, outputs: first.outputs, capacity: capacity) }
+        return active
     }
 
     /// Draws a new dropout mask for the first `rows` examples of every layer that has one.

@@ -23,6 +23,9 @@ final class Interpreter {
     var seed: UInt64 = 42
     /// The precision new networks are built in: "float32" or "float64".
     var precision = "float32"
+    /// Whether training leaves out the first layer's products over all-zero input columns
+    /// (`set skip_zero_inputs false` to compute them, as the benchmark's floor counts them).
+    var skipsZeroInputs = true
 
     /// Files being run by `run`, innermost last; limits recursion.
     var runStack: [String] = []

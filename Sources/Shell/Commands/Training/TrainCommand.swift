@@ -75,6 +75,7 @@ struct TrainCommand: Command {
                                               rho: try a.optionalNumber("rho") ?? 0.9)
         options.regularization = Regularization(l1: try a.number("l1"), l2: try a.number("l2"))
         options.shuffle = a.bool("shuffle")
+        options.skipsZeroInputs = shell.skipsZeroInputs
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
             if validation != nil { throw CommandError("give either validate= or holdout=, not both", parameter: "holdout") }
