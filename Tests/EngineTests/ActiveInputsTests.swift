@@ -86,6 +86,28 @@ import Testing
         #expect((0..<2).map { active.activeColumns(part: $0) }.reduce(0, +) == 100 - zero.count)
     }
 
+    /// A network of one softmax layer (its first layer is its output layer) trains the same
+    /// with and without skipping.
+    @Test func singleLayerNetwork() throws {
+        var g = RandomGenerator(seed: 60)
+        var x: Matrix<Double> = randomMatrix(40, 64, &g)
+        for r in 0..<40 { for c in 0..<64 where c % 4 != 1 { x[r, c] = 0 } }
+        let data = MatrixData(inputs: x, labels: (0..<40).map { _ in g.nextInt(below: 3) }, classes: 3)
+        func train(skipping: Bool) throws -> DenseLayer<Double> {
+            let net: Network<Double> = try makeNetwork([64, 3], hidden: .relu, output: .softmax, seed: 61)
+            var options = TrainingOptions(epochs: 3, batchSize: 8, optimizer: OptimizerSettings(.adam, learningRate: 0.05))
+            options.skipsZeroInputs = skipping
+            var rng = RandomGenerator(seed: 62)
+            try net.train(on: data, options: options, generator: &rng)
+            return net.layers[0]
+        }
+        let with = try train(skipping: true), without = try train(skipping: false)
+        let start: Network<Double> = try makeNetwork([64, 3], hidden: .relu, output: .softmax, seed: 61)
+        #expect(!isClose(with.weights.storage, start.layers[0].weights.storage, tolerance: 1e-6))
+        #expect(isClose(with.weights.storage, without.weights.storage, tolerance: 1e-12))
+        #expect(isClose(with.bias, without.bias, tolerance: 1e-12))
+    }
+
     /// A first layer that is too narrow, or has dropout in front of it, gets none.
     @Test func onlyWideFirstLayersWithoutDropout() throws {
         let narrow: Network<Double> = try makeNetwork([8, 16, 2], hidden: .relu, output: .softmax)
