@@ -29,9 +29,11 @@ final class ActiveInputs<T: Scalar> {
     let inputs: Buffer<T>
     let weights: Buffer<T>
     let gradient: Buffer<T>
-    /// The batch as the layer reads it, set by `prepare`.
+    /// The batch as the layer reads it (rows × k), and how many ranges of columns it is
+    /// looked at in: set by `begin`.
     private(set) var batch: UnsafePointer<T>?
     private(set) var rows = 0
+    private(set) var parts = 1
     /// Per column: nonzero bits when the column is nonzero in some row (scratch).
     private let seen: UnsafeMutableRawPointer
     /// Runs of active columns, range K's stored from index k0: first column and length.
@@ -79,9 +81,6 @@ final class ActiveInputs<T: Scalar> {
         self.rows = rows
         self.parts = parts
     }
-
-    /// How many ranges the batch was cut into by `begin`.
-    private(set) var parts = 1
 
     /// The columns of part `part`: `WorkerPool.slice`, as the pool cuts W's rows.
     func columns(part: Int) -> Range<Int> { WorkerPool.slice(width, part: part, of: parts) }
@@ -134,29 +133,27 @@ final class ActiveInputs<T: Scalar> {
         }
     }
 
-    /// What part `part` of the forward product multiplies, `a[:, K] · W[K, :]` with the zero
-    /// columns left out: the batch's columns (row stride `lda`), W's rows, and how many.
-    func operands(part: Int, weights w: UnsafePointer<T>)
-        -> (a: UnsafePointer<T>, lda: Int, w: UnsafePointer<T>, k: Int) {
+    /// The columns part `part` multiplies after `prepare` (row stride k), and how many: its
+    /// compact copy, or the batch's own columns when it was not compacted.
+    private func multiplied(part: Int) -> (a: UnsafePointer<T>, k: Int) {
         let K = columns(part: part)
-        let k0 = K.lowerBound
-        guard !K.isEmpty else { return (batch!, width, w, 0) }
-        if compacted[k0] {
-            return (UnsafePointer(inputs.pointer + k0), width, UnsafePointer(weights.pointer + k0 * outputs),
-                    activeCount[k0])
-        }
-        return (batch! + k0, width, w + k0 * outputs, K.count)
+        guard !K.isEmpty else { return (batch!, 0) }
+        return compacted[K.lowerBound] ? (UnsafePointer(inputs.pointer + K.lowerBound), activeCount[K.lowerBound])
+                                       : (batch! + K.lowerBound, K.count)
     }
 
-    /// The forward product of part `part` into `y` (rows × n): `prepare`, then `operands`.
+    /// Part `part` of the forward product, a[:, K] · W[K, :] without the zero columns, into `y`
+    /// (rows × n); `prepare` first.
     func product(part: Int, weights w: UnsafePointer<T>, into y: UnsafeMutablePointer<T>) {
         prepare(part: part, weights: w)
-        let (a, lda, b, k) = operands(part: part, weights: w)
+        let (a, k) = multiplied(part: part)
         guard k > 0 else {
             y.update(repeating: 0, count: rows * outputs)
             return
         }
-        T.gemm(transposeA: false, transposeB: false, m: rows, n: outputs, k: k, alpha: 1, a: a, lda: lda,
+        let k0 = columns(part: part).lowerBound
+        let b = isCompacted(part: part) ? UnsafePointer(weights.pointer + k0 * outputs) : w + k0 * outputs
+        T.gemm(transposeA: false, transposeB: false, m: rows, n: outputs, k: k, alpha: 1, a: a, lda: width,
                b: b, ldb: outputs, beta: 0, c: y, ldc: outputs)
     }
 
@@ -167,17 +164,17 @@ final class ActiveInputs<T: Scalar> {
         let K = columns(part: part)
         guard !K.isEmpty, rows > 0 else { return }
         let k0 = K.lowerBound, n = outputs
-        let (a, lda, _, k) = operands(part: part, weights: UnsafePointer(weights.pointer))
+        let (a, k) = multiplied(part: part)
         guard k > 0 else { return }
         guard compacted[k0] else {
-            T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, alpha: 1, a: a, lda: lda,
+            T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, alpha: 1, a: a, lda: width,
                    b: delta, ldb: n, beta: 1, c: dW + k0 * n, ldc: n)
             return
         }
         // `gradient` is all zeros between calls (the moves below leave it so), so the product
         // can add to it (beta = 1): with beta = 0 BLAS first runs a pass that zeroes C.
         var g = gradient.pointer + k0 * n
-        T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, alpha: 1, a: a, lda: lda,
+        T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, alpha: 1, a: a, lda: width,
                b: delta, ldb: n, beta: 1, c: g, ldc: n)
         for i in 0..<runCount[k0] {
             move(g, addingTo: dW + runStart[k0 + i] * n, count: runLength[k0 + i] * n)
