@@ -266,7 +266,12 @@ def main():
     a = ap.parse_args()
     runs = a.runs or (1 if a.quick else 5)
     only = set(a.only.split(","))
-    configs = [(c[0], int(c[1]), c[2:] == ["all"]) for c in (c.split(":") for c in a.configs.split(","))]
+    configs = []
+    for c in a.configs.split(","):
+        p = c.split(":")
+        if len(p) not in (2, 3) or p[0] not in ("float32", "float64") or not p[1].isdigit() or p[2:] not in ([], ["all"]):
+            sys.exit(f"bench: --configs: expected precision:threads or precision:threads:all, got '{c}'")
+        configs.append((p[0], int(p[1]), p[2:] == ["all"]))
     root, nnsh = a.root, a.nnsh
     torch_py = a.torch_python if a.torch_python not in ("", "none") else None
     tmp = tempfile.mkdtemp(prefix="nnsh-bench-")

@@ -17,9 +17,9 @@
 ///     weights[k0 + i, :] = W[j_i, :]          (k × n)
 ///     ∂W[j_i, :]        += gradient[k0 + i, :]
 ///
-/// The active columns are kept as runs of consecutive columns (MNIST: about 28 per batch, one
-/// per pixel row), so each copy is a few long `memcpy`s. A range where more than 7/8 of the
-/// columns are active uses a and W as they are (`compact` false).
+/// The active columns are kept as runs of consecutive columns (MNIST: 24–34 per batch, about
+/// one per pixel row), so each copy is a few long `memcpy`s. A range where more than 7/8 of the
+/// columns are active uses a and W as they are (`isCompacted` false).
 final class ActiveInputs<T: Scalar> {
     /// k, the layer's inputs, and n, its outputs.
     let width: Int
@@ -39,10 +39,9 @@ final class ActiveInputs<T: Scalar> {
     /// Runs of active columns, range K's stored from index k0: first column and length.
     private let runStart: UnsafeMutablePointer<Int>
     private let runLength: UnsafeMutablePointer<Int>
-    /// Per range K, at index k0: how many runs, how many active columns, whether compacted.
+    /// Per range K, at index k0: how many runs, and how many active columns.
     private let runCount: UnsafeMutablePointer<Int>
     private let activeCount: UnsafeMutablePointer<Int>
-    private let compacted: UnsafeMutablePointer<Bool>
 
     init(width: Int, outputs: Int, capacity: Int) {
         self.width = width
@@ -55,10 +54,8 @@ final class ActiveInputs<T: Scalar> {
         runLength = .allocate(capacity: width)
         runCount = .allocate(capacity: width)
         activeCount = .allocate(capacity: width)
-        compacted = .allocate(capacity: width)
         runCount.initialize(repeating: 0, count: width)
         activeCount.initialize(repeating: 0, count: width)
-        compacted.initialize(repeating: false, count: width)
     }
 
     deinit {
@@ -67,7 +64,6 @@ final class ActiveInputs<T: Scalar> {
         runLength.deallocate()
         runCount.deallocate()
         activeCount.deallocate()
-        compacted.deallocate()
     }
 
     /// Worth it for a first layer this wide: narrower inputs (Runge's one feature) have no
@@ -89,7 +85,7 @@ final class ActiveInputs<T: Scalar> {
     /// found active (after `prepare`).
     func isCompacted(part: Int) -> Bool {
         let K = columns(part: part)
-        return !K.isEmpty && compacted[K.lowerBound]
+        return !K.isEmpty && activeCount[K.lowerBound] * 8 <= K.count * 7
     }
     func activeColumns(part: Int) -> Int {
         let K = columns(part: part)
@@ -115,8 +111,7 @@ final class ActiveInputs<T: Scalar> {
         }
         runCount[k0] = runs
         activeCount[k0] = active
-        compacted[k0] = active * 8 <= K.count * 7
-        guard compacted[k0] else { return }
+        guard isCompacted(part: part) else { return }
         let n = outputs
         for r in 0..<rows {
             var to = inputs.pointer + r * width + k0
@@ -138,7 +133,7 @@ final class ActiveInputs<T: Scalar> {
     private func multiplied(part: Int) -> (a: UnsafePointer<T>, k: Int) {
         let K = columns(part: part)
         guard !K.isEmpty else { return (batch!, 0) }
-        return compacted[K.lowerBound] ? (UnsafePointer(inputs.pointer + K.lowerBound), activeCount[K.lowerBound])
+        return isCompacted(part: part) ? (UnsafePointer(inputs.pointer + K.lowerBound), activeCount[K.lowerBound])
                                        : (batch! + K.lowerBound, K.count)
     }
 
@@ -166,7 +161,7 @@ final class ActiveInputs<T: Scalar> {
         let k0 = K.lowerBound, n = outputs
         let (a, k) = multiplied(part: part)
         guard k > 0 else { return }
-        guard compacted[k0] else {
+        guard isCompacted(part: part) else {
             T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, alpha: 1, a: a, lda: width,
                    b: delta, ldb: n, beta: 1, c: dW + k0 * n, ldc: n)
             return

@@ -38,7 +38,8 @@ extension Network {
                 layers[l].bias.withUnsafeBufferPointer { b in
                     // Hidden layers: bias and activation fused into the GEMM's parts; a large
                     // one is cut along its inputs, as its ∂W and update are (`InputSplit`).
-                    let epilogue: Epilogue<T> = .biasActivation(layers[l].activation, bias: b.baseAddress!)
+                    // (The output layer's bias and activation come with the cost, below.)
+                    let epilogue: Epilogue<T> = l < last ? .biasActivation(layers[l].activation, bias: b.baseAddress!) : .none
                     let skipping = l == 0 ? skipsZeroInputs(active, parallel) : nil
                     if let parallel, splitsInputs(l, parallel) {
                         parallel.run(ParallelJobs<T>.InputSplit(m: rows, n: n, k: k, a: input, lda: k,
@@ -49,13 +50,12 @@ extension Network {
                     if let skipping {
                         skipping.begin(batch: input, rows: rows, parts: 1)
                         skipping.product(part: 0, weights: w.baseAddress!, into: out)
-                        if l < last { epilogue.apply(to: out, rows: 0..<rows, columns: 0..<n, stride: n) }
+                        epilogue.apply(to: out, rows: 0..<rows, columns: 0..<n, stride: n)
                         return
                     }
                     splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,
                               alpha: 1, a: input, lda: k, b: w.baseAddress!, ldb: n,
-                              beta: 0, c: out, ldc: n,
-                              epilogue: l < last ? epilogue : .none)
+                              beta: 0, c: out, ldc: n, epilogue: epilogue)
                 }
             }
             if l == last {

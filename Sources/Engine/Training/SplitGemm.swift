@@ -93,10 +93,7 @@ final class ParallelJobs<T: Scalar> {
         fillJob = { [unowned self] part in self.fillPart(part) }
         partialJob = { [unowned self] part in self.partialProduct(part) }
         sumJob = { [unowned self] part in self.sumPartials(part) }
-        activeGradientJob = { [unowned self] part in
-            guard let g = self.activeGradient else { return }
-            g.active.addWeightGradient(part: part, delta: g.delta, into: g.weightGradient)
-        }
+        activeGradientJob = { [unowned self] part in self.activeGradientPart(part) }
     }
 
     /// Room for the partial products of an `InputSplit` with m × n up to `elements`; call
@@ -243,6 +240,11 @@ final class ParallelJobs<T: Scalar> {
         f.data.fillBatch(UnsafeBufferPointer(rebasing: f.indices[rows]),
                          inputs: f.inputs + rows.lowerBound * f.data.inputWidth,
                          targets: f.targets + rows.lowerBound * f.data.targetWidth)
+    }
+
+    private func activeGradientPart(_ part: Int) {
+        guard let g = activeGradient else { return }
+        g.active.addWeightGradient(part: part, delta: g.delta, into: g.weightGradient)
     }
 
     private func updatePart(_ part: Int) {

@@ -423,7 +423,8 @@ public final class Trainer<T: Scalar> {
     private func checkMemory(rows: Int, targetWidth: Int) throws(EngineError) {
         let slots = options.optimizer.kind.momentCount
         // (Per row: the batch twice, once cut down to its nonzero columns, `ActiveInputs`;
-        // per parameter: weights, gradient, moments, and the first layer's two compact copies.)
+        // per parameter: weights, gradient, moments, and two more copies: an upper bound for
+        // the first layer's compact weights and gradient.)
         let perRow = 2 * network.inputWidth + targetWidth + 3 * network.layers.reduce(0) { $0 + $1.outputs }
         guard let parameters = MemoryLimit.product([network.parameterCount, 4 + 2 * slots]),
               let batch = MemoryLimit.product([rows, perRow]) else {
