@@ -2,7 +2,7 @@
 # Speed benchmark (issue 7): builds nnsh in release, then runs every workload several times and
 # prints median [min–max] of each figure, the targets and whether they are met.
 #
-#   Scripts/bench.sh             # 5 runs of each (about 12 minutes with PyTorch, 3 without)
+#   Scripts/bench.sh             # 5 runs of each (9 minutes with PyTorch in session 5's run)
 #   Scripts/bench.sh --quick     # 1 run of each, shorter runs: a fast check that it all works
 #   Scripts/bench.sh --runs 9 --only mnist --configs float32:2    # one workload, more runs
 #   Scripts/bench.sh --no-torch  # skip PyTorch even when it is installed

@@ -41,31 +41,58 @@ extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 extern void __libc_free(void *);
 
-static atomic_bool counting = false;
-static atomic_long count = 0;
-static atomic_long threadsStarted = 0;
-static _Thread_local bool tracked __attribute__((tls_model("initial-exec"))) = false;
+// Each tracking thread has its own counter, shared with the threads it creates, so tests that
+// count at the same time in one process (Swift Testing runs suites in parallel) do not reset or
+// add to each other's counts. Counters are never freed: a helper thread may outlive the
+// tracking that started it, and a test makes only a few.
+struct Counter {
+    atomic_bool counting;
+    atomic_long count;
+    atomic_long threadsStarted;
+};
+
+static _Thread_local struct Counter *tracked __attribute__((tls_model("initial-exec"))) = NULL;
 
 static inline void note(void) {
-    if (atomic_load_explicit(&counting, memory_order_relaxed) && tracked) {
-        atomic_fetch_add_explicit(&count, 1, memory_order_relaxed);
+    struct Counter *counter = tracked;
+    if (counter != NULL && atomic_load_explicit(&counter->counting, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&counter->count, 1, memory_order_relaxed);
     }
 }
 
 bool allocation_counter_available(void) { return true; }
-void allocation_counter_track_this_thread(bool on) { tracked = on; }
+
+void allocation_counter_track_this_thread(bool on) {
+    if (!on) {
+        tracked = NULL;
+        return;
+    }
+    struct Counter *counter = __libc_malloc(sizeof *counter);   // (not counted: not yet tracked)
+    if (counter == NULL) return;
+    atomic_init(&counter->counting, false);
+    atomic_init(&counter->count, 0);
+    atomic_init(&counter->threadsStarted, 0);
+    tracked = counter;
+}
 
 void allocation_counter_start(void) {
-    atomic_store(&count, 0);
-    atomic_store(&counting, true);
+    struct Counter *counter = tracked;
+    if (counter == NULL) return;
+    atomic_store(&counter->count, 0);
+    atomic_store(&counter->counting, true);
 }
 
 long allocation_counter_stop(void) {
-    atomic_store(&counting, false);
-    return atomic_load(&count);
+    struct Counter *counter = tracked;
+    if (counter == NULL) return 0;
+    atomic_store(&counter->counting, false);
+    return atomic_load(&counter->count);
 }
 
-long allocation_counter_tracked_threads_started(void) { return atomic_load(&threadsStarted); }
+long allocation_counter_tracked_threads_started(void) {
+    struct Counter *counter = tracked;
+    return counter == NULL ? 0 : atomic_load(&counter->threadsStarted);
+}
 
 // MARK: - The allocation functions
 
@@ -93,7 +120,7 @@ typedef int (*CreateFunction)(pthread_t *, const pthread_attr_t *, void *(*)(voi
 struct Start {
     void *(*routine)(void *);
     void *argument;
-    bool tracked;
+    struct Counter *tracked;
 };
 
 static void *trampoline(void *raw) {
@@ -111,14 +138,14 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attributes, void *(*
         if (create == NULL) return EAGAIN;
         atomic_store(&real, create);
     }
-    if (!tracked) return create(thread, attributes, routine, argument);
+    if (tracked == NULL) return create(thread, attributes, routine, argument);
     struct Start *start = __libc_malloc(sizeof *start);
     if (start == NULL) return EAGAIN;
     note();
-    *start = (struct Start){routine, argument, true};
+    *start = (struct Start){routine, argument, tracked};
     int status = create(thread, attributes, trampoline, start);
     if (status != 0) __libc_free(start);
-    else atomic_fetch_add(&threadsStarted, 1);
+    else atomic_fetch_add(&tracked->threadsStarted, 1);
     return status;
 }
 

@@ -65,7 +65,6 @@ import Testing
         let threadsBefore = BLASThreads.current
         BLASThreads.set(2)
         defer { BLASThreads.set(threadsBefore) }
-        let helpersBefore = allocation_counter_tracked_threads_started()
         allocation_counter_track_this_thread(true)
         defer { allocation_counter_track_this_thread(false) }
 
@@ -80,7 +79,7 @@ import Testing
                       })
         _ = allocation_counter_stop()   // in case the last batch was never reported
         return Measurement(allocations: allocations,
-                           helperThreads: allocation_counter_tracked_threads_started() - helpersBefore,
+                           helperThreads: allocation_counter_tracked_threads_started(),
                            batches: batches)
     }
 

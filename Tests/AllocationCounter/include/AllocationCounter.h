@@ -7,7 +7,8 @@
 // only while counting is on AND the calling thread is tracked. Tracking is per thread and is
 // inherited by threads the tracked thread creates (pthread_create is wrapped too), so the
 // trainer's own worker threads are counted while other tests running in parallel in the same
-// process are not.
+// process are not. Each call that starts tracking makes a new count, which the calling thread
+// and the threads it creates share: tests counting at the same time do not see each other.
 //
 //     allocation_counter_track_this_thread(true);   // before the work creates its threads
 //     ... first batch ...
@@ -29,14 +30,14 @@ bool allocation_counter_available(void);
 /// Tracks (or stops tracking) the calling thread; threads it creates afterwards inherit it.
 void allocation_counter_track_this_thread(bool tracked);
 
-/// Sets the count to zero and starts counting tracked threads' allocation calls.
+/// Sets this thread's count to zero and starts counting its (and its threads') allocation calls.
 void allocation_counter_start(void);
 
 /// Stops counting; the number of allocation calls since `allocation_counter_start`.
 long allocation_counter_stop(void);
 
-/// Threads started by tracked threads since the process began (to check that work done on
-/// helper threads was within reach of the count).
+/// Threads started since this thread began tracking, by it and the threads it created (to
+/// check that work done on helper threads was within reach of the count); 0 when untracked.
 long allocation_counter_tracked_threads_started(void);
 
 #endif
