@@ -4,7 +4,7 @@ import Engine
 /// regression targets. It is the `TrainingData` the trainer reads batches from.
 ///
 /// Features are stored compactly (`FeatureStorage`): MNIST pixels stay bytes and become
-/// numbers in [0, 1] only when `fillInputs` writes a batch; CSV and Runge features are Float or
+/// numbers in [0, 1] only when `fillBatch` writes a batch; CSV and Runge features are Float or
 /// Double. Every per-example array (features, labels or targets, true targets, raw inputs)
 /// follows the examples through `subset`, `shuffled`, `split` and the other transforms.
 ///
@@ -96,31 +96,35 @@ public struct Dataset: TrainingData, Sendable {
         return nil
     }
 
-    /// Writes columns `columns` of the examples `indices` as consecutive rows of `inputs`
-    /// (`indices.count × inputWidth`); pixel bytes become byte/255.
-    public func fillInputs<T: Scalar>(
-        _ indices: UnsafeBufferPointer<Int>, columns: Range<Int>, into inputs: UnsafeMutablePointer<T>
+    /// Writes the examples `indices` as consecutive rows of `inputs` (`indices.count ×
+    /// inputWidth`) and `targets` (`indices.count × targetWidth`, one-hot for class data).
+    /// Pixel bytes become byte/255.
+    public func fillBatch<T: Scalar>(
+        _ indices: UnsafeBufferPointer<Int>,
+        inputs: UnsafeMutablePointer<T>, targets: UnsafeMutablePointer<T>
     ) {
         // Concrete paths for the two engine precisions: called from another module, a generic
         // function is not specialised, and per-element generic conversions cost ~10× more.
         if T.self == Float.self {
-            fillInputsConcrete(indices, columns: columns,
-                               into: UnsafeMutableRawPointer(inputs).assumingMemoryBound(to: Float.self))
+            fillBatchConcrete(indices,
+                              inputs: UnsafeMutableRawPointer(inputs).assumingMemoryBound(to: Float.self),
+                              targets: UnsafeMutableRawPointer(targets).assumingMemoryBound(to: Float.self))
         } else if T.self == Double.self {
-            fillInputsConcrete(indices, columns: columns,
-                               into: UnsafeMutableRawPointer(inputs).assumingMemoryBound(to: Double.self))
+            fillBatchConcrete(indices,
+                              inputs: UnsafeMutableRawPointer(inputs).assumingMemoryBound(to: Double.self),
+                              targets: UnsafeMutableRawPointer(targets).assumingMemoryBound(to: Double.self))
         } else {
-            fillInputsConcrete(indices, columns: columns, into: inputs)
+            fillBatchConcrete(indices, inputs: inputs, targets: targets)
         }
     }
 
-    private func fillInputsConcrete<T: Scalar>(
-        _ indices: UnsafeBufferPointer<Int>, columns: Range<Int>, into x: UnsafeMutablePointer<T>
+    private func fillBatchConcrete<T: Scalar>(
+        _ indices: UnsafeBufferPointer<Int>,
+        inputs x: UnsafeMutablePointer<T>, targets y: UnsafeMutablePointer<T>
     ) {
         let width = inputWidth
         // Index loops, not `enumerated()`: this runs once per batch, and the training loop
         // allocates nothing after its first batch (the generic iterators do in debug builds).
-        let c0 = columns.lowerBound, c1 = columns.upperBound
         switch features {
         case .pixels(let bytes):
             // byte → byte/255 through a 256-entry table made once per process (ByteScale).
@@ -128,7 +132,7 @@ public struct Dataset: TrainingData, Sendable {
                 bytes.withUnsafeBufferPointer { src in
                     for row in 0..<indices.count {
                         let from = indices[row] * width, to = row * width
-                        for c in c0..<c1 { x[to + c] = scale[Int(src[from + c])] }
+                        for c in 0..<width { x[to + c] = scale[Int(src[from + c])] }
                     }
                 }
             }
@@ -136,33 +140,17 @@ public struct Dataset: TrainingData, Sendable {
             values.withUnsafeBufferPointer { src in
                 for row in 0..<indices.count {
                     let from = indices[row] * width, to = row * width
-                    for c in c0..<c1 { x[to + c] = T(src[from + c]) }
+                    for c in 0..<width { x[to + c] = T(src[from + c]) }
                 }
             }
         case .double(let values):
             values.withUnsafeBufferPointer { src in
                 for row in 0..<indices.count {
                     let from = indices[row] * width, to = row * width
-                    for c in c0..<c1 { x[to + c] = T(src[from + c]) }
+                    for c in 0..<width { x[to + c] = T(src[from + c]) }
                 }
             }
         }
-    }
-
-    /// Writes the targets of the examples `indices` as consecutive rows of `targets`
-    /// (`indices.count × targetWidth`, one-hot for class data).
-    public func fillTargets<T: Scalar>(_ indices: UnsafeBufferPointer<Int>, into targets: UnsafeMutablePointer<T>) {
-        // Concrete paths, as `fillInputs`.
-        if T.self == Float.self {
-            fillTargetsConcrete(indices, into: UnsafeMutableRawPointer(targets).assumingMemoryBound(to: Float.self))
-        } else if T.self == Double.self {
-            fillTargetsConcrete(indices, into: UnsafeMutableRawPointer(targets).assumingMemoryBound(to: Double.self))
-        } else {
-            fillTargetsConcrete(indices, into: targets)
-        }
-    }
-
-    private func fillTargetsConcrete<T: Scalar>(_ indices: UnsafeBufferPointer<Int>, into y: UnsafeMutablePointer<T>) {
         switch self.targets {
         case .none:
             break

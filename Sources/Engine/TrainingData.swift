@@ -13,29 +13,16 @@ public protocol TrainingData {
     var targetWidth: Int { get }
     /// The class index of example `i`, or nil for regression data.
     func classLabel(_ i: Int) -> Int?
-    /// Writes columns `columns` of the examples `indices` as consecutive rows of `inputs`
-    /// (`indices.count × inputWidth`, row r at `inputs + r · inputWidth`); the other columns
-    /// are left as they are. Each core of a training run can so convert the columns it will
-    /// multiply (`ParallelJobs.Fill`).
-    func fillInputs<T: Scalar>(
-        _ indices: UnsafeBufferPointer<Int>, columns: Range<Int>, into inputs: UnsafeMutablePointer<T>)
-    /// Writes the targets of the examples `indices` as consecutive rows of `targets`
-    /// (`indices.count × targetWidth`, one-hot for class data).
-    func fillTargets<T: Scalar>(_ indices: UnsafeBufferPointer<Int>, into targets: UnsafeMutablePointer<T>)
+    /// Writes the examples `indices` as consecutive rows: `inputs` gets
+    /// `indices.count × inputWidth` values, `targets` gets `indices.count × targetWidth`
+    /// (one-hot for class data).
+    func fillBatch<T: Scalar>(
+        _ indices: UnsafeBufferPointer<Int>,
+        inputs: UnsafeMutablePointer<T>, targets: UnsafeMutablePointer<T>)
 }
 
 extension TrainingData {
     public var isClassification: Bool { count > 0 && classLabel(0) != nil }
-
-    /// Writes the examples `indices` as consecutive rows: `inputs` gets
-    /// `indices.count × inputWidth` values, `targets` gets `indices.count × targetWidth`.
-    public func fillBatch<T: Scalar>(
-        _ indices: UnsafeBufferPointer<Int>,
-        inputs: UnsafeMutablePointer<T>, targets: UnsafeMutablePointer<T>
-    ) {
-        fillInputs(indices, columns: 0..<inputWidth, into: inputs)
-        fillTargets(indices, into: targets)
-    }
 }
 
 /// Examples held as two matrices of the engine's types: `inputs` (count × inputWidth) and
@@ -65,49 +52,44 @@ public struct MatrixData<S: Scalar>: TrainingData, Sendable {
     public var targetWidth: Int { targets.columns }
     public func classLabel(_ i: Int) -> Int? { labels?[i] }
 
-    public func fillInputs<T: Scalar>(
-        _ indices: UnsafeBufferPointer<Int>, columns: Range<Int>, into x: UnsafeMutablePointer<T>
+    public func fillBatch<T: Scalar>(
+        _ indices: UnsafeBufferPointer<Int>,
+        inputs x: UnsafeMutablePointer<T>, targets y: UnsafeMutablePointer<T>
     ) {
-        Self.gatherRows(inputs.storage, width: inputWidth, columns: columns, indices, into: x)
+        Self.gatherRows(inputs.storage, width: inputWidth, indices, into: x)
+        Self.gatherRows(targets.storage, width: targetWidth, indices, into: y)
     }
 
-    public func fillTargets<T: Scalar>(_ indices: UnsafeBufferPointer<Int>, into y: UnsafeMutablePointer<T>) {
-        Self.gatherRows(targets.storage, width: targetWidth, columns: 0..<targetWidth, indices, into: y)
-    }
-
-    /// Copies `columns` of rows `indices` of a row-major `source` (rows of `width`) to the same
-    /// columns of consecutive rows of `out`, converting precision. Same precision: one memcpy
-    /// per row. Called through the protocol this function is not specialised, so the
-    /// conversions go through concrete types.
+    /// Copies rows `indices` of a row-major `source` (rows of `width`) to consecutive rows of
+    /// `out`, converting precision. Same precision: one memcpy per row. Called through the
+    /// protocol this function is not specialised, so the conversions go through concrete types.
     private static func gatherRows<T: Scalar>(
-        _ source: [S], width: Int, columns: Range<Int>, _ indices: UnsafeBufferPointer<Int>,
-        into out: UnsafeMutablePointer<T>
+        _ source: [S], width: Int, _ indices: UnsafeBufferPointer<Int>, into out: UnsafeMutablePointer<T>
     ) {
-        guard !columns.isEmpty else { return }
+        guard width > 0 else { return }
         source.withUnsafeBufferPointer { src in
             let base = src.baseAddress!
             if S.self == T.self {
-                let raw = UnsafeRawPointer(base), size = MemoryLayout<T>.stride
+                let raw = UnsafeRawPointer(base), bytes = width * MemoryLayout<T>.stride
                 for (row, i) in indices.enumerated() {
-                    UnsafeMutableRawPointer(out + row * width + columns.lowerBound)
-                        .copyMemory(from: raw + (i * width + columns.lowerBound) * size,
-                                    byteCount: columns.count * size)
+                    UnsafeMutableRawPointer(out + row * width)
+                        .copyMemory(from: raw + i * bytes, byteCount: bytes)
                 }
             } else if S.self == Float.self, T.self == Double.self {
                 let from = UnsafeRawPointer(base).assumingMemoryBound(to: Float.self)
                 let to = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self)
                 for (row, i) in indices.enumerated() {
-                    for c in columns { to[row * width + c] = Double(from[i * width + c]) }
+                    for c in 0..<width { to[row * width + c] = Double(from[i * width + c]) }
                 }
             } else if S.self == Double.self, T.self == Float.self {
                 let from = UnsafeRawPointer(base).assumingMemoryBound(to: Double.self)
                 let to = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self)
                 for (row, i) in indices.enumerated() {
-                    for c in columns { to[row * width + c] = Float(from[i * width + c]) }
+                    for c in 0..<width { to[row * width + c] = Float(from[i * width + c]) }
                 }
             } else {
                 for (row, i) in indices.enumerated() {
-                    for c in columns { out[row * width + c] = T(base[i * width + c]) }
+                    for c in 0..<width { out[row * width + c] = T(base[i * width + c]) }
                 }
             }
         }

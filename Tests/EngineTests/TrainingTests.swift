@@ -176,7 +176,7 @@ import Testing
     }
 }
 
-/// A data set that records which examples each batch asked for (`fillInputs` calls).
+/// A data set that records which examples each `fillBatch` call asked for.
 final class RecordingData: TrainingData, @unchecked Sendable {
     struct Log { var batchSizes: [Int] = []; var indices: [Int] = [] }
     var log = Log()
@@ -184,15 +184,13 @@ final class RecordingData: TrainingData, @unchecked Sendable {
     var inputWidth: Int { 1 }
     var targetWidth: Int { 1 }
     func classLabel(_ i: Int) -> Int? { nil }
-    func fillInputs<T: Scalar>(_ indices: UnsafeBufferPointer<Int>, columns: Range<Int>,
-                               into inputs: UnsafeMutablePointer<T>) {
+    func fillBatch<T: Scalar>(_ indices: UnsafeBufferPointer<Int>, inputs: UnsafeMutablePointer<T>,
+                              targets: UnsafeMutablePointer<T>) {
         log.batchSizes.append(indices.count)
         for (r, i) in indices.enumerated() {
             log.indices.append(i)
             inputs[r] = T(i)
+            targets[r] = T(2 * i)
         }
-    }
-    func fillTargets<T: Scalar>(_ indices: UnsafeBufferPointer<Int>, into targets: UnsafeMutablePointer<T>) {
-        for (r, i) in indices.enumerated() { targets[r] = T(2 * i) }
     }
 }

@@ -20,15 +20,11 @@ final class ParallelJobs<T: Scalar> {
         var byRows = false
     }
 
-    /// Rows `indices` of `data` into `inputs` (rows × inputWidth) and `targets`, as `fillBatch`:
-    /// each part reads its own run of rows; or, `byColumns`, its own columns of every row (as
-    /// `slice` cuts the inputs, so the first layer's `InputSplit` parts read only what their
-    /// own core wrote) and part 0 the targets.
+    /// Rows `indices` of `data` into `inputs` (rows × inputWidth) and `targets`, as `fillBatch`.
     struct Fill {
         var data: any TrainingData
         var indices: UnsafeBufferPointer<Int>
         var inputs: UnsafeMutablePointer<T>, targets: UnsafeMutablePointer<T>
-        var byColumns = false
     }
 
     /// One optimiser update of a whole tensor (see `Optimizer.update`), cut into equal runs;
@@ -239,12 +235,6 @@ final class ParallelJobs<T: Scalar> {
 
     private func fillPart(_ part: Int) {
         guard let f = fill else { return }
-        if f.byColumns {
-            let columns = pool.slice(f.data.inputWidth, part: part)
-            if !columns.isEmpty { f.data.fillInputs(f.indices, columns: columns, into: f.inputs) }
-            if part == 0 { f.data.fillTargets(f.indices, into: f.targets) }
-            return
-        }
         let rows = pool.slice(f.indices.count, part: part)
         guard !rows.isEmpty else { return }
         f.data.fillBatch(UnsafeBufferPointer(rebasing: f.indices[rows]),

@@ -208,8 +208,6 @@ public final class Trainer<T: Scalar> {
         }
         BLASWarmUp.prepare(for: net, parallel: parallel)
         let active = options.skipsZeroInputs ? ws.activeInputs(for: net) : nil
-        // Each core converts the input columns its part of the first layer multiplies.
-        let fillsByColumns = net.splitsInputs(0, parallel)
 
         var epochInRun = paused?.epochInRun ?? 1
         var resumeAt = paused?.position
@@ -241,7 +239,7 @@ public final class Trainer<T: Scalar> {
                     let first = seen + offset
                     order.withUnsafeBufferPointer { all in
                         ws.fill(from: data, indices: UnsafeBufferPointer(rebasing: all[first ..< first + rows]),
-                                parallel: parallel, byColumns: fillsByColumns)
+                                parallel: parallel)
                     }
                     ws.drawDropoutMasks(rows: rows, generator: &generator)
                     let t = net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: scale,

@@ -77,14 +77,11 @@ final class Workspace<T: Scalar> {
     }
 
     /// Reads `indices` from `data` into `inputs` and `targets`; with `parallel`, each part reads
-    /// its own run of rows, or with `byColumns` its own columns (when the batch is big enough
-    /// to pay for the hand-over).
-    func fill(from data: any TrainingData, indices: UnsafeBufferPointer<Int>, parallel: ParallelJobs<T>? = nil,
-              byColumns: Bool = false) {
+    /// its own run of rows (when the batch is big enough to pay for the hand-over).
+    func fill(from data: any TrainingData, indices: UnsafeBufferPointer<Int>, parallel: ParallelJobs<T>? = nil) {
         if let parallel, parallel.width > 1, indices.count * inputWidth >= 1 << 14 {
             parallel.run(ParallelJobs<T>.Fill(data: data, indices: indices,
-                                              inputs: inputs.pointer, targets: targets.pointer,
-                                              byColumns: byColumns))
+                                              inputs: inputs.pointer, targets: targets.pointer))
         } else {
             data.fillBatch(indices, inputs: inputs.pointer, targets: targets.pointer)
         }
