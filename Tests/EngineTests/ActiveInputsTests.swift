@@ -41,6 +41,7 @@ import Testing
         let t = net.forwardPass(ws, rows: rows, cost: net.cost, withDelta: true, scale: 1 / T(rows),
                                 parallel: jobs, active: active)
         net.backwardPass(ws, rows: rows, parallel: jobs, active: active)
+        ws.releaseHeldGradients()   // (the first layer's rows wait for the optimiser otherwise)
         let gradients = net.layers.indices.flatMap { [ws.weightGradients[$0].array, ws.biasGradients[$0].array] }
         return (ws.outputs[0].array, t.loss, gradients, active)
     }
@@ -106,6 +107,43 @@ import Testing
         #expect(!isClose(with.weights.storage, start.layers[0].weights.storage, tolerance: 1e-6))
         #expect(isClose(with.weights.storage, without.weights.storage, tolerance: 1e-12))
         #expect(isClose(with.bias, without.bias, tolerance: 1e-12))
+    }
+
+    /// The optimiser reading the first layer's gradient rows where `ActiveInputs` holds them
+    /// gives the same bits as adding them into ∂W first and updating from ∂W, for every
+    /// pattern of zero columns and 1–3 parts, with penalties; and leaves every gradient zero.
+    @Test(arguments: [(OptimizerKind.adam, 1), (.adam, 2), (.adam, 3), (.momentum, 2), (.sgd, 1)])
+    func updatingFromHeldRowsMatchesUpdatingFromTheGradient(kind: OptimizerKind, parts: Int) throws {
+        let regularization = Regularization(l1: 1e-3, l2: 1e-2)
+        for (i, p) in Self.patterns.enumerated() {
+            let data: MatrixData<Double> = Self.batch(rows: 24, zero: p.zero, seed: UInt64(70 + i))
+            func step(releasingFirst: Bool) throws -> (weights: [Double], gradients: [Double], held: [Double]) {
+                let net: Network<Double> = try makeNetwork(Self.widths, hidden: .relu, output: .softmax, seed: 71)
+                let ws = Workspace(network: net, capacity: 24, targetWidth: 3)
+                ws.fill(from: data, start: 0, rows: 24)
+                ws.zeroGradients()
+                let pool = parts > 1 ? WorkerPool(parts: parts) : nil
+                defer { pool?.shutdown() }
+                let jobs = pool.map { ParallelJobs<Double>(pool: $0) }
+                jobs?.reservePartials(24 * Self.widths[1])
+                let active = try #require(ws.activeInputs(for: net))
+                let optimizer = Optimizer<Double>(state: OptimizerState(
+                    settings: OptimizerSettings(kind, learningRate: 0.01), tensorSizes: net.tensorSizes))
+                // Two steps, so Adam's and momentum's moments are nonzero for the second.
+                for _ in 0..<2 {
+                    net.forwardPass(ws, rows: 24, cost: net.cost, withDelta: true, scale: 1 / 24, parallel: jobs, active: active)
+                    net.backwardPass(ws, rows: 24, parallel: jobs, active: active)
+                    if releasingFirst { ws.releaseHeldGradients() }
+                    net.applyStep(optimizer, ws, regularization: regularization, parallel: jobs,
+                                  active: releasingFirst ? nil : active)
+                }
+                return (net.layers[0].weights.storage, ws.weightGradients[0].array, active.gradient.array)
+            }
+            let held = try step(releasingFirst: false), released = try step(releasingFirst: true)
+            #expect(held.weights == released.weights, "\(kind) \(p.name), \(parts) parts")
+            #expect(held.gradients.allSatisfy { $0 == 0 } && held.held.allSatisfy { $0 == 0 }, "\(kind) \(p.name)")
+            #expect(released.gradients.allSatisfy { $0 == 0 } && released.held.allSatisfy { $0 == 0 }, "\(kind) \(p.name)")
+        }
     }
 
     /// A first layer that is too narrow, or has dropout in front of it, gets none.

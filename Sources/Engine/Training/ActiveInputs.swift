@@ -15,20 +15,27 @@
 ///     range K = k0 ..< k1, active columns j_0 < j_1 < … < j_{s−1} in K
 ///     inputs[r, k0 + i]  = a[r, j_i]          (rows × k, row stride k)
 ///     weights[k0 + i, :] = W[j_i, :]          (k × n)
-///     ∂W[j_i, :]        += gradient[k0 + i, :]
+///     ∂W[j_i, :]         = gradient[k0 + i, :]
 ///
 /// The active columns are kept as runs of consecutive columns (MNIST: 24–34 per batch, about
 /// one per pixel row), so each copy is a few long `memcpy`s. A range where more than 7/8 of the
 /// columns are active uses a and W as they are (`isCompacted` false).
+///
+/// The compact ∂W rows are held where the product wrote them, and the optimiser reads them
+/// there (`update`): the rows of ∂W itself stay zero, and no pass moves the gradient. They are
+/// added into ∂W (`releaseGradient`) only when something else must read ∂W, or when ∂W already
+/// holds part of the step's sum (full-batch descent in chunks).
 final class ActiveInputs<T: Scalar> {
     /// k, the layer's inputs, and n, its outputs.
     let width: Int
     let outputs: Int
     /// The compact copies: the batch's active columns (capacity × k), W's active rows (k × n),
-    /// and their rows of ∂W (k × n, all zero between `addWeightGradient` calls).
+    /// and their rows of ∂W (k × n; zero except the rows held for the next update).
     let inputs: Buffer<T>
     let weights: Buffer<T>
     let gradient: Buffer<T>
+    /// The layer's ∂W (k × n), the workspace's: zero except rows the optimiser has yet to read.
+    let weightGradient: UnsafeMutablePointer<T>
     /// The batch as the layer reads it (rows × k), and how many ranges of columns it is
     /// looked at in: set by `begin`.
     private(set) var batch: UnsafePointer<T>?
@@ -42,10 +49,15 @@ final class ActiveInputs<T: Scalar> {
     /// Per range K, at index k0: how many runs, and how many active columns.
     private let runCount: UnsafeMutablePointer<Int>
     private let activeCount: UnsafeMutablePointer<Int>
+    /// Per range K, at index k0: its rows of ∂W are held compact in `gradient`; and ∂W itself
+    /// has received some of its rows since the optimiser last read them.
+    private let held: UnsafeMutablePointer<Bool>
+    private let added: UnsafeMutablePointer<Bool>
 
-    init(width: Int, outputs: Int, capacity: Int) {
+    init(width: Int, outputs: Int, capacity: Int, weightGradient: UnsafeMutablePointer<T>) {
         self.width = width
         self.outputs = outputs
+        self.weightGradient = weightGradient
         inputs = Buffer(count: capacity * width)
         weights = Buffer(count: width * outputs)
         gradient = Buffer(count: width * outputs)
@@ -54,8 +66,12 @@ final class ActiveInputs<T: Scalar> {
         runLength = .allocate(capacity: width)
         runCount = .allocate(capacity: width)
         activeCount = .allocate(capacity: width)
+        held = .allocate(capacity: width)
+        added = .allocate(capacity: width)
         runCount.initialize(repeating: 0, count: width)
         activeCount.initialize(repeating: 0, count: width)
+        held.initialize(repeating: false, count: width)
+        added.initialize(repeating: false, count: width)
     }
 
     deinit {
@@ -64,6 +80,8 @@ final class ActiveInputs<T: Scalar> {
         runLength.deallocate()
         runCount.deallocate()
         activeCount.deallocate()
+        held.deallocate()
+        added.deallocate()
     }
 
     /// Worth it for a first layer this wide: narrower inputs (Runge's one feature) have no
@@ -97,6 +115,7 @@ final class ActiveInputs<T: Scalar> {
     func prepare(part: Int, weights w: UnsafePointer<T>) {
         let K = columns(part: part)
         guard let a = batch, !K.isEmpty else { return }
+        releaseGradient(part: part)   // (held rows are found through the runs about to change)
         markNonzero(a, columns: K)
         let k0 = K.lowerBound
         var runs = 0, active = 0, c = k0
@@ -152,10 +171,10 @@ final class ActiveInputs<T: Scalar> {
                b: b, ldb: outputs, beta: 0, c: y, ldc: outputs)
     }
 
-    /// Adds part `part`'s rows of ∂W = aᵀ·δ (δ: rows × n) to `dW`: computed over the active
-    /// columns only, then added into their rows (the other rows get nothing: their gradient is
-    /// zero).
-    func addWeightGradient(part: Int, delta: UnsafePointer<T>, into dW: UnsafeMutablePointer<T>) {
+    /// Adds part `part`'s rows of ∂W = aᵀ·δ (δ: rows × n), computed over the active columns
+    /// only; the other rows get nothing (their gradient is zero). A compacted part's rows are
+    /// held for `update`, unless ∂W already holds some of this step's gradient.
+    func addWeightGradient(part: Int, delta: UnsafePointer<T>) {
         let K = columns(part: part)
         guard !K.isEmpty, rows > 0 else { return }
         let k0 = K.lowerBound, n = outputs
@@ -163,18 +182,78 @@ final class ActiveInputs<T: Scalar> {
         guard k > 0 else { return }
         guard isCompacted(part: part) else {
             T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, alpha: 1, a: a, lda: width,
-                   b: delta, ldb: n, beta: 1, c: dW + k0 * n, ldc: n)
+                   b: delta, ldb: n, beta: 1, c: weightGradient + k0 * n, ldc: n)
+            added[k0] = true
             return
         }
-        // `gradient` is all zeros between calls (the moves below leave it so), so the product
-        // can add to it (beta = 1): with beta = 0 BLAS first runs a pass that zeroes C.
-        var g = gradient.pointer + k0 * n
+        // `gradient` is zero outside held rows, and these rows are held only from a product
+        // over the same runs, so the product can add to it (beta = 1): with beta = 0 BLAS first
+        // runs a pass that zeroes C.
         T.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, alpha: 1, a: a, lda: width,
-               b: delta, ldb: n, beta: 1, c: g, ldc: n)
+               b: delta, ldb: n, beta: 1, c: gradient.pointer + k0 * n, ldc: n)
+        held[k0] = true
+        if added[k0] { releaseGradient(part: part) }
+    }
+
+    /// Adds part `part`'s held rows into ∂W, leaving `gradient` zero there.
+    func releaseGradient(part: Int) {
+        let K = columns(part: part)
+        guard !K.isEmpty, held[K.lowerBound] else { return }
+        let k0 = K.lowerBound, n = outputs
+        var g = gradient.pointer + k0 * n
         for i in 0..<runCount[k0] {
-            move(g, addingTo: dW + runStart[k0 + i] * n, count: runLength[k0 + i] * n)
+            move(g, addingTo: weightGradient + runStart[k0 + i] * n, count: runLength[k0 + i] * n)
             g += runLength[k0 + i] * n
         }
+        held[k0] = false
+        added[k0] = true
+    }
+
+    /// Adds every held row into ∂W, for code that reads ∂W (the trainer's diagnosis of a
+    /// non-finite step, tests).
+    func releaseGradients() {
+        for part in 0..<parts { releaseGradient(part: part) }
+    }
+
+    /// Forgets any held rows (zeroes them): a run that failed may have left a step's gradient
+    /// unread.
+    func discardGradients() {
+        gradient.zero()
+        held.update(repeating: false, count: width)
+        added.update(repeating: false, count: width)
+    }
+
+    /// The optimiser's update of part `part`'s rows of W (`tensor`, k × n), reading held rows
+    /// from `gradient` and the rest from ∂W: the same calls over the same elements as one
+    /// update of those rows after `releaseGradient`, so the same bits.
+    func update(part: Int, optimizer: Optimizer<T>, tensor: Int, weights w: UnsafeMutablePointer<T>, l1: T, l2: T) {
+        let K = columns(part: part)
+        guard !K.isEmpty else { return }
+        let k0 = K.lowerBound, n = outputs
+        func update(rows: Range<Int>, gradient g: UnsafeMutablePointer<T>) {
+            guard !rows.isEmpty else { return }
+            optimizer.update(tensor: tensor, weights: w, gradient: g,
+                             range: rows.lowerBound * n ..< rows.upperBound * n, l1: l1, l2: l2)
+        }
+        added[k0] = false
+        guard held[k0] else { return update(rows: K, gradient: weightGradient) }
+        held[k0] = false
+        var row = k0, heldRow = k0
+        for i in 0..<runCount[k0] {
+            let run = runStart[k0 + i] ..< runStart[k0 + i] + runLength[k0 + i]
+            update(rows: row ..< run.lowerBound, gradient: weightGradient)
+            update(rows: run, gradient: Self.indexed(gradient.pointer + heldRow * n, from: run.lowerBound * n))
+            heldRow += run.count
+            row = run.upperBound
+        }
+        update(rows: row ..< K.upperBound, gradient: weightGradient)
+    }
+
+    /// The address of element 0 of an array whose element `first` is at `p`: the optimiser
+    /// indexes the gradient from the tensor's start, and reads only from `first` on. (Integer
+    /// arithmetic: the address lies outside the buffer, where pointer arithmetic may not go.)
+    private static func indexed(_ p: UnsafeMutablePointer<T>, from first: Int) -> UnsafeMutablePointer<T> {
+        UnsafeMutablePointer(bitPattern: UInt(bitPattern: p) &- UInt(first * MemoryLayout<T>.stride))!
     }
 
     /// to[0..<count] += from[0..<count], then from[0..<count] = 0; 8 at a time.

@@ -114,7 +114,7 @@ extension Network {
             let dW = ws.weightGradients[l].pointer
             if l == 0, let skipping = skipsZeroInputs(active, parallel) {
                 // Only the rows of the active inputs, each part its own (`ActiveInputs`).
-                let g = ParallelJobs<T>.ActiveGradient(active: skipping, delta: delta, weightGradient: dW)
+                let g = ParallelJobs<T>.ActiveGradient(active: skipping, delta: delta)
                 if let parallel { parallel.run(g) } else { g.runHere() }
             } else {
                 splitGemm(parallel, transposeA: true, transposeB: false, m: k, n: n, k: rows,
@@ -168,19 +168,25 @@ extension Network {
 
     /// One optimiser step over every layer from the gradients in `ws`: weights with the
     /// penalties, biases without. With a pool, each tensor is cut into one run per part.
+    /// Pass the `active` of the passes, whose first-layer gradient rows it may hold.
     func applyStep(_ optimizer: Optimizer<T>, _ ws: Workspace<T>, regularization: Regularization,
-                   parallel: ParallelJobs<T>? = nil) {
+                   parallel: ParallelJobs<T>? = nil, active: ActiveInputs<T>? = nil) {
         optimizer.beginStep()
         let l1 = T(regularization.l1), l2 = T(regularization.l2)
         for l in layers.indices {
             let gw = ws.weightGradients[l].pointer, gb = ws.biasGradients[l].pointer
             // (Read before the closure below, which has exclusive access to the layer.)
             let rowLength = splitsInputs(l, parallel) ? layers[l].outputs : 0
+            let skipping = l == 0 ? skipsZeroInputs(active, parallel) : nil
             layers[l].weights.storage.withUnsafeMutableBufferPointer { w in
                 if let parallel, parallel.width > 1, w.count >= 1 << 14 {
                     parallel.run(ParallelJobs<T>.Update(optimizer: optimizer, tensor: 2 * l, weights: w.baseAddress!,
                                                         gradient: gw, count: w.count, l1: l1, l2: l2,
-                                                        rowLength: rowLength))
+                                                        rowLength: rowLength, active: skipping))
+                } else if let skipping {
+                    for part in 0..<skipping.parts {
+                        skipping.update(part: part, optimizer: optimizer, tensor: 2 * l, weights: w.baseAddress!, l1: l1, l2: l2)
+                    }
                 } else {
                     optimizer.update(tensor: 2 * l, weights: w.baseAddress!, gradient: gw,
                                      range: 0..<w.count, l1: l1, l2: l2)

@@ -37,6 +37,9 @@ final class ParallelJobs<T: Scalar> {
         var count: Int
         var l1: T, l2: T
         var rowLength = 0
+        /// The first layer's weights when it left out zero inputs: each part's rows read their
+        /// gradient where `ActiveInputs` holds it (`ActiveInputs.update`; parts cut as its columns).
+        var active: ActiveInputs<T>? = nil
     }
 
     /// A hidden layer's forward product `y = f(a·W + b)` (a: m × k, W: k × n) cut along k, the
@@ -59,16 +62,15 @@ final class ParallelJobs<T: Scalar> {
         var active: ActiveInputs<T>? = nil
     }
 
-    /// The first layer's ∂W = aᵀ·δ over its active inputs, each part adding its own rows
+    /// The first layer's ∂W = aᵀ·δ over its active inputs, each part its own rows
     /// (`ActiveInputs.addWeightGradient`), after a forward `InputSplit` with `active`.
     struct ActiveGradient {
         var active: ActiveInputs<T>
         var delta: UnsafePointer<T>
-        var weightGradient: UnsafeMutablePointer<T>
 
         /// Every part, one after another on this thread.
         func runHere() {
-            for part in 0..<active.parts { active.addWeightGradient(part: part, delta: delta, into: weightGradient) }
+            for part in 0..<active.parts { active.addWeightGradient(part: part, delta: delta) }
         }
     }
 
@@ -244,11 +246,15 @@ final class ParallelJobs<T: Scalar> {
 
     private func activeGradientPart(_ part: Int) {
         guard let g = activeGradient else { return }
-        g.active.addWeightGradient(part: part, delta: g.delta, into: g.weightGradient)
+        g.active.addWeightGradient(part: part, delta: g.delta)
     }
 
     private func updatePart(_ part: Int) {
         guard let u = update else { return }
+        if let active = u.active {
+            active.update(part: part, optimizer: u.optimizer, tensor: u.tensor, weights: u.weights, l1: u.l1, l2: u.l2)
+            return
+        }
         let range: Range<Int>
         if u.rowLength > 0 {
             let rows = pool.slice(u.count / u.rowLength, part: part)

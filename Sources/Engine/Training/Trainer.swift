@@ -256,7 +256,7 @@ public final class Trainer<T: Scalar> {
                                   goodWeights: goodWeights, goodOptimizer: goodOptimizer,
                                   optimizer: optimizer, goodEpoch: goodEpoch)
                 }
-                net.applyStep(optimizer, ws, regularization: options.regularization, parallel: parallel)
+                net.applyStep(optimizer, ws, regularization: options.regularization, parallel: parallel, active: active)
                 lossSum += totals.loss
                 correct += totals.correct
                 squaredError += totals.squaredError
@@ -453,6 +453,7 @@ public final class Trainer<T: Scalar> {
         goodWeights: [Buffer<T>], goodOptimizer: Optimizer<T>, optimizer: Optimizer<T>, goodEpoch: Int?
     ) -> EngineError {
         let net = network
+        ws.releaseHeldGradients()
         var layer = weightLayer
         var place = "weights"
         if layer == nil, let bad = firstNonFiniteLayer(inWeightsOf: net) { layer = bad }

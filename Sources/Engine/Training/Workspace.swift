@@ -57,7 +57,10 @@ final class Workspace<T: Scalar> {
     func activeInputs(for network: Network<T>) -> ActiveInputs<T>? {
         guard let first = network.layers.first, first.inputDropout == 0,
               ActiveInputs<T>.suits(inputs: first.inputs) else { return nil }
-        if active == nil { active = ActiveInputs(width: first.inputs, outputs: first.outputs, capacity: capacity) }
+        if active == nil {
+            active = ActiveInputs(width: first.inputs, outputs: first.outputs, capacity: capacity,
+                                  weightGradient: weightGradients[0].pointer)
+        }
         return active
     }
 
@@ -70,10 +73,18 @@ final class Workspace<T: Scalar> {
         }
     }
 
-    /// Sets every gradient buffer to zero (backward passes add to them).
+    /// Sets every gradient buffer to zero (backward passes add to them), the first layer's
+    /// rows held by `ActiveInputs` too.
     func zeroGradients() {
         for b in weightGradients { b.zero() }
         for b in biasGradients { b.zero() }
+        active?.discardGradients()
+    }
+
+    /// Adds the first layer's gradient rows `ActiveInputs` holds into `weightGradients[0]`,
+    /// before code other than the optimiser reads it.
+    func releaseHeldGradients() {
+        active?.releaseGradients()
     }
 
     /// Reads `indices` from `data` into `inputs` and `targets`; with `parallel`, each part reads
