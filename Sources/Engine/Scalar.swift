@@ -9,7 +9,9 @@ import Darwin
 /// The element types the engine computes in: `Float` (training default) and `Double`
 /// (gradient checks). Everything numeric in the engine is generic over `Scalar`; the few
 /// operations that differ per type (BLAS calls, transcendental functions) live here.
-public protocol Scalar: BinaryFloatingPoint, SIMDScalar, Sendable, CustomStringConvertible
+/// (`Codable` stated, not only implied: Swift 6.3 warns that the SIMD types' same-type
+/// constraints on `Self` need it.)
+public protocol Scalar: BinaryFloatingPoint, SIMDScalar, Sendable, CustomStringConvertible, Codable
 where RawSignificand: FixedWidthInteger {
     /// `C = alpha * op(A) * op(B) + beta * C`, all row-major.
     /// op(A) is m×k, op(B) is k×n, C is m×n; `lda`, `ldb`, `ldc` are row strides.

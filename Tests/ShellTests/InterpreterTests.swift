@@ -106,7 +106,7 @@ import Testing
         let dir = "/tmp/nnsh-completion-test"
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/model.nnm", contents: Data())
+        #expect(FileManager.default.createFile(atPath: dir + "/model.nnm", contents: Data()))
         let line = "m = load \"\(dir)/"
         #expect(s.completions(line: line, cursor: line.unicodeScalars.count) == ["\(dir)/model.nnm", "\(dir)/sub/"])
     }
