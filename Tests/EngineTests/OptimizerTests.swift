@@ -163,6 +163,30 @@ import Testing
         }
     }
 
+    /// The per-step constants follow the settings: a learning rate changed after `beginStep`
+    /// gives the update an optimiser made with that rate gives (Adam's step size depends on it).
+    @Test func updatesUseTheCurrentSettings() {
+        let n = 20
+        var g = RandomGenerator(seed: 5)
+        let values = (0..<n).map { _ in g.nextGaussian() }, grads = (0..<n).map { _ in g.nextGaussian() }
+        func updated(_ optimizer: Optimizer<Double>, changingRateTo rate: Double? = nil) -> [Double] {
+            var w = values, gr = grads
+            optimizer.beginStep()
+            if let rate { optimizer.settings.learningRate = rate }
+            w.withUnsafeMutableBufferPointer { wp in
+                gr.withUnsafeMutableBufferPointer { gp in
+                    optimizer.update(tensor: 0, weights: wp.baseAddress!, gradient: gp.baseAddress!, range: 0..<n, l1: 0, l2: 0)
+                }
+            }
+            return w
+        }
+        let changed = updated(Optimizer(state: OptimizerState(settings: OptimizerSettings(.adam, learningRate: 1e-3), tensorSizes: [n])),
+                              changingRateTo: 0.1)
+        let made = updated(Optimizer(state: OptimizerState(settings: OptimizerSettings(.adam, learningRate: 0.1), tensorSizes: [n])))
+        #expect(changed == made)
+        #expect(changed != values)
+    }
+
     /// Training flushes subnormals only while it runs: afterwards they exist again.
     @Test func subnormalsAreFlushedOnlyDuringTraining() throws {
         let net: Network<Float> = try makeNetwork([2, 3, 2], hidden: .relu, output: .softmax)

@@ -12,15 +12,19 @@ import Darwin
 /// saved state resumes bit for bit.
 final class Optimizer<T: Scalar> {
     /// The trainer sets `settings.learningRate` at the start of every epoch (schedules).
-    var settings: OptimizerSettings
-    private(set) var step: Int
+    var settings: OptimizerSettings { didSet { adam = Self.adamConstants(settings, step: step) } }
+    private(set) var step: Int { didSet { adam = Self.adamConstants(settings, step: step) } }
     /// `moments[k][tensor]`, as in `OptimizerState`.
     private let moments: [[Buffer<T>]]
+    /// Adam's constants for this step and these settings, made when either changes (two `pow`s),
+    /// not in every `update` call: a step makes one call per tensor, or per run of rows.
+    private var adam: AdamConstants
 
     init(state: OptimizerState<T>) {
         settings = state.settings
         step = state.step
         moments = state.moments.map { $0.map { Buffer($0) } }
+        adam = Self.adamConstants(state.settings, step: state.step)
     }
 
     var state: OptimizerState<T> {
@@ -50,10 +54,10 @@ final class Optimizer<T: Scalar> {
     /// identical bits however a tensor is cut into ranges.
     func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                 range: Range<Int>, l1: T, l2: T) {
-        update(tensor: tensor, weights: w, gradient: g, run: range, l1: l1, l2: l2, adam: adamConstants())
+        update(tensor: tensor, weights: w, gradient: g, run: range, l1: l1, l2: l2, adam: adam)
     }
 
-    /// Adam's constants, computed once per call (two `pow`s), not once per element.
+    /// Adam's per-step constants (`adamConstants`).
     private typealias AdamConstants = (b1: T, b2: T, oneMinusB1: T, oneMinusB2: T, stepSize: T, invSqrtC2: T, eps: T)
 
     private func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
@@ -141,17 +145,17 @@ final class Optimizer<T: Scalar> {
 
     /// Adam's per-step constants: w −= (η / c₁) · m / (√v / √c₂ + ε) with c = 1 − βᵗ, the same
     /// as η · m̂ / (√v̂ + ε).
-    private func adamConstants() -> AdamConstants {
-        let s = settings
+    private static func adamConstants(_ s: OptimizerSettings, step: Int) -> AdamConstants {
         let c1 = 1 - pow(s.beta1, Double(step)), c2 = 1 - pow(s.beta2, Double(step))
         return (T(s.beta1), T(s.beta2), T(1 - s.beta1), T(1 - s.beta2),
                 T(s.learningRate / c1), T(1 / c2.squareRoot()), T(s.epsilon))
     }
 
+
     /// The same update one element at a time: the simple path the tests compare `update` with.
     func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                          range: Range<Int>, l1: T, l2: T) {
-        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: range, l1: l1, l2: l2, adam: adamConstants())
+        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: range, l1: l1, l2: l2, adam: adam)
     }
 
     private func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,

@@ -230,28 +230,29 @@ final class ActiveInputs<T: Scalar> {
         let K = columns(part: part)
         guard !K.isEmpty else { return }
         let k0 = K.lowerBound, n = outputs
-        func update(rows: Range<Int>, gradient g: UnsafeMutablePointer<T>) {
+        func updateRows(_ rows: Range<Int>, gradient g: UnsafeMutablePointer<T>) {
             guard !rows.isEmpty else { return }
             optimizer.update(tensor: tensor, weights: w, gradient: g,
                              range: rows.lowerBound * n ..< rows.upperBound * n, l1: l1, l2: l2)
         }
         added[k0] = false
-        guard held[k0] else { return update(rows: K, gradient: weightGradient) }
+        guard held[k0] else { return updateRows(K, gradient: weightGradient) }
         held[k0] = false
         var row = k0, heldRow = k0
         for i in 0..<runCount[k0] {
             let run = runStart[k0 + i] ..< runStart[k0 + i] + runLength[k0 + i]
-            update(rows: row ..< run.lowerBound, gradient: weightGradient)
-            update(rows: run, gradient: Self.indexed(gradient.pointer + heldRow * n, from: run.lowerBound * n))
+            updateRows(row ..< run.lowerBound, gradient: weightGradient)
+            updateRows(run, gradient: Self.indexed(gradient.pointer + heldRow * n, from: run.lowerBound * n))
             heldRow += run.count
             row = run.upperBound
         }
-        update(rows: row ..< K.upperBound, gradient: weightGradient)
+        updateRows(row ..< K.upperBound, gradient: weightGradient)
     }
 
     /// The address of element 0 of an array whose element `first` is at `p`: the optimiser
-    /// indexes the gradient from the tensor's start, and reads only from `first` on. (Integer
-    /// arithmetic: the address lies outside the buffer, where pointer arithmetic may not go.)
+    /// indexes the gradient from the tensor's start, and reads only from `first` on. (Made from
+    /// the integer address: it lies before the buffer, and pointer arithmetic is meant to stay
+    /// inside one.)
     private static func indexed(_ p: UnsafeMutablePointer<T>, from first: Int) -> UnsafeMutablePointer<T> {
         UnsafeMutablePointer(bitPattern: UInt(bitPattern: p) &- UInt(first * MemoryLayout<T>.stride))!
     }
