@@ -110,8 +110,11 @@ import Testing
     }
 
     /// The optimiser reading the first layer's gradient rows where `ActiveInputs` holds them
-    /// gives the same bits as adding them into ∂W first and updating from ∂W, for every
-    /// pattern of zero columns and 1–3 parts, with penalties; and leaves every gradient zero.
+    /// gives what adding them into ∂W first and updating from ∂W gives, for every pattern of
+    /// zero columns and 1–3 parts, with penalties; and leaves every gradient zero. (To 1e-12,
+    /// not bit for bit: each side runs its own passes, and with 1 part their BLAS calls use the
+    /// process's thread count, which tests running beside this one change; that can change the
+    /// last bits of a product.)
     @Test(arguments: [(OptimizerKind.adam, 1), (.adam, 2), (.adam, 3), (.momentum, 2), (.sgd, 1)])
     func updatingFromHeldRowsMatchesUpdatingFromTheGradient(kind: OptimizerKind, parts: Int) throws {
         let regularization = Regularization(l1: 1e-3, l2: 1e-2)
@@ -140,7 +143,7 @@ import Testing
                 return (net.layers[0].weights.storage, ws.weightGradients[0].array, active.gradient.array)
             }
             let held = try step(releasingFirst: false), released = try step(releasingFirst: true)
-            #expect(held.weights == released.weights, "\(kind) \(p.name), \(parts) parts")
+            #expect(isClose(held.weights, released.weights, tolerance: 1e-12), "\(kind) \(p.name), \(parts) parts")
             #expect(held.gradients.allSatisfy { $0 == 0 } && held.held.allSatisfy { $0 == 0 }, "\(kind) \(p.name)")
             #expect(released.gradients.allSatisfy { $0 == 0 } && released.held.allSatisfy { $0 == 0 }, "\(kind) \(p.name)")
         }
