@@ -54,15 +54,7 @@ final class Optimizer<T: Scalar> {
     /// identical bits however a tensor is cut into ranges.
     func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                 range: Range<Int>, l1: T, l2: T) {
-        update(tensor: tensor, weights: w, gradient: g, run: range, l1: l1, l2: l2, adam: adam)
-    }
-
-    /// Adam's per-step constants (`adamConstants`).
-    private typealias AdamConstants = (b1: T, b2: T, oneMinusB1: T, oneMinusB2: T, stepSize: T, invSqrtC2: T, eps: T)
-
-    private func update(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
-                        run range: Range<Int>, l1: T, l2: T, adam c: AdamConstants) {
-        let s = settings
+        let s = settings, c = adam
         let lr = T(s.learningRate)
         let start = range.lowerBound
         let full = start + (range.count - range.count % 8)
@@ -130,7 +122,7 @@ final class Optimizer<T: Scalar> {
                 w.store(wi - c.stepSize * mi / (squareRoot(vi) * c.invSqrtC2 + c.eps), at: i)
             }
         }
-        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: full..<range.upperBound, l1: l1, l2: l2, adam: c)
+        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: full..<range.upperBound, l1: l1, l2: l2)
     }
 
     /// g + l1 · sign(w) + l2 · w, 8 lanes at a time (in `referenceUpdate`'s order).
@@ -145,22 +137,18 @@ final class Optimizer<T: Scalar> {
 
     /// Adam's per-step constants: w −= (η / c₁) · m / (√v / √c₂ + ε) with c = 1 − βᵗ, the same
     /// as η · m̂ / (√v̂ + ε).
+    private typealias AdamConstants = (b1: T, b2: T, oneMinusB1: T, oneMinusB2: T, stepSize: T, invSqrtC2: T, eps: T)
+
     private static func adamConstants(_ s: OptimizerSettings, step: Int) -> AdamConstants {
         let c1 = 1 - pow(s.beta1, Double(step)), c2 = 1 - pow(s.beta2, Double(step))
         return (T(s.beta1), T(s.beta2), T(1 - s.beta1), T(1 - s.beta2),
                 T(s.learningRate / c1), T(1 / c2.squareRoot()), T(s.epsilon))
     }
 
-
     /// The same update one element at a time: the simple path the tests compare `update` with.
     func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
                          range: Range<Int>, l1: T, l2: T) {
-        referenceUpdate(tensor: tensor, weights: w, gradient: g, range: range, l1: l1, l2: l2, adam: adam)
-    }
-
-    private func referenceUpdate(tensor: Int, weights w: UnsafeMutablePointer<T>, gradient g: UnsafeMutablePointer<T>,
-                                 range: Range<Int>, l1: T, l2: T, adam c: AdamConstants) {
-        let s = settings
+        let s = settings, c = adam
         let lr = T(s.learningRate)
         func grad(_ i: Int) -> T {
             if l1 == 0 && l2 == 0 { return g[i] }

@@ -48,9 +48,8 @@ extension Network {
                         return
                     }
                     if let skipping {
-                        skipping.begin(batch: input, rows: rows, parts: 1)
-                        skipping.product(part: 0, weights: w.baseAddress!, into: out)
-                        epilogue.apply(to: out, rows: 0..<rows, columns: 0..<n, stride: n)
+                        ParallelJobs<T>.InputSplit(m: rows, n: n, k: k, a: input, lda: k, w: w.baseAddress!, y: out,
+                                                   epilogue: epilogue, active: skipping).runHere()
                         return
                     }
                     splitGemm(parallel, transposeA: false, transposeB: false, m: rows, n: n, k: k,

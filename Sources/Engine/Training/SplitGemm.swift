@@ -60,6 +60,18 @@ final class ParallelJobs<T: Scalar> {
         var epilogue: Epilogue<T>
         /// The first layer: each part leaves out its all-zero columns of a (`ActiveInputs`).
         var active: ActiveInputs<T>? = nil
+
+        /// The whole product and epilogue on this thread, in one part.
+        func runHere() {
+            if let active {
+                active.begin(batch: a, rows: m, parts: 1)
+                active.product(part: 0, weights: w, into: y)
+            } else {
+                T.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+                       b: w, ldb: n, beta: 0, c: y, ldc: n)
+            }
+            epilogue.apply(to: y, rows: 0..<m, columns: 0..<n, stride: n)
+        }
     }
 
     /// The first layer's ∂W = aᵀ·δ over its active inputs, each part its own rows
@@ -131,17 +143,7 @@ final class ParallelJobs<T: Scalar> {
     /// Runs `s` over the pool: the partial products, then their sums with the epilogue.
     /// Falls back to one thread's product if `reservePartials` left too little room.
     func run(_ s: InputSplit) {
-        guard s.m * s.n * (width - 1) <= partials.count else {
-            if let active = s.active {
-                active.begin(batch: s.a, rows: s.m, parts: 1)
-                active.product(part: 0, weights: s.w, into: s.y)
-            } else {
-                T.gemm(transposeA: false, transposeB: false, m: s.m, n: s.n, k: s.k, alpha: 1, a: s.a, lda: s.lda,
-                       b: s.w, ldb: s.n, beta: 0, c: s.y, ldc: s.n)
-            }
-            s.epilogue.apply(to: s.y, rows: 0..<s.m, columns: 0..<s.n, stride: s.n)
-            return
-        }
+        guard s.m * s.n * (width - 1) <= partials.count else { return s.runHere() }
         s.active?.begin(batch: s.a, rows: s.m, parts: width)
         inputSplit = s
         pool.run(partialJob)
@@ -206,10 +208,7 @@ final class ParallelJobs<T: Scalar> {
             active.product(part: part, weights: s.w, into: out)
             return
         }
-        guard !ks.isEmpty else {
-            for i in 0 ..< s.m * s.n { out[i] = 0 }
-            return
-        }
+        guard !ks.isEmpty else { return out.update(repeating: 0, count: s.m * s.n) }
         T.gemm(transposeA: false, transposeB: false, m: s.m, n: s.n, k: ks.count, alpha: 1,
                a: s.a + ks.lowerBound, lda: s.lda, b: s.w + ks.lowerBound * s.n, ldb: s.n,
                beta: 0, c: out, ldc: s.n)
