@@ -127,12 +127,13 @@ public struct Dataset: TrainingData, Sendable {
         // allocates nothing after its first batch (the generic iterators do in debug builds).
         switch features {
         case .pixels(let bytes):
-            // byte → byte/255 through a 256-entry table made once per process (ByteScale).
+            // byte → byte/255, 8 at a time (ByteScale.convert).
             ByteScale.withTable(of: T.self) { scale in
                 bytes.withUnsafeBufferPointer { src in
+                    guard width > 0, let src = src.baseAddress else { return }
                     for row in 0..<indices.count {
-                        let from = indices[row] * width, to = row * width
-                        for c in 0..<width { x[to + c] = scale[Int(src[from + c])] }
+                        ByteScale.convert(src + indices[row] * width, count: width,
+                                          into: x + row * width, table: scale)
                     }
                 }
             }
