@@ -119,7 +119,7 @@ public final class Trainer<T: Scalar> {
         }
     }
 
-    fileprivate func run(
+    func run(
         _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
         _ paused: PausedRun<T>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
         _ epochEnded: (EpochRecord) -> Void
@@ -405,16 +405,6 @@ public final class Trainer<T: Scalar> {
         return totals
     }
 
-    /// True when every bias gradient of the batch is finite. A cheap per-batch check (one value
-    /// per unit): a non-finite δ in a layer shows up in its ∂b = Σ δ.
-    private func biasGradientsAreFinite(_ ws: Workspace<T>) -> Bool {
-        for l in 0..<ws.biasGradients.count {
-            let g = ws.biasGradients[l]
-            for i in 0..<g.count where !g.pointer[i].isFinite { return false }
-        }
-        return true
-    }
-
     // MARK: - Helpers
 
     /// Refuses a run whose buffers would exceed `MemoryLimit`: per parameter its gradient, a
@@ -445,116 +435,5 @@ public final class Trainer<T: Scalar> {
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-
-    /// Restores the last good state and builds the error naming where non-finite values appeared.
-    private func failure(
-        epoch: Int, batch: Int, loss: Double, ws: Workspace<T>, rows: Int, weightLayer: Int? = nil,
-        goodWeights: [Buffer<T>], goodOptimizer: Optimizer<T>, optimizer: Optimizer<T>, goodEpoch: Int?
-    ) -> EngineError {
-        let net = network
-        ws.releaseHeldGradients()
-        var layer = weightLayer
-        var place = "weights"
-        if layer == nil, let bad = firstNonFiniteLayer(inWeightsOf: net) { layer = bad }
-        if layer == nil {
-            place = "outputs"
-            for l in net.layers.indices where layer == nil {
-                let n = rows * net.layers[l].outputs, p = ws.outputs[l].pointer
-                if (0..<n).contains(where: { !p[$0].isFinite }) { layer = l }
-            }
-        }
-        if layer == nil {
-            place = "gradients"
-            for l in net.layers.indices where layer == nil {
-                let w = ws.weightGradients[l], b = ws.biasGradients[l]
-                if (0..<w.count).contains(where: { !w.pointer[$0].isFinite })
-                    || (0..<b.count).contains(where: { !b.pointer[$0].isFinite }) { layer = l }
-            }
-        }
-        func name(_ l: Int) -> String {
-            let d = net.layers[l]
-            return "layer \(l + 1) (\(d.inputs)→\(d.outputs) \(d.activation))"
-        }
-        let where_: String
-        if let layer {
-            where_ = "first non-finite values in \(name(layer)) \(place)"
-        } else {
-            layer = net.layers.count - 1
-            where_ = "the outputs of \(name(layer!)) are finite but its \(net.cost) overflowed"
-        }
-        for l in net.layers.indices {
-            net.layers[l].weights.storage = goodWeights[2 * l].array
-            net.layers[l].bias = goodWeights[2 * l + 1].array
-        }
-        optimizer.restore(from: goodOptimizer)
-        net.optimizerState = optimizer.state
-        let restored = goodEpoch.map { "weights restored to the end of epoch \($0)" }
-            ?? "weights restored to their values before this run"
-        let what = loss.isNaN ? "the loss became NaN"
-            : !loss.isFinite ? "the loss became infinite"
-            : place == "gradients" ? "the gradients became non-finite" : "the weights became non-finite"
-        return EngineError(.nonFinite, "epoch \(epoch), batch \(batch): \(what); \(where_); \(restored)",
-                           layer: layer, epoch: epoch, batch: batch)
-    }
-
-    /// The first layer with a non-finite weight or bias. Runs after every epoch, so it walks the
-    /// values by index: unoptimised, the generic `contains(where:)` allocates per element.
-    private func firstNonFiniteLayer(inWeightsOf net: Network<T>) -> Int? {
-        for l in 0..<net.layers.count {
-            if !allFinite(net.layers[l].weights.storage) || !allFinite(net.layers[l].bias) { return l }
-        }
-        return nil
-    }
-
-    private func allFinite(_ values: [T]) -> Bool {
-        values.withUnsafeBufferPointer { p in
-            for i in 0..<p.count where !p[i].isFinite { return false }
-            return true
-        }
-    }
-}
-
-extension Trainer where T == Float {
-    func runSpecialized(
-        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
-        _ paused: PausedRun<Float>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
-        _ epochEnded: (EpochRecord) -> Void
-    ) throws(EngineError) -> TrainingResult {
-        try run(data, validation, &generator, paused, shouldStop, progress, epochEnded)
-    }
-}
-
-extension Trainer where T == Double {
-    func runSpecialized(
-        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
-        _ paused: PausedRun<Double>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
-        _ epochEnded: (EpochRecord) -> Void
-    ) throws(EngineError) -> TrainingResult {
-        try run(data, validation, &generator, paused, shouldStop, progress, epochEnded)
-    }
-}
-
-extension Network {
-    /// Trains this network; see `Trainer` (a new trainer per call).
-    @discardableResult
-    public func train(
-        on data: any TrainingData, validation: (any TrainingData)? = nil, options: TrainingOptions,
-        generator: inout RandomGenerator, shouldStop: () -> Bool = { false },
-        progress: (TrainingProgress) -> Void = { _ in }, epochEnded: (EpochRecord) -> Void = { _ in }
-    ) throws(EngineError) -> TrainingResult {
-        try Trainer(network: self, options: options)
-            .train(on: data, validation: validation, generator: &generator, shouldStop: shouldStop,
-                   progress: progress, epochEnded: epochEnded)
-    }
-
-    /// Goes on with the paused run (`pausedRun`) exactly where it stopped; see `Trainer.resume`.
-    @discardableResult
-    public func resume(
-        on data: any TrainingData, validation: (any TrainingData)? = nil, shouldStop: () -> Bool = { false },
-        progress: (TrainingProgress) -> Void = { _ in }, epochEnded: (EpochRecord) -> Void = { _ in }
-    ) throws(EngineError) -> TrainingResult {
-        try Trainer(resuming: self)
-            .resume(on: data, validation: validation, shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
     }
 }

@@ -1,0 +1,81 @@
+/// What the trainer does when a step goes non-finite: the cheap per-batch check, and the
+/// diagnosis that names the first layer whose weights, outputs or gradients went NaN or
+/// infinite, after restoring the last good state (see `Trainer`).
+extension Trainer {
+    /// True when every bias gradient of the batch is finite. A cheap per-batch check (one value
+    /// per unit): a non-finite δ in a layer shows up in its ∂b = Σ δ.
+    func biasGradientsAreFinite(_ ws: Workspace<T>) -> Bool {
+        for l in 0..<ws.biasGradients.count {
+            let g = ws.biasGradients[l]
+            for i in 0..<g.count where !g.pointer[i].isFinite { return false }
+        }
+        return true
+    }
+
+    /// Restores the last good state and builds the error naming where non-finite values appeared.
+    func failure(
+        epoch: Int, batch: Int, loss: Double, ws: Workspace<T>, rows: Int, weightLayer: Int? = nil,
+        goodWeights: [Buffer<T>], goodOptimizer: Optimizer<T>, optimizer: Optimizer<T>, goodEpoch: Int?
+    ) -> EngineError {
+        let net = network
+        ws.releaseHeldGradients()
+        var layer = weightLayer
+        var place = "weights"
+        if layer == nil, let bad = firstNonFiniteLayer(inWeightsOf: net) { layer = bad }
+        if layer == nil {
+            place = "outputs"
+            for l in net.layers.indices where layer == nil {
+                let n = rows * net.layers[l].outputs, p = ws.outputs[l].pointer
+                if (0..<n).contains(where: { !p[$0].isFinite }) { layer = l }
+            }
+        }
+        if layer == nil {
+            place = "gradients"
+            for l in net.layers.indices where layer == nil {
+                let w = ws.weightGradients[l], b = ws.biasGradients[l]
+                if (0..<w.count).contains(where: { !w.pointer[$0].isFinite })
+                    || (0..<b.count).contains(where: { !b.pointer[$0].isFinite }) { layer = l }
+            }
+        }
+        func name(_ l: Int) -> String {
+            let d = net.layers[l]
+            return "layer \(l + 1) (\(d.inputs)→\(d.outputs) \(d.activation))"
+        }
+        let where_: String
+        if let layer {
+            where_ = "first non-finite values in \(name(layer)) \(place)"
+        } else {
+            layer = net.layers.count - 1
+            where_ = "the outputs of \(name(layer!)) are finite but its \(net.cost) overflowed"
+        }
+        for l in net.layers.indices {
+            net.layers[l].weights.storage = goodWeights[2 * l].array
+            net.layers[l].bias = goodWeights[2 * l + 1].array
+        }
+        optimizer.restore(from: goodOptimizer)
+        net.optimizerState = optimizer.state
+        let restored = goodEpoch.map { "weights restored to the end of epoch \($0)" }
+            ?? "weights restored to their values before this run"
+        let what = loss.isNaN ? "the loss became NaN"
+            : !loss.isFinite ? "the loss became infinite"
+            : place == "gradients" ? "the gradients became non-finite" : "the weights became non-finite"
+        return EngineError(.nonFinite, "epoch \(epoch), batch \(batch): \(what); \(where_); \(restored)",
+                           layer: layer, epoch: epoch, batch: batch)
+    }
+
+    /// The first layer with a non-finite weight or bias. Runs after every epoch, so it walks the
+    /// values by index: unoptimised, the generic `contains(where:)` allocates per element.
+    func firstNonFiniteLayer(inWeightsOf net: Network<T>) -> Int? {
+        for l in 0..<net.layers.count {
+            if !allFinite(net.layers[l].weights.storage) || !allFinite(net.layers[l].bias) { return l }
+        }
+        return nil
+    }
+
+    func allFinite(_ values: [T]) -> Bool {
+        values.withUnsafeBufferPointer { p in
+            for i in 0..<p.count where !p[i].isFinite { return false }
+            return true
+        }
+    }
+}
