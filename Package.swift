@@ -2,6 +2,29 @@
 // nnsh — a neural-network shell. One target per layer; dependencies point one way:
 //   nnsh (executable) -> Shell -> Engine, Data, Plots;  Data -> Engine;  Engine -> CBLAS.
 import PackageDescription
+#if os(Linux) && arch(x86_64)
+import Foundation
+#endif
+
+/// Engine's and Data's hot loops (the optimiser's update, activations, turning bytes into
+/// inputs) are written on SIMD8 vectors. Built for the x86-64 baseline (SSE2) each vector
+/// operation runs as two 4-lane halves; when the building machine has AVX2 (Intel Haswell, AMD
+/// Zen and later), these two targets are built for it (`-target-cpu haswell`): one 8-lane
+/// instruction each, and Adam's update about twice as fast. Swift does not fuse a multiply and
+/// an add unless asked, so the results are the same bits. A binary built this way needs AVX2;
+/// `NNSH_PORTABLE=1 swift build …` builds one for any x86-64 (docs/PERFORMANCE.md).
+let hotLoopSettings: [SwiftSetting] = {
+    #if os(Linux) && arch(x86_64)
+    guard ProcessInfo.processInfo.environment["NNSH_PORTABLE"] == nil,
+          let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    let haswell: Set = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm"]
+    return haswell.isSubset(of: flags) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+    #else
+    return []
+    #endif
+}()
 
 let package = Package(
     name: "nnsh",
@@ -25,8 +48,8 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Libraries, bottom up
-        .target(name: "Engine", dependencies: ["CBLAS", "CZlib"]),
-        .target(name: "Data", dependencies: ["Engine", "CZlib"]),
+        .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: hotLoopSettings),
+        .target(name: "Data", dependencies: ["Engine", "CZlib"], swiftSettings: hotLoopSettings),
         .target(name: "Plots", dependencies: []),
         .target(name: "Shell", dependencies: ["Engine", "Data", "Plots"]),
 
