@@ -130,7 +130,7 @@ public struct Dataset: TrainingData, Sendable {
             // byte → byte/255, 8 at a time (ByteScale.convert).
             ByteScale.withTable(of: T.self) { scale in
                 bytes.withUnsafeBufferPointer { src in
-                    guard width > 0, let src = src.baseAddress else { return }
+                    guard let src = src.baseAddress else { return }
                     for row in 0..<indices.count {
                         ByteScale.convert(src + indices[row] * width, count: width,
                                           into: x + row * width, table: scale)
