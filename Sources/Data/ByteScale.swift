@@ -1,7 +1,8 @@
 import Engine
 
-/// The table `byte → byte/255` that turns stored pixels into network inputs, for Float and
-/// Double made once per process, so filling a batch allocates nothing.
+/// Stored pixels into network inputs, byte → byte/255: `convert` does 8 at a time; the table
+/// (for Float and Double made once per process, so filling a batch allocates nothing) serves
+/// the last `count % 8` of a row and defines the values both must give.
 enum ByteScale {
     static let float: [Float] = (0..<256).map { Float($0) / 255 }
     static let double: [Double] = (0..<256).map { Double($0) / 255 }
