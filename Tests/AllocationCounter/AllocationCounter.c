@@ -22,12 +22,21 @@ bool allocation_counter_available(void) { return false; }
 void allocation_counter_track_this_thread(bool tracked) { (void)tracked; }
 void allocation_counter_start(void) {}
 long allocation_counter_stop(void) { return 0; }
+long allocation_counter_blas_calls(void) { return 0; }
+bool allocation_counter_is_blas_code(const void *address) { (void)address; return false; }
+long allocation_counter_blas_calls(void) {
+    struct Counter *counter = tracked;
+    return counter == NULL ? 0 : atomic_load(&counter->blasCalls);
+}
+
 long allocation_counter_tracked_threads_started(void) { return 0; }
 
 #else
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
+#include <string.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -48,17 +57,80 @@ extern void __libc_free(void *);
 struct Counter {
     atomic_bool counting;
     atomic_long count;
+    atomic_long blasCalls;
     atomic_long threadsStarted;
 };
 
+// MARK: - Calls made by the BLAS library are not nnsh's
+//
+// Which BLAS kernels run is chosen by OpenBLAS when it loads, from the CPU: on AVX-512 CPUs
+// (SkylakeX, Cooperlake kernels) its small-matrix GEMM paths call malloc for narrow outputs,
+// on AVX2 ones they do not. A call whose return address lies in the BLAS library's executable
+// code is that library's own and is counted apart (`blasCalls`), so the count speaks of nnsh's
+// code on every CPU. The library is the one that defines `cblas_sgemm`; its code segments are
+// found once, before counting starts, and only read afterwards.
+
+enum { MAX_SEGMENTS = 8 };
+static uintptr_t blasStart[MAX_SEGMENTS], blasEnd[MAX_SEGMENTS];
+static atomic_int blasSegments = -1;   // -1: not looked up yet
+
+struct Search { const char *path; int found; };
+
+static int collectSegments(struct dl_phdr_info *info, size_t size, void *raw) {
+    (void)size;
+    struct Search *search = raw;
+    if (info->dlpi_name == NULL || strcmp(info->dlpi_name, search->path) != 0) return 0;
+    for (int i = 0; i < info->dlpi_phnum && search->found < MAX_SEGMENTS; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X)) continue;
+        blasStart[search->found] = info->dlpi_addr + ph->p_vaddr;
+        blasEnd[search->found] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        search->found++;
+    }
+    return 1;
+}
+
+static void findBLAS(void) {
+    if (atomic_load(&blasSegments) >= 0) return;
+    struct Search search = {NULL, 0};
+    Dl_info where;
+    void *gemm = dlsym(RTLD_DEFAULT, "cblas_sgemm");
+    if (gemm != NULL && dladdr(gemm, &where) != 0 && where.dli_fname != NULL) {
+        search.path = where.dli_fname;
+        dl_iterate_phdr(collectSegments, &search);
+    }
+    atomic_store(&blasSegments, search.found);
+}
+
+bool allocation_counter_is_blas_code(const void *address) {
+    findBLAS();
+    uintptr_t a = (uintptr_t)address;
+    int n = atomic_load_explicit(&blasSegments, memory_order_relaxed);
+    for (int i = 0; i < n; i++) {
+        if (a >= blasStart[i] && a < blasEnd[i]) return true;
+    }
+    return false;
+}
+
 static _Thread_local struct Counter *tracked __attribute__((tls_model("initial-exec"))) = NULL;
 
-static inline void note(void) {
+/// Counts one call made from `caller` (the allocation function's return address).
+static inline void noteFrom(const void *caller) {
     struct Counter *counter = tracked;
-    if (counter != NULL && atomic_load_explicit(&counter->counting, memory_order_relaxed)) {
-        atomic_fetch_add_explicit(&counter->count, 1, memory_order_relaxed);
+    if (counter == NULL || !atomic_load_explicit(&counter->counting, memory_order_relaxed)) return;
+    // Looked up by `allocation_counter_start`, so `blasSegments` is set while counting.
+    uintptr_t a = (uintptr_t)caller;
+    int n = atomic_load_explicit(&blasSegments, memory_order_relaxed);
+    for (int i = 0; i < n; i++) {
+        if (a >= blasStart[i] && a < blasEnd[i]) {
+            atomic_fetch_add_explicit(&counter->blasCalls, 1, memory_order_relaxed);
+            return;
+        }
     }
+    atomic_fetch_add_explicit(&counter->count, 1, memory_order_relaxed);
 }
+
+#define note() noteFrom(__builtin_return_address(0))
 
 bool allocation_counter_available(void) { return true; }
 
@@ -71,6 +143,7 @@ void allocation_counter_track_this_thread(bool on) {
     if (counter == NULL) return;
     atomic_init(&counter->counting, false);
     atomic_init(&counter->count, 0);
+    atomic_init(&counter->blasCalls, 0);
     atomic_init(&counter->threadsStarted, 0);
     tracked = counter;
 }
@@ -78,7 +151,9 @@ void allocation_counter_track_this_thread(bool on) {
 void allocation_counter_start(void) {
     struct Counter *counter = tracked;
     if (counter == NULL) return;
+    findBLAS();
     atomic_store(&counter->count, 0);
+    atomic_store(&counter->blasCalls, 0);
     atomic_store(&counter->counting, true);
 }
 
@@ -87,6 +162,11 @@ long allocation_counter_stop(void) {
     if (counter == NULL) return 0;
     atomic_store(&counter->counting, false);
     return atomic_load(&counter->count);
+}
+
+long allocation_counter_blas_calls(void) {
+    struct Counter *counter = tracked;
+    return counter == NULL ? 0 : atomic_load(&counter->blasCalls);
 }
 
 long allocation_counter_tracked_threads_started(void) {

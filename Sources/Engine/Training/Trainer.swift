@@ -7,8 +7,15 @@
 /// `progress` after every batch and `epochEnded` after every epoch, and asks `shouldStop`
 /// after every batch.
 ///
-/// Results are deterministic: the same seed, data, options and BLAS thread count give
-/// bit-identical weights.
+/// Results are deterministic: the same seed, data, options and thread count
+/// (`options.threads`, else the session's `BLASThreads.current`) give bit-identical weights.
+///
+/// Allocation: nnsh's own code allocates nothing after the first batch: every buffer is made
+/// before it, and batches, dropout masks, the optimiser's update, the epoch's bookkeeping and
+/// validation only reuse them (TrainingAllocationTests counts it). OpenBLAS's small-matrix
+/// kernels may allocate: on AVX-512 CPUs its SkylakeX/Cooperlake `gemm_small_kernel` paths call
+/// malloc for narrow outputs (the output layer's products), on AVX2 CPUs they do not; that is
+/// the library's choice, made when it loads, and is not counted as ours.
 ///
 ///     var rng = RandomGenerator(seed: 1)
 ///     let trainer = try Trainer(network: net, options: TrainingOptions(epochs: 5, batchSize: 64))
@@ -197,7 +204,8 @@ public final class Trainer<T: Scalar> {
         // More than one thread allowed: split the big GEMMs and the optimiser update ourselves
         // (BLAS's own threading gains little at batch 64) and keep BLAS single-threaded inside.
         // Only worth it when some layer is big enough to be split (see `splitGemm`, `applyStep`).
-        let threads = Swift.min(BLASThreads.beginTraining(), WorkerPool.processors)
+        let sessionThreads = BLASThreads.beginTraining()
+        let threads = Swift.min(options.threads ?? sessionThreads, WorkerPool.processors)
         let splittable = net.layers.contains { chunk * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         let parallel = pool.map { ParallelJobs<T>(pool: $0) }
@@ -353,6 +361,7 @@ public final class Trainer<T: Scalar> {
             restored = true
         }
         var result = TrainingResult(epochs: records, stopped: pausedNow != nil, generator: generator)
+        result.threads = pool?.width ?? 1
         result.stoppedEarly = stoppedEarly
         result.bestEpoch = chosen.bestEpoch
         result.bestScore = chosen.best

@@ -73,6 +73,8 @@ public struct TrainingResult: Sendable {
     public var bestScore: Double? = nil
     /// True when the best epoch's weights were put back at the end of the run.
     public var restoredBest: Bool = false
+    /// The threads the run computed on: 1, or its worker pool's width (`TrainingOptions.threads`).
+    public var threads: Int = 1
     /// The run's generator after the run (for a resumed run: continued from the pause).
     public var generator: RandomGenerator
 

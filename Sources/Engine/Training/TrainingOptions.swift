@@ -27,6 +27,11 @@ public struct TrainingOptions: Hashable, Sendable {
     /// batch (`ActiveInputs`): the same sums, fewer multiply-adds (MNIST: 37 % fewer). Off, the
     /// products run over every column, as the floor in the benchmark counts them.
     public var skipsZeroInputs = true
+    /// Threads the run computes on (its worker pool splits the large products and the
+    /// optimiser's update; BLAS itself stays single-threaded while any run trains). Nil: the
+    /// session's count, `BLASThreads.current`. Either way no more than the machine's processors.
+    /// A run that names its count does not depend on, or change, the process-wide setting.
+    public var threads: Int? = nil
 
     public init(
         epochs: Int = 1, batchSize: Int = 32, optimizer: OptimizerSettings = .adam,
@@ -43,6 +48,7 @@ public struct TrainingOptions: Hashable, Sendable {
     public var problem: String? {
         if epochs < 0 { return "epochs must be ≥ 0, got \(epochs)" }
         if batchSize < 1 { return "batch size must be ≥ 1, got \(batchSize)" }
+        if let threads, threads < 1 { return "threads must be ≥ 1, got \(threads)" }
         return optimizer.problem ?? regularization.problem ?? schedule.problem ?? holdout?.problem ?? selection?.problem
     }
 }

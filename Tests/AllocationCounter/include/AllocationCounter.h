@@ -17,6 +17,11 @@
 //     long n = allocation_counter_stop();           // 0 when nothing was allocated
 //     allocation_counter_track_this_thread(false);
 //
+// Calls made by the BLAS library's own code (their return address lies in its executable
+// segments) are counted apart, in allocation_counter_blas_calls(): which kernels OpenBLAS runs
+// depends on the CPU (its AVX-512 small-matrix GEMM kernels call malloc, its AVX2 ones do not),
+// and the count is about nnsh's code, on every CPU.
+//
 // Under a sanitizer (which has its own malloc) nothing is interposed and
 // allocation_counter_available() is false.
 #ifndef ALLOCATION_COUNTER_H
@@ -33,8 +38,15 @@ void allocation_counter_track_this_thread(bool tracked);
 /// Sets this thread's count to zero and starts counting its (and its threads') allocation calls.
 void allocation_counter_start(void);
 
-/// Stops counting; the number of allocation calls since `allocation_counter_start`.
+/// Stops counting; the number of allocation calls since `allocation_counter_start`, less
+/// those made by the BLAS library's code.
 long allocation_counter_stop(void);
+
+/// The calls made by the BLAS library's code in the last counting window (not in the count).
+long allocation_counter_blas_calls(void);
+
+/// True when `address` lies in the executable code of the library that defines `cblas_sgemm`.
+bool allocation_counter_is_blas_code(const void *address);
 
 /// Threads started since this thread began tracking, by it and the threads it created (to
 /// check that work done on helper threads was within reach of the count); 0 when untracked.
