@@ -9,6 +9,9 @@ Runs each workload several times and prints the median and [min-max] range of ev
   - the small regression net 1-50-50-1 (tanh, Adam, batch 16, 10,000 Runge points): steps/s
   - start to prompt (a pseudo-terminal, until "nnsh> " appears) and a whole process that
     loads a model and classifies one image
+  - the output layer's products at a training batch (narrow.c), as nnsh runs them and
+    transposed: OpenBLAS's AVX-512 kernels take a malloc-ing small-matrix path for narrow
+    outputs; this says whether avoiding it would be faster
 When a Python with torch is given, the same MNIST and small-net workloads run in PyTorch,
 alternating with ours (A B A B), and the ratios are printed (ratio < 1: nnsh takes less time).
 MNIST runs PyTorch twice per round: as shipped, and given the one wider product nnsh runs
@@ -194,6 +197,17 @@ def build_gemm(tmp):
     return exe if r.returncode == 0 else None
 
 
+def build_narrow(tmp):
+    """Compiles narrow.c (the output layer's products, two ways); None if it cannot."""
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        return None
+    exe = os.path.join(tmp, "narrow")
+    r = subprocess.run([cc, "-O2", os.path.join(HERE, "narrow.c"), "-lopenblas", "-o", exe],
+                       capture_output=True, text=True)
+    return exe if r.returncode == 0 else None
+
+
 def build_coretrip(tmp):
     """Compiles coretrip.c (the cache-line round trip between CPUs 0 and 1); None if it cannot."""
     cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
@@ -258,8 +272,8 @@ def main():
     ap.add_argument("--torch-python", default="", help="a Python that imports torch ('' = none found, 'none' = skip)")
     ap.add_argument("--runs", type=int, default=None, help="runs per workload (default 5; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="one run of each, shorter small-net and GEMM runs")
-    ap.add_argument("--only", default="gemm,mnist,small,startup",
-                    help="comma-separated subset of gemm,mnist,small,startup")
+    ap.add_argument("--only", default="gemm,mnist,small,startup,narrow",
+                    help="comma-separated subset of gemm,mnist,small,startup,narrow")
     ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1,float32:2:all",
                     help="MNIST precision:threads[:all] list (:all computes the zero input columns "
                          "too, set skip_zero_inputs false; no PyTorch runs)")
@@ -444,6 +458,39 @@ def main():
                 f"(model {os.path.relpath(model, root) if model.startswith(root) else model}; class {predicted[0]:.0f})"
                 if predicted else "")
             say()
+
+        # --- The output layer's products: as nnsh runs them, and transposed ---------------------------
+        if "narrow" in only:
+            exe = build_narrow(tmp)
+            if exe is None:
+                notes.append("no C compiler or OpenBLAS headers: the output layer's products not measured")
+            else:
+                # (precision, batch, inputs, outputs): MNIST's output layer, the small net's.
+                shapes = [("s", 64, 300, 10), ("d", 64, 300, 10), ("s", 16, 50, 1), ("d", 16, 50, 1)]
+                calls = 1000 if a.quick else 5000
+                kernels = "?"
+                say("Output layer's products at a training batch, 1 thread (ns per call; transposed: "
+                    "the narrow side as the rows, plus the transpose back)")
+                for kind, m, k, n in shapes:
+                    stats = {}
+                    for _ in range(runs):
+                        r = check(run_child([exe, kind, str(m), str(k), str(n), str(calls)], threads_env(1), root),
+                                  "narrow")
+                        for line in r.output.splitlines():
+                            name, _, value = line.rpartition(" ")
+                            if name == "kernels":
+                                kernels = line.split(" ", 1)[1]
+                            elif name:
+                                stats.setdefault(name, Stat()).add(float(value))
+                    label = f"{'float32' if kind == 's' else 'float64'} {m}×{k} → {n}"
+                    for product in ("forward", "weight-gradient"):
+                        direct, flipped = stats[f"{product} direct"], stats[f"{product} transposed"]
+                        def ns(stat):
+                            return f"{stat.median:,.0f} [{min(stat.values):,.0f}–{max(stat.values):,.0f}]"
+                        say(f"  {label:<20} {product:<16} as run {ns(direct):<22} transposed {ns(flipped):<22} "
+                            f"transposed/as run {flipped.median / direct.median:.2f}")
+                say(f"  (OpenBLAS kernels: {kernels})")
+                say()
 
         # --- Targets ----------------------------------------------------------------------------------
         say("Targets (issue 7)")
