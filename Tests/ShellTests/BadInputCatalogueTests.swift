@@ -61,6 +61,8 @@ import Testing
         Case(name: "assignment without value", source: "y = ", line: 1, column: 4, message: "a value after '=' expected"),
         Case(name: "bad format", source: "print \"{x:q}\"", line: 1, column: 7, message: "bad format ':q' (examples: :.3f  :8.2f  :.1%  :.2e  :>10)"),
         Case(name: "else without if", source: "else { }", line: 1, column: 1, message: "'else' without an 'if' before it (at the prompt, write it on the line of the '}')"),
+        Case(name: "format width beyond any number", source: "print \"{x:99999999999999999999}\"", line: 1, column: 7,
+             message: "bad format ':99999999999999999999' (examples: :.3f  :8.2f  :.1%  :.2e  :>10)"),
         Case(name: "reserved word as variable", source: "for in = 3", line: 1, column: 5, message: "'in' is a reserved word and cannot be a loop variable name"),
 
         // MARK: Unknown names and options
@@ -296,6 +298,19 @@ import Testing
     @Test func thereAreAtLeastFiftyCases() {
         #expect(Self.cases.count >= 50)
         #expect(Set(Self.cases.map(\.name)).count == Self.cases.count, "case names are unique")
+    }
+}
+
+/// Hardening, round 2: inputs that crashed or hung and now simply work.
+@Suite struct HardeningRound2Tests {
+    /// `:d` of a number beyond Int64 trapped converting it; it prints the whole number now.
+    @Test(arguments: [("1e300", String(format: "%.0f", 1e300)), ("2^64", "18446744073709551616"),
+                      ("-1e19", "-10000000000000000000"), ("2^63", "9223372036854775808"), ("-2^63", "-9223372036854775808"),
+                      ("2.5", "3"), ("-7.4", "-7"), ("10 ^ 400", "inf"), ("-(10 ^ 400)", "-inf")])
+    func integerFormatOfAnyNumber(_ c: (String, String)) {
+        let r = runShell("v = \(c.0)\nprint \"{v:d}\"")
+        #expect(r.error == nil, "\(c.0): \(r.error?.message ?? "")")
+        #expect(r.output == c.1 + "\n", "\(c.0)")
     }
 }
 
