@@ -108,6 +108,8 @@ import Testing
         Case(name: "damaged model file", source: "m = load \"{dir}/flipped.nnm\"", line: 1, column: 10, message: "{dir}/flipped.nnm: at byte {end}: checksum mismatch (stored {crc}): the file is damaged (hint: save the model again or restore a copy)"),
         Case(name: "text file as model", source: "m = load \"{dir}/ragged.csv\"", line: 1, column: 10, message: "{dir}/ragged.csv: at byte 0: not an nnsh model file (it starts with 782c790a) (hint: give a file written by `save`; use `import` for .safetensors files)"),
         Case(name: "model from a newer nnsh", source: "m = load \"{dir}/newer.nnm\"", line: 1, column: 10, message: "{dir}/newer.nnm: at byte 8: the file has format version 2.0; this nnsh reads 1.x (hint: it was written by a newer nnsh; upgrade nnsh to load it)"),
+        Case(name: "model history lasting 1e300 seconds", source: "m = load \"{dir}/ages.nnm\"", line: 1, column: 10,
+             message: "{dir}/ages.nnm: at byte 28: epoch record 1 of the training history lasted 1e+300 seconds; a duration is from 0 to 1000000000 (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
 
         // MARK: Data that does not fit the network
@@ -209,10 +211,31 @@ import Testing
         var newer = good
         newer[8] = 2
         try write("newer.nnm", newer)
+        try write("ages.nnm", try modelFile(historySeconds: 1e300))
         return dir
     }
 
     struct CatalogueError: Error { let message: String }
+
+    /// A one-layer model file whose one history entry lasted `historySeconds` (written valid,
+    /// then that field edited and the checksum recomputed: files `save` would refuse to write).
+    static func modelFile(historySeconds: Double) throws -> [UInt8] {
+        let marker = 0.3125
+        let header = ModelHeader(precision: .float32,
+                                 architecture: Architecture(inputWidth: 1, layers: [LayerSpec(width: 1, activation: "linear")], cost: "mse"),
+                                 history: TrainingHistory(epochs: [EpochRecord(epoch: 1, trainingLoss: 0.5, trainingMetric: 0.5,
+                                     validationLoss: nil, validationMetric: nil, metric: .mse, samples: 10, seconds: marker, complete: true)]))
+        var bytes = try ModelFile.encode(SavedModel<Float>(header: header, parameters: [Matrix([[0.5]]), Matrix([[0.25]])]))
+        let needle = (0..<8).map { UInt8(truncatingIfNeeded: marker.bitPattern >> (8 * $0)) }
+        guard let at = (0...(bytes.count - 8)).first(where: { Array(bytes[$0 ..< $0 + 8]) == needle }) else {
+            throw CatalogueError(message: "no duration in the model file")
+        }
+        for i in 0..<8 { bytes[at + i] = UInt8(truncatingIfNeeded: historySeconds.bitPattern >> (8 * i)) }
+        let end = bytes.count - 4
+        let crc = CRC32.checksum(bytes[..<end])
+        for i in 0..<4 { bytes[end + i] = UInt8(truncatingIfNeeded: crc >> (8 * i)) }
+        return bytes
+    }
 
     /// Every file in `dir` and its bytes.
     static func snapshot(_ dir: String) -> [String: Data] {
@@ -311,6 +334,19 @@ import Testing
         let r = runShell("v = \(c.0)\nprint \"{v:d}\"")
         #expect(r.error == nil, "\(c.0): \(r.error?.message ?? "")")
         #expect(r.output == c.1 + "\n", "\(c.0)")
+    }
+
+    /// The epoch line's duration and rate are total: any double gives a short text.
+    @Test func epochLineFiguresOfAnyNumber() {
+        #expect(EpochLine.duration(0.5) == "0.50s" && EpochLine.duration(12.25) == "12.2s" && EpochLine.duration(125) == "2m05s")
+        for bad in [-1, -1e300, .nan, .infinity, -.infinity] as [Double] {
+            #expect(EpochLine.duration(bad) == "-", "\(bad)")
+            #expect(EpochLine.rate(bad) == "-", "\(bad)")
+        }
+        #expect(EpochLine.duration(1e300) == "1e+300s")
+        #expect(EpochLine.duration(9.3e18) == "9.3e+18s")
+        #expect(EpochLine.rate(12345.4) == "12,345")
+        #expect(EpochLine.rate(9.3e18) == "9.3e+18" && EpochLine.rate(1e300) == "1e+300")
     }
 }
 

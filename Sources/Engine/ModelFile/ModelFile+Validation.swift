@@ -92,6 +92,11 @@ extension ModelFile {
         if header.history.epochs.contains(where: { $0.epoch < 0 || $0.samples < 0 }) {
             throw ModelFileError(.malformed, "the training history has a negative epoch or sample count", hint: hint)
         }
+        if let i = header.history.epochs.firstIndex(where: { !(0...maximumEpochSeconds).contains($0.seconds) }) {
+            throw ModelFileError(.malformed,
+                                 "epoch record \(i + 1) of the training history lasted \(header.history.epochs[i].seconds) seconds; a duration is from 0 to \(Int(maximumEpochSeconds))",
+                                 hint: hint)
+        }
         if header.history.epochs.contains(where: { !($0.learningRate?.isFinite ?? true) }) {
             throw ModelFileError(.malformed, "the training history has a non-finite learning rate", hint: hint)
         }

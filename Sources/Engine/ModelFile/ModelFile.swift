@@ -24,6 +24,9 @@ public enum ModelFile {
     static let checksumSize = 4
     /// The largest layer or input width (BLAS takes 32-bit sizes).
     static let maximumWidth = Int(Int32.max)
+    /// The longest an epoch of the history may have lasted: 10^9 s, about 31 years. NaN, an
+    /// infinity, a negative or a larger duration is damage, and would print as nonsense.
+    static let maximumEpochSeconds: Double = 1e9
     /// The most moment tensors per parameter an optimiser may keep.
     static let maximumSlots = 8
 
