@@ -336,6 +336,33 @@ import Testing
         #expect(r.output == c.1 + "\n", "\(c.0)")
     }
 
+    /// A float IDX file with NaN pixels (first in the image, so the image's minimum is NaN) is
+    /// drawn, NaN as black, by `show` and `errors`: they trapped making a range NaN…NaN+1.
+    @Test func imagesWithNaNPixelsAreDrawn() throws {
+        let dir = NSTemporaryDirectory() + "nnsh-nan-idx-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var images: [UInt8] = [0, 0, 0x0D, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4]
+        for i in 0..<32 {
+            let v: Float = i == 0 || i == 16 ? .nan : Float(i % 16) / 16
+            images += withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) }
+        }
+        try Data(images).write(to: URL(fileURLWithPath: dir + "/nan.idx"))
+        try Data([0, 0, 0x08, 1, 0, 0, 0, 2, 1, 0]).write(to: URL(fileURLWithPath: dir + "/labels.idx"))
+        let r = runShell("""
+            d = idx "\(dir)/nan.idx" "\(dir)/labels.idx"
+            show d 0
+            show d 0 count=2
+            n = network 16
+            add n dense 2 softmax
+            wrong = errors n d
+            """)
+        #expect(r.error == nil, "\(r.error?.rendered() ?? "")")
+        // Pixel i is i/16 (NaN, as black, at 0); a character is the mean of two rows in 5 shades.
+        #expect(r.output.hasPrefix("  ░░\n▓▓▓█\n#0  label 1\n"), "\(r.output)")
+        #expect(r.output.contains("1 of 2 examples misclassified"))
+    }
+
     /// The epoch line's duration and rate are total: any double gives a short text.
     @Test func epochLineFiguresOfAnyNumber() {
         #expect(EpochLine.duration(0.5) == "0.50s" && EpochLine.duration(12.25) == "12.2s" && EpochLine.duration(125) == "2m05s")
