@@ -154,6 +154,11 @@ import Testing
         Case(name: "lists nested too deep at run time", source: "y = []\nfor i in 0..<100000 { y = [y] }", line: 2, column: 27,
              message: "lists nested more than 100 deep", defines: ["y", "i"]),
 
+        Case(name: "range to NaN", source: "r = 0...(10 ^ 400 - 10 ^ 400)", line: 1, column: 6,
+             message: "a range's ends must be finite numbers, got 0 and nan"),
+        Case(name: "range from infinity", source: "r = (10 ^ 400)..<1", line: 1, column: 15,
+             message: "a range's ends must be finite numbers, got inf and 1"),
+
         // MARK: Arithmetic
         Case(name: "division by zero", source: "print x / 0", line: 1, column: 9, message: "division by zero"),
         Case(name: "remainder by zero", source: "print x % 0", line: 1, column: 9, message: "remainder by zero"),
@@ -361,6 +366,18 @@ import Testing
         // Pixel i is i/16 (NaN, as black, at 0); a character is the mean of two rows in 5 shades.
         #expect(r.output.hasPrefix("  ░░\n▓▓▓█\n#0  label 1\n"), "\(r.output)")
         #expect(r.output.contains("1 of 2 examples misclassified"))
+    }
+
+    /// Values spanning more than the largest double plot, in the terminal and to SVG.
+    @Test func plotOfTheWholeDoubleRange() throws {
+        let dir = NSTemporaryDirectory() + "nnsh-plot-range-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = runShell("plot [1e308, -1e308] width=40 height=8\nplot [1e308, -1e308] [1, 2] width=40 height=8 to=\"\(dir)/x.svg\"")
+        #expect(r.error == nil, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.contains("1e+308") || r.output.contains("1e308"), "\(r.output)")
+        let svg = try String(contentsOfFile: dir + "/x.svg", encoding: .utf8)
+        #expect(!svg.contains("nan") && !svg.contains("inf"))
     }
 
     /// The epoch line's duration and rate are total: any double gives a short text.
