@@ -128,6 +128,12 @@ import Testing
         Case(name: "dataset beyond the memory limit", source: "r = runge n=10000000 degree=30", line: 1, column: 5,
              message: "runge: a set of 10000000 points needs 2.5 GB, more than the memory limit of 512 MB (set max_memory raises it)",
              fault: .memoryLimit(512 << 20)),
+        Case(name: "ridge beyond the memory limit", source: "w = csv \"{dir}/wide.csv\" target=\"y\"\nf = ridge w", line: 2, column: 11,
+             message: "least squares on 3 examples × 400 features needs 1.3 MB, more than the memory limit of 1 MB (set max_memory raises it)",
+             fault: .memoryLimit(1 << 20), defines: ["w"]),
+        Case(name: "lasso beyond the memory limit", source: "w = csv \"{dir}/wide.csv\" target=\"y\"\nf = lasso w", line: 2, column: 11,
+             message: "the Lasso on 3 examples × 400 features needs 1.2 MB, more than the memory limit of 1 MB (set max_memory raises it)",
+             fault: .memoryLimit(1 << 20), defines: ["w"]),
         Case(name: "memory limit too small", source: "set max_memory 10", line: 1, column: 16, message: "max_memory: expected a size of at least 1MB (2GB, 512MB), got 10"),
         Case(name: "skip_zero_inputs not a bool", source: "set skip_zero_inputs 1", line: 1, column: 22,
              message: "skip_zero_inputs: expected true or false, got 1"),
@@ -199,6 +205,9 @@ import Testing
         try write("text.csv", Array("x,y\n1,2\n3,4.x\n".utf8))
         try write("empty.csv", [])
         try write("good.csv", Array("x,y\n1,2\n3,4\n".utf8))
+        let wideHeader = (1...400).map { "x\($0)" }.joined(separator: ",") + ",y\n"
+        let wideRows = (0..<3).map { r in (0...400).map { String(($0 * 7 + r * 3) % 11) }.joined(separator: ",") }
+        try write("wide.csv", Array((wideHeader + wideRows.joined(separator: "\n") + "\n").utf8))
         try write("text.png", Array("hello, not a picture".utf8))
         try write("short.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         try write("digit.pgm", Array("P2\n2 2\n255\n0 255\n255 0\n".utf8))
