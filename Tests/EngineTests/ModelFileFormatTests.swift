@@ -260,6 +260,27 @@ import Glibc
         #expect(try ModelFile.decode(ModelFile.encode(m)) == .float32(m))
     }
 
+    /// Reading and writing a model of n layers computes O(n) layer shapes: 20,000 layers took
+    /// 42 s to load when every tensor's check recomputed all shapes. Counted, not timed: 4×
+    /// the layers must cost at most ~4× the shapes (16× when quadratic).
+    @Test func shapeWorkIsLinearInTheLayers() throws {
+        func shapesComputed(layers: Int) throws -> Int {
+            let architecture = Architecture(inputWidth: 1, layers: Array(repeating: LayerSpec(width: 1, activation: "linear"), count: layers),
+                                            cost: "mse")
+            let parameters = (0 ..< 2 * layers).map { _ in Matrix<Float>([[0.5]]) }
+            let model = SavedModel(header: ModelHeader(precision: .float32, architecture: architecture), parameters: parameters)
+            let count = Architecture.ShapeCount()
+            try Architecture.$shapesComputed.withValue(count) {
+                let decoded = try ModelFile.decode(try ModelFile.encode(model))
+                _ = try ModelFile.network(from: decoded)
+            }
+            return count.shapes.load(ordering: .relaxed)
+        }
+        let small = try shapesComputed(layers: 500), large = try shapesComputed(layers: 2000)
+        #expect(small > 0)
+        #expect(large <= 5 * small, "\(small) shapes for 500 layers, \(large) for 2000")
+    }
+
     /// Where the little-endian `u64` `pattern` starts in `bytes` (it must occur exactly once).
     static func offset(of pattern: UInt64, in bytes: [UInt8]) -> Int? {
         let needle = (0..<8).map { UInt8(truncatingIfNeeded: pattern >> (8 * $0)) }

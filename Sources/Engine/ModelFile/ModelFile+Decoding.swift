@@ -408,7 +408,8 @@ extension ModelFile {
                 let at = r.position
                 let rows = try r.count("rows of \(what)", minimumElementSize: 0)
                 let columns = try r.count("columns of \(what)", minimumElementSize: 0)
-                try checkShape(rows: rows, columns: columns, index: i, what: what, architecture: architecture, offset: at)
+                try checkShape(rows: rows, columns: columns, index: i, expected: shapes[i], what: what,
+                               architecture: architecture, offset: at)
                 let valuesAt = r.position
                 let values = try r.scalars(rows * columns, of: T.self, for: what)   // product ≤ maximumWidth², no overflow
                 let tensor = Matrix(rows: rows, columns: columns, storage: values)

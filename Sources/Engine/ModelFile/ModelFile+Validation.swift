@@ -6,10 +6,10 @@ extension ModelFile {
         return slot < 0 ? base : "optimiser moment \(slot + 1) of \(base)"
     }
 
-    /// Tensor `index` must have the shape the architecture gives it.
-    static func checkShape(rows: Int, columns: Int, index: Int, what: String,
+    /// Tensor `index` must have the shape the architecture gives it, `expected` (from
+    /// `architecture.parameterShapes`, computed once by the caller: per tensor it is quadratic).
+    static func checkShape(rows: Int, columns: Int, index: Int, expected: (rows: Int, columns: Int), what: String,
                            architecture: Architecture, offset: Int?) throws(ModelFileError) {
-        let expected = architecture.parameterShapes[index]
         guard rows != expected.rows || columns != expected.columns else { return }
         let layer = index / 2 + 1
         let source = layer == 1 ? "the input width is \(architecture.inputWidth)"
