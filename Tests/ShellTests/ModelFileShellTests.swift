@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 @testable import Shell
@@ -265,5 +265,43 @@ import Testing
     @Test func loadOfAMissingFileHintsAtReading() {
         let r = runShell("m = load \"/tmp/nnsh-missing-model.nnm\"")
         #expect(r.error?.message == "/tmp/nnsh-missing-model.nnm: cannot open: No such file or directory (hint: check the file's name and folder, and that you may read it)")
+    }
+
+    // MARK: - Large files
+
+    /// A sparse file of `size` bytes in `folder`, starting with `start`.
+    static func sparseFile(_ folder: String, _ name: String, size: Int, start: [UInt8] = []) -> String {
+        let path = folder + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(start))
+        let fd = open(path, O_WRONLY)
+        #expect(fd >= 0 && ftruncate(fd, off_t(size)) == 0)
+        close(fd)
+        return path
+    }
+
+    /// `load`, `info` and `import` check a file's first bytes (and its size against the memory
+    /// limit) before reading the rest: a 1 GB sparse file that is not a model, or whose preamble
+    /// announces 1 GB under a 1 MB limit, is refused having read only its start.
+    @Test(arguments: [("m = load", 10, "at byte 0: not an nnsh model file (it starts with 00000000) (hint: give a file written by `save`; use `import` for .safetensors files)"),
+                      ("info", 6, "at byte 0: not an nnsh model file (it starts with 00000000) (hint: give a file written by `save`; use `import` for .safetensors files)"),
+                      ("m = import", 12, "at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)")])
+    func aLargeFileIsRefusedByItsFirstBytes(_ c: (command: String, column: Int, message: String)) throws {
+        let folder = Self.folder("sparse-\(c.column)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let zeros = Self.sparseFile(folder, "zeros.nnm", size: 1 << 30)
+        // A valid preamble (format 1.0) announcing a 1 GB header section.
+        var preamble = ModelFile.magic + [1, 0, 0, 0]
+        for v in [UInt64(1 << 30) - 32, 0] { preamble += (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        let announced = Self.sparseFile(folder, "announced.nnm", size: 1 << 30, start: preamble)
+        let count = AtomicFile.ByteCount()
+        let (r, big) = AtomicFile.$bytesRead.withValue(count) {
+            MemoryLimit.$scopedBytes.withValue(1 << 20) {
+                (runShell("\(c.command) \"\(zeros)\""), runShell("m = load \"\(announced)\""))
+            }
+        }
+        #expect(r.error?.message == "\(zeros): " + c.message)
+        #expect(r.error?.column == c.column)
+        #expect(big.error?.message == "\(announced): reading the whole file needs 1 GB, more than the memory limit of 1 MB (hint: set max_memory raises it)")
+        #expect(count.bytes.load(ordering: .relaxed) <= 64, "read \(count.bytes.load(ordering: .relaxed)) bytes")
     }
 }

@@ -19,7 +19,7 @@ public enum TerminalImage {
 
     /// One image (`pixels` row-major in `shape`) as lines of text, without a final newline.
     /// `range` maps values to black…white; nil means 0…1 when all values lie there, else the
-    /// values' own minimum…maximum (standardised data).
+    /// values' own minimum…maximum (standardised data). NaN pixels draw as black.
     public static func render(
         _ pixels: [Float], shape: ImageShape, style: Style = .shades, range: ClosedRange<Float>? = nil
     ) -> String {
@@ -64,8 +64,10 @@ public enum TerminalImage {
 
     // MARK: - Internals
 
+    /// The range of the finite pixels (NaN and infinities draw as black or white at its ends).
     private static func defaultRange(_ pixels: [Float]) -> ClosedRange<Float> {
-        guard let low = pixels.min(), let high = pixels.max() else { return 0...1 }
+        let finite = pixels.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max() else { return 0...1 }
         if low >= 0 && high <= 1 { return 0...1 }
         return high > low ? low...high : low...(low + 1)
     }

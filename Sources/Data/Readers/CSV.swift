@@ -132,6 +132,7 @@ private struct CSVTable {
         guard position < bytes.count else { return false }
         while true {
             cells.append(try nextCell())
+            if cells.count % 4096 == 0 { try checkMemory(ofRow: cells) }
             guard position < bytes.count else { return true }
             let c = bytes[position]
             if c == delimiter {
@@ -144,6 +145,15 @@ private struct CSVTable {
     }
 
     /// Consumes "\n", "\r\n" or "\r".
+    /// A row's cells cost a `Cell` each (40 bytes) beside the file's bytes: one enormous row
+    /// is refused while it is read when the two exceed the memory limit.
+    private func checkMemory(ofRow cells: [Cell]) throws(DataError) {
+        let need = bytes.count + cells.count * MemoryLayout<Cell>.stride, limit = MemoryLimit.bytes
+        guard need > limit else { return }
+        throw error(.tooLarge, at: cells[0],
+                    "this row has more than \(cells.count) cells; with the file they need \(MemoryLimit.describe(need)), more than the memory limit of \(MemoryLimit.describe(limit))")
+    }
+
     private mutating func endLine() {
         if bytes[position] == UInt8(ascii: "\r") && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "\n") {
             position += 1

@@ -9,7 +9,7 @@ public struct ModelFileError: Error, Equatable, Sendable, CustomStringConvertibl
     public enum Kind: String, Equatable, Sendable {
         case notAModelFile, newerVersion, unsupportedVersion, truncated, trailingBytes
         case checksumMismatch, malformed, shapeMismatch, nonFiniteValue
-        case unsupportedContent, io
+        case unsupportedContent, io, tooLarge
     }
 
     public var kind: Kind

@@ -247,8 +247,11 @@ final class Interpreter {
             return try binary(op, l, r, at: e.location)
         case .range(let lo, let hi, let inclusive):
             let a = try evaluate(lo), b = try evaluate(hi)
-            guard case .number(let x) = a, case .number(let y) = b, x.isFinite, y.isFinite else {
+            guard case .number(let x) = a, case .number(let y) = b else {
                 throw e.location.error("a range needs two numbers, got \(a.typeDescription) and \(b.typeDescription)")
+            }
+            guard x.isFinite, y.isFinite else {
+                throw e.location.error("a range's ends must be finite numbers, got \(formatNumber(x)) and \(formatNumber(y))")
             }
             return .range(RangeValue(lower: x, upper: y, inclusive: inclusive))
         case .field(let base, let name):

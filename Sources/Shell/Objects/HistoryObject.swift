@@ -64,10 +64,11 @@ enum EpochLine {
     static func figure(_ x: Double) -> String { Format.apply(".4g", to: .number(x)) }
     static func percent(_ x: Double) -> String { Format.apply(".2%", to: .number(x)) }
 
-    /// 12,345 (thousands separated).
+    /// 12,345 (thousands separated); 1.2e+18 from 10^15 on; "-" for a negative, NaN or infinite rate.
     static func rate(_ x: Double) -> String {
-        guard x.isFinite else { return "-" }
-        let digits = String(Int(x.rounded()))
+        guard x.isFinite, x >= 0 else { return "-" }
+        if x >= 1e15 { return Format.apply(".3g", to: .number(x)) }
+        let digits = String(Int64(x.rounded()))
         var out = ""
         for (i, c) in digits.reversed().enumerated() {
             if i > 0 && i % 3 == 0 { out.append(",") }
@@ -76,11 +77,13 @@ enum EpochLine {
         return String(out.reversed())
     }
 
-    /// 0.42s, 12.3s, 2m05s.
+    /// 0.42s, 12.3s, 2m05s; 1.2e+15s from 10^15 s on; "-" for a negative, NaN or infinite duration.
     static func duration(_ s: Double) -> String {
+        guard s.isFinite, s >= 0 else { return "-" }
         if s < 10 { return Format.apply(".2f", to: .number(s)) + "s" }
         if s < 60 { return Format.apply(".1f", to: .number(s)) + "s" }
-        let m = Int(s) / 60, r = Int(s) % 60
+        if s >= 1e15 { return Format.apply(".3g", to: .number(s)) + "s" }
+        let whole = Int64(s), m = whole / 60, r = whole % 60
         return "\(m)m" + (r < 10 ? "0" : "") + "\(r)s"
     }
 }
