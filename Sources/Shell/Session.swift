@@ -31,6 +31,20 @@ public final class Session {
         }
     }
 
+    /// Asks a yes/no question at the prompt (the REPL sets it): `forget` asks before it drops a
+    /// trained network that was not saved. Nil (scripts) means nobody is asked.
+    public var confirm: ((String) -> Bool)? {
+        get { interpreter.confirm }
+        set { interpreter.confirm = newValue }
+    }
+
+    /// Variables holding a trained network not saved since its training (each network once):
+    /// what quitting warns about.
+    public var unsavedNetworks: [String] { interpreter.unsavedNetworks(among: Array(interpreter.globals.keys)) }
+
+    /// "net holds a network trained and not saved (save net "file.nnm" keeps it)".
+    public static func unsavedWarning(_ names: [String]) -> String { Shell.unsavedWarning(names) }
+
     /// Predefines a variable (`nnsh --set name=value`). The value is read as nnsh code when it
     /// is a number, bool, list, quoted string or word (`0.01`, `true`, `[1, 2]`, `relu`);
     /// anything else is taken as a plain string (`--set file=runs/a.csv`).

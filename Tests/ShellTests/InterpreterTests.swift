@@ -3,15 +3,63 @@ import Testing
 @testable import Shell
 
 @Suite struct InterpreterTests {
-    @Test func variablesSurviveErrorsAndClearForgetsThem() {
+    @Test func variablesSurviveErrorsAndForgetDeletesThemSayingWhich() {
         let session = makeSession()
-        runShell("a = 1\nb = [2]", in: session)
+        runShell("a = 1\nb = [2]\nproc f() { }", in: session)
         #expect(runShell("a = a + nope", in: session).error != nil)
         #expect(runShell("print a b", in: session).output == "1 [2]\n")
-        runShell("clear a", in: session)
+        #expect(runShell("forget a", in: session).output == "forgot a\n")
         #expect(runShell("print a", in: session).error?.message.hasPrefix("unknown variable 'a'") == true)
-        runShell("clear", in: session)
+        #expect(runShell("forget b nope", in: session).error?.message == "no variable 'nope'")
+        #expect(runShell("print b", in: session).output == "[2]\n")   // nothing went
+        #expect(runShell("forget all", in: session).output == "forgot b and f\n")
         #expect(runShell("vars", in: session).output == "(no variables)\n")
+        #expect(runShell("forget all", in: session).output == "nothing to forget\n")
+    }
+
+    /// `clear` clears the screen: the variables stay, and off a terminal nothing is printed.
+    @Test func clearKeepsVariablesAndPointsNamesToForget() {
+        let session = makeSession()
+        runShell("a = 1", in: session)
+        #expect(runShell("clear", in: session).output == "")
+        #expect(runShell("print a", in: session).output == "1\n")
+        #expect(runShell("clear a", in: session).error?.message.hasSuffix("to delete variables write forget a") == true)
+        #expect(runShell("print a", in: session).output == "1\n")
+    }
+
+    static let trained = """
+        net = network 1
+        add net dense 1 linear
+        train net (runge n=10 seed=1) epochs=1 quiet
+        """
+
+    /// In a script nobody can answer: `forget` deletes and names the unsaved network.
+    @Test func forgetInAScriptSaysWhichUnsavedNetworkWent() {
+        let session = makeSession()
+        runShell(Self.trained + "\nx = 2", in: session)
+        #expect(runShell("forget all", in: session).output == "forgot net and x (not saved: net)\n")
+    }
+
+    /// At the prompt (`confirm` set) `forget` asks before an unsaved trained network goes;
+    /// no keeps everything, and a saved network goes without a question.
+    @Test func forgetAtThePromptAsksBeforeAnUnsavedNetworkGoes() {
+        let (session, out) = makeSession()
+        var questions: [String] = [], answer = false
+        session.confirm = { questions.append($0); return answer }
+        runShell(Self.trained + "\nalias = net", file: "repl", in: (session, out))
+        let kept = runShell("forget all", file: "repl", in: (session, out))
+        #expect(questions == ["Forget it anyway?"])
+        #expect(kept.output.hasPrefix("alias holds a network trained and not saved"))
+        #expect(kept.output.hasSuffix("nothing forgotten\n"))
+        #expect(runShell("print net.epochs", file: "repl", in: (session, out)).output == "1\n")
+        answer = true
+        #expect(runShell("forget alias", file: "repl", in: (session, out)).output.hasSuffix("forgot alias (not saved: alias)\n"))
+        #expect(questions.count == 2)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("forget-\(getpid()).nnm").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        runShell("save net \"\(file)\"", file: "repl", in: (session, out))
+        #expect(runShell("forget net", file: "repl", in: (session, out)).output == "forgot net\n")
+        #expect(questions.count == 2)
     }
 
     @Test func varsListsNamesWithShortValues() {

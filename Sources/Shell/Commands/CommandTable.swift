@@ -20,7 +20,7 @@ enum CommandTable {
         AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,
         RoundCommand.self, MinCommand.self, MaxCommand.self, SumCommand.self, MeanCommand.self,
         // Session
-        HelpCommand.self, VarsCommand.self, ClearCommand.self, SetCommand.self,
+        HelpCommand.self, VarsCommand.self, ForgetCommand.self, ClearCommand.self, SetCommand.self,
         QuitCommand.self, ExitCommand.self,
     ]
 

@@ -45,6 +45,10 @@ final class Interpreter {
         interruptAcknowledged = true
     }
 
+    /// Asks the person at the prompt a yes/no question (true: yes). Nil when nobody can answer:
+    /// a script, standard input.
+    var confirm: ((String) -> Bool)?
+
     /// Set by `quit`/`exit`: unwinds everything and ends the session with this code.
     var quitCode: Int32?
 

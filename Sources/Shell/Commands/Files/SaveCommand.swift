@@ -39,6 +39,7 @@ struct SaveCommand: Command {
             } catch {
                 throw CommandError(error.description, parameter: "file")
             }
+            net.savedMark = net.trainingMark
             shell.print("saved \(net.shape) to \(path)")
         case .object(let table as TableObject):
             let rows = table.rows.map { row in table.columns.map { TableObject.cell(row[$0] ?? .none) } }
@@ -91,6 +92,7 @@ struct LoadCommand: Command {
         let loaded: LoadedNetwork
         do { loaded = try ModelFile.read(path) } catch { throw CommandError(error.description, parameter: "file") }
         let net = NetworkObject(loaded: loaded)
+        net.savedMark = net.trainingMark
         net.log = loaded.provenance.commands + ["load \"\(path)\""]
         net.trainingOptions = loaded.provenance.trainingOptions.map { ($0.name, $0.value) }
         net.loadedTrainingDataSHA256 = loaded.provenance.trainingDataSHA256
