@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// End-to-end on a pseudo-terminal: what people expect of a prompt, and that nothing is lost by
+/// habit (`clear`, Ctrl-D, `quit`). Run at 80 columns, and where a line is long, at 60.
+@Suite struct PromptHabitTests {
+    static let enter = "\r", controlD = "\u{4}"
+    static let train = "net = network 1; add net dense 1 linear; train net (runge n=10 seed=1) epochs=1 quiet"
+
+    func startREPL(columns: UInt16 = 80, environment: [String: String] = [:],
+                   arguments: [String] = []) throws -> PseudoTerminal {
+        let t = try PseudoTerminal(arguments: arguments, environment: ["NNSH_HISTORY": ""].merging(environment) { $1 },
+                                   columns: columns)
+        try t.expectPrompt()
+        return t
+    }
+
+    /// `clear` clears the screen as in any shell; the variables stay.
+    @Test func clearClearsTheScreenAndKeepsVariables() throws {
+        let t = try startREPL()
+        t.type("x = 5" + Self.enter)
+        try t.expectPrompt()
+        t.type("clear" + Self.enter)
+        try t.expectPrompt()
+        #expect(String(decoding: t.bytes, as: UTF8.self).contains("\u{1b}[2J"))
+        t.type("x" + Self.enter)
+        try t.expect("5")
+    }
+
+    /// `forget all` names what goes, and asks first when a trained network was never saved.
+    @Test(arguments: [80, 60] as [UInt16])
+    func forgetAsksBeforeAnUnsavedNetworkGoes(columns: UInt16) throws {
+        let t = try startREPL(columns: columns)
+        t.type(Self.train + Self.enter)
+        try t.expectPrompt()
+        t.type("forget all" + Self.enter)
+        try t.expect("net holds a network trained and not saved")
+        try t.expectPrompt("Forget it anyway? [y/N] ")
+        t.type("n" + Self.enter)
+        try t.expect("nothing forgotten")
+        try t.expectPrompt()
+        t.type("net.epochs" + Self.enter)
+        try t.expect("\n1\n")
+        try t.expectPrompt()
+        t.type("forget net" + Self.enter)
+        try t.expectPrompt("Forget it anyway? [y/N] ")
+        t.type("y" + Self.enter)
+        try t.expect("forgot net (not saved: net)")
+        try t.expectPrompt()
+    }
+
+    /// Ctrl-D on an empty continuation line drops the block (as Ctrl-C does); the session goes
+    /// on, and Ctrl-D at the top-level prompt then quits.
+    @Test func controlDInsideABlockDropsTheBlockOnly() throws {
+        let t = try startREPL()
+        t.type("x = 3" + Self.enter)
+        try t.expectPrompt()
+        t.type("if true {" + Self.enter)
+        try t.expectPrompt("...> ")
+        t.type(Self.controlD)
+        try t.expectPrompt()
+        t.type("x + 1" + Self.enter)
+        try t.expect("\n4\n")
+        try t.expectPrompt()
+        t.type(Self.controlD)
+        #expect(t.waitForExit() == 0)
+    }
+
+    /// Quitting with a trained, unsaved network names it and asks once: no keeps the session,
+    /// and a second quit goes.
+    @Test(arguments: [80, 60] as [UInt16])
+    func quitWarnsOnceAboutUnsavedNetworks(columns: UInt16) throws {
+        let t = try startREPL(columns: columns)
+        t.type(Self.train + Self.enter)
+        try t.expectPrompt()
+        t.type("quit" + Self.enter)
+        try t.expect("net holds a network trained and not saved (save net \"file.nnm\" keeps it).")
+        try t.expectPrompt("Quit anyway? [y/N] ")
+        t.type(Self.enter)
+        try t.expectPrompt()
+        t.type("net.epochs" + Self.enter)
+        try t.expect("\n1\n")
+        try t.expectPrompt()
+        t.type("quit 3" + Self.enter)
+        #expect(t.waitForExit() == 3, "screen: \(t.screen)")
+    }
+
+    @Test func controlDTwiceQuitsWithUnsavedNetworks() throws {
+        let t = try startREPL()
+        t.type(Self.train + Self.enter)
+        try t.expectPrompt()
+        t.type(Self.controlD)
+        try t.expectPrompt("Quit anyway? [y/N] ")
+        t.type(Self.controlD)
+        #expect(t.waitForExit() == 0, "screen: \(t.screen)")
+    }
+
+    @Test func savedNetworksQuitWithoutAQuestion() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnsh-quit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let t = try startREPL()
+        t.type(Self.train + "; save net \"\(folder.path)/n.nnm\"" + Self.enter)
+        try t.expect("saved")
+        try t.expectPrompt()
+        t.type("quit" + Self.enter)
+        #expect(t.waitForExit() == 0, "screen: \(t.screen)")
+        #expect(!t.screen.contains("Quit anyway"))
+    }
+}
