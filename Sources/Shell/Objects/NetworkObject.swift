@@ -28,6 +28,11 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     /// SHA-256 of the data it was last trained on, if known (model-file provenance).
     var trainingDataSHA256: [UInt8]? { trainingData?.digest ?? loadedTrainingDataSHA256 }
 
+    /// The random generator and seed saved with it in a model file, restored by `load`: training
+    /// it without `seed=` continues from this generator (so a saved and loaded run goes on
+    /// exactly), and the session's own generator and seed are left as they are.
+    var generator: RandomGenerator?
+    var seed: UInt64?
     /// `trainingMark` when the network was last saved or loaded; nil if never.
     var savedMark: [Int]?
 

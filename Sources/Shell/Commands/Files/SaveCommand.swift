@@ -23,8 +23,8 @@ struct SaveCommand: Command {
         """
     static let details = """
         A model file holds the architecture, weights, cost, the optimiser's state, the training
-        history, the input standardisation and class names of the training data, the session's
-        random generator and seed (so load and train continue exactly), and provenance: nnsh
+        history, the input standardisation and class names of the training data, the random
+        generator and seed its training draws from (so load and train continue exactly), and provenance: nnsh
         version, date, the options and final metrics of the last train, the SHA-256 of the data
         it trained on, and the commands that built and trained the network; see docs/FORMAT.md
         and info. It is written to a temporary file first, so a crash leaves the old file.
@@ -58,11 +58,11 @@ struct SaveCommand: Command {
     /// training data's SHA-256 and the commands that built and trained the network.
     static func extras(_ net: NetworkObject, _ shell: Interpreter, optimizer: Bool) -> ModelExtras {
         let provenance = Provenance(
-            date: Int64(Date().timeIntervalSince1970), seed: shell.seed,
+            date: Int64(Date().timeIntervalSince1970), seed: shell.seed(for: net),
             trainingOptions: net.trainingOptions.map { NamedText($0.0, $0.1) },
             metrics: Provenance.finalMetrics(of: net.network.history),
             trainingDataSHA256: net.trainingDataSHA256, commands: net.log)
-        return ModelExtras(preprocessing: net.preprocessing, generator: shell.generator,
+        return ModelExtras(preprocessing: net.preprocessing, generator: net.generator ?? shell.generator,
                            provenance: provenance, includeOptimizerState: optimizer)
     }
 }
@@ -81,10 +81,9 @@ struct LoadCommand: Command {
         """
     static let details = """
         Damaged, truncated or newer-version files are refused with one line saying what is wrong
-        and what to do. Training a loaded network continues with its saved optimiser state, and
-        the session's random generator and seed become the ones saved in the file, so the next
-        train shuffles exactly as an uninterrupted run would have (make the data before load, or
-        with seed=, so it does not draw from the restored generator).
+        and what to do. Training a loaded network continues with its saved optimiser state and
+        its own random generator (saved in the file), so train without seed= shuffles exactly as
+        an uninterrupted run would have; the session's generator and seed are left as they were.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -96,11 +95,10 @@ struct LoadCommand: Command {
         net.log = loaded.provenance.commands + ["load \"\(path)\""]
         net.trainingOptions = loaded.provenance.trainingOptions.map { ($0.name, $0.value) }
         net.loadedTrainingDataSHA256 = loaded.provenance.trainingDataSHA256
-        // The session continues from the saved generator (and seed), so training resumes exactly.
-        if let g = loaded.generator {
-            shell.generator = g
-            if let seed = loaded.provenance.seed { shell.seed = seed }
-        }
+        // The network keeps the saved generator (and seed) to go on training exactly; the
+        // session's generator is not touched.
+        net.generator = loaded.generator
+        net.seed = loaded.provenance.seed
         return .object(net)
     }
 }

@@ -79,7 +79,7 @@ struct TrainCommand: Command {
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
             if validation != nil { throw CommandError("give either validate= or holdout=, not both", parameter: "holdout") }
-            options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed)
+            options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed(for: net))
         }
         options.selection = try selection(a, validation: validation, keepBest: keepBest, holdout: options.holdout)
         if let why = options.problem { throw CommandError(why) }
@@ -96,7 +96,7 @@ struct TrainCommand: Command {
             shell.print("(the paused run of \(context.netName) is dropped: this is a new run)")
         }
         net.pausedTraining = nil
-        let result = try shell.withGenerator(seed: a.seed) { (g) throws(CommandError) -> TrainingResult in
+        let result = try shell.withGenerator(for: net, seed: a.seed) { (g) throws(CommandError) -> TrainingResult in
             try drive(net, .start(options), context, &g, report)
         }
         net.scaling = data.scaling
