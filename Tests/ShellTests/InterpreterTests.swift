@@ -87,10 +87,44 @@ import Testing
         #expect(r.output == "1\n[1] [1, 2]\n")
     }
 
-    @Test func runSharesTheSession() throws {
-        let path = "/tmp/nnsh-interpreter-run.nnsh"
-        try "proc double(x) { return 2 * x }\nshared = 21\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(runShell("run \"\(path)\"\nprint (double shared)").output == "42\n")
+    @Test func runSharedRunsAmongTheCallersVariables() throws {
+        let path = "/tmp/nnsh-interpreter-run-\(getpid()).nnsh"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "proc double(x) { return 2 * x }\nhalf = 21\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(runShell("run \"\(path)\" shared\nprint (double half)").output == "42\n")
+    }
+
+    /// `run` gives the script a scope of its own: the caller's variables, settings and generator
+    /// come back as they were, the script gets its arguments as text, and its variables come
+    /// back as a record.
+    @Test func runKeepsTheCallersVariablesAndSettings() throws {
+        let path = "/tmp/nnsh-interpreter-study-\(getpid()).nnsh"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            print args (len(args))
+            x = "script's"
+            set precision float64
+            set seed 1993
+            set skip_zero_inputs false
+            acc = 0.5
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let session = makeSession()
+        runShell("x = 1\nset seed 5\nd = runge n=3", in: session)
+        let generator = session.0.interpreter.generator
+        let r = runShell("""
+            r = run "\(path)" 0.01 relu "--help"
+            print x r.x r.acc (set precision) (set seed) (set skip_zero_inputs)
+            run "\(path)"
+            """, in: session)
+        #expect(r.error == nil)
+        #expect(r.output == """
+            ["0.01", "relu", "--help"] 3
+            1 script's 0.5 float32 5 true
+            [] 0
+
+            """)
+        #expect(session.0.interpreter.generator == generator)
+        #expect(runShell("print (run \"\(path)\").args", in: session).error?.message.hasPrefix("no field 'args'") == true)
     }
 
     @Test func quitInsideLoopsAndProceduresEndsEverything() {
