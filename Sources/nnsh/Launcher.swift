@@ -72,12 +72,16 @@ enum Launcher {
         return PlainLineReader(showsPrompt: true)
     }
 
-    /// $NNSH_HISTORY, else ~/.nnsh_history; nil (no saved history) when NNSH_HISTORY is empty.
+    /// $NNSH_HISTORY, else .nnsh_history in $HOME (the password database's home only when HOME
+    /// is unset); nil (no saved history) when NNSH_HISTORY is empty.
     static func historyFile() -> String? {
-        if let path = ProcessInfo.processInfo.environment["NNSH_HISTORY"] {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["NNSH_HISTORY"] {
             return path.isEmpty ? nil : path
         }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".nnsh_history").path
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return (home as NSString).appendingPathComponent(".nnsh_history")
     }
 
     static func readScript(_ path: String) throws(UsageError) -> String {

@@ -42,11 +42,11 @@ final class REPL {
                 }
                 if mayQuit() { return 0 }
             case .line(let line):
-                reader.addToHistory(line)
                 pending.append(line)
                 let source = pending.joined(separator: "\n")
                 if session.isIncomplete(source) { continue }
                 pending = []
+                reader.addToHistory(source)
                 if let code = evaluate(source), mayQuit() { return code }
             }
         }

@@ -108,3 +108,47 @@ import Testing
         #expect(!t.screen.contains("Quit anyway"))
     }
 }
+
+/// The history file: in $HOME, readable, blocks kept whole.
+@Suite struct HistoryFileTests {
+    static let enter = "\r", up = "\u{1b}[A", controlD = "\u{4}"
+
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("nnsh-home-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// With no NNSH_HISTORY the history goes to $HOME/.nnsh_history, as plain lines, and a
+    /// block is one entry: the up arrow in the next session runs the whole block again.
+    @Test(arguments: [80, 60] as [UInt16])
+    func historyLivesInHomeReadablyWithBlocksWhole(columns: UInt16) throws {
+        let home = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        do {
+            let t = try PseudoTerminal(environment: ["HOME": home.path], columns: columns)
+            try t.expectPrompt()
+            t.type("x = 1 + 1" + Self.enter)
+            try t.expectPrompt()
+            t.type("for i in [1, 2] {" + Self.enter)
+            try t.expectPrompt("...> ")
+            t.type("print i * 10 + x" + Self.enter)
+            try t.expectPrompt("...> ")
+            t.type("}" + Self.enter)
+            try t.expect("12\n22\n")
+            try t.expectPrompt()
+            t.type(Self.controlD)
+            #expect(t.waitForExit() == 0)
+        }
+        let text = try String(contentsOfFile: home.appendingPathComponent(".nnsh_history").path, encoding: .utf8)
+        #expect(text == "x = 1 + 1\nfor i in [1, 2] {\n\tprint i * 10 + x\n\t}\n")
+        let t = try PseudoTerminal(environment: ["HOME": home.path], columns: columns)
+        try t.expectPrompt()
+        t.type("x = 5" + Self.enter)
+        try t.expectPrompt()
+        t.type(Self.up + Self.up + Self.enter)   // the block, whole
+        try t.expect("15\n25\n")
+        try t.expectPrompt()
+    }
+}
