@@ -152,3 +152,29 @@ import Testing
         try t.expectPrompt()
     }
 }
+
+/// `nnsh -i script.nnsh`: the script runs, then the prompt has its variables.
+@Suite struct InteractiveAfterScriptTests {
+    @Test(arguments: [80, 60] as [UInt16])
+    func dashIRunsTheScriptThenStaysAtThePrompt(columns: UInt16) throws {
+        let script = try TemporaryFile(contents: "x = 6 * 7\nprint \"ran with\" args\n", suffix: ".nnsh")
+        let t = try PseudoTerminal(arguments: ["-i", script.path, "a"], environment: ["NNSH_HISTORY": ""], columns: columns)
+        try t.expect("ran with [\"a\"]")
+        try t.expectPrompt()
+        t.type("x + 1\r")
+        try t.expect("\n43\n")
+        try t.expectPrompt()
+        t.type("\u{4}")
+        #expect(t.waitForExit() == 0)
+    }
+
+    /// A failing script shows its error and still leaves the prompt with what it defined.
+    @Test func dashIKeepsThePromptAfterAnError() throws {
+        let script = try TemporaryFile(contents: "x = 5\nbogus 1\n", suffix: ".nnsh")
+        let t = try PseudoTerminal(arguments: ["-i", script.path], environment: ["NNSH_HISTORY": ""], columns: 80)
+        try t.expect("unknown command 'bogus'")
+        try t.expectPrompt()
+        t.type("x\r")
+        try t.expect("\n5\n")
+    }
+}
