@@ -38,6 +38,12 @@ public final class Session {
         set { interpreter.confirm = newValue }
     }
 
+    /// Keep the value of the last statement that gave one as `ans` and `_` (the REPL sets it).
+    public var keepsLastResult: Bool {
+        get { interpreter.keepsLastResult }
+        set { interpreter.keepsLastResult = newValue }
+    }
+
     /// Variables holding a trained network not saved since its training (each network once):
     /// what quitting warns about.
     public var unsavedNetworks: [String] { interpreter.unsavedNetworks(among: Array(interpreter.globals.keys)) }

@@ -178,3 +178,24 @@ import Testing
         try t.expect("\n5\n")
     }
 }
+
+/// The last result is `ans` (and `_`) at the prompt.
+@Suite struct LastResultTests {
+    @Test func ansAndUnderscoreHoldTheLastResult() throws {
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": ""], columns: 80)
+        try t.expectPrompt()
+        t.type("6 * 7\r")
+        try t.expect("\n42\n")
+        try t.expectPrompt()
+        t.type("y = 1\r")   // an assignment gives no result: ans stays
+        try t.expectPrompt()
+        t.type("ans + 1\r")
+        try t.expect("\n43\n")
+        try t.expectPrompt()
+        t.type("_ * 2\r")
+        try t.expect("\n86\n")
+        try t.expectPrompt()
+        t.type("print ans\r")
+        try t.expect("\n86\n")
+    }
+}

@@ -45,6 +45,10 @@ final class Interpreter {
         interruptAcknowledged = true
     }
 
+    /// At the prompt: the value of the last statement that gave one is kept as `ans` (and `_`),
+    /// as in Julia, MATLAB and IPython.
+    var keepsLastResult = false
+
     /// Asks the person at the prompt a yes/no question (true: yes). Nil when nobody can answer:
     /// a script, standard input.
     var confirm: ((String) -> Bool)?
@@ -140,6 +144,10 @@ final class Interpreter {
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
             if !v.isNone, Interpreter.echoes(e) { print(v.echo) }
+            if keepsLastResult, !v.isNone, frames.isEmpty, runStack.isEmpty {
+                globals["ans"] = v
+                globals["_"] = v
+            }
             return .normal
 
         case .assign(let name, let e):
