@@ -199,3 +199,45 @@ import Testing
         try t.expect("\n86\n")
     }
 }
+
+/// Paths: `~`, `cd` and `pwd`, and a script's files found beside it.
+@Suite struct PathTests {
+    @Test(arguments: [80, 60] as [UInt16])
+    func tildeCdAndPwdAtThePrompt(columns: UInt16) throws {
+        let home = try HistoryFileTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        try "x,y\n1,2\n3,4\n".write(to: home.appendingPathComponent("runs/d.csv"), atomically: true, encoding: .utf8)
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": "", "HOME": home.path], columns: columns)
+        try t.expectPrompt()
+        t.type("d = csv \"~/runs/d.csv\" target=\"y\"; d.count\r")
+        try t.expect("\n2\n")
+        try t.expectPrompt()
+        t.type("cd \"~/runs\"\r")
+        try t.expectPrompt()
+        t.type("pwd\r")
+        try t.expect("\n\(home.path)/runs\n")
+        try t.expectPrompt()
+        t.type("(csv \"d.csv\" target=\"y\").count\r")
+        try t.expect("\n2\n")
+        try t.expectPrompt()
+        t.type("cd \"nowhere\"\r")
+        try t.expect("no such folder: nowhere")
+    }
+
+    /// A script reads its own files from wherever nnsh is started; what it writes goes where
+    /// it says, from the current folder.
+    @Test func aScriptFindsFilesBesideItFromAnyFolder() throws {
+        let folder = try HistoryFileTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scripts = folder.appendingPathComponent("Scripts")
+        try FileManager.default.createDirectory(at: scripts, withIntermediateDirectories: true)
+        try "x,y\n1,2\n".write(to: scripts.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        try "d = csv \"d.csv\" target=\"y\"\nprint d.count\nrun \"helper.nnsh\"\n"
+            .write(to: scripts.appendingPathComponent("s.nnsh"), atomically: true, encoding: .utf8)
+        try "print \"helper ran\"\n".write(to: scripts.appendingPathComponent("helper.nnsh"), atomically: true, encoding: .utf8)
+        let out = try runNNSH([scripts.appendingPathComponent("s.nnsh").path])
+        #expect(out.stderr == "")
+        #expect(out.stdout == "1\nhelper ran\n")
+    }
+}

@@ -76,12 +76,13 @@ final class Interpreter {
 
     /// Runs `body` (a script started by `run`) in a scope of its own: no variables but `args`,
     /// the session's settings and generator to start from. Afterwards the caller's variables,
-    /// settings (`set precision`, `seed`, `threads`, `max_memory`, `skip_zero_inputs`) and
-    /// generator are put back, whatever the script did or however it ended. Returns the
+    /// settings (`set precision`, `seed`, `threads`, `max_memory`, `skip_zero_inputs`), current
+    /// folder (`cd`) and generator are put back, whatever the script did or however it ended. Returns the
     /// variables the script left (without `args`).
     func inOwnScope(arguments: [String], _ body: () throws(ShellError) -> Void) throws(ShellError) -> [String: Value] {
         let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator)
         let threads = BLASThreads.current, memory = MemoryLimit.bytes
+        let folder = FileManager.default.currentDirectoryPath
         globals = ["args": .list(arguments.map { .string($0) })]
         frames = []
         scriptArguments = arguments
@@ -89,6 +90,7 @@ final class Interpreter {
             (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator) = saved
             if BLASThreads.current != threads { BLASThreads.set(threads) }
             if MemoryLimit.bytes != memory { MemoryLimit.set(bytes: memory) }
+            if FileManager.default.currentDirectoryPath != folder { _ = FileManager.default.changeCurrentDirectoryPath(folder) }
         }
         try body()
         var left = globals

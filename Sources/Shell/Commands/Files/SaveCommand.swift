@@ -11,7 +11,7 @@ struct SaveCommand: Command {
     static let parameters: [Parameter] = [
         .positional("what", .oneOf([CommonParameters.network, .object(TableObject.self), .object(HistoryObject.self)]),
                     help: "a network, a results table (grid) or a history (net.history)"),
-        .positional("file", .path, help: "the file to write (replaced atomically)"),
+        .positional("file", .path, help: "the file to write (replaced atomically)").writing(),
         .flag("weights_only", help: "for a network: leave out the optimiser's state (smaller; training then restarts the optimiser)"),
     ]
     static let example = """
