@@ -44,6 +44,12 @@ public final class Session {
         set { interpreter.keepsLastResult = newValue }
     }
 
+    /// Notes an entry typed at the prompt and whether it ran without an error, for `history` and
+    /// `save transcript` (the REPL calls it after each entry).
+    public func recordEntry(_ source: String, ran: Bool) {
+        interpreter.transcript.append((source, ran))
+    }
+
     /// Variables holding a trained network not saved since its training (each network once):
     /// what quitting warns about.
     public var unsavedNetworks: [String] { interpreter.unsavedNetworks(among: Array(interpreter.globals.keys)) }

@@ -60,8 +60,10 @@ final class REPL {
         defer { Interrupt.clear() }
         switch session.execute(source, file: "repl") {
         case .ok:
+            session.recordEntry(source, ran: true)
             return nil
         case .error(let error):
+            session.recordEntry(source, ran: false)
             reportError(error.rendered())
             return nil
         case .quit(let code):

@@ -241,3 +241,31 @@ import Testing
         #expect(out.stdout == "1\nhelper ran\n")
     }
 }
+
+/// `history` lists this session's entries; `save transcript` writes the ones that ran as a
+/// script that runs.
+@Suite struct TranscriptTests {
+    @Test(arguments: [80, 60] as [UInt16])
+    func historyListsEntriesAndTheTranscriptRuns(columns: UInt16) throws {
+        let folder = try HistoryFileTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("t.nnsh").path
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": ""], columns: columns)
+        try t.expectPrompt()
+        for entry in ["x = 2", "bogus", "for i in [1] {\rprint x + i\r}"] {
+            t.type(entry + "\r")
+            try t.expectPrompt()
+        }
+        t.type("history\r")
+        try t.expect("1   x = 2\n2 ! bogus\n3   for i in [1] {\n    print x + i\n    }\n")
+        try t.expectPrompt()
+        t.type("save transcript \"\(file)\"\r")
+        try t.expect("saved 3 entries")   // x = 2, the block, history
+        try t.expectPrompt()
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasSuffix("x = 2\nfor i in [1] {\nprint x + i\n}\nhistory\n"))
+        let out = try runNNSH([file])
+        #expect(out.status == 0)
+        #expect(out.stdout.hasPrefix("3\n"))
+    }
+}

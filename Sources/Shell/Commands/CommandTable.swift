@@ -21,7 +21,7 @@ enum CommandTable {
         RoundCommand.self, MinCommand.self, MaxCommand.self, SumCommand.self, MeanCommand.self,
         // Session
         HelpCommand.self, VarsCommand.self, ForgetCommand.self, ClearCommand.self, SetCommand.self,
-        CdCommand.self, PwdCommand.self,
+        HistoryCommand.self, CdCommand.self, PwdCommand.self,
         QuitCommand.self, ExitCommand.self,
     ]
 

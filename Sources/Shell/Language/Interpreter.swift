@@ -49,6 +49,10 @@ final class Interpreter {
     /// as in Julia, MATLAB and IPython.
     var keepsLastResult = false
 
+    /// The entries typed at the prompt this session, in order, and whether each ran without an
+    /// error (`history`, `save transcript`).
+    var transcript: [(source: String, ran: Bool)] = []
+
     /// Asks the person at the prompt a yes/no question (true: yes). Nil when nobody can answer:
     /// a script, standard input.
     var confirm: ((String) -> Bool)?

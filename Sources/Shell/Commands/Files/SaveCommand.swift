@@ -9,8 +9,8 @@ struct SaveCommand: Command {
     static let group = CommandGroup.files
     static let summary = "Save a network as a model file, or a results table or training history as CSV."
     static let parameters: [Parameter] = [
-        .positional("what", .oneOf([CommonParameters.network, .object(TableObject.self), .object(HistoryObject.self)]),
-                    help: "a network, a results table (grid) or a history (net.history)"),
+        .positional("what", .oneOf([CommonParameters.network, .object(TableObject.self), .object(HistoryObject.self), .word(["transcript"])]),
+                    help: "a network, a results table (grid), a history (net.history), or transcript: what was typed at the prompt, as a script"),
         .positional("file", .path, help: "the file to write (replaced atomically)").writing(),
         .flag("weights_only", help: "for a network: leave out the optimiser's state (smaller; training then restarts the optimiser)"),
     ]
@@ -46,6 +46,14 @@ struct SaveCommand: Command {
             try shell.writeTextFile(path, Table(header: table.columns, rows: rows).csv(), parameter: "file")
         case .object(let h as HistoryObject):
             try shell.writeTextFile(path, ViewTables.history(h.history).csv(), parameter: "file")
+        case .string("transcript"):
+            let ran = shell.transcript.filter(\.ran).map(\.source)
+            guard !ran.isEmpty else {
+                throw CommandError("nothing typed at the prompt has run yet: transcript saves those entries", parameter: "what")
+            }
+            try shell.writeTextFile(path, "# nnsh transcript: the entries typed at the prompt that ran without an error\n"
+                                    + ran.joined(separator: "\n") + "\n", parameter: "file")
+            shell.print("saved \(ran.count) entr\(ran.count == 1 ? "y" : "ies") to \(path)")
         case let v:
             throw CommandError("what: cannot save \(v.typeDescription)", parameter: "what")
         }
