@@ -38,10 +38,10 @@ public final class Session {
         set { interpreter.confirm = newValue }
     }
 
-    /// Keep the value of the last statement that gave one as `ans` and `_` (the REPL sets it).
-    public var keepsLastResult: Bool {
-        get { interpreter.keepsLastResult }
-        set { interpreter.keepsLastResult = newValue }
+    /// At the prompt (the REPL sets it): the last result is kept as `ans` and `_`.
+    public var isInteractive: Bool {
+        get { interpreter.isInteractive }
+        set { interpreter.isInteractive = newValue }
     }
 
     /// Notes an entry typed at the prompt and whether it ran without an error, for `history` and
@@ -101,6 +101,12 @@ public final class Session {
             if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }
             defer { if file.hasSuffix(".nnsh") { interpreter.runStack.removeLast() } }
             if case .quit = try interpreter.run(program) {
+                // `usage` typed at the prompt printed its text; the session goes on.
+                if interpreter.endsScriptOnly && interpreter.isInteractive && interpreter.runStack.isEmpty {
+                    interpreter.endsScriptOnly = false
+                    interpreter.quitCode = nil
+                    return .ok
+                }
                 return .quit(code: interpreter.quitCode ?? 0)
             }
             return .ok

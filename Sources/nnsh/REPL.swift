@@ -24,7 +24,7 @@ final class REPL {
         self.reader = reader
         self.reportError = reportError
         session.confirm = { [unowned self] question in self.ask(question) == .yes }
-        session.keepsLastResult = true
+        session.isInteractive = true
     }
 
     /// Runs until Ctrl-D, end of input or `quit`; returns the process exit code.

@@ -269,3 +269,38 @@ import Testing
         #expect(out.stdout.hasPrefix("3\n"))
     }
 }
+
+/// Scripts that take arguments check them with `usage`.
+@Suite struct ScriptUsageTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Scripts/mnist.nnsh --help` prints its usage and stops: no 30-minute run, no folder
+    /// named --help. Run from an empty folder, where a run would make that folder.
+    @Test(arguments: ["mnist.nnsh", "gradcheck.nnsh", "runge-dense.nnsh", "runge-sparse.nnsh",
+                      "train-best-mlp.nnsh", "train-digit-model.nnsh"])
+    func helpPrintsUsageAndStops(_ script: String) throws {
+        let folder = try HistoryFileTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = Self.root.appendingPathComponent("Scripts/\(script)").path
+        let out = try runNNSH(["-e", "cd \"\(folder.path)\"\nrun \"\(path)\" \"--help\"\nprint \"after\""])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix("usage: \(path) ["))
+        #expect(out.stdout.hasSuffix("\nafter\n"))   // run returned to its caller
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        let direct = try runNNSH([path, "--help"])
+        #expect(direct.status == 0 && direct.stdout == out.stdout.replacingOccurrences(of: "after\n", with: ""))
+    }
+
+    @Test func wrongArgumentsAreRefusedWithTheUsageLine() throws {
+        let script = try TemporaryFile(contents: "usage \"[quick] [folder]\" max=2\nprint \"working\"\n", suffix: ".nnsh")
+        let option = try runNNSH([script.path, "--fast"])
+        #expect(option.status == 1)
+        #expect(option.stderr.contains("unknown option '--fast' (usage: \(script.path) [quick] [folder])"))
+        let many = try runNNSH([script.path, "a", "b", "c"])
+        #expect(many.status == 1)
+        #expect(many.stderr.contains("takes at most 2 arguments, got 3"))
+        #expect(option.stdout == "" && many.stdout == "")
+        let fine = try runNNSH([script.path, "quick", "-0.5"])
+        #expect(fine.status == 0 && fine.stdout == "working\n")
+    }
+}

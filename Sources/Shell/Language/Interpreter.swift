@@ -45,9 +45,12 @@ final class Interpreter {
         interruptAcknowledged = true
     }
 
-    /// At the prompt: the value of the last statement that gave one is kept as `ans` (and `_`),
-    /// as in Julia, MATLAB and IPython.
-    var keepsLastResult = false
+    /// At the prompt (the REPL): the value of the last statement that gave one is kept as `ans`
+    /// (and `_`), as in Julia, MATLAB and IPython, and `usage` does not end the session.
+    var isInteractive = false
+    /// Set with `quitCode` by `usage` when a script's arguments ask for help: only the script
+    /// ends (a script started by `run` returns to its caller).
+    var endsScriptOnly = false
 
     /// The entries typed at the prompt this session, in order, and whether each ran without an
     /// error (`history`, `save transcript`).
@@ -150,7 +153,7 @@ final class Interpreter {
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
             if !v.isNone, Interpreter.echoes(e) { print(v.echo) }
-            if keepsLastResult, !v.isNone, frames.isEmpty, runStack.isEmpty {
+            if isInteractive, !v.isNone, frames.isEmpty, runStack.isEmpty {
                 globals["ans"] = v
                 globals["_"] = v
             }

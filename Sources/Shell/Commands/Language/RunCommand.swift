@@ -46,7 +46,13 @@ struct RunCommand: Command {
         do { program = try parse(SourceText(name: found, text: text)) } catch { throw CommandError.nested(error) }
         shell.runStack.append(found)
         defer { shell.runStack.removeLast() }
-        func execute() throws(ShellError) { _ = try shell.execute(program, stoppingOnInterrupt: true) }
+        func execute() throws(ShellError) {
+            _ = try shell.execute(program, stoppingOnInterrupt: true)
+            if shell.endsScriptOnly {   // `usage` ended this script only: the caller goes on
+                shell.endsScriptOnly = false
+                shell.quitCode = nil
+            }
+        }
         do {
             if a.bool("shared") {
                 try execute()
