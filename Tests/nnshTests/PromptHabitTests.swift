@@ -304,3 +304,16 @@ import Testing
         #expect(fine.status == 0 && fine.stdout == "working\n")
     }
 }
+
+/// An unterminated string is an error at once, not a continuation line.
+@Suite struct UnterminatedStringTests {
+    @Test(arguments: [80, 60] as [UInt16])
+    func anUnterminatedStringIsAnErrorAtOnce(columns: UInt16) throws {
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": ""], columns: columns)
+        try t.expectPrompt()
+        t.type("print \"abc\r")
+        try t.expect("unfinished string (missing '\"')")
+        try t.expectPrompt()
+        #expect(!t.screen.contains("...>"))
+    }
+}

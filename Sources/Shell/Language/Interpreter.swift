@@ -152,7 +152,7 @@ final class Interpreter {
         case .expression(let e):
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
-            if !v.isNone, Interpreter.echoes(e) { print(v.echo) }
+            if !v.isNone, Interpreter.echoes(e) { print(Interpreter.echo(v, writtenAs: e)) }
             if isInteractive, !v.isNone, frames.isEmpty, runStack.isEmpty {
                 globals["ans"] = v
                 globals["_"] = v
@@ -225,6 +225,17 @@ final class Interpreter {
 
         case .breakLoop: return .breakLoop
         case .continueLoop: return .continueLoop
+        }
+    }
+
+    /// What a statement's value prints; a network written as its variable's name (`net2`) names
+    /// that variable in its hints.
+    private static func echo(_ v: Value, writtenAs e: Expr) -> String {
+        guard case .object(let net as NetworkObject) = v else { return v.echo }
+        switch e.kind {
+        case .name(let n): return net.summary(named: n)
+        case .command(let c) where c.arguments.isEmpty: return net.summary(named: c.verb)
+        default: return v.echo
         }
     }
 
@@ -348,6 +359,7 @@ final class Interpreter {
             throw at.error("no field '\(name)'; the fields are: " + r.fields.map(\.name).joined(separator: ", "))
         case .object(let o):
             if let v = o.field(name) { return v }
+            if let why = o.unavailable(name) { throw at.error(why) }
             throw at.error("\(type(of: o).typeDescription) has no field '\(name)'"
                 + (o.fieldNames.isEmpty ? "" : "; its fields are: " + o.fieldNames.joined(separator: ", ")))
         case .list(let xs) where name == "count": return .number(Double(xs.count))

@@ -82,10 +82,13 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     }
 
     /// The `summary` table: one row per layer with its shape and parameter count.
-    var summary: String {
+    var summary: String { summary(named: nil) }
+
+    /// The same, with the hint for an empty network naming the variable that holds it.
+    func summary(named name: String?) -> String {
         var lines = ["network (\(network.precision.rawValue)): \(shape)"]
         if network.layers.isEmpty {
-            lines.append("  no layers yet: add it dense 10 relu")
+            lines.append("  no layers yet: " + (name.map { "add \($0) dense 10 relu" } ?? "add layers with add, e.g. add net dense 10 relu"))
             return lines.joined(separator: "\n")
         }
         lines.append("  layer  shape        activation   parameters")

@@ -34,6 +34,12 @@ struct SaveCommand: Command {
         let path = try a.string("file")
         switch try a.value("what") {
         case .object(let net as NetworkObject):
+            let ext = (path as NSString).pathExtension.lowercased()
+            if ["csv", "svg", "txt", "json", "png"].contains(ext) {
+                throw CommandError("a network is saved as a model file (name it .nnm); a .\(ext) file would hold "
+                                   + "nnsh's binary model format" + (ext == "csv" ? " (its training history as CSV: save \(argumentText(a, "what")).history \"\(path)\")" : ""),
+                                   parameter: "file")
+            }
             do {
                 try ModelFile.write(net.network, to: path, extras: extras(net, shell, optimizer: !a.bool("weights_only")))
             } catch {
@@ -44,8 +50,10 @@ struct SaveCommand: Command {
         case .object(let table as TableObject):
             let rows = table.rows.map { row in table.columns.map { TableObject.cell(row[$0] ?? .none) } }
             try shell.writeTextFile(path, Table(header: table.columns, rows: rows).csv(), parameter: "file")
+            shell.print("saved \(counted(table.rows.count, "row")) to \(path)")
         case .object(let h as HistoryObject):
             try shell.writeTextFile(path, ViewTables.history(h.history).csv(), parameter: "file")
+            shell.print("saved \(counted(h.history.epochs.count, "epoch")) of history to \(path)")
         case .string("transcript"):
             let ran = shell.transcript.filter(\.ran).map(\.source)
             guard !ran.isEmpty else {

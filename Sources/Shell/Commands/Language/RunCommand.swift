@@ -38,6 +38,10 @@ struct RunCommand: Command {
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw CommandError("no such file: \(path)", parameter: "file")
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: found, isDirectory: &isFolder), isFolder.boolValue {
+            throw CommandError("\(found) is a folder, not a script", parameter: "file")
+        }
         guard let data = FileManager.default.contents(atPath: found),
               let text = String(data: data, encoding: .utf8) else {
             throw CommandError("cannot read \(found) as UTF-8 text", parameter: "file")
