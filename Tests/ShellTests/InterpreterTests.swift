@@ -33,6 +33,22 @@ import Testing
         train net (runge n=10 seed=1) epochs=1 quiet
         """
 
+    /// A network is unsaved once trained, saved after `save` or `load`, and unsaved again when
+    /// trained further; an untrained one never counts, and one held twice is named once.
+    @Test func unsavedNetworksFollowTrainingAndSaving() {
+        let (session, out) = makeSession()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("unsaved-\(getpid()).nnm").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        runShell("fresh = network 2\n" + Self.trained + "\nsame = net", in: (session, out))
+        #expect(session.unsavedNetworks == ["net"])
+        runShell("save net \"\(file)\"", in: (session, out))
+        #expect(session.unsavedNetworks == [])
+        runShell("train net (runge n=10 seed=1) epochs=1 quiet", in: (session, out))
+        #expect(session.unsavedNetworks == ["net"])
+        runShell("m = load \"\(file)\"\nforget net same", in: (session, out))
+        #expect(session.unsavedNetworks == [])
+    }
+
     /// In a script nobody can answer: `forget` deletes and names the unsaved network.
     @Test func forgetInAScriptSaysWhichUnsavedNetworkWent() {
         let session = makeSession()
