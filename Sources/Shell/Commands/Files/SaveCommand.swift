@@ -55,7 +55,11 @@ struct SaveCommand: Command {
             try shell.writeTextFile(path, ViewTables.history(h.history).csv(), parameter: "file")
             shell.print("saved \(counted(h.history.epochs.count, "epoch")) of history to \(path)")
         case .string("transcript"):
-            let ran = shell.transcript.filter(\.ran).map(\.source)
+            // What ran, without the entries that only look at the session itself.
+            let ran = shell.transcript.filter(\.ran).map(\.source).filter { entry in
+                let words = entry.split(whereSeparator: \.isWhitespace)
+                return !(words == ["history"] || words.starts(with: ["save", "transcript"]))
+            }
             guard !ran.isEmpty else {
                 throw CommandError("nothing typed at the prompt has run yet: transcript saves those entries", parameter: "what")
             }
