@@ -27,16 +27,12 @@ struct RunCommand: Command {
     static let echoesResult = false
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
-        let path = try a.string("file")
+        let found = try a.string("file")   // already looked for beside the running script (Interpreter.filePath)
         guard shell.runStack.count < Interpreter.maxRunDepth else {
             throw CommandError("'run' nested more than \(Interpreter.maxRunDepth) deep (does a script run itself?)", parameter: "file")
         }
-        var candidates = [path]
-        if !path.hasPrefix("/"), let current = shell.runStack.last {
-            candidates.append((current as NSString).deletingLastPathComponent + "/" + path)
-        }
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw CommandError("no such file: \(path)", parameter: "file")
+        guard FileManager.default.fileExists(atPath: found) else {
+            throw CommandError("no such file: \(found)", parameter: "file")
         }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: found, isDirectory: &isFolder), isFolder.boolValue {
