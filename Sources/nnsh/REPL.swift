@@ -23,7 +23,7 @@ final class REPL {
         self.session = session
         self.reader = reader
         self.reportError = reportError
-        session.confirm = { [unowned self] question in self.ask(question) == .yes }
+        session.confirm = { [weak self] question in self?.ask(question) == .yes }
         session.isInteractive = true
     }
 
