@@ -84,8 +84,8 @@ final class Interpreter {
     /// Runs `body` (a script started by `run`) in a scope of its own: no variables but `args`,
     /// the session's settings and generator to start from. Afterwards the caller's variables,
     /// settings (`set precision`, `seed`, `threads`, `max_memory`, `skip_zero_inputs`), current
-    /// folder (`cd`) and generator are put back, whatever the script did or however it ended. Returns the
-    /// variables the script left (without `args`).
+    /// folder (`cd`) and generator are put back, whatever the script did or however it ended.
+    /// Returns the variables the script left (without `args`).
     func inOwnScope(arguments: [String], _ body: () throws(ShellError) -> Void) throws(ShellError) -> [String: Value] {
         let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator)
         let threads = BLASThreads.current, memory = MemoryLimit.bytes
