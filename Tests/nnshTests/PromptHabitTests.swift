@@ -213,6 +213,13 @@ import Testing
         t.type("d = csv \"~/runs/d.csv\" target=\"y\"; d.count\r")
         try t.expect("\n2\n")
         try t.expectPrompt()
+        t.type("e = csv \"~/ru\t")   // Tab completes the folder in the home folder
+        try t.expect("~/runs/")
+        t.type("d.\t")
+        try t.expect("d.csv\" ")
+        t.type("target=\"y\"; e.count\r")
+        try t.expect("\n2\n")
+        try t.expectPrompt()
         t.type("cd \"~/runs\"\r")
         try t.expectPrompt()
         t.type("pwd\r")
