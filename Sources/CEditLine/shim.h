@@ -85,16 +85,6 @@ static inline int nnsh_history_enter(History *h, const char *line) {
     return history(h, &ev, H_ENTER, line);
 }
 
-static inline int nnsh_history_load(History *h, const char *path) {
-    HistEvent ev;
-    return history(h, &ev, H_LOAD, path);
-}
-
-static inline int nnsh_history_save(History *h, const char *path) {
-    HistEvent ev;
-    return history(h, &ev, H_SAVE, path);
-}
-
 /// Width of the terminal on standard output, or 0 when unknown.
 static inline int nnsh_terminal_columns(void) {
     struct winsize ws;

@@ -31,6 +31,32 @@ public final class Session {
         }
     }
 
+    /// Asks a yes/no question at the prompt (the REPL sets it): `forget` asks before it drops a
+    /// trained network that was not saved. Nil (scripts) means nobody is asked.
+    public var confirm: ((String) -> Bool)? {
+        get { interpreter.confirm }
+        set { interpreter.confirm = newValue }
+    }
+
+    /// At the prompt (the REPL sets it): the last result is kept as `ans` and `_`.
+    public var isInteractive: Bool {
+        get { interpreter.isInteractive }
+        set { interpreter.isInteractive = newValue }
+    }
+
+    /// Notes an entry typed at the prompt and whether it ran without an error, for `history` and
+    /// `save transcript` (the REPL calls it after each entry).
+    public func recordEntry(_ source: String, ran: Bool) {
+        interpreter.transcript.append((source, ran))
+    }
+
+    /// Variables holding a trained network not saved since its training (each network once):
+    /// what quitting warns about.
+    public var unsavedNetworks: [String] { interpreter.unsavedNetworks(among: Array(interpreter.globals.keys)) }
+
+    /// "net holds a network trained and not saved (save net "file.nnm" keeps it)".
+    public static func unsavedWarning(_ names: [String]) -> String { Shell.unsavedWarning(names) }
+
     /// Predefines a variable (`nnsh --set name=value`). The value is read as nnsh code when it
     /// is a number, bool, list, quoted string or word (`0.01`, `true`, `[1, 2]`, `relu`);
     /// anything else is taken as a plain string (`--set file=runs/a.csv`).
@@ -75,6 +101,12 @@ public final class Session {
             if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }
             defer { if file.hasSuffix(".nnsh") { interpreter.runStack.removeLast() } }
             if case .quit = try interpreter.run(program) {
+                // `usage` typed at the prompt printed its text; the session goes on.
+                if interpreter.endsScriptOnly && interpreter.isInteractive && interpreter.runStack.isEmpty {
+                    interpreter.endsScriptOnly = false
+                    interpreter.quitCode = nil
+                    return .ok
+                }
                 return .quit(code: interpreter.quitCode ?? 0)
             }
             return .ok

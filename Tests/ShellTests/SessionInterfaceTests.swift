@@ -5,7 +5,8 @@ import Testing
 @Suite struct SessionInterfaceTests {
     @Test(arguments: [
         ("for x in [1, 2] {", true),
-        ("print \"abc", true),
+        ("print \"abc", false),   // a string ends on its line: an error at once
+        ("print \"{x", false),
         ("xs = [1,\n2", true),
         ("x = 1 +", true),
         ("proc f(a) {\n  if a {\n", true),

@@ -63,6 +63,9 @@ struct Parameter: Sendable {
     /// parameter and "absent" for an option.
     let defaultValue: Value?
     let help: String
+    /// A file this command writes (`save`'s file, `to=`): taken as given after `~`, never looked
+    /// for beside the running script (see `Interpreter.filePath`).
+    var writesFile = false
 
     static func positional(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
         Parameter(name: name, type: type, kind: .positional, defaultValue: d, help: help)
@@ -81,6 +84,13 @@ struct Parameter: Sendable {
     }
 
     var isRequired: Bool { kind == .positional && defaultValue == nil }
+
+    /// The same parameter, naming a file that is written.
+    func writing() -> Parameter {
+        var p = self
+        p.writesFile = true
+        return p
+    }
 }
 
 /// What a parameter accepts. The binder converts and checks; a mismatch is an error at the
@@ -121,6 +131,15 @@ enum ArgumentType: Sendable {
         case .column: return "column"
         case .object(let t): return String(t.typeDescription.split(separator: " ").last ?? "value")
         case .oneOf(let ts): return ts.map(\.placeholder).joined(separator: "|")
+        }
+    }
+
+    /// A string given for this type is a file path (`.path`, also inside `.oneOf`).
+    var acceptsPath: Bool {
+        switch self {
+        case .path: return true
+        case .oneOf(let ts): return ts.contains(where: \.acceptsPath)
+        default: return false
         }
     }
 

@@ -78,12 +78,12 @@ enum Completion {
     }
 
     /// Files and folders starting with `partial` (folders end in "/"), hidden files only when
-    /// asked for with a leading dot.
+    /// asked for with a leading dot; `~/` stands for the home folder, as in file arguments.
     static func paths(matching partial: String) -> [String] {
         let slash = partial.lastIndex(of: "/")
         let folderPart = slash.map { String(partial[...$0]) } ?? ""
         let namePart = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
-        let folder = folderPart.isEmpty ? "." : folderPart
+        let folder = Interpreter.expandingTilde(folderPart.isEmpty ? "." : folderPart)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }
             .map { name in

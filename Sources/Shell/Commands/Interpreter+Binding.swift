@@ -93,9 +93,12 @@ extension Interpreter {
                 if lookup(name) == nil, p.type.words.contains(name) { return .string(name) }
             }
         }
-        let v = try evaluate(argument.value)
+        var v = try evaluate(argument.value)
         if let problem = check(v, against: p.type) {
             throw at.error("\(p.name): expected \(p.type.expectation), got \(problem)")
+        }
+        if p.type.acceptsPath, case .string(let path) = v {
+            v = .string(filePath(path, written: p.writesFile))
         }
         if case .word(let words) = p.type, case .string(let s) = v, !words.contains(s) {
             throw at.error("\(p.name): '\(s)' is not \(p.type.expectation)" + Suggest.didYouMean(s, among: words))

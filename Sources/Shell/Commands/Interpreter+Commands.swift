@@ -13,6 +13,17 @@ extension Interpreter {
         }
         return try body(&generator)
     }
+
+    /// The same for training `net`: a network loaded from a file draws from its own saved
+    /// generator (`NetworkObject.generator`), any other from the session's.
+    func withGenerator<R>(for net: NetworkObject, seed: Int?, _ body: (inout RandomGenerator) throws(CommandError) -> R) throws(CommandError) -> R {
+        guard seed == nil, var own = net.generator else { return try withGenerator(seed: seed, body) }
+        defer { net.generator = own }
+        return try body(&own)
+    }
+
+    /// The seed recorded for `net` in model files: its own (loaded) one, else the session's.
+    func seed(for net: NetworkObject) -> UInt64 { net.seed ?? seed }
 }
 
 extension CommandError {

@@ -45,6 +45,21 @@ final class Interpreter {
         interruptAcknowledged = true
     }
 
+    /// At the prompt (the REPL): the value of the last statement that gave one is kept as `ans`
+    /// (and `_`), as in Julia, MATLAB and IPython, and `usage` does not end the session.
+    var isInteractive = false
+    /// Set with `quitCode` by `usage` when a script's arguments ask for help: only the script
+    /// ends (a script started by `run` returns to its caller).
+    var endsScriptOnly = false
+
+    /// The entries typed at the prompt this session, in order, and whether each ran without an
+    /// error (`history`, `save transcript`).
+    var transcript: [(source: String, ran: Bool)] = []
+
+    /// Asks the person at the prompt a yes/no question (true: yes). Nil when nobody can answer:
+    /// a script, standard input.
+    var confirm: ((String) -> Bool)?
+
     /// Set by `quit`/`exit`: unwinds everything and ends the session with this code.
     var quitCode: Int32?
 
@@ -64,6 +79,30 @@ final class Interpreter {
         case .returned: return .normal
         case .breakLoop, .continueLoop: return .normal
         }
+    }
+
+    /// Runs `body` (a script started by `run`) in a scope of its own: no variables but `args`,
+    /// the session's settings and generator to start from. Afterwards the caller's variables,
+    /// settings (`set precision`, `seed`, `threads`, `max_memory`, `skip_zero_inputs`), current
+    /// folder (`cd`) and generator are put back, whatever the script did or however it ended.
+    /// Returns the variables the script left (without `args`).
+    func inOwnScope(arguments: [String], _ body: () throws(ShellError) -> Void) throws(ShellError) -> [String: Value] {
+        let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator)
+        let threads = BLASThreads.current, memory = MemoryLimit.bytes
+        let folder = FileManager.default.currentDirectoryPath
+        globals = ["args": .list(arguments.map { .string($0) })]
+        frames = []
+        scriptArguments = arguments
+        defer {
+            (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator) = saved
+            if BLASThreads.current != threads { BLASThreads.set(threads) }
+            if MemoryLimit.bytes != memory { MemoryLimit.set(bytes: memory) }
+            if FileManager.default.currentDirectoryPath != folder { _ = FileManager.default.changeCurrentDirectoryPath(folder) }
+        }
+        try body()
+        var left = globals
+        left["args"] = nil
+        return left
     }
 
     // MARK: - Output
@@ -113,7 +152,11 @@ final class Interpreter {
         case .expression(let e):
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
-            if !v.isNone, Interpreter.echoes(e) { print(v.echo) }
+            if !v.isNone, Interpreter.echoes(e) { print(Interpreter.echo(v, writtenAs: e)) }
+            if isInteractive, !v.isNone, frames.isEmpty, runStack.isEmpty {
+                globals["ans"] = v
+                globals["_"] = v
+            }
             return .normal
 
         case .assign(let name, let e):
@@ -182,6 +225,17 @@ final class Interpreter {
 
         case .breakLoop: return .breakLoop
         case .continueLoop: return .continueLoop
+        }
+    }
+
+    /// What a statement's value prints; a network written as its variable's name (`net2`) names
+    /// that variable in its hints.
+    private static func echo(_ v: Value, writtenAs e: Expr) -> String {
+        guard case .object(let net as NetworkObject) = v else { return v.echo }
+        switch e.kind {
+        case .name(let n): return net.summary(named: n)
+        case .command(let c) where c.arguments.isEmpty: return net.summary(named: c.verb)
+        default: return v.echo
         }
     }
 
@@ -308,6 +362,7 @@ final class Interpreter {
             throw at.error("no field '\(name)'; the fields are: " + r.fields.map(\.name).joined(separator: ", "))
         case .object(let o):
             if let v = o.field(name) { return v }
+            if let why = o.unavailable(name) { throw at.error(why) }
             throw at.error("\(type(of: o).typeDescription) has no field '\(name)'"
                 + (o.fieldNames.isEmpty ? "" : "; its fields are: " + o.fieldNames.joined(separator: ", ")))
         case .list(let xs) where name == "count": return .number(Double(xs.count))

@@ -26,7 +26,7 @@ final class HistoryObject: ShellObject, @unchecked Sendable {
         }
     }
 
-    var shortDescription: String { "<history of \(history.epochs.count) epochs>" }
+    var shortDescription: String { "<history of \(counted(history.epochs.count, "epoch"))>" }
 
     var summary: String {
         guard !history.epochs.isEmpty else { return "no epochs trained yet" }

@@ -45,10 +45,14 @@ protocol ShellObject: AnyObject, Sendable {
     var shortDescription: String { get }
     /// What printing the value on its own shows (may be several lines).
     var summary: String { get }
+    /// Why `field(name)` gave nothing for a field this kind of object lists (`data.x` of a
+    /// dataset with many inputs); nil for an unknown name.
+    func unavailable(_ name: String) -> String?
 }
 
 extension ShellObject {
     var summary: String { shortDescription }
+    func unavailable(_ name: String) -> String? { nil }
 }
 
 /// `a..<b` or `a...b`: whole numbers from `lower` counting up by 1.

@@ -48,10 +48,11 @@ enum LanguageHelp {
           net = network 784             a command: verb, arguments, key=value options, flags
           (eval net test).accuracy      a command in parentheses gives its value; .field reads it
           max(1, 2)                     the same call written with parentheses and commas
-          if x > 1 { ... } else { ... } blocks span lines; 'else' may start the line after '}'
+          if x > 1 { ... } else { ... } blocks span lines; at the prompt keep '} else {' on one line
           for lr in [0.1, 0.01] { ... } also: while cond { ... }, break, continue
           proc f(a, b=2) { return a * b }    then: f 3  or  f(3, b=4)  or  (f 3)
-          run "file.nnsh"               run a script here; args holds a script's arguments
+          r = run "f.nnsh" 0.1 relu     run a script in its own scope, args ["0.1", "relu"]; r.x
+                                        is its variable x (run "f.nnsh" shared: run it here)
           # comment                     to the end of the line
         """
 }

@@ -37,9 +37,11 @@ struct ResumeCommand: Command {
                                       validationName: saved.validationName)
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: net.network.pausedEpochs ?? 0,
                                     context: context, scheduled: net.network.pausedSchedule != .constant)
-        var generator = shell.generator
+        var generator = net.generator ?? shell.generator
         let result = try TrainCommand.drive(net, .resume, context, &generator, report)
-        if context.sessionGenerator { shell.generator = generator }
+        if context.sessionGenerator {
+            if net.generator != nil { net.generator = generator } else { shell.generator = generator }
+        }
         try TrainCommand.finish(net, result, context, report)
         return .none
     }

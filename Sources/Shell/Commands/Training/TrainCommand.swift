@@ -66,7 +66,7 @@ struct TrainCommand: Command {
         let validation = try a.optionalObject("validate", as: DatasetObject.self)
         let keepBest = try a.optionalObject("keep_best", as: DatasetObject.self)
         guard !net.network.layers.isEmpty else {
-            throw CommandError("the network has no layers yet (add net dense 10 relu)", parameter: "net")
+            throw CommandError("the network has no layers yet (add \(argumentText(a, "net")) dense 10 relu)", parameter: "net")
         }
         var options = TrainingOptions(epochs: try a.int("epochs"), batchSize: try a.int("batch"))
         let kind = OptimizerKind(rawValue: try a.string("optimizer")) ?? .adam
@@ -79,7 +79,7 @@ struct TrainCommand: Command {
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
             if validation != nil { throw CommandError("give either validate= or holdout=, not both", parameter: "holdout") }
-            options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed)
+            options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed(for: net))
         }
         options.selection = try selection(a, validation: validation, keepBest: keepBest, holdout: options.holdout)
         if let why = options.problem { throw CommandError(why) }
@@ -96,7 +96,7 @@ struct TrainCommand: Command {
             shell.print("(the paused run of \(context.netName) is dropped: this is a new run)")
         }
         net.pausedTraining = nil
-        let result = try shell.withGenerator(seed: a.seed) { (g) throws(CommandError) -> TrainingResult in
+        let result = try shell.withGenerator(for: net, seed: a.seed) { (g) throws(CommandError) -> TrainingResult in
             try drive(net, .start(options), context, &g, report)
         }
         net.scaling = data.scaling
@@ -223,7 +223,7 @@ struct TrainCommand: Command {
         let monitored = context.onTestSet ? "test_\(metricName(net))" : "val_loss"
         let last = net.network.history.last?.epoch ?? 0
         if result.stoppedEarly, let best = result.bestEpoch {
-            report.shell.print("early stop after epoch \(report.runEpoch(last)): \(monitored) has not improved for \(last - best) epochs")
+            report.shell.print("early stop after epoch \(report.runEpoch(last)): \(monitored) has not improved for \(counted(last - best, "epoch"))")
         }
         guard let best = result.bestEpoch, let score = result.bestScore else { return }
         let figure = monitored.hasSuffix("accuracy") ? EpochLine.percent(score) : EpochLine.figure(score)
