@@ -22,6 +22,13 @@ public final class Session {
         interpreter = Interpreter(output: output, isTerminal: isTerminal)
     }
 
+    /// The size of the terminal standard output goes to, in character cells, asked whenever
+    /// output must fit it (the progress line at each redraw, pictures, help); nil when unknown.
+    public var terminalSize: () -> (columns: Int, rows: Int)? {
+        get { interpreter.terminalSize }
+        set { interpreter.terminalSize = newValue }
+    }
+
     /// The script's arguments, visible to scripts as the list `args`.
     public var scriptArguments: [String] {
         get { interpreter.scriptArguments }

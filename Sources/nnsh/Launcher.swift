@@ -13,6 +13,10 @@ enum Launcher {
 
     static func run(_ mode: Mode, definitions: [(name: String, value: String)]) throws(UsageError) -> Int32 {
         let session = Session(output: writeOutput, isTerminal: isatty(STDOUT_FILENO) == 1)
+        if isatty(STDOUT_FILENO) == 1 {
+            TerminalSize.install()
+            session.terminalSize = TerminalSize.current
+        }
         for (name, value) in definitions {
             do {
                 try session.define(name, literal: value)

@@ -11,6 +11,9 @@ final class Interpreter {
     let output: (String) -> Void
     /// Standard output is a terminal (progress lines, images with colour).
     let isTerminal: Bool
+    /// The terminal's size in character cells, asked at each use (nil: not a terminal, or no
+    /// size known); the executable sets it. Output that must fit asks `columns`.
+    var terminalSize: () -> (columns: Int, rows: Int)? = { nil }
 
     var globals: [String: Value] = [:]
     /// Local variables of the procedures being run, innermost last.

@@ -31,7 +31,9 @@ struct TrainCommand: Command {
         .option("restore_best", .bool, help: "at the end put back the weights of the best epoch (default true with patience or keep_best)"),
         .option("keep_best", CommonParameters.dataset, help: "score every epoch on this set (the papers' test set) and keep the best epoch's weights; reported as selection on the TEST set"),
         .option("shuffle", .bool, default: .bool(true), help: "reshuffle the examples every epoch"),
-        .flag("quiet", help: "print nothing"),
+        .option("every", .integer(1...1_000_000), default: .number(1), help: "print the line of every Nth epoch only (and of the last)"),
+        .option("verbose", .integer(0...2), default: .number(1), help: "0 prints nothing, 1 a live line on a terminal and a line per epoch, 2 a line per epoch only (as Keras)"),
+        .flag("quiet", help: "print nothing (verbose=0)"),
         CommonParameters.seed,
     ]
     static let example = """
@@ -41,10 +43,12 @@ struct TrainCommand: Command {
         add net dense 1 linear
         train net r epochs=3 batch=10 optimizer=adam lr=0.01
         train net r epochs=20 holdout=0.2 patience=3 schedule=cosine lr=0.01 lr_min=0.001 quiet
+        train net r epochs=100 batch=10 every=25
         """
     static let details = """
-        On a terminal a live line shows the batch, loss, metric, samples/s and ETA; otherwise (a
-        pipe, a file, TERM=dumb) one line per epoch (with the epoch's lr under a schedule). The history (net.history) grows
+        On a terminal a live line shows the batch, loss, metric, samples/s and ETA, fitted to the
+        terminal's width; otherwise (a pipe, a file, TERM=dumb, verbose=2) one line per epoch
+        (with the epoch's lr under a schedule); every=N prints every Nth. The history (net.history) grows
         with every epoch; training again continues from the current weights and, with the same
         optimizer, the optimizer's state.
         Ctrl-C pauses after the current batch: weights, history, optimizer state and the place in
@@ -86,8 +90,11 @@ struct TrainCommand: Command {
         if let c = try a.optionalString("cost") {
             do { try net.network.setCost(Cost(rawValue: c)) } catch { throw CommandError(error, parameter: "cost") }
         }
+        let verbose = try a.int("verbose")
         let context = TrainingContext(data: data, validation: keepBest ?? validation, onTestSet: keepBest != nil,
-                                      quiet: a.bool("quiet"), sessionGenerator: a.seed == nil,
+                                      quiet: a.bool("quiet") || verbose == 0,
+                                      liveLine: verbose == 1, every: try a.int("every"),
+                                      sessionGenerator: a.seed == nil,
                                       netName: argumentText(a, "net"),
                                       validationName: keepBest != nil ? argumentText(a, "keep_best") : argumentText(a, "validate"))
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: options.epochs, context: context,
@@ -250,6 +257,10 @@ struct TrainingContext {
     /// keep_best=: the validation set is the test set; labelled as such.
     let onTestSet: Bool
     let quiet: Bool
+    /// verbose=1: a live line on a terminal (verbose=2 only prints the epochs' lines).
+    var liveLine = true
+    /// every=N: print the line of every Nth epoch of the run, and of the last.
+    var every = 1
     /// The run draws from the session's generator (no seed=): `resume` hands it back.
     let sessionGenerator: Bool
     /// How the user wrote the network ("net"), for the hint after a pause.
@@ -274,77 +285,4 @@ func argumentText(_ a: Arguments, _ name: String) -> String {
     var (text, end) = word(from: at.column - 1)
     if text == name, end < line.count, line[end] == "=" { (text, end) = word(from: end + 1) }
     return text.isEmpty ? name : text
-}
-
-/// What `train` prints: on a terminal that can redraw a line (`Interpreter.canRedrawLine`: not a
-/// pipe, not `TERM=dumb`) a live line redrawn a few times a second, ending as the epoch's
-/// summary line; otherwise just the summary line of each epoch.
-final class ProgressReport {
-    let shell: Interpreter
-    let quiet: Bool
-    let epochs: Int
-    let context: TrainingContext
-    /// A schedule is on: each epoch's line shows its learning rate.
-    let scheduled: Bool
-    /// The live line is drawn (decided once per run).
-    private let live: Bool
-    private var lastDraw = ContinuousClock.now
-    private var lineOpen = false
-    private var epochInRun = 1
-    /// History epoch number minus epoch-in-run, for naming epochs by the run's count.
-    private var offset = 0
-    /// Epoch (in the history), batch and batches per epoch of the last batch done.
-    private(set) var lastPosition = (0, 0, 0)
-
-    init(shell: Interpreter, quiet: Bool, epochs: Int, context: TrainingContext, scheduled: Bool) {
-        self.shell = shell
-        self.quiet = quiet
-        self.epochs = epochs
-        self.context = context
-        self.scheduled = scheduled
-        self.live = shell.canRedrawLine
-    }
-
-    func batch(_ p: TrainingProgress) {
-        epochInRun = p.epochInRun
-        lastPosition = (p.epoch, p.batch, p.batchesPerEpoch)
-        guard !quiet, live else { return }
-        let now = ContinuousClock.now
-        guard now - lastDraw > .milliseconds(100) || p.batch == p.batchesPerEpoch else { return }
-        lastDraw = now
-        let fraction = Double(p.samplesSeen) / Double(max(1, p.samplesPerEpoch))
-        let width = 20, filled = Int(fraction * Double(width))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let eta = p.samplesPerSecond > 0 ? Double(p.samplesPerEpoch - p.samplesSeen) / p.samplesPerSecond : 0
-        let text = "epoch \(p.epochInRun)/\(epochs) \(bar) \(p.batch)/\(p.batchesPerEpoch)"
-            + "  loss " + EpochLine.figure(p.runningLoss) + "  " + EpochLine.metric(p.metric, p.runningMetric)
-            + "  " + EpochLine.rate(p.samplesPerSecond) + " samples/s  ETA " + EpochLine.duration(eta)
-        shell.output("\r\u{1B}[2K" + text)
-        lineOpen = true
-    }
-
-    func epochDone(_ r: EpochRecord) {
-        guard !quiet else { return }
-        offset = r.epoch - epochInRun
-        var line = EpochLine.text(r)
-        if let space = line.firstIndex(of: " "), let end = line[space...].dropFirst().firstIndex(of: " ") {
-            line = "epoch \(epochInRun)/\(epochs)" + line[end...]
-        }
-        if context.onTestSet {
-            line = line.replacingOccurrences(of: "  val_", with: "  test_")
-        }
-        if scheduled, let lr = r.learningRate { line += "  lr " + EpochLine.figure(lr) }
-        if r.epoch != epochInRun { line += "  (epoch \(r.epoch) in all)" }
-        shell.output((lineOpen ? "\r\u{1B}[2K" : "") + line + "\n")
-        lineOpen = false
-    }
-
-    /// "28" for history epoch 28 in the first run, "28 (32 in all)" in a later one.
-    func runEpoch(_ epoch: Int) -> String {
-        offset == 0 ? String(epoch) : "\(epoch - offset) (\(epoch) in all)"
-    }
-
-    func finishLine() {
-        if lineOpen { shell.output("\n"); lineOpen = false }
-    }
 }
