@@ -86,6 +86,12 @@ extension Interpreter {
         return size.rows
     }
 
+    /// The room a picture may take: the width, and the terminal's height less a few lines for
+    /// the prompt and the caption (40 lines without a terminal).
+    var pictureRoom: (columns: Int, lines: Int) {
+        (columns, rows.map { max(4, $0 - 3) } ?? 40)
+    }
+
     /// How images are drawn: true grays on a colour terminal, shade characters otherwise.
     var imageStyle: TerminalImage.Style { useColour ? .ansiGray : .shades }
 

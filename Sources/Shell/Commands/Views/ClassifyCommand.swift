@@ -38,7 +38,7 @@ struct ClassifyCommand: Command {
         let p = isSoftmax || total <= 0 ? outputs : outputs.map { max(0, $0) / total }
         let ranked = p.indices.sorted { p[$0] > p[$1] }
         func name(_ c: Int) -> String { net.classNames.flatMap { $0.indices.contains(c) ? $0[c] : nil } ?? String(c) }
-        if !a.bool("quiet") { shell.print(TerminalImage.render(prepared, style: shell.imageStyle)) }
+        if !a.bool("quiet") { shell.print(TerminalImage.render(prepared, style: shell.imageStyle, fitting: shell.pictureRoom)) }
         let best = ranked[0]
         shell.print("\(name(best))  (p=\(Format.apply(".3f", to: .number(p[best]))))")
         let top = ranked.prefix(try a.int("top"))
