@@ -5,7 +5,7 @@
 ///
 ///     "loss".displayWidth      // 4
 ///     "学习率".displayWidth     // 6
-extension String {
+extension StringProtocol {
     public var displayWidth: Int {
         var width = 0
         var inEscape = false, afterEscape = false
@@ -27,7 +27,9 @@ extension String {
         }
         return width
     }
+}
 
+extension String {
     /// The longest start of the string (escape sequences kept whole) that fits `width` cells.
     public func prefix(fittingWidth width: Int) -> String {
         var out = "", used = 0

@@ -16,6 +16,7 @@ enum Launcher {
         if isatty(STDOUT_FILENO) == 1 {
             TerminalSize.install()
             session.terminalSize = TerminalSize.current
+            session.pager = Pager.show
         }
         for (name, value) in definitions {
             do {

@@ -57,7 +57,7 @@ import Testing
         Case(source: "n = network 2\ntrain n n", line: 2, column: 9, message: "data: expected a dataset, got a network"),
         Case(source: "n = network 2\nd = runge n=5\ntrain n d", line: 3, column: 7, message: "the network has no layers yet (add net dense 10 relu)"),
         Case(source: "n = network 2\nadd n dense 1 linear\nd = runge n=5\ntrain n d epochs=1 quiet", line: 4, column: 9, message: "the training data has 1 feature per example but the network takes 2"),
-        Case(source: "help trian", line: 1, column: 6, message: "no command 'trian'; did you mean 'train'?"),
+        Case(source: "help trian", line: 1, column: 6, message: "no command or concept 'trian'; did you mean 'train'?"),
         Case(source: "set seed -1", line: 1, column: 10, message: "seed: expected a whole number ≥ 0, got -1"),
         Case(source: "run \"/nonexistent/x.nnsh\"", line: 1, column: 5, message: "no such file: /nonexistent/x.nnsh"),
         Case(source: "mnist \"/nonexistent\"", line: 1, column: 7, message: "/nonexistent: no train-images-idx3-ubyte[.gz] or train-images.idx3-ubyte[.gz] here (Scripts/fetch-mnist.sh fetches MNIST)"),

@@ -14,6 +14,9 @@ final class Interpreter {
     /// The terminal's size in character cells, asked at each use (nil: not a terminal, or no
     /// size known); the executable sets it. Output that must fit asks `columns`.
     var terminalSize: () -> (columns: Int, rows: Int)? = { nil }
+    /// Shows a long text through a pager (the executable's `$PAGER`); false when it could not,
+    /// and the text should be printed. See `page(_:)`.
+    var pager: ((String) -> Bool)? = nil
 
     var globals: [String: Value] = [:]
     /// Local variables of the procedures being run, innermost last.
@@ -72,6 +75,16 @@ final class Interpreter {
     // MARK: - Output
 
     func print(_ line: String) { output(line + "\n") }
+
+    /// Prints `text`, through the pager when it is longer than the screen and output is a
+    /// terminal that can show one (as `less -FRX` would decide; never into a pipe).
+    func page(_ text: String) {
+        if let pager, canRedrawLine, let rows, text.split(separator: "\n", omittingEmptySubsequences: false).count >= rows,
+           pager(text + "\n") {
+            return
+        }
+        print(text)
+    }
 
     // MARK: - Variables
 

@@ -74,9 +74,10 @@ struct TrainCommand: Command {
         }
         var options = TrainingOptions(epochs: try a.int("epochs"), batchSize: try a.int("batch"))
         let kind = OptimizerKind(rawValue: try a.string("optimizer")) ?? .adam
-        options.optimizer = OptimizerSettings(kind, learningRate: try a.optionalNumber("lr"),
-                                              momentum: try a.optionalNumber("momentum") ?? 0.9,
-                                              rho: try a.optionalNumber("rho") ?? 0.9)
+        // The engine's defaults for what is not given (help adam shows the same ones).
+        options.optimizer = OptimizerSettings(kind, learningRate: try a.optionalNumber("lr"))
+        if let momentum = try a.optionalNumber("momentum") { options.optimizer.momentum = momentum }
+        if let rho = try a.optionalNumber("rho") { options.optimizer.rho = rho }
         options.regularization = Regularization(l1: try a.number("l1"), l2: try a.number("l2"))
         options.shuffle = a.bool("shuffle")
         options.skipsZeroInputs = shell.skipsZeroInputs
