@@ -1,3 +1,5 @@
+import Plots
+
 /// An error in nnsh code, with the place it started: the file, the 1-based line and column, and
 /// the text of that line (for the caret). Produced by the lexer, parser, interpreter and the
 /// commands; turned into text only at the edge, by `rendered()`.
@@ -23,15 +25,45 @@ public struct ShellError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `file:line:col: error: message`, then the source line and a caret under the column.
-    /// Tabs before the column are kept in the caret line so the caret lines up.
-    public func rendered() -> String {
+    /// Tabs before the column are kept in the caret line so the caret lines up, and a wide
+    /// character (CJK) counts as two columns. A line wider than `width` is shown as an excerpt
+    /// around the column, cut ends marked "…" (as rustc and clang do).
+    public func rendered(width: Int = 100) -> String {
         var text = "\(file):\(line):\(column): error: \(message)"
         if !sourceLine.isEmpty {
-            let prefix = sourceLine.prefix(max(0, column - 1))
-            let pad = String(prefix.map { $0 == "\t" ? "\t" : " " })
-            text += "\n\(sourceLine)\n\(pad)^"
+            let (shown, caret) = Self.excerpt(sourceLine, column: column, width: max(20, width))
+            text += "\n\(shown)\n\(caret)^"
         }
         return text
+    }
+
+    /// The part of `line` shown and the padding that puts a caret under `column` (1-based, in
+    /// Unicode scalars).
+    static func excerpt(_ line: String, column: Int, width: Int) -> (shown: String, pad: String) {
+        let scalars = Array(line.unicodeScalars)
+        let caret = min(max(0, column - 1), scalars.count)
+        func cells(_ s: Unicode.Scalar) -> Int { s == "\t" ? 8 : DisplayWidth.of(s) }
+        func text(_ part: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(part)) }
+        func pad(_ part: ArraySlice<Unicode.Scalar>, keepingTabs: Bool) -> String {
+            part.map { s in s == "\t" && keepingTabs ? "\t" : String(repeating: " ", count: s == "\t" ? 1 : DisplayWidth.of(s)) }
+                .joined()
+        }
+        if scalars.reduce(0, { $0 + cells($1) }) <= width {
+            return (line, pad(scalars[..<caret], keepingTabs: true))
+        }
+        // Tabs become single spaces; the window leaves a cell at each end for "…" and puts the
+        // column about a third of the way in, further right near the line's end.
+        let flat = scalars.map { $0 == "\t" ? " " : $0 }
+        func w(_ s: Unicode.Scalar) -> Int { DisplayWidth.of(s) }
+        let room = width - 2
+        var start = caret, used = 0
+        while start > 0, used + w(flat[start - 1]) <= room / 3 { start -= 1; used += w(flat[start]) }
+        var end = start
+        used = 0
+        while end < flat.count, used + w(flat[end]) <= room { used += w(flat[end]); end += 1 }
+        while end == flat.count, start > 0, used + w(flat[start - 1]) <= room { start -= 1; used += w(flat[start]) }
+        let shown = (start > 0 ? "…" : "") + text(flat[start..<end]) + (end < flat.count ? "…" : "")
+        return (shown, (start > 0 ? " " : "") + pad(flat[start..<caret], keepingTabs: false))
     }
 
     public var description: String { rendered() }

@@ -54,7 +54,7 @@ enum Launcher {
         case .ok: return 0
         case .quit(let code): return code
         case .error(let error):
-            writeError(error.rendered())
+            writeError(ErrorDisplay.render(error))
             return 1
         }
     }

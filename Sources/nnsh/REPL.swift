@@ -45,7 +45,7 @@ struct REPL {
         case .ok:
             return nil
         case .error(let error):
-            reportError(error.rendered())
+            reportError(ErrorDisplay.render(error))
             return nil
         case .quit(let code):
             return code

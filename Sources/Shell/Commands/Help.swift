@@ -16,6 +16,15 @@ enum Help {
         return parts.joined(separator: " ")
     }
 
+    /// The usage for an error message: the whole usage when short, else the positional
+    /// arguments and where to read the rest: `train net data ...; see help train`.
+    static func shortUsage(_ c: any Command.Type) -> String {
+        let full = usage(c)
+        guard full.count > 40 else { return full }
+        let positionals = c.parameters.filter { $0.kind == .positional && $0.defaultValue == nil }.map(\.name)
+        return ([c.name] + positionals).joined(separator: " ") + " ...; see help \(c.name)"
+    }
+
     /// The `help` overview: commands by group, each with its summary.
     static func overview(width: Int? = nil) -> String {
         var lines = ["nnsh commands (help NAME for details, help language for the syntax):"]
