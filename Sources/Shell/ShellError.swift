@@ -13,6 +13,10 @@ public struct ShellError: Error, Equatable, Sendable, CustomStringConvertible {
     /// True when the error is "the input ended too early" (an open block, bracket or string):
     /// the REPL reads another line instead of reporting it.
     public var isAtEndOfInput: Bool
+    /// True when Ctrl-C stopped the work (training paused, a loop or `sleep` cut short): not a
+    /// mistake in the code, so it is shown as a plain notice, without "error:" or a caret. It
+    /// still ends a script (exit status 130, as shells give) and the rest of a REPL entry.
+    public var isInterruption = false
 
     public init(file: String, line: Int, column: Int, message: String, sourceLine: String = "",
                 isAtEndOfInput: Bool = false) {
@@ -29,6 +33,7 @@ public struct ShellError: Error, Equatable, Sendable, CustomStringConvertible {
     /// character (CJK) counts as two columns. A line wider than `width` is shown as an excerpt
     /// around the column, cut ends marked "…" (as rustc and clang do).
     public func rendered(width: Int = 100) -> String {
+        if isInterruption { return message }
         var text = "\(file):\(line):\(column): error: \(message)"
         if !sourceLine.isEmpty {
             let (shown, caret) = Self.excerpt(sourceLine, column: column, width: max(20, width))

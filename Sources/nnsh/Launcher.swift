@@ -55,7 +55,7 @@ enum Launcher {
         case .quit(let code): return code
         case .error(let error):
             writeError(ErrorDisplay.render(error))
-            return 1
+            return error.isInterruption ? 130 : 1
         }
     }
 

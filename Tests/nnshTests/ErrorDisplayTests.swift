@@ -28,3 +28,24 @@ import Testing
         #expect(PseudoTerminal.cells(String(source[..<before])) == rows[caretRow].count - 1, "\(rows)")
     }
 }
+
+/// Ctrl-C's pause of training is a notice, not an error.
+@Suite(.serialized) struct PauseNoticeTests {
+    @Test func aPauseSaysWhereAndHowToResume() throws {
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": ""], columns: 80)
+        try t.expectPrompt()
+        for line in ["r = runge n=200 seed=1", "net = network 1", "add net dense 16 tanh", "add net dense 1 linear"] {
+            t.type(line + "\r")
+            try t.expectPrompt()
+        }
+        t.type("train net r epochs=1000 batch=1\r")
+        try t.expect("epoch 2/1000")
+        t.type("\u{3}")
+        try t.expect("training paused by Ctrl-C in epoch ")
+        try t.expect("of 1000, after batch ")
+        try t.expect("resume net goes on from there")
+        try t.expectPrompt()
+        #expect(!t.screen.contains("error"), "\(t.screen)")
+        #expect(!t.writtenRows.contains { $0.trimmingCharacters(in: .whitespaces) == "^" }, "no caret")
+    }
+}

@@ -112,7 +112,7 @@ final class Interpreter {
         for s in statements {
             if stoppingOnInterrupt {
                 if isInterrupted() {
-                    if !interruptAcknowledged { throw s.location.error("interrupted (Ctrl-C)") }
+                    if !interruptAcknowledged { throw s.location.interruption() }
                 } else {
                     interruptAcknowledged = false
                 }
@@ -162,7 +162,7 @@ final class Interpreter {
                 throw sequenceExpr.location.error("'for' needs a list or a range, got \(sequence.typeDescription)")
             }
             for i in 0..<count {
-                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+                if isInterrupted() { throw s.location.interruption() }
                 assign(name, item(i))
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
@@ -174,7 +174,7 @@ final class Interpreter {
 
         case .whileLoop(let condition, let body):
             while try truth(condition, what: "the 'while' condition") {
-                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+                if isInterrupted() { throw s.location.interruption() }
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
                 case .breakLoop: return .normal
@@ -374,7 +374,7 @@ final class Interpreter {
             } catch {
                 if let underlying = error.underlying { throw underlying }
                 let place = error.parameter.flatMap { arguments.locations[$0] } ?? call.location
-                throw place.error(error.message)
+                throw error.isInterruption ? place.interruption(error.message) : place.error(error.message)
             }
         }
         if call.arguments.isEmpty, Words.all.contains(call.verb) { return .string(call.verb) }

@@ -34,6 +34,7 @@ final class ProgressReport {
 
     func batch(_ p: TrainingProgress) {
         epochInRun = p.epochInRun
+        offset = p.epoch - p.epochInRun
         lastPosition = (p.epoch, p.batch, p.batchesPerEpoch)
         guard !quiet, live else { return }
         let now = ContinuousClock.now
@@ -55,8 +56,8 @@ final class ProgressReport {
     }
 
     func epochDone(_ r: EpochRecord) {
-        guard !quiet else { return }
         offset = r.epoch - epochInRun
+        guard !quiet else { return }
         let shown = epochInRun % context.every == 0 || epochInRun == epochs || !r.complete
         guard shown else {
             if lineOpen { shell.output("\r\u{1B}[2K") }
@@ -70,6 +71,11 @@ final class ProgressReport {
                                   width: shell.isTerminal ? shell.columns - 1 : nil)
         shell.output((lineOpen ? "\r\u{1B}[2K" : "") + line + "\n")
         lineOpen = false
+    }
+
+    /// "epoch 3 of 20", "epoch 3 of 20 (epoch 23 in all)" in a later run: where a pause fell.
+    func pausePlace(_ epoch: Int) -> String {
+        "epoch \(epoch - offset) of \(epochs)" + (offset == 0 ? "" : " (epoch \(epoch) in all)")
     }
 
     /// "28" for history epoch 28 in the first run, "28 (32 in all)" in a later one.

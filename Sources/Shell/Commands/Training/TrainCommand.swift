@@ -223,8 +223,9 @@ struct TrainCommand: Command {
         if result.stopped {
             net.pausedTraining = context
             let (epoch, batch, batches) = report.lastPosition
-            throw CommandError("training paused by Ctrl-C in epoch \(epoch) after batch \(batch) of \(batches); "
-                               + "weights, history and optimizer state are kept: resume \(context.netName) goes on from there")
+            throw CommandError.interruption(
+                "training paused by Ctrl-C in \(report.pausePlace(epoch)), after batch \(batch) of \(batches); "
+                + "weights, history and optimizer state are kept: resume \(context.netName) goes on from there")
         }
         net.pausedTraining = nil
         guard !context.quiet else { return }
