@@ -32,12 +32,15 @@ public struct ShellError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Tabs before the column are kept in the caret line so the caret lines up, and a wide
     /// character (CJK) counts as two columns. A line wider than `width` is shown as an excerpt
     /// around the column, cut ends marked "…" (as rustc and clang do).
-    public func rendered(width: Int = 100) -> String {
+    /// With `colour` (a terminal that shows it: `TerminalColour.allowed`), as clang does: the
+    /// place and message in bold, "error:" in bold red, the caret in bold green.
+    public func rendered(width: Int = 100, colour: Bool = false) -> String {
         if isInterruption { return message }
-        var text = "\(file):\(line):\(column): error: \(message)"
+        let (bold, red, green, reset) = colour ? ("\u{1B}[1m", "\u{1B}[1;31m", "\u{1B}[1;32m", "\u{1B}[0m") : ("", "", "", "")
+        var text = "\(bold)\(file):\(line):\(column):\(reset) \(red)error:\(reset) \(bold)\(message)\(reset)"
         if !sourceLine.isEmpty {
             let (shown, caret) = Self.excerpt(sourceLine, column: column, width: max(20, width))
-            text += "\n\(shown)\n\(caret)^"
+            text += "\n\(shown)\n\(caret)\(green)^\(reset)"
         }
         return text
     }
