@@ -308,6 +308,7 @@ enum HandMade {
         let curves = Self.curves(try String(contentsOfFile: csv, encoding: .utf8))
         let data = try #require(curves["data"]), truth = try #require(curves["true f(x)"])
         #expect(data.count == 4)
+        #expect(truth.count > 100, "a curve, not the 4 data x values: \(truth.count) points")
         let xs = data.map(\.x)
         #expect(truth.first?.x == xs.min() && truth.last?.x == xs.max(), "over the data's own range")
         for point in truth { #expect(abs(point.y - 1 / (1 + 25 * point.x * point.x)) < 1e-12) }
