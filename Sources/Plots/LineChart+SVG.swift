@@ -72,12 +72,19 @@ extension LineChart {
             svg.openGroup([("class", "series"), ("data-name", s.name)])
             switch s.style {
             case .line where !s.runs.isEmpty:
-                let d = s.runs.map { run in
+                // A run of one point (a one-epoch history, a value between gaps) has no segment
+                // to stroke: it is drawn as a dot.
+                for run in s.runs where run.count == 1 {
+                    svg.element("circle", [("cx", n(px(run[0].x))), ("cy", n(py(run[0].y))), ("r", "3"), ("fill", colour)])
+                }
+                let d = s.runs.filter { $0.count > 1 }.map { run in
                     run.enumerated().map { k, p in "\(k == 0 ? "M" : "L")\(n(px(p.x))) \(n(py(p.y)))" }
                         .joined(separator: " ")
                 }.joined(separator: " ")
-                svg.element("path", [("d", d), ("fill", "none"), ("stroke", colour), ("stroke-width", "2"),
-                                     ("stroke-linejoin", "round"), ("stroke-linecap", "round")])
+                if !d.isEmpty {
+                    svg.element("path", [("d", d), ("fill", "none"), ("stroke", colour), ("stroke-width", "2"),
+                                         ("stroke-linejoin", "round"), ("stroke-linecap", "round")])
+                }
             case .line:
                 break   // nothing drawable: the group stays, for the legend's sake
             case .points:
