@@ -111,16 +111,16 @@ struct TrainCommand: Command {
         net.classNames = data.dataset.classNames
         net.imageShape = data.dataset.imageShape
         net.trainingOptions = [
-            ("data", data.dataset.name), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
+            ("data", describe(a, "data", data)), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
             ("optimizer", kind.rawValue), ("lr", "\(options.optimizer.learningRate)"),
             ("l1", "\(options.regularization.l1)"), ("l2", "\(options.regularization.l2)"),
         ] + (a.seed.map { [("seed", String($0))] } ?? [])
         if options.schedule != .constant { net.trainingOptions.append(("schedule", options.schedule.name)) }
         if let h = options.holdout { net.trainingOptions.append(("holdout", "\(h.fraction)")) }
         if let p = options.selection?.patience { net.trainingOptions.append(("patience", String(p))) }
-        if let k = keepBest { net.trainingOptions.append(("keep_best", k.dataset.name)) }
+        if let k = keepBest { net.trainingOptions.append(("keep_best", describe(a, "keep_best", k))) }
         net.trainingData = data
-        net.log.append("train \(data.dataset.name) epochs=\(options.epochs) batch=\(options.batchSize) "
+        net.log.append("train \(written(a, "data", data)) epochs=\(options.epochs) batch=\(options.batchSize) "
                        + "optimizer=\(kind.rawValue) lr=\(options.optimizer.learningRate) "
                        + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)"
                        + (options.schedule != .constant ? " schedule=\(options.schedule.name)" : "")
@@ -130,8 +130,11 @@ struct TrainCommand: Command {
         for name in ["momentum", "rho"] where a.has(name) { chosen.append((name, "\(try a.number(name))")) }
         if let c = try a.optionalString("cost") { chosen.append(("cost", c)) }
         if !options.shuffle { chosen.append(("shuffle", "false")) }
-        if let v = validation { chosen.append(("validate", v.dataset.name)) }
         net.trainingOptions += chosen
+        if let v = validation {
+            net.trainingOptions.append(("validate", describe(a, "validate", v)))
+            chosen.append(("validate", written(a, "validate", v)))
+        }
         if !chosen.isEmpty { net.log[net.log.count - 1] += " " + chosen.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
         try finish(net, result, context, report)
         return .none
@@ -269,6 +272,58 @@ struct TrainingContext {
     let netName: String
     /// How the user wrote the validate= or keep_best= set.
     var validationName: String = ""
+}
+
+/// A dataset argument as written, in parentheses when it is more than a word: `(take r 50)`.
+func written(_ a: Arguments, _ name: String, _ data: DatasetObject) -> String {
+    let text = argumentSource(a, name)
+    if text.isEmpty { return data.dataset.name }
+    return text.contains(" ") ? "(\(text))" : text
+}
+
+/// A dataset argument for provenance: the expression as written and the set's size, e.g.
+/// "take data.train 5000 (5000 examples of mnist-train)" or "r (100 examples)".
+func describe(_ a: Arguments, _ name: String, _ data: DatasetObject) -> String {
+    let written = argumentSource(a, name)
+    let count = data.dataset.count
+    let size = "\(count) example\(count == 1 ? "" : "s")"
+    return written.isEmpty || written == data.dataset.name ? "\(data.dataset.name) (\(size))"
+        : "\(written) (\(size) of \(data.dataset.name))"
+}
+
+/// The source text of the argument `name`, its `key=` left out: from where it starts to where
+/// the call's next argument starts, or to the end of the statement (a `;`, `#`, or a bracket
+/// that closes one opened before it). "" when unknown.
+func argumentSource(_ a: Arguments, _ name: String) -> String {
+    guard let at = a.locations[name] else { return "" }
+    let line = Array(at.source.line(at.line).unicodeScalars)
+    var start = min(max(0, at.column - 1), line.count)
+    let key = Array("\(name)=".unicodeScalars)
+    if line.count >= start + key.count, Array(line[start..<(start + key.count)]) == key { start += key.count }
+    let next = a.locations.values.filter { $0.line == at.line && $0.column > at.column }.map(\.column).min()
+    var end = next.map { min(line.count, $0 - 1) } ?? line.count
+    var depth = 0, inString = false, i = start
+    while i < end {
+        let c = line[i]
+        if inString {
+            if c == "\\" { i += 1 } else if c == "\"" { inString = false }
+        } else if c == "\"" {
+            inString = true
+        } else if c == "(" || c == "[" || c == "{" {
+            depth += 1
+        } else if c == ")" || c == "]" || c == "}" {
+            if depth == 0 { end = i; break }
+            depth -= 1
+        } else if depth == 0, c == ";" || c == "#" {
+            end = i
+            break
+        }
+        i += 1
+    }
+    var text = String(String.UnicodeScalarView(line[start..<max(start, end)]))
+    while text.last == " " || text.last == "\t" { text.removeLast() }
+    if text.hasPrefix("("), text.hasSuffix(")") { text = String(text.dropFirst().dropLast()) }
+    return text
 }
 
 /// The text of the argument `name` as written (a variable name; for `key=value` the value's),
