@@ -92,6 +92,15 @@ static inline int nnsh_terminal_columns(void) {
     return ws.ws_col;
 }
 
+/// Columns and rows of the terminal on standard output; 0 (and both 0) when unknown.
+static inline int nnsh_terminal_size(int *columns, int *rows) {
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) { *columns = 0; *rows = 0; return 0; }
+    *columns = ws.ws_col;
+    *rows = ws.ws_row;
+    return ws.ws_col;
+}
+
 /// Flushes the C standard output stream (Swift's print writes through it).
 static inline void nnsh_flush_stdout(void) {
     fflush(stdout);

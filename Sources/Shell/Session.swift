@@ -22,6 +22,20 @@ public final class Session {
         interpreter = Interpreter(output: output, isTerminal: isTerminal)
     }
 
+    /// The size of the terminal standard output goes to, in character cells, asked whenever
+    /// output must fit it (the progress line at each redraw, pictures, help); nil when unknown.
+    public var terminalSize: () -> (columns: Int, rows: Int)? {
+        get { interpreter.terminalSize }
+        set { interpreter.terminalSize = newValue }
+    }
+
+    /// Shows a text longer than the screen page by page (given the text; false when no pager
+    /// could run). Used by `help` on a terminal only.
+    public var pager: ((String) -> Bool)? {
+        get { interpreter.pager }
+        set { interpreter.pager = newValue }
+    }
+
     /// The script's arguments, visible to scripts as the list `args`.
     public var scriptArguments: [String] {
         get { interpreter.scriptArguments }
@@ -96,6 +110,7 @@ public final class Session {
         interpreter.quitCode = nil
         Interrupt.clear()
         interpreter.interruptAcknowledged = false
+        let source = Session.helpQuery(source).map { "help " + $0 } ?? source
         do {
             let program = try parse(SourceText(name: file, text: source, firstLine: firstLine))
             if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }
@@ -113,6 +128,14 @@ public final class Session {
         } catch {
             return .error(error)
         }
+    }
+
+    /// `?adam` or `adam?` (as IPython): the word asked about, else nil.
+    static func helpQuery(_ source: String) -> String? {
+        let text = source.trimmingCharacters(in: .whitespacesAndNewlines)
+        let word = text.hasPrefix("?") ? text.dropFirst() : text.hasSuffix("?") ? text.dropLast() : nil
+        guard let word, !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return String(word)
     }
 
     /// True when `source` stops inside an open block, bracket, string or expression, so the

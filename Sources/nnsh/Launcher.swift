@@ -15,6 +15,11 @@ enum Launcher {
     /// even when the script failed (its error is shown first); `quit` in the script still quits.
     static func run(_ mode: Mode, definitions: [(name: String, value: String)], thenPrompt: Bool = false) throws(UsageError) -> Int32 {
         let session = Session(output: writeOutput, isTerminal: isatty(STDOUT_FILENO) == 1)
+        if isatty(STDOUT_FILENO) == 1 {
+            TerminalSize.install()
+            session.terminalSize = TerminalSize.current
+            session.pager = Pager.show
+        }
         for (name, value) in definitions {
             do {
                 try session.define(name, literal: value)
@@ -55,8 +60,8 @@ enum Launcher {
         case .ok: return 0
         case .quit(let code): return code
         case .error(let error):
-            writeError(error.rendered())
-            return 1
+            writeError(ErrorDisplay.render(error))
+            return error.isInterruption ? 130 : 1
         }
     }
 

@@ -64,7 +64,7 @@ final class REPL {
             return nil
         case .error(let error):
             session.recordEntry(source, ran: false)
-            reportError(error.rendered())
+            reportError(ErrorDisplay.render(error))
             return nil
         case .quit(let code):
             return code

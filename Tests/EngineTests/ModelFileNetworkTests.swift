@@ -274,7 +274,7 @@ import Testing
             #expect(info.lines.contains("optimiser: adam, step 5 (learning_rate=0.001, momentum=0.9, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-08)"))
             #expect(info.lines.contains("made by nnsh \(NNSHVersion.string) on 1970-01-01 00:00:00 UTC, seed 11"))
             let loss = net.history.last!.trainingLoss
-            #expect(info.lines.contains("history: 1 epochs (1 complete), last training loss \(loss)"))
+            #expect(info.lines.contains("history: 1 epochs (1 complete), last training loss \(ModelInfo.figure(loss))"))
         }
     }
 

@@ -178,7 +178,7 @@ import Testing
         Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 2), defines: ["c"]),
         Case(name: "Ctrl-C while training", source: "train net d epochs=5 batch=2 quiet", line: 1, column: 1,
-             message: "training paused by Ctrl-C in epoch 2 after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
+             message: "training paused by Ctrl-C in epoch 1 of 5 (epoch 2 in all), after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
              fault: .interruptAfter(polls: 2), changesWeights: true),
         Case(name: "Ctrl-C in a while loop", source: "k = 0\nwhile true { k = k + 1 }", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 1000), defines: ["k"]),

@@ -180,10 +180,19 @@ struct CommandError: Error {
     let parameter: String?
     /// An error that already has its own place (inside a script started by `run`): passed on as is.
     var underlying: ShellError?
+    /// Ctrl-C stopped the command (see `ShellError.isInterruption`).
+    var isInterruption = false
 
     init(_ message: String, parameter: String? = nil) {
         self.message = message
         self.parameter = parameter
+    }
+
+    /// Ctrl-C stopped the command: a notice, not an error.
+    static func interruption(_ message: String = "interrupted (Ctrl-C)") -> CommandError {
+        var e = CommandError(message)
+        e.isInterruption = true
+        return e
     }
 
     static func nested(_ error: ShellError) -> CommandError {

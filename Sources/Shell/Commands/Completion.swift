@@ -41,6 +41,8 @@ enum Completion {
         var found: [String]
         if rest.isEmpty {
             found = CommandTable.names + variables + Keyword.allCases.map(\.rawValue)
+        } else if rest.count == 1, rest.first == HelpCommand.name {
+            found = HelpCommand.topics
         } else if let command = CommandTable.command(named: rest.first!) {
             let written = Set(rest.dropFirst().compactMap { $0.split(separator: "=").first.map(String.init) })
             found = command.parameters.compactMap { p in

@@ -83,6 +83,26 @@ extension Interpreter {
         TerminalColour.canMoveCursor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// How many columns a line of output may take: the terminal's width; without a terminal
+    /// `$COLUMNS`, else 80 (as Python's `shutil.get_terminal_size` falls back).
+    var columns: Int {
+        if isTerminal, let size = terminalSize() { return max(1, size.columns) }
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(text), n > 0 { return n }
+        return 80
+    }
+
+    /// How many rows the terminal shows, when output is a terminal of known size.
+    var rows: Int? {
+        guard isTerminal, let size = terminalSize(), size.rows > 0 else { return nil }
+        return size.rows
+    }
+
+    /// The room a picture may take: the width, and the terminal's height less a few lines for
+    /// the prompt and the caption (40 lines without a terminal).
+    var pictureRoom: (columns: Int, lines: Int) {
+        (columns, rows.map { max(4, $0 - 3) } ?? 40)
+    }
+
     /// How images are drawn: true grays on a colour terminal, shade characters otherwise.
     var imageStyle: TerminalImage.Style { useColour ? .ansiGray : .shades }
 

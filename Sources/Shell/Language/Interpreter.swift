@@ -11,6 +11,12 @@ final class Interpreter {
     let output: (String) -> Void
     /// Standard output is a terminal (progress lines, images with colour).
     let isTerminal: Bool
+    /// The terminal's size in character cells, asked at each use (nil: not a terminal, or no
+    /// size known); the executable sets it. Output that must fit asks `columns`.
+    var terminalSize: () -> (columns: Int, rows: Int)? = { nil }
+    /// Shows a long text through a pager (the executable's `$PAGER`); false when it could not,
+    /// and the text should be printed. See `page(_:)`.
+    var pager: ((String) -> Bool)? = nil
 
     var globals: [String: Value] = [:]
     /// Local variables of the procedures being run, innermost last.
@@ -109,6 +115,16 @@ final class Interpreter {
 
     func print(_ line: String) { output(line + "\n") }
 
+    /// Prints `text`, through the pager when it is longer than the screen and output is a
+    /// terminal that can show one (as `less -FRX` would decide; never into a pipe).
+    func page(_ text: String) {
+        if let pager, canRedrawLine, let rows, text.split(separator: "\n", omittingEmptySubsequences: false).count >= rows,
+           pager(text + "\n") {
+            return
+        }
+        print(text)
+    }
+
     // MARK: - Variables
 
     func lookup(_ name: String) -> Value? {
@@ -135,7 +151,7 @@ final class Interpreter {
         for s in statements {
             if stoppingOnInterrupt {
                 if isInterrupted() {
-                    if !interruptAcknowledged { throw s.location.error("interrupted (Ctrl-C)") }
+                    if !interruptAcknowledged { throw s.location.interruption() }
                 } else {
                     interruptAcknowledged = false
                 }
@@ -189,7 +205,7 @@ final class Interpreter {
                 throw sequenceExpr.location.error("'for' needs a list or a range, got \(sequence.typeDescription)")
             }
             for i in 0..<count {
-                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+                if isInterrupted() { throw s.location.interruption() }
                 assign(name, item(i))
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
@@ -201,7 +217,7 @@ final class Interpreter {
 
         case .whileLoop(let condition, let body):
             while try truth(condition, what: "the 'while' condition") {
-                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+                if isInterrupted() { throw s.location.interruption() }
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
                 case .breakLoop: return .normal
@@ -416,7 +432,7 @@ final class Interpreter {
             } catch {
                 if let underlying = error.underlying { throw underlying }
                 let place = error.parameter.flatMap { arguments.locations[$0] } ?? call.location
-                throw place.error(error.message)
+                throw error.isInterruption ? place.interruption(error.message) : place.error(error.message)
             }
         }
         if call.arguments.isEmpty, Words.all.contains(call.verb) { return .string(call.verb) }

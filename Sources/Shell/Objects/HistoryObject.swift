@@ -1,4 +1,5 @@
 import Engine
+import Plots
 
 /// A network's training history (`net.history`): one entry per epoch. Its fields are lists
 /// over the epochs (`.loss`, `.val_loss`, `.metric`, `.val_metric`), ready for `plot`.
@@ -38,19 +39,48 @@ final class HistoryObject: ShellObject, @unchecked Sendable {
 /// `epoch 3  loss 0.0812  accuracy 97.51%  val_loss 0.0901  val_accuracy 97.30%  12,345 samples/s  1.2s`.
 enum EpochLine {
     static func text(_ r: EpochRecord) -> String {
-        text(r, of: nil)
+        text(r, label: nil)
     }
 
-    static func text(_ r: EpochRecord, of total: Int?) -> String {
-        var s = "epoch \(r.epoch)" + (total.map { "/\($0)" } ?? "")
-        s += "  loss " + figure(r.trainingLoss)
-        s += "  " + metric(r.metric, r.trainingMetric)
-        if let v = r.validationLoss { s += "  val_loss " + figure(v) }
-        if let v = r.validationMetric { s += "  val_" + metric(r.metric, v) }
-        if r.seconds > 0 { s += "  " + rate(Double(r.samples) / r.seconds) + " samples/s" }
-        s += "  " + duration(r.seconds)
-        if !r.complete { s += "  (stopped after \(r.samples) examples)" }
-        return s
+    /// The line with `label` for "epoch N" ("epoch 3/10" in a run), `validation` before the
+    /// validation figures ("test_" for keep_best=), the epoch's learning rate under a schedule and
+    /// its number in the whole history after a first run. Given a `width`, the line leaves out
+    /// samples/s, then the time, then "(epoch N in all)" until it fits (the figures stay).
+    static func text(_ r: EpochRecord, label: String?, validation: String = "val_", learningRate: Double? = nil,
+                     inAll: Int? = nil, width: Int? = nil) -> String {
+        var fields: [(text: String, dropOrder: Int?)] = [(label ?? "epoch \(r.epoch)", nil)]
+        fields.append(("loss " + figure(r.trainingLoss), nil))
+        fields.append((metric(r.metric, r.trainingMetric), nil))
+        if let v = r.validationLoss { fields.append((validation + "loss " + figure(v), nil)) }
+        if let v = r.validationMetric { fields.append((validation + metric(r.metric, v), nil)) }
+        if r.seconds > 0 { fields.append((rate(Double(r.samples) / r.seconds) + " samples/s", 0)) }
+        fields.append((duration(r.seconds), 1))
+        if !r.complete { fields.append(("(stopped after \(r.samples) examples)", nil)) }
+        if let lr = learningRate { fields.append(("lr " + figure(lr), nil)) }
+        if let all = inAll { fields.append(("(epoch \(all) in all)", 2)) }
+        var line = fields.map(\.text).joined(separator: "  ")
+        guard let width else { return line }
+        for order in 0...2 where line.displayWidth > width {
+            fields.removeAll { $0.dropOrder == order }
+            line = fields.map(\.text).joined(separator: "  ")
+        }
+        return wrap(fields.map(\.text), width: width)
+    }
+
+    /// Fields joined by two spaces, onto indented continuation lines where `width` ends.
+    static func wrap(_ fields: [String], width: Int) -> String {
+        var lines: [String] = [], line = ""
+        for field in fields {
+            if line.isEmpty {
+                line = field
+            } else if line.displayWidth + 2 + field.displayWidth <= width {
+                line += "  " + field
+            } else {
+                lines.append(line)
+                line = "  " + field
+            }
+        }
+        return (lines + [line]).joined(separator: "\n")
     }
 
     static func metric(_ m: Metric, _ value: Double) -> String {

@@ -33,6 +33,7 @@ struct ResumeCommand: Command {
         }
         let context = TrainingContext(data: saved.data, validation: saved.validation, onTestSet: saved.onTestSet,
                                       quiet: a.has("quiet") ? a.bool("quiet") : saved.quiet,
+                                      liveLine: saved.liveLine, every: saved.every,
                                       sessionGenerator: saved.sessionGenerator, netName: saved.netName,
                                       validationName: saved.validationName)
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: net.network.pausedEpochs ?? 0,

@@ -41,7 +41,7 @@ struct ClassifyCommand: Command {
         let best = ranked[0]
         let top = ranked.prefix(try a.int("top"))
         // The report is what the record shows as a statement; assigned, it prints nothing (as eval).
-        var report = a.bool("quiet") ? [] : [TerminalImage.render(prepared, style: shell.imageStyle)]
+        var report = a.bool("quiet") ? [] : [TerminalImage.render(prepared, style: shell.imageStyle, fitting: shell.pictureRoom)]
         report.append("\(name(best))  (p=\(Format.apply(".3f", to: .number(p[best]))))")
         report.append("top \(top.count): " + top.map { "\(name($0)) \(Format.apply(".3f", to: .number(p[$0])))" }.joined(separator: ", "))
         return .record(Record([
