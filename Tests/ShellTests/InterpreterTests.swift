@@ -47,6 +47,10 @@ import Testing
         #expect(session.unsavedNetworks == ["net"])
         runShell("m = load \"\(file)\"\nforget net same", in: (session, out))
         #expect(session.unsavedNetworks == [])
+        // Shown at the prompt, a network is also ans and _; it is still named by its variable.
+        session.isInteractive = true
+        runShell("train m (runge n=10 seed=1) epochs=1 quiet\nm", file: "repl", in: (session, out))
+        #expect(session.unsavedNetworks == ["m"])
     }
 
     /// In a script nobody can answer: `forget` deletes and names the unsaved network.
