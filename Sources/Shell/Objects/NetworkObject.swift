@@ -112,10 +112,12 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
 
 extension Interpreter {
     /// The variables among `names` (sorted) that hold a network with unsaved training, each
-    /// network under its first name only.
+    /// network under its first name only; `ans` and `_` come last, so a network shown at the
+    /// prompt is still named by its own variable.
     func unsavedNetworks(among names: [String]) -> [String] {
         var seen: [ObjectIdentifier] = [], found: [String] = []
-        for name in names.sorted() {
+        let lastResult: Set = ["ans", "_"]
+        for name in names.sorted(by: { (lastResult.contains($0) ? 1 : 0, $0) < (lastResult.contains($1) ? 1 : 0, $1) }) {
             guard case .object(let net as NetworkObject)? = globals[name], net.hasUnsavedTraining,
                   !seen.contains(ObjectIdentifier(net)) else { continue }
             seen.append(ObjectIdentifier(net))
