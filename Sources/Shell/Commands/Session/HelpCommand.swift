@@ -67,5 +67,6 @@ enum LanguageHelp {
           proc f(a, b=2) { return a * b }    then: f 3  or  f(3, b=4)  or  (f 3)
           run "file.nnsh"               run a script here; args holds a script's arguments
           # comment                     to the end of the line
+          ?adam   help adam             what a command or a concept (adam, relu, l2, mse...) means
         """
 }
