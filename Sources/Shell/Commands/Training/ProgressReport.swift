@@ -90,7 +90,7 @@ final class ProgressReport {
 
 /// The live line of a batch, fitted to a width: the epoch and the loss always; the rest leaves
 /// in this order as the terminal narrows (as tqdm and Keras shorten theirs): samples/s, the
-/// ETA, half the bar, the batch count, the metric, the bar.
+/// ETA, half the bar, the batch count, the bar, the metric.
 ///
 ///     epoch 3/100 ████████████········ 24/40  loss 0.1234  mse 0.1234  12,345 samples/s  ETA 0.42s
 struct ProgressLine {
