@@ -121,9 +121,18 @@ import Testing
         }
     }
 
-    /// A line with each number replaced by `#`: "accuracy 97.88%  loss 0.069" → "accuracy #%  loss #".
+    /// A line with its times and rates masked and each other number replaced by `#`:
+    /// "accuracy 97.88%  loss 0.069  2m18s" → "accuracy #%  loss #  <time>".
     static func shape(_ line: String) -> String {
-        line.replacingOccurrences(of: "[0-9][0-9.,]*", with: "#", options: .regularExpression)
+        GoldenSpec.mask(line)
+            .replacingOccurrences(of: #"\b([0-9]+h)?([0-9]+m)?[0-9]+(\.[0-9]+)?s\b"#, with: "<time>", options: .regularExpression)
+            .replacingOccurrences(of: "[0-9][0-9.,]*", with: "#", options: .regularExpression)
+    }
+
+    @Test func shapesIgnoreTimesAndFigures() {
+        #expect(Self.shape("epoch 1/5  loss 0.2433  435 samples/s  2m18s") == Self.shape("epoch 3/5  loss 0.1  27,052 samples/s  2.22s"))
+        #expect(Self.shape("accuracy 97.88%  (10000 examples)") == "accuracy #%  (# examples)")
+        #expect(Self.shape("saved to digits.nnm") != Self.shape("saved to other.nnm"))
     }
 
     @Test func filesItNamesExist() throws {
