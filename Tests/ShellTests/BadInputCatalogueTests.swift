@@ -174,6 +174,11 @@ import Testing
              message: "{dir}/good.nnm: cannot write: No space left on device (hint: check that the folder exists, is writable and has free space)",
              fault: .fullDisk(after: 100)),
 
+        Case(name: "saving onto a FIFO", source: "save net \"{dir}/special/fifo\"", line: 1, column: 10,
+             message: "{dir}/special/fifo: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
+        Case(name: "exporting onto a FIFO", source: "export net \"{dir}/special/fifo\"", line: 1, column: 12,
+             message: "{dir}/special/fifo: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
+
         // MARK: Ctrl-C at each stage
         Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 2), defines: ["c"]),
@@ -212,6 +217,9 @@ import Testing
         try write("short.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         try write("digit.pgm", Array("P2\n2 2\n255\n0 255\n255 0\n".utf8))
         try write("bad.safetensors", [8, 0, 0, 0, 0, 0, 0, 0] + Array("[1,2,3] ".utf8))
+        // A FIFO, in a folder of its own: reading it (as `snapshot` reads files) would block.
+        try fm.createDirectory(atPath: dir + "/special", withIntermediateDirectories: true)
+        guard mkfifo(dir + "/special/fifo", 0o644) == 0 else { throw CatalogueError(message: "mkfifo failed") }
         try write("self.nnsh", Array("run \"\(dir)/self.nnsh\"\n".utf8))
         // Model files: a good one, and damaged copies of it.
         let session = makeSession()
