@@ -112,6 +112,30 @@ import Glibc
         }
     }
 
+    /// A save killed midway (Ctrl-C in a script, a crash) leaves its temporary file; the next
+    /// save to the folder removes such files when their process is gone and they have not
+    /// changed for 10 minutes (another machine's save in progress may share the folder).
+    @Test func staleTemporaryFilesOfDeadProcessesAreRemoved() throws {
+        try withTemporaryFolder { folder in
+            let dead = Int32.max   // above any pid_max: no such process
+            func make(_ name: String, age: Int) {
+                let path = folder + "/" + name
+                #expect(creat(path, 0o644) >= 0)
+                var times = utimbuf(actime: time(nil) - age, modtime: time(nil) - age)
+                #expect(utime(path, &times) == 0)
+            }
+            make(".old.nnm.tmp-\(dead)-0", age: 3600)              // stale: removed
+            make(".other.safetensors.tmp-\(dead)-3", age: 3600)    // stale, another name: removed
+            make(".old.nnm.tmp-\(dead)-1", age: 60)                // recent: kept
+            make(".old.nnm.tmp-\(getpid())-7", age: 3600)          // a live process (this one): kept
+            make("notes.tmp-\(dead)-0", age: 3600)                 // not nnsh's pattern: kept
+            make(".old.nnm.tmp-\(dead)-x", age: 3600)              // not nnsh's pattern: kept
+            try AtomicFile.write([1], to: folder + "/new.nnm")
+            #expect(Set(folderListing(folder)) == ["new.nnm", ".old.nnm.tmp-\(dead)-1", ".old.nnm.tmp-\(getpid())-7",
+                                                   "notes.tmp-\(dead)-0", ".old.nnm.tmp-\(dead)-x"])
+        }
+    }
+
     @Test func overwritingKeepsTheFilesPermissions() throws {
         try withTemporaryFolder { folder in
             let path = folder + "/private.nnsh"

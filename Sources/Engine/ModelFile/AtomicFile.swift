@@ -40,6 +40,7 @@ enum AtomicFile {
     ) throws(ModelFileError) {
         let target = try destination(path)
         let folder = folderOf(target)
+        removeStaleTemporaries(in: folder)
         let (fd, temporary) = try createTemporary(in: folder, for: target, reporting: path)
         // Keep an existing file's permissions (a private model stays private).
         var existing = stat()
@@ -156,6 +157,43 @@ enum AtomicFile {
         }
         throw ModelFileError(.io, "cannot write here: it is \(isLink ? "a symbolic link to " : "")\(what), not a regular file",
                              hint: "give the path of a regular file, or of a new one", path: path)
+    }
+
+    /// How long a temporary file must have been left unchanged before a later save may
+    /// remove it (its process gone): a save in progress on another machine sharing the
+    /// folder keeps writing to its file, and a PID there means nothing here.
+    static let staleAfterSeconds = 600
+
+    /// Removes the temporary files of saves that never finished (the process was killed:
+    /// Ctrl-C in a script, a crash, a power cut): `.<name>.tmp-<pid>-<n>` files of this user
+    /// in `folder` whose process no longer exists and which have not changed for
+    /// `staleAfterSeconds`. Failures are ignored: this is tidying, not the save.
+    static func removeStaleTemporaries(in folder: String) {
+        guard let dir = opendir(folder) else { return }
+        defer { closedir(dir) }
+        let now = time(nil)
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard name.hasPrefix("."), let pid = temporaryOwner(name), pid != getpid() else { continue }
+            let path = folder + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == getuid(),
+                  now - info.st_mtim.tv_sec >= staleAfterSeconds else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(path) }
+        }
+    }
+
+    /// The process id in a temporary file's name `.<name>.tmp-<pid>-<n>`, nil for other names.
+    static func temporaryOwner(_ fileName: String) -> pid_t? {
+        let scalars = Array(fileName.utf8), marker = Array(".tmp-".utf8)
+        guard scalars.count > marker.count,
+              let at = (0 ... scalars.count - marker.count).last(where: { Array(scalars[$0 ..< $0 + marker.count]) == marker }) else {
+            return nil
+        }
+        let parts = String(decoding: scalars[(at + marker.count)...], as: UTF8.self).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let pid = pid_t(parts[0]), pid > 0, Int(parts[1]) != nil else { return nil }
+        return pid
     }
 
     /// Creates `<folder>/.<name>.tmp-<pid>-<n>` exclusively (never reusing an existing file),
