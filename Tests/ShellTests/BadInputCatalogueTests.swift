@@ -397,6 +397,28 @@ import Testing
         #expect(!svg.contains("nan") && !svg.contains("inf"))
     }
 
+    /// NaN prints as "nan" whatever its sign bit, in every format and in tables saved as CSV
+    /// (grid results held "-nan": printf shows the sign of inf − inf's NaN).
+    @Test func nanIsWrittenNanEverywhere() throws {
+        for spec in [".3f", ".4g", "e", "%", "8.2f", ">6", ""] {
+            #expect(Format.apply(spec, to: .number(-Double.nan)).trimmingCharacters(in: .whitespaces) == "nan", "\(spec)")
+            #expect(Format.apply(spec, to: .number(-Double.infinity)).trimmingCharacters(in: .whitespaces) == "-inf", "\(spec)")
+        }
+        let dir = NSTemporaryDirectory() + "nnsh-nan-csv-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = runShell("""
+            x = 10 ^ 400 - 10 ^ 400
+            print "{x:.3f} {x}"
+            t = grid
+            record t loss=x
+            save t "\(dir)/t.csv"
+            """)
+        #expect(r.error == nil, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.hasPrefix("nan nan\n"), "\(r.output)")
+        #expect(try String(contentsOfFile: dir + "/t.csv", encoding: .utf8) == "loss\nnan\n")
+    }
+
     /// The epoch line's duration and rate are total: any double gives a short text.
     @Test func epochLineFiguresOfAnyNumber() {
         #expect(EpochLine.duration(0.5) == "0.50s" && EpochLine.duration(12.25) == "12.2s" && EpochLine.duration(125) == "2m05s")
