@@ -101,6 +101,8 @@ import Testing
         Case(name: "IDX claiming terabytes", source: "i = idx \"{dir}/huge.idx\"", line: 1, column: 9, message: "{dir}/huge.idx: header claims 65535×65535×65535 uint8, more than 4 GiB; the file is damaged"),
         Case(name: "ragged CSV", source: "c = csv \"{dir}/ragged.csv\"", line: 1, column: 9, message: "{dir}/ragged.csv:3:1: this row has 1 cell; the first row has 2"),
         Case(name: "CSV with text in a number column", source: "c = csv \"{dir}/text.csv\"", line: 1, column: 9, message: "{dir}/text.csv:3:3: \"4.x\" in column \"y\" is not a number"),
+        Case(name: "CSV cell with control characters", source: "c = csv \"{dir}/controls.csv\"", line: 1, column: 9,
+             message: "{dir}/controls.csv:3:3: \"4\\n\\0\\u{1B}[2J\" in column \"y\\t\" is not a number"),
         Case(name: "empty CSV", source: "c = csv \"{dir}/empty.csv\"", line: 1, column: 9, message: "{dir}/empty.csv: no rows"),
         Case(name: "picture that is not a picture", source: "classify net \"{dir}/text.png\"", line: 1, column: 14, message: "{dir}/text.png: not a PNG, PGM (P2/P5) or PPM (P3/P6) picture"),
         Case(name: "truncated PNG", source: "classify net \"{dir}/short.png\"", line: 1, column: 14, message: "{dir}/short.png: truncated: the file ends inside a chunk header"),
@@ -213,6 +215,7 @@ import Testing
         try write("ragged.csv", Array("x,y\n1,2\n3\n".utf8))
         try write("text.csv", Array("x,y\n1,2\n3,4.x\n".utf8))
         try write("empty.csv", [])
+        try write("controls.csv", Array("x,\"y\t\"\n1,2\n3,\"4\n\u{0}\u{1B}[2J\"\n".utf8))
         try write("good.csv", Array("x,y\n1,2\n3,4\n".utf8))
         let wideHeader = (1...400).map { "x\($0)" }.joined(separator: ",") + ",y\n"
         let wideRows = (0..<3).map { r in (0...400).map { String(($0 * 7 + r * 3) % 11) }.joined(separator: ",") }
