@@ -12,8 +12,11 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     var scaling: FeatureScaling?
     /// Class names of the data it was trained on, when known.
     var classNames: [String]?
-    /// Image geometry of the data it was trained on, when it was images.
-    var imageShape: ImageShape?
+    /// Image geometry of the data it was trained on, when it was images (setting it makes the
+    /// images single-channel, as datasets are).
+    var imageShape: ImageShape? { didSet { imageChannels = 1 } }
+    /// Channels per pixel of those images: 1, or what a loaded model file says (28×28×3).
+    var imageChannels = 1
     /// The commands that built and trained it, for model-file provenance.
     var log: [String] = []
     /// The options of the last `train`, as name/value text (model-file provenance).
