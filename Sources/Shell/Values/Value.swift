@@ -45,10 +45,13 @@ protocol ShellObject: AnyObject, Sendable {
     var shortDescription: String { get }
     /// What printing the value on its own shows (may be several lines).
     var summary: String { get }
+    /// Adds what the object holds to `tally` (the session's memory in use); nothing by default.
+    func tallyMemory(into tally: inout MemoryTally)
 }
 
 extension ShellObject {
     var summary: String { shortDescription }
+    func tallyMemory(into tally: inout MemoryTally) {}
 }
 
 /// `a..<b` or `a...b`: whole numbers from `lower` counting up by 1.
