@@ -132,6 +132,7 @@ private struct CSVTable {
         guard position < bytes.count else { return false }
         while true {
             cells.append(try nextCell())
+            if cells.count % CSVTable.checkEvery == 0 { try checkMemory(cells: cells.count) }
             guard position < bytes.count else { return true }
             let c = bytes[position]
             if c == delimiter {
@@ -141,6 +142,17 @@ private struct CSVTable {
             endLine()   // c is a newline
             return true
         }
+    }
+
+    /// How often (in cells of a row, or rows) the parser's growing buffers are checked.
+    static let checkEvery = 1 << 16
+
+    /// Refuses a row of `cells` cells when its buffers would not fit the memory budget: each
+    /// cell's place, and the text a header cell becomes (a 40 MB line of empty cells needs
+    /// hundreds of MB). Checked as they grow, for the next doubling.
+    private func checkMemory(cells: Int) throws(DataError) {
+        try Data.checkMemory(count: 2 * cells, bytesEach: MemoryLayout<Cell>.stride + MemoryLayout<String>.stride,
+                             for: "a row of more than \(cells) cells", file: file)
     }
 
     /// Consumes "\n", "\r\n" or "\r".
@@ -272,12 +284,18 @@ private struct CSVTable {
 
         var pixels = [UInt8](), floats = [Float](), doubles = [Double]()
         var labelTexts = [String](), targets = [Double]()
-        var first = !hasHeader
+        var first = !hasHeader, rows = 0
         while true {
             if !first {
                 guard try nextRecord(into: &cells) else { break }
             }
             first = false
+            rows += 1
+            if rows % CSVTable.checkEvery == 0 {
+                let held = pixels.count + floats.count * MemoryLayout<Float>.stride + doubles.count * MemoryLayout<Double>.stride
+                    + labelTexts.count * MemoryLayout<String>.stride + targets.count * MemoryLayout<Double>.stride
+                try Data.checkMemory(count: 2 * held, bytesEach: 1, for: "the values of more than \(rows) rows", file: file)
+            }
             guard cells.count == width else {
                 throw error(.malformed, at: cells[0],
                             "this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"); the first row has \(width)")
