@@ -72,6 +72,11 @@ enum AtomicFile {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw ModelFileError(.io, "is not a regular file", hint: "give the path of a model file", path: path)
         }
+        do {
+            try ModelFileError.checkMemory(count: Int(info.st_size), bytesEach: 1, for: "the file", hint: "free some memory or raise the memory limit")
+        } catch {
+            throw error.at(path: path)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
