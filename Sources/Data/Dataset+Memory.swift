@@ -27,3 +27,16 @@ extension FeatureStorage {
         }
     }
 }
+
+extension Dataset {
+    /// Refuses a transform that makes `copies` copies of `examples` of the examples (all by
+    /// default; a split 1 copy, k folds k) when they would not fit the memory budget.
+    /// `featureBytes` and `width` describe the result's features when they change (scaled
+    /// pixels become 4-byte floats; one-hot encoding widens the rows).
+    public func checkCopy(examples: Int? = nil, copies: Int = 1, featureBytes: Int? = nil, width: Int? = nil,
+                   for what: String) throws(DataError) {
+        let valueBytes = featureBytes ?? features.memoryBytes / max(features.count, 1)
+        let perExample = (width ?? inputWidth) * valueBytes + (memoryBytes - features.memoryBytes) / max(count, 1)
+        try checkMemory(count: examples ?? count, times: copies, bytesEach: perExample, for: what, file: name)
+    }
+}

@@ -34,6 +34,18 @@ import Testing
         #expect(run("clear a shared\nc = runge n=100000", limit: 9 << 20, in: session).succeeded)
     }
 
+    /// Transforms copy the examples: each is charged with the dataset it copies held.
+    @Test(arguments: [("shuffle a", "the shuffled copy"), ("split a 0.8", "the split of 100000 examples"),
+                      ("folds a 5", "5 folds of 100000 examples (each a training and a test part)"),
+                      ("standardize a", "the scaled copy"), ("take a 90000", "90000 examples")])
+    func aTransformIsChargedWithTheDataItCopies(command: String, what: String) throws {
+        let session = makeSession()
+        try #require(run("a = runge n=100000", limit: 5 << 20, in: session).succeeded)
+        let e = try #require(run("b = \(command)", limit: 5 << 20, in: session).error)
+        #expect(e.message.hasPrefix("runge: \(what) needs "), "\(e.message)")
+        #expect(e.message.hasSuffix(" (set max_memory raises it)"))
+    }
+
     @Test func aListDoubledInALoopIsRefused() throws {
         let session = makeSession()
         let e = try #require(run("x = [1]\nfor i in 0..<20 { x = x + x }", limit: 4 << 20, in: session).error)
