@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it: Scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]
 #
-#   TARGET   shell | modelfile | safetensors | idx | png   (Fuzz/Targets/TARGET.swift)
+#   TARGET   shell | commands | modelfile | safetensors | idx | png | csv   (Fuzz/Targets/TARGET.swift;
+#            each is compiled with Fuzz/Support/*.swift, the sandbox the language-using targets share)
 #   SECONDS  how long to fuzz (0: only build, then replay the seed corpus once)
 #
 # The package's libraries are built with coverage instrumentation and the address sanitizer
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: Scripts/fuzz.sh shell|modelfile|safetensors|idx|png SECONDS [libFuzzer flags...]" >&2; exit 2; }
+usage() { echo "usage: Scripts/fuzz.sh shell|commands|modelfile|safetensors|idx|png|csv SECONDS [libFuzzer flags...]" >&2; exit 2; }
 [[ $# -ge 2 ]] || usage
 target=$1 seconds=$2; shift 2
 [[ -f "Fuzz/Targets/$target.swift" ]] || usage
@@ -39,7 +40,7 @@ objects=()
 for module in Engine Data Plots Shell; do objects+=("$scratch"/debug/$module.build/*.o); done
 swiftc -sanitize=fuzzer,address -parse-as-library -g -Onone \
     -I "$scratch/debug/Modules" -I Sources/CBLAS -I Sources/CZlib \
-    "Fuzz/Targets/$target.swift" "${objects[@]}" \
+    "Fuzz/Targets/$target.swift" Fuzz/Support/*.swift "${objects[@]}" \
     -lopenblas -lz -o "$binary" >&2
 
 # 3. The run (the shell target reads its fixture files from NNSH_ROOT).

@@ -2,9 +2,25 @@
 // `IDX.read` takes a path (it streams and checks the header against the file's size), so each
 // input is written to one file in a private folder in /dev/shm (memory, not disk) and read
 // back through the real entry point; the dataset pairing of images and labels runs on the result.
+// An array that reads is then used as a person would, through the language: as images with
+// the fixture labels, as labels of the fixture images, printed and shown, each on its own.
 // Built and run by Scripts/fuzz.sh idx SECONDS.
 import Foundation
 import Data
+@testable import Shell
+
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>,
+                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    resetSandbox()
+    return 0
+}
+
+/// The uses, one statement each.
+private let uses = [
+    #"d = idx "x.idx""#, "print d", "show d 0", #"e = idx "x.idx" "labels.idx""#, "show e 0 count=3",
+    #"f = idx "images.idx" "x.idx""#, "print f", "show f 0",
+]
 
 private let path: String = {
     let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
@@ -23,5 +39,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // As `idx images labels` would pair them: the array with itself as labels, and alone.
     _ = try? Dataset.fromIDX(images: array, imagesFile: path, labels: array, labelsFile: path, name: "fuzz")
     _ = try? Dataset.fromIDX(images: array, imagesFile: path, labels: nil, labelsFile: nil, name: "fuzz")
+    resetSandbox()
+    writeSandboxFile("x.idx", Array(UnsafeBufferPointer(start: data, count: size)))
+    let session = Session(output: { _ in })
+    for use in uses { runInSandbox(use, session: session) }
     return 0
 }

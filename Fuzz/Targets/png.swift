@@ -2,9 +2,22 @@
 // entry point, then the MNIST-style preprocessing a picture goes through before `classify`.
 // Each complete PNG chunk's CRC-32 is recomputed first, so mutations reach the header, the
 // zlib stream and the row filters instead of stopping at the checksum.
+// A picture that decodes is then used as a person would, through the language: `show` it and
+// `classify` it with a digit model (the fixture m.nnm), each on its own.
 // Built and run by Scripts/fuzz.sh png SECONDS.
 import CZlib
 import Data
+@testable import Shell
+
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>,
+                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    resetSandbox()
+    return 0
+}
+
+/// The uses, one statement each.
+private let uses = [#"show "x.img""#, #"m = load "m.nnm""#, #"c = classify m "x.img""#, "print c"]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -12,6 +25,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     fixChunkChecksums(&bytes)
     guard let image = try? ImageFile.decode(bytes, file: "fuzz.png") else { return 0 }
     _ = try? DigitPreprocessing.mnistStyle(image)
+    resetSandbox()
+    writeSandboxFile("x.img", bytes)
+    let session = Session(output: { _ in })
+    for use in uses { runInSandbox(use, session: session) }
     return 0
 }
 

@@ -1,8 +1,24 @@
 // libFuzzer target: safetensors files (`import`). Input: the bytes of a .safetensors file.
 // Decodes them, then builds a network, once with the file's own nnsh.* metadata and once with
 // activations given by the caller (as `import ... activations=[...]` does for foreign files).
+// A file that decodes is then used through the language, each use on its own: imported,
+// summarised, printed, saved as a model file and loaded back, exported again.
 // Built and run by Scripts/fuzz.sh safetensors SECONDS.
 import Engine
+@testable import Shell
+
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>,
+                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    resetSandbox()
+    return 0
+}
+
+/// The uses, one statement each.
+private let uses = [
+    #"i = import "x.safetensors""#, #"i = import "x.safetensors" activations=["relu", "softmax"]"#,
+    "summary i", "print i", #"save i "c.nnm""#, #"j = load "c.nnm""#, #"export i "c.safetensors""#,
+]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -13,5 +29,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? file.network(activations: Array(repeating: .relu, count: min(layerCount, 64)))
     // A decoded file must encode again (the writer's own checks must accept what the reader did).
     _ = try? file.encode()
+    resetSandbox()
+    writeSandboxFile("x.safetensors", bytes)
+    let session = Session(output: { _ in })
+    for use in uses { runInSandbox(use, session: session) }
     return 0
 }

@@ -3,11 +3,11 @@
 //
 // Neutralised so a campaign cannot harm the machine or stall:
 // - files: the process works in a private folder in /dev/shm holding only a few fixture files
-//   (`fixtures` below; reset after every input),
+//   (`fixtures` in Fuzz/Support/Sandbox.swift; reset before every input),
 //   and inputs with a '/' inside a string literal are skipped (rejected from the corpus), so
 //   every path a command can see is relative to that folder: `save`, `to=`, `run` and the data
 //   readers touch nothing else (`mnist` finds no Data/mnist there);
-// - time: each input gets a budget (`budget` below) through the interpreter's interrupt check,
+// - time: each input gets a budget (`fuzzBudget`) through the interpreter's interrupt check,
 //   the one `for`/`while` loops and `train` poll after every iteration and batch, exactly as a
 //   Ctrl-C would stop them;
 // - memory: the session's ceiling (`MemoryLimit`, what `set max_memory` sets) is 256 MiB for
@@ -19,36 +19,6 @@ import Engine
 import Foundation
 @testable import Shell
 
-/// Run time allowed per input before the interpreter is told to stop (as by Ctrl-C).
-private let budget: Duration = .milliseconds(300)
-/// The memory ceiling for each input.
-private let memoryCeiling = 256 << 20
-
-private let sandbox: String = {
-    var template = Array("/dev/shm/nnsh-fuzz-shell-XXXXXX".utf8CString)
-    let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    chdir(folder)
-    return folder
-}()
-
-/// Files the input may read by these names (from the repository; Scripts/fuzz.sh sets NNSH_ROOT).
-private let fixtures: [(name: String, bytes: [UInt8])] = {
-    let root = ProcessInfo.processInfo.environment["NNSH_ROOT"] ?? FileManager.default.currentDirectoryPath
-    let sources = [
-        ("flowers.csv", "Tests/ShellTests/scripts/data/flowers.csv"),
-        ("m.nnm", "Fuzz/corpus/modelfile/classifier-images.nnm"),
-        ("images.idx", "Fuzz/corpus/idx/images-ubyte-3d.idx"),
-        ("labels.idx", "Fuzz/corpus/idx/labels-ubyte-1d.idx"),
-        ("digit.png", "Fuzz/corpus/png/gray8-4x3-filters.png"),
-        ("m.safetensors", "Fuzz/corpus/safetensors/nnsh-2-3-1.safetensors"),
-    ]
-    return sources.compactMap { name, path in
-        FileManager.default.contents(atPath: root + "/" + path).map { (name, [UInt8]($0)) }
-    }
-}()
-
-/// Sets the sandbox up once, before the first input (so libFuzzer's per-input leak check does
-/// not count the fixtures, which live for the whole run).
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutablePointer<CInt>,
                        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
@@ -61,15 +31,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     guard staysInSandbox(text) else { return -1 }
     resetSandbox()
-    let session = Session(output: { _ in })
-    let clock = ContinuousClock()
-    let deadline = clock.now + budget
-    session.interpreter.isInterrupted = { clock.now > deadline }
-    // A script inside the sandbox, so `run` resolves relative names there too.
-    let result = MemoryLimit.$scopedBytes.withValue(memoryCeiling) {
-        session.execute(text, file: sandbox + "/fuzz.nnsh")
-    }
-    if case .error(let e) = result { _ = e.rendered() }
+    runInSandbox(text)
     return 0
 }
 
@@ -87,13 +49,4 @@ private func staysInSandbox(_ text: String) -> Bool {
         }
     }
     return true
-}
-
-/// Removes whatever an input wrote and puts the fixtures back as they were.
-private func resetSandbox() {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: sandbox)) ?? []
-    for name in names { try? FileManager.default.removeItem(atPath: sandbox + "/" + name) }
-    for fixture in fixtures {
-        FileManager.default.createFile(atPath: sandbox + "/" + fixture.name, contents: Data(fixture.bytes))
-    }
 }

@@ -85,20 +85,19 @@ static inline int nnsh_history_enter(History *h, const char *line) {
     return history(h, &ev, H_ENTER, line);
 }
 
-static inline int nnsh_history_load(History *h, const char *path) {
-    HistEvent ev;
-    return history(h, &ev, H_LOAD, path);
-}
-
-static inline int nnsh_history_save(History *h, const char *path) {
-    HistEvent ev;
-    return history(h, &ev, H_SAVE, path);
-}
-
 /// Width of the terminal on standard output, or 0 when unknown.
 static inline int nnsh_terminal_columns(void) {
     struct winsize ws;
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_col;
+}
+
+/// Columns and rows of the terminal on standard output; 0 (and both 0) when unknown.
+static inline int nnsh_terminal_size(int *columns, int *rows) {
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) { *columns = 0; *rows = 0; return 0; }
+    *columns = ws.ws_col;
+    *rows = ws.ws_row;
     return ws.ws_col;
 }
 

@@ -33,6 +33,8 @@ public enum LassoCoordinateDescent {
         guard x.storage.allSatisfy(\.isFinite), y.storage.allSatisfy(\.isFinite) else {
             throw EngineError(.invalidArgument, "the data holds a NaN or infinite value")
         }
+        // The data, its centred copy and the n × n Gram matrix: (2m + n) × (n + k) doubles at most.
+        try MemoryLimit.check(count: 2 * m + n, times: n + k, bytesEach: 8, for: "the Lasso on \(m) examples × \(n) features")
         // Centred data, then the Gram matrix G = (2/m) X̃ᵀX̃ once: each coordinate step then
         // costs O(n) instead of O(m) (covariance updates).
         var xMean = [Double](repeating: 0, count: n)

@@ -48,6 +48,9 @@ public enum LinearLeastSquares {
         guard x.storage.allSatisfy(\.isFinite), y.storage.allSatisfy(\.isFinite) else {
             throw EngineError(.invalidArgument, "the data holds a NaN or infinite value")
         }
+        // The data, its centred copy and A, B below: at most (2m + rows) × (n + k) doubles.
+        try MemoryLimit.check(count: 2 * m + (l2 > 0 ? m + n : m), times: n + k, bytesEach: 8,
+                              for: "least squares on \(m) examples × \(n) features")
 
         // Centre: x̄ and ȳ per column; X̃ and Ỹ.
         let xMean = columnMeans(x), yMean = columnMeans(y)

@@ -65,7 +65,7 @@ public enum MemoryLimit {
         let inUse = ledger.bytesInUse()
         guard need <= limit - min(inUse, limit) else {
             throw EngineError(.tooLarge, "\(what) needs \(describe(need)), but \(describe(inUse)) of the memory limit of "
-                              + "\(describe(limit)) is in use by the session's values; vars lists them and clear frees them")
+                              + "\(describe(limit)) is in use by the session's values; vars lists them and forget frees them")
         }
     }
 

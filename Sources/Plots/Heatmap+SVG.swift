@@ -10,9 +10,22 @@ extension Heatmap {
         let n = SVGDocument.number
         let labelSize = 12.0, titleSize = 16.0
 
-        let titleHeight = title.isEmpty ? 10.0 : 36
+        let titleLayout = SVGDocument.titleLines(title, width: Double(width) - 20, size: titleSize)
+        let titleHeight = title.isEmpty ? 10.0 : 36 + Double(titleLayout.lines.count - 1) * titleLayout.size * 1.2
         let columnTitleHeight = columnTitle.isEmpty ? 0.0 : 20
-        let top = titleHeight + columnTitleHeight + 20
+        // Column labels: one size for all, the largest at which every label fits its cell
+        // (down to 7 px); below that they stand upright over their columns. Never cut.
+        let columnsWidth = Double(width) - 10 - (rowTitle.isEmpty ? 0.0 : 22)
+            - ((grid.rowLabels.map { SVGDocument.textWidth($0, size: labelSize) }.max() ?? 0) + 10)
+            - (grid.range == nil ? 10.0 : 54 + (colourBarTicks(grid).map { SVGDocument.textWidth($0.label, size: 11) }.max() ?? 0))
+        let roughCell = columnsWidth / Double(max(1, grid.columns))
+        let labelFit = grid.columnLabels.map { (roughCell - 4) / max(1, SVGDocument.textWidth($0, size: 1)) }.min() ?? labelSize
+        let columnLabelSize = min(labelSize, labelFit)
+        let upright = columnLabelSize < 7
+        let uprightSize = min(labelSize, max(7, roughCell * 0.8))
+        let columnLabelHeight = upright
+            ? (grid.columnLabels.map { SVGDocument.textWidth($0, size: uprightSize) }.max() ?? 0) + 8 : 20
+        let top = titleHeight + columnTitleHeight + columnLabelHeight
         let rowTitleWidth = rowTitle.isEmpty ? 0.0 : 22
         let rowLabelWidth = (grid.rowLabels.map { SVGDocument.textWidth($0, size: labelSize) }.max() ?? 0) + 10
         let left = 10 + rowTitleWidth + rowLabelWidth
@@ -23,7 +36,9 @@ extension Heatmap {
         let gridWidth = Double(width) - left - right, gridHeight = Double(height) - top - bottom
 
         if !title.isEmpty {
-            svg.text(title, x: left + gridWidth / 2, y: 26, size: titleSize, weight: "bold", className: "title")
+            let widest = titleLayout.lines.map { SVGDocument.textWidth($0, size: titleLayout.size, bold: true) }.max() ?? 0
+            let centre = widest <= gridWidth ? left + gridWidth / 2 : Double(width) / 2
+            svg.title(title, x: centre, y: 26, width: Double(width) - 20, size: titleSize)
         }
         guard grid.rows > 0, grid.columns > 0 else {
             svg.text("no data", x: Double(width) / 2, y: Double(height) / 2, size: labelSize, fill: "#888")
@@ -40,8 +55,12 @@ extension Heatmap {
 
         svg.openGroup([("class", "column-labels")])
         for (c, label) in grid.columnLabels.enumerated() {
-            let (text, size) = Self.fit(label, width: cellWidth - 2, size: labelSize)
-            svg.text(text, x: left + (Double(c) + 0.5) * cellWidth, y: top - 6, size: size)
+            let x = left + (Double(c) + 0.5) * cellWidth
+            if upright {
+                svg.text(label, x: x + uprightSize * 0.35, y: top - 6, size: uprightSize, anchor: "start", rotate: -90)
+            } else {
+                svg.text(label, x: x, y: top - 6, size: columnLabelSize)
+            }
         }
         svg.closeGroup()
         svg.openGroup([("class", "row-labels")])
@@ -115,15 +134,5 @@ extension Heatmap {
             let position = (tick - range.low) / (range.high - range.low)
             return position >= -1e-9 && position <= 1 + 1e-9 ? (position, label) : nil
         }
-    }
-
-    /// `text` at a font size that fits `width` pixels, no smaller than 7, cut with "…" if
-    /// it still does not fit.
-    static func fit(_ text: String, width: Double, size: Double) -> (String, Double) {
-        let needed = SVGDocument.textWidth(text, size: size)
-        if needed <= width { return (text, size) }
-        let smaller = max(7, size * width / needed)
-        let characters = max(1, Int(width / (0.6 * smaller)))
-        return (text.truncated(to: characters), smaller)
     }
 }

@@ -6,7 +6,8 @@ extension ImageGrid {
         let width = max(width, 100)
         let size = cellSize
         let gap = 12.0, captionHeight = 18.0, margin = 10.0
-        let top = title.isEmpty ? margin : 36
+        let titleLayout = SVGDocument.titleLines(title, width: Double(width) - 20, size: 16)
+        let top = title.isEmpty ? margin : 36 + Double(titleLayout.lines.count - 1) * titleLayout.size * 1.2
         // Images about 84 px wide (3 px per pixel for 28×28 digits), smaller when one would not fit.
         let scale = max(1, min((84 / Double(size.width)).rounded(.down), (Double(width) - 2 * margin) / Double(size.width)))
         let imageWidth = Double(size.width) * scale, imageHeight = Double(size.height) * scale
@@ -17,11 +18,13 @@ extension ImageGrid {
         let n = SVGDocument.number
 
         if !title.isEmpty {
-            svg.text(title, x: Double(width) / 2, y: 24, size: 16, weight: "bold", className: "title")
+            svg.title(title, x: Double(width) / 2, y: 24, width: Double(width) - 20, size: 16)
         }
         if images.isEmpty {
             svg.text("no images", x: Double(width) / 2, y: top + 20, size: 12, fill: "#888")
         }
+        // One caption size for all: the largest at which every caption fits its image's width.
+        let captionSize = min(11, images.map { (imageWidth + gap - 2) / max(0.01, SVGDocument.textWidth($0.caption, size: 1)) }.min() ?? 11)
         for (i, image) in images.enumerated() {
             let x0 = margin + Double(i % perRow) * (imageWidth + gap)
             let y0 = top + Double(i / perRow) * (imageHeight + captionHeight + gap)
@@ -42,8 +45,7 @@ extension ImageGrid {
                 }
             }
             if !image.caption.isEmpty {
-                let (text, fontSize) = Heatmap.fit(image.caption, width: imageWidth + gap - 2, size: 11)
-                svg.text(text, x: x0 + imageWidth / 2, y: y0 + imageHeight + 13, size: fontSize, className: "caption")
+                svg.text(image.caption, x: x0 + imageWidth / 2, y: y0 + imageHeight + 13, size: captionSize, className: "caption")
             }
             svg.closeGroup()
         }

@@ -11,7 +11,10 @@ extension LineChart {
         let tickSize = 11.0, labelSize = 13.0, titleSize = 16.0
         let legendWidth = plotted.isEmpty ? 0
             : (plotted.map { SVGDocument.textWidth(Self.legendText($0), size: tickSize) }.max() ?? 0) + 44
-        let top = title.isEmpty ? 16.0 : 40.0
+        // A long title shrinks a little, then wraps (SVGDocument.titleLines); it is never cut.
+        let titleLayout = SVGDocument.titleLines(title, width: Double(width) - 20, size: titleSize)
+        let titleExtra = Double(titleLayout.lines.count - 1) * titleLayout.size * 1.2
+        let top = title.isEmpty ? 16.0 : 40.0 + titleExtra
         let bottom = 34.0 + (xLabel.isEmpty ? 0 : 20)
         let plotHeight = max(40, Double(height) - top - bottom)
         let (_, yAxis) = axes(for: plotted, xTicks: 2, yTicks: max(2, Int(plotHeight / 50) + 1))
@@ -27,7 +30,10 @@ extension LineChart {
         let n = SVGDocument.number
 
         if !title.isEmpty {
-            svg.text(title, x: left + plotWidth / 2, y: 26, size: titleSize, weight: "bold", className: "title")
+            // Centred over the plot when it fits there, else over the whole picture.
+            let widest = titleLayout.lines.map { SVGDocument.textWidth($0, size: titleLayout.size, bold: true) }.max() ?? 0
+            let centre = widest <= plotWidth + 2 * min(left, right) - 20 ? left + plotWidth / 2 : Double(width) / 2
+            svg.title(title, x: centre, y: 26, width: Double(width) - 20, size: titleSize)
         }
         // Frame, grid and ticks.
         svg.element("rect", [("x", n(left)), ("y", n(top)), ("width", n(plotWidth)),
@@ -72,12 +78,19 @@ extension LineChart {
             svg.openGroup([("class", "series"), ("data-name", s.name)])
             switch s.style {
             case .line where !s.runs.isEmpty:
-                let d = s.runs.map { run in
+                // A run of one point (a one-epoch history, a value between gaps) has no segment
+                // to stroke: it is drawn as a dot.
+                for run in s.runs where run.count == 1 {
+                    svg.element("circle", [("cx", n(px(run[0].x))), ("cy", n(py(run[0].y))), ("r", "3"), ("fill", colour)])
+                }
+                let d = s.runs.filter { $0.count > 1 }.map { run in
                     run.enumerated().map { k, p in "\(k == 0 ? "M" : "L")\(n(px(p.x))) \(n(py(p.y)))" }
                         .joined(separator: " ")
                 }.joined(separator: " ")
-                svg.element("path", [("d", d), ("fill", "none"), ("stroke", colour), ("stroke-width", "2"),
-                                     ("stroke-linejoin", "round"), ("stroke-linecap", "round")])
+                if !d.isEmpty {
+                    svg.element("path", [("d", d), ("fill", "none"), ("stroke", colour), ("stroke-width", "2"),
+                                         ("stroke-linejoin", "round"), ("stroke-linecap", "round")])
+                }
             case .line:
                 break   // nothing drawable: the group stays, for the legend's sake
             case .points:

@@ -84,9 +84,10 @@ extension LineChart {
         return lines.map { $0.rendered(colour: colour) }.joined(separator: "\n")
     }
 
-    /// Pixel index 0..<size for a fraction 0…1 of the axis.
+    /// Pixel index 0..<size for a fraction 0…1 of the axis (one beyond an end, at most, for a
+    /// fraction outside it; the canvas clips those).
     private func pixel(_ fraction: Double, size: Int) -> Int {
-        Int((fraction * Double(size - 1)).rounded())
+        Int((Swift.max(-1, Swift.min(2, fraction)) * Double(size - 1)).rounded())
     }
 
     /// Plot row of each tick label (top row 0), at most one label per row.

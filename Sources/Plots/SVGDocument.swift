@@ -105,8 +105,59 @@ struct SVGDocument {
         return t == "-0" ? "0" : String(t)
     }
 
-    /// Rough width in pixels of `text` at font `size` (no font metrics available here).
-    static func textWidth(_ text: String, size: Double) -> Double {
-        Double(text.count) * size * 0.6
+    /// Approximate width in pixels of `text` at font `size` in Helvetica/Arial, from rounded
+    /// glyph widths (in ems): narrow letters such as i, l and punctuation take a quarter, m and
+    /// w over four fifths, wide (CJK) characters a whole em. Bold text is about 5% wider.
+    static func textWidth(_ text: String, size: Double, bold: Bool = false) -> Double {
+        var ems = 0.0
+        for scalar in text.unicodeScalars { ems += glyphWidth(scalar) }
+        return ems * size * (bold ? 1.05 : 1)
+    }
+
+    private static func glyphWidth(_ s: Unicode.Scalar) -> Double {
+        switch s {
+        case "i", "l", "j", ".", ",", ":", ";", "|", "!", "'": return 0.25
+        case "f", "t", "r", "I", "(", ")", "[", "]", "/", "\\", "-", " ", "{", "}": return 0.33
+        case "m", "w": return 0.83
+        case "M", "W", "%", "@": return 0.9
+        case "0"..."9", "+", "=", "<", ">", "~", "^", "*", "$", "#", "?": return 0.56
+        case "a"..."z", "_": return 0.53
+        case "A"..."Z", "&": return 0.69
+        default: return DisplayWidth.of(s) == 2 ? 1.0 : s.value < 0x300 ? 0.6 : 0.62
+        }
+    }
+
+    /// A title fitted to `width` pixels: at `size` when it fits, else shrunk to no less than
+    /// 80% of it, else broken at spaces into as many lines as needed at that size. Never cut.
+    static func titleLines(_ text: String, width: Double, size: Double) -> (lines: [String], size: Double) {
+        let full = textWidth(text, size: size, bold: true)
+        if full <= width { return ([text], size) }
+        let smallest = size * 0.8
+        if full * smallest / size <= width { return ([text], size * width / full) }
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if current.isEmpty || textWidth(candidate, size: smallest, bold: true) <= width {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        // A single word wider than the picture: shrink that line's size for all.
+        let widest = lines.map { textWidth($0, size: smallest, bold: true) }.max() ?? 0
+        return (lines, widest > width ? max(6, smallest * width / widest) : smallest)
+    }
+
+    /// Draws a title laid out by `titleLines`, centred at `x`, its first baseline at `y`;
+    /// returns the extra height the lines after the first take.
+    @discardableResult
+    mutating func title(_ text: String, x: Double, y: Double, width: Double, size: Double) -> Double {
+        let (lines, fitted) = Self.titleLines(text, width: width, size: size)
+        for (i, line) in lines.enumerated() {
+            self.text(line, x: x, y: y + Double(i) * fitted * 1.2, size: fitted, weight: "bold", className: "title")
+        }
+        return Double(lines.count - 1) * fitted * 1.2
     }
 }

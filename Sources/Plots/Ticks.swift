@@ -11,8 +11,12 @@ struct Axis: Equatable {
     /// One label per tick, in data units ("0.01", "1e-4", "250").
     var labels: [String]
 
-    /// The fraction 0…1 of the way from `low` to `high` (transformed coordinates).
-    func fraction(_ t: Double) -> Double { (t - low) / (high - low) }
+    /// The fraction 0…1 of the way from `low` to `high` (transformed coordinates), in halves
+    /// when the span overflows a double (an axis from -1e308 to 1e308).
+    func fraction(_ t: Double) -> Double {
+        let span = high - low
+        return span.isFinite ? (t - low) / span : (t / 2 - low / 2) / (high / 2 - low / 2)
+    }
 
     /// An axis covering the transformed values `values` (all finite), with about `target` ticks.
     /// `integerSteps` keeps linear ticks on whole numbers (epochs).
@@ -22,6 +26,12 @@ struct Axis: Equatable {
         var lo = values.min() ?? 0
         var hi = values.max() ?? 1
         if !(lo.isFinite && hi.isFinite) { lo = 0; hi = 1 }
+        if !((hi - lo) * (1 + 2 * padding)).isFinite {
+            // The padded span overflows a double: the axis of the halved values, doubled.
+            self = Axis(covering: [lo / 2, hi / 2], scale: scale, target: target, integerSteps: integerSteps,
+                        padding: padding).doubled()
+            return
+        }
         if hi - lo < 1e-12 * max(1, abs(lo)) {
             // A single value: give it some room.
             let pad = scale == .log ? 0.5 : (lo == 0 ? 1 : abs(lo) * 0.1)
@@ -43,6 +53,14 @@ struct Axis: Equatable {
         self.high = high
         self.ticks = ticks
         self.labels = labels
+    }
+
+    /// This axis with every coordinate doubled, bounds kept finite (ticks beyond them dropped).
+    private func doubled() -> Axis {
+        let largest = Double.greatestFiniteMagnitude
+        let low = Swift.max(-largest, 2 * self.low), high = Swift.min(largest, 2 * self.high)
+        let ticks = self.ticks.map { 2 * $0 }.filter { $0 >= low && $0 <= high }
+        return Axis(low: low, high: high, ticks: ticks, labels: NumberFormat.tickLabels(ticks))
     }
 
     /// A step of 1, 2, 2.5 or 5 × 10^k giving about `target` intervals over `span`.

@@ -27,6 +27,20 @@ public final class Session {
         ledger = MemoryLedger { [unowned interpreter] in interpreter.bytesInUse }
     }
 
+    /// The size of the terminal standard output goes to, in character cells, asked whenever
+    /// output must fit it (the progress line at each redraw, pictures, help); nil when unknown.
+    public var terminalSize: () -> (columns: Int, rows: Int)? {
+        get { interpreter.terminalSize }
+        set { interpreter.terminalSize = newValue }
+    }
+
+    /// Shows a text longer than the screen page by page (given the text; false when no pager
+    /// could run). Used by `help` on a terminal only.
+    public var pager: ((String) -> Bool)? {
+        get { interpreter.pager }
+        set { interpreter.pager = newValue }
+    }
+
     /// The script's arguments, visible to scripts as the list `args`.
     public var scriptArguments: [String] {
         get { interpreter.scriptArguments }
@@ -35,6 +49,32 @@ public final class Session {
             interpreter.globals["args"] = .list(newValue.map { .string($0) })
         }
     }
+
+    /// Asks a yes/no question at the prompt (the REPL sets it): `forget` asks before it drops a
+    /// trained network that was not saved. Nil (scripts) means nobody is asked.
+    public var confirm: ((String) -> Bool)? {
+        get { interpreter.confirm }
+        set { interpreter.confirm = newValue }
+    }
+
+    /// At the prompt (the REPL sets it): the last result is kept as `ans` and `_`.
+    public var isInteractive: Bool {
+        get { interpreter.isInteractive }
+        set { interpreter.isInteractive = newValue }
+    }
+
+    /// Notes an entry typed at the prompt and whether it ran without an error, for `history` and
+    /// `save transcript` (the REPL calls it after each entry).
+    public func recordEntry(_ source: String, ran: Bool) {
+        interpreter.transcript.append((source, ran))
+    }
+
+    /// Variables holding a trained network not saved since its training (each network once):
+    /// what quitting warns about.
+    public var unsavedNetworks: [String] { interpreter.unsavedNetworks(among: Array(interpreter.globals.keys)) }
+
+    /// "net holds a network trained and not saved (save net "file.nnm" keeps it)".
+    public static func unsavedWarning(_ names: [String]) -> String { Shell.unsavedWarning(names) }
 
     /// Predefines a variable (`nnsh --set name=value`). The value is read as nnsh code when it
     /// is a number, bool, list, quoted string or word (`0.01`, `true`, `[1, 2]`, `relu`);
@@ -75,6 +115,7 @@ public final class Session {
         interpreter.quitCode = nil
         Interrupt.clear()
         interpreter.interruptAcknowledged = false
+        let source = Session.helpQuery(source).map { "help " + $0 } ?? source
         do {
             let program = try parse(SourceText(name: file, text: source, firstLine: firstLine))
             if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }
@@ -83,12 +124,26 @@ public final class Session {
                 Result { () throws(ShellError) in try interpreter.run(program) }
             }
             if case .quit = try run.get() {
+                // `usage` typed at the prompt printed its text; the session goes on.
+                if interpreter.endsScriptOnly && interpreter.isInteractive && interpreter.runStack.isEmpty {
+                    interpreter.endsScriptOnly = false
+                    interpreter.quitCode = nil
+                    return .ok
+                }
                 return .quit(code: interpreter.quitCode ?? 0)
             }
             return .ok
         } catch {
             return .error(error)
         }
+    }
+
+    /// `?adam` or `adam?` (as IPython): the word asked about, else nil.
+    static func helpQuery(_ source: String) -> String? {
+        let text = source.trimmingCharacters(in: .whitespacesAndNewlines)
+        let word = text.hasPrefix("?") ? text.dropFirst() : text.hasSuffix("?") ? text.dropLast() : nil
+        guard let word, !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return String(word)
     }
 
     /// True when `source` stops inside an open block, bracket, string or expression, so the

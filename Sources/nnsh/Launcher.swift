@@ -11,8 +11,15 @@ enum Launcher {
         case standardInput(arguments: [String])
     }
 
-    static func run(_ mode: Mode, definitions: [(name: String, value: String)]) throws(UsageError) -> Int32 {
+    /// With `thenPrompt` (`nnsh -i`), a script is followed by the REPL in the same session,
+    /// even when the script failed (its error is shown first); `quit` in the script still quits.
+    static func run(_ mode: Mode, definitions: [(name: String, value: String)], thenPrompt: Bool = false) throws(UsageError) -> Int32 {
         let session = Session(output: writeOutput, isTerminal: isatty(STDOUT_FILENO) == 1)
+        if isatty(STDOUT_FILENO) == 1 {
+            TerminalSize.install()
+            session.terminalSize = TerminalSize.current
+            session.pager = Pager.show
+        }
         for (name, value) in definitions {
             do {
                 try session.define(name, literal: value)
@@ -25,9 +32,12 @@ enum Launcher {
             return runREPL(session)
         case .file(let path, let arguments):
             session.scriptArguments = arguments
-            return runScript(try readScript(path), file: path, in: session)
+            let source = try readScript(path)
+            if thenPrompt { return runThenPrompt(source, file: path, in: session) }
+            return runScript(source, file: path, in: session)
         case .code(let code, let arguments):
             session.scriptArguments = arguments
+            if thenPrompt { return runThenPrompt(code, file: "-e", in: session) }
             return runScript(code, file: "-e", in: session)
         case .standardInput(let arguments):
             session.scriptArguments = arguments
@@ -39,19 +49,30 @@ enum Launcher {
         }
     }
 
-    /// Runs a whole script; a `#!` first line is blanked (line numbers stay the same).
+    /// A `#!` first line blanked (line numbers stay the same).
+    static func withoutShebang(_ source: String) -> String {
+        source.hasPrefix("#!") ? String(source.drop { $0 != "\n" }) : source
+    }
+
+    /// Runs a whole script.
     static func runScript(_ source: String, file: String, in session: Session) -> Int32 {
-        var source = source
-        if source.hasPrefix("#!") {
-            source = String(source.drop { $0 != "\n" })
-        }
-        switch session.execute(source, file: file) {
+        switch session.execute(withoutShebang(source), file: file) {
         case .ok: return 0
         case .quit(let code): return code
         case .error(let error):
-            writeError(error.rendered())
-            return 1
+            writeError(ErrorDisplay.render(error))
+            return error.isInterruption ? 130 : 1
         }
+    }
+
+    /// `nnsh -i`: the script, then the prompt with everything it defined.
+    static func runThenPrompt(_ source: String, file: String, in session: Session) -> Int32 {
+        switch session.execute(withoutShebang(source), file: file) {
+        case .quit(let code): return code
+        case .error(let error): writeError(error.rendered())
+        case .ok: break
+        }
+        return runREPL(session)
     }
 
     static func runREPL(_ session: Session) -> Int32 {
@@ -72,12 +93,16 @@ enum Launcher {
         return PlainLineReader(showsPrompt: true)
     }
 
-    /// $NNSH_HISTORY, else ~/.nnsh_history; nil (no saved history) when NNSH_HISTORY is empty.
+    /// $NNSH_HISTORY, else .nnsh_history in $HOME (the password database's home only when HOME
+    /// is unset); nil (no saved history) when NNSH_HISTORY is empty.
     static func historyFile() -> String? {
-        if let path = ProcessInfo.processInfo.environment["NNSH_HISTORY"] {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["NNSH_HISTORY"] {
             return path.isEmpty ? nil : path
         }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".nnsh_history").path
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return (home as NSString).appendingPathComponent(".nnsh_history")
     }
 
     static func readScript(_ path: String) throws(UsageError) -> String {

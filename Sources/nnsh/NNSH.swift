@@ -9,6 +9,7 @@ import Foundation
 ///     nnsh -e 'print 1 + 2'        code from the command line
 ///     nnsh < train.nnsh            code from standard input
 ///     nnsh --set lr=0.1 grid.nnsh  `lr` is defined before the script runs
+///     nnsh -i study.nnsh           the script, then the REPL with its variables
 ///
 /// Exit status: 0 on success (or the code given to `quit`), 1 when the script fails (the error
 /// goes to standard error as `file:line:col: error: message`, the line and a caret), 2 on a
@@ -22,6 +23,7 @@ struct NNSH: ParsableCommand {
             nnsh [--set <name=value> ...]                      (the REPL)
             nnsh [--set <name=value> ...] <file> [<args> ...]
             nnsh [--set <name=value> ...] -e <code> [<args> ...]
+            nnsh -i [--set <name=value> ...] <file> [<args> ...]   (the file, then the REPL)
             """,
         discussion: """
             With no file and no -e, nnsh reads code from standard input when it is not a \
@@ -33,6 +35,9 @@ struct NNSH: ParsableCommand {
     @Option(name: .customShort("e"), help: ArgumentHelp(
         "Run <code> instead of a file; all arguments become `args`.", valueName: "code"))
     var code: String?
+
+    @Flag(name: .customShort("i"), help: "After the file or -e code, stay at the prompt with its variables.")
+    var interactive = false
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Define a variable before running, e.g. --set lr=0.01 (repeatable).", valueName: "name=value"))
@@ -73,7 +78,7 @@ struct NNSH: ParsableCommand {
         do {
             let mode = try command.mode()
             let definitions = try command.parsedDefinitions()
-            Foundation.exit(try Launcher.run(mode, definitions: definitions))
+            Foundation.exit(try Launcher.run(mode, definitions: definitions, thenPrompt: command.interactive))
         } catch {
             usageError(error.description)
         }

@@ -79,6 +79,34 @@ import Testing
         #expect(second?.line == 2 && second?.column == 3)
     }
 
+    /// A gzip'ed CSV is held to the memory limit by its decompressed bytes, counted as they
+    /// stream (its size on disk is no guide): 2 MB of "0,0" lines in a few KB, under a 1 MB limit.
+    @Test func gzipInputIsCheckedAsItDecompresses() throws {
+        let text = "x,y\n" + String(repeating: "0,0\n", count: 500_000)
+        let path = dir.writeGzip("big.csv.gz", Array(text.utf8))
+        #expect(rawBytes(path).count < 100_000)
+        let e = #expect(throws: DataError.self) {
+            try MemoryLimit.$scopedBytes.withValue(1 << 20) { try CSV.load(path: path) }
+        }
+        #expect(e?.kind == .tooLarge)
+        #expect(e?.description == "\(path): decompressed, the file is larger than the memory limit of 1 MB")
+        // Within the limit it loads.
+        let small = dir.writeGzip("small.csv.gz", Array(("x,y\n" + String(repeating: "0,0\n", count: 1000)).utf8))
+        #expect(try MemoryLimit.$scopedBytes.withValue(1 << 20) { try CSV.load(path: small) }.count == 1000)
+    }
+
+    /// One enormous row costs a cell record (40 bytes) per cell while it is read: a 300 KB line
+    /// of 150,000 cells is refused under a 1 MB limit, at the row, instead of taking 6 MB.
+    @Test func anEnormousRowIsCheckedAsItIsRead() throws {
+        let path = dir.write("wide.csv", text: "1,2\n" + Array(repeating: "0", count: 150_000).joined(separator: ",") + "\n")
+        let e = #expect(throws: DataError.self) {
+            try MemoryLimit.$scopedBytes.withValue(1 << 20) { try CSV.load(path: path) }
+        }
+        #expect(e?.kind == .tooLarge && e?.line == 2 && e?.column == 1)
+        #expect(e?.message.hasPrefix("this row has more than ") == true && e?.message.hasSuffix(" more than the memory limit of 1 MB") == true,
+                "\(e?.message ?? "")")
+    }
+
     @Test func malformedFilesAreErrors() {
         let ragged = #expect(throws: DataError.self) {
             try CSV.parse(text: "1,2,3\n4,5\n", file: "r.csv", options: CSVOptions(label: 0))

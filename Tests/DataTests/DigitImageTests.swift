@@ -142,4 +142,32 @@ private func measure(_ image: GrayImage) -> (cx: Double, cy: Double, width: Int,
         let wide = TerminalImage.grid(items, shape: ImageShape(rows: 4, columns: 4), perRow: 3)
         #expect(wide.split(separator: "\n")[2] == "true  true  true")
     }
+
+    @Test func largeImagesShrinkToTheRoomKeepingTheirShape() {
+        let big = ImageShape(rows: 1000, columns: 1000)
+        #expect(TerminalImage.fittedShape(big, columns: 80, lines: 27) == ImageShape(rows: 54, columns: 54))
+        #expect(TerminalImage.fittedShape(ImageShape(rows: 100, columns: 400), columns: 80, lines: 40)
+                == ImageShape(rows: 20, columns: 80))
+        let small = ImageShape(rows: 28, columns: 28)
+        #expect(TerminalImage.fittedShape(small, columns: 80, lines: 27) == small, "never larger")
+    }
+
+    @Test func resamplingAveragesTheBlockEachPixelCovers() {
+        // 4×4: left half 0, right half 1, halved to 2×2; a 3-wide row thirds into one pixel.
+        let pixels: [Float] = [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]
+        #expect(TerminalImage.resample(pixels, from: ImageShape(rows: 4, columns: 4), to: ImageShape(rows: 2, columns: 2))
+                == [0, 1, 0, 1])
+        let row = TerminalImage.resample([0, 0.5, 1], from: ImageShape(rows: 1, columns: 3), to: ImageShape(rows: 1, columns: 1))
+        #expect(abs(row[0] - 0.5) < 1e-6)
+        let text = TerminalImage.render([Float](repeating: 1, count: 40_000), shape: ImageShape(rows: 200, columns: 200),
+                                        fitting: (columns: 30, lines: 10))
+        #expect(text.split(separator: "\n").map(\.count) == Array(repeating: 20, count: 10))
+    }
+
+    @Test func gridBandsHoldWhatFitsTheWidth() {
+        let items = (0..<8).map { (pixels: [Float](repeating: 1, count: 28 * 28), caption: "\($0)") }
+        let text = TerminalImage.grid(items, shape: ImageShape(rows: 28, columns: 28), perRow: 6, downsample: 2, width: 60)
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 60 })
+        #expect(text.split(separator: "\n").first?.count == 46, "three 14-column digits and two gaps")
+    }
 }

@@ -235,6 +235,59 @@ import Glibc
         #expect(w?.message == "layer 1 weights contain infinity at [1, 0]")
     }
 
+    /// A history entry's duration must be a number of seconds nnsh can show (finite, 0 to
+    /// 10^9); NaN, infinities and 1e300 loaded, then trapped when the history was printed.
+    @Test(arguments: [Double.nan, .infinity, -.infinity, -1, 1e300, 1.000001e9])
+    func impossibleDurationsAreRefusedOnReadAndOnWrite(_ seconds: Double) throws {
+        var m = ModelFileFixtures.fullModel(Float.self)
+        let marker = 0.3125   // a bit pattern found once in the file
+        m.header.history.epochs[0].seconds = marker
+        var bytes = try ModelFile.encode(m)
+        let at = try #require(Self.offset(of: marker.bitPattern, in: bytes))
+        for i in 0..<8 { bytes[at + i] = UInt8(truncatingIfNeeded: seconds.bitPattern >> (8 * i)) }
+        let e = Self.refusal(Self.resealed(bytes))
+        #expect(e?.kind == .malformed)
+        #expect(e?.message == "epoch record 1 of the training history lasted \(seconds) seconds; a duration is from 0 to 1000000000",
+                "\(seconds)")
+        m.header.history.epochs[0].seconds = seconds
+        #expect(expectModelFileError { _ = try ModelFile.encode(m) }?.kind == .malformed)
+    }
+
+    @Test func theLongestDurationIsAccepted() throws {
+        var m = ModelFileFixtures.fullModel(Float.self)
+        m.header.history.epochs[0].seconds = 1e9
+        m.header.history.epochs[1].seconds = 0
+        #expect(try ModelFile.decode(ModelFile.encode(m)) == .float32(m))
+    }
+
+    /// Reading and writing a model of n layers computes O(n) layer shapes: 20,000 layers took
+    /// 42 s to load when every tensor's check recomputed all shapes. Counted, not timed: 4×
+    /// the layers must cost at most ~4× the shapes (16× when quadratic).
+    @Test func shapeWorkIsLinearInTheLayers() throws {
+        func shapesComputed(layers: Int) throws -> Int {
+            let architecture = Architecture(inputWidth: 1, layers: Array(repeating: LayerSpec(width: 1, activation: "linear"), count: layers),
+                                            cost: "mse")
+            let parameters = (0 ..< 2 * layers).map { _ in Matrix<Float>([[0.5]]) }
+            let model = SavedModel(header: ModelHeader(precision: .float32, architecture: architecture), parameters: parameters)
+            let count = Architecture.ShapeCount()
+            try Architecture.$shapesComputed.withValue(count) {
+                let decoded = try ModelFile.decode(try ModelFile.encode(model))
+                _ = try ModelFile.network(from: decoded)
+            }
+            return count.shapes.load(ordering: .relaxed)
+        }
+        let small = try shapesComputed(layers: 500), large = try shapesComputed(layers: 2000)
+        #expect(small > 0)
+        #expect(large <= 5 * small, "\(small) shapes for 500 layers, \(large) for 2000")
+    }
+
+    /// Where the little-endian `u64` `pattern` starts in `bytes` (it must occur exactly once).
+    static func offset(of pattern: UInt64, in bytes: [UInt8]) -> Int? {
+        let needle = (0..<8).map { UInt8(truncatingIfNeeded: pattern >> (8 * $0)) }
+        let hits = (0...(bytes.count - 8)).filter { Array(bytes[$0 ..< $0 + 8]) == needle }
+        return hits.count == 1 ? hits[0] : nil
+    }
+
     @Test func inconsistentPreprocessingIsRefusedOnWrite() {
         var m = ModelFileFixtures.fullModel(Float.self)
         m.header.preprocessing.inputStds[1] = 0

@@ -144,6 +144,24 @@ import Testing
         }
     }
 
+    /// A file whose optimiser has made 2^63 − 1 steps loads and trains on (it trapped on the
+    /// next step's overflow): the count stays at its largest value, and Adam's bias corrections
+    /// at that many steps are 1.
+    @Test(arguments: [OptimizerKind.adam, .sgd])
+    func theLargestStepCountTrainsOn(kind: OptimizerKind) throws {
+        let net = try Self.trainedNetwork(Float.self, hidden: .tanh, output: .softmax, cost: nil, optimizer: kind)
+        var saved = SavedModel(network: net, extras: ModelExtras())
+        saved.header.optimizer?.step = UInt64(Int.max)
+        let loaded = try ModelFile.network(from: ModelFile.decode(ModelFile.encode(saved)))
+        let again = try #require(Self.unwrap(loaded.network, as: Float.self))
+        var g = RandomGenerator(seed: 3)
+        try again.train(on: Self.data(Float.self), options: TrainingOptions(epochs: 1, batchSize: 8, optimizer: OptimizerSettings(kind)),
+                        generator: &g)
+        #expect(again.optimizerState?.step == Int.max)
+        #expect(again.layers.allSatisfy { $0.weights.storage.allSatisfy(\.isFinite) })
+        #expect(again.layers != net.layers, "it trained")
+    }
+
     /// Without the saved state (fresh optimiser) the continued run differs: the test above
     /// would notice a save that dropped the state.
     @Test func resumingWithoutOptimizerStateDiffers() throws {
@@ -256,7 +274,7 @@ import Testing
             #expect(info.lines.contains("optimiser: adam, step 5 (learning_rate=0.001, momentum=0.9, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-08)"))
             #expect(info.lines.contains("made by nnsh \(NNSHVersion.string) on 1970-01-01 00:00:00 UTC, seed 11"))
             let loss = net.history.last!.trainingLoss
-            #expect(info.lines.contains("history: 1 epochs (1 complete), last training loss \(loss)"))
+            #expect(info.lines.contains("history: 1 epochs (1 complete), last training loss \(ModelInfo.figure(loss))"))
         }
     }
 

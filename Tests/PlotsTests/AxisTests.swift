@@ -58,4 +58,22 @@ import Testing
         #expect(NumberFormat.fixed(-0.0001, decimals: 2) == "0.00")
         #expect(NumberFormat.powerOfTen(-2) == "0.01" && NumberFormat.powerOfTen(6) == "1e6")
     }
+
+    /// Values spanning more than the largest double (hi − lo overflows): finite bounds that
+    /// cover them, ticks inside, and finite fractions (the chart trapped on an infinite one).
+    @Test(arguments: [[-1e308, 1e308], [-Double.greatestFiniteMagnitude, .greatestFiniteMagnitude], [-1e308, 0, 1.7e308]])
+    func axisOverMoreThanTheLargestSpan(_ values: [Double]) {
+        for padding in [0, 0.03] {
+            let axis = Axis(covering: values, scale: .linear, target: 5, padding: padding)
+            #expect(axis.low.isFinite && axis.high.isFinite && axis.low < axis.high)
+            #expect(axis.low <= values.min()! && axis.high >= values.max()!)
+            #expect(axis.ticks.count >= 2 && axis.ticks.count == axis.labels.count)
+            #expect(axis.ticks.allSatisfy { $0 >= axis.low && $0 <= axis.high })
+            for v in values + [axis.low, axis.high] {
+                let f = axis.fraction(v)
+                #expect(f >= 0 && f <= 1, "\(v) → \(f)")
+            }
+            #expect(axis.fraction(axis.low) == 0 && axis.fraction(axis.high) == 1)
+        }
+    }
 }

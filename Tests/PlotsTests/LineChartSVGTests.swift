@@ -44,6 +44,28 @@ import Testing
         #expect(Set(groups.compactMap { $0.attributes["data-name"] }) == ["data", "truth", "prediction"])
     }
 
+    /// A one-epoch history was an empty frame: a line of one point has no segment to stroke.
+    @Test func aOnePointLineIsDrawnAsADot() throws {
+        let chart = LineChart(title: "Learning curves", xLabel: "epoch", yLabel: "loss",
+                              series: [Series("train loss", y: [0.42]), Series("validation loss", y: [0.5])])
+        let document = try #require(Self.parse(chart.renderSVG()))
+        let dots = document.elements(named: "circle").filter { $0.groupClasses.last == "series" }
+        #expect(dots.count == 2)
+        let frame = try #require(document.elements(named: "rect").first { $0.attributes["stroke"] == "#888" })
+        let x = Double(frame.attributes["x"] ?? "") ?? .nan, w = Double(frame.attributes["width"] ?? "") ?? .nan
+        for dot in dots {
+            let cx = Double(dot.attributes["cx"] ?? "") ?? .nan
+            #expect(cx >= x && cx <= x + w, "inside the frame")
+        }
+        #expect(!document.elements(named: "text").contains { $0.text == "no data" })
+        // A lone value between gaps is a dot too; the runs around it stay lines.
+        let gappy = LineChart(series: [Series("y", y: [1, 2, .nan, 3, .nan, 4, 5])])
+        let parsed = try #require(Self.parse(gappy.renderSVG()))
+        #expect(parsed.elements(named: "circle").filter { $0.groupClasses.last == "series" }.count == 1)
+        let d = parsed.elements(named: "path").first { $0.groupClasses.last == "series" }?.attributes["d"] ?? ""
+        #expect(d.filter { $0 == "M" }.count == 2)
+    }
+
     @Test func pointsStayInsideThePlotFrame() throws {
         let document = try #require(Self.parse(Fixtures.runge.renderSVG(width: 500, height: 300)))
         let frame = try #require(document.elements(named: "rect").first { $0.attributes["stroke"] == "#888" })

@@ -110,6 +110,18 @@ import Testing
         #expect(chart.plottedSeries()[0].runs.map(\.count) == [1, 1, 1])
     }
 
+    /// Values whose span overflows a double draw (they trapped converting an infinite pixel
+    /// position), in the terminal and as SVG with finite coordinates.
+    @Test func valuesSpanningMoreThanTheLargestDoubleAreDrawn() {
+        for chart in [LineChart(series: [Series("y", y: [1e308, -1e308])]),
+                      LineChart(series: [Series("y", x: [-1.7e308, 1.7e308], y: [1, 2])])] {
+            let text = chart.renderTerminal(width: 40, height: 10)
+            #expect(text.contains("┤") && text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
+            let svg = chart.renderSVG()
+            #expect(!svg.contains("nan") && !svg.contains("inf"))
+        }
+    }
+
     @Test func nonPositiveValuesAreSkippedOnALogScale() {
         let chart = LineChart(series: [Series("mse", y: [1, 0, 0.1, -2, 0.01])], yScale: .log)
         #expect(chart.renderTerminal(width: 40, height: 10).contains("mse (2 skipped)"))

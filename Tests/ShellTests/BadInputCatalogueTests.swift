@@ -61,6 +61,8 @@ import Testing
         Case(name: "assignment without value", source: "y = ", line: 1, column: 4, message: "a value after '=' expected"),
         Case(name: "bad format", source: "print \"{x:q}\"", line: 1, column: 7, message: "bad format ':q' (examples: :.3f  :8.2f  :.1%  :.2e  :>10)"),
         Case(name: "else without if", source: "else { }", line: 1, column: 1, message: "'else' without an 'if' before it (at the prompt, write it on the line of the '}')"),
+        Case(name: "format width beyond any number", source: "print \"{x:99999999999999999999}\"", line: 1, column: 7,
+             message: "bad format ':99999999999999999999' (examples: :.3f  :8.2f  :.1%  :.2e  :>10)"),
         Case(name: "reserved word as variable", source: "for in = 3", line: 1, column: 5, message: "'in' is a reserved word and cannot be a loop variable name"),
 
         // MARK: Unknown names and options
@@ -106,6 +108,8 @@ import Testing
         Case(name: "damaged model file", source: "m = load \"{dir}/flipped.nnm\"", line: 1, column: 10, message: "{dir}/flipped.nnm: at byte {end}: checksum mismatch (stored {crc}): the file is damaged (hint: save the model again or restore a copy)"),
         Case(name: "text file as model", source: "m = load \"{dir}/ragged.csv\"", line: 1, column: 10, message: "{dir}/ragged.csv: at byte 0: not an nnsh model file (it starts with 782c790a) (hint: give a file written by `save`; use `import` for .safetensors files)"),
         Case(name: "model from a newer nnsh", source: "m = load \"{dir}/newer.nnm\"", line: 1, column: 10, message: "{dir}/newer.nnm: at byte 8: the file has format version 2.0; this nnsh reads 1.x (hint: it was written by a newer nnsh; upgrade nnsh to load it)"),
+        Case(name: "model history lasting 1e300 seconds", source: "m = load \"{dir}/ages.nnm\"", line: 1, column: 10,
+             message: "{dir}/ages.nnm: at byte 28: epoch record 1 of the training history lasted 1e+300 seconds; a duration is from 0 to 1000000000 (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
 
         // MARK: Data that does not fit the network
@@ -124,6 +128,12 @@ import Testing
         Case(name: "dataset beyond the memory limit", source: "r = runge n=10000000 degree=30", line: 1, column: 5,
              message: "runge: a set of 10000000 points needs 2.5 GB, more than the memory limit of 512 MB (set max_memory raises it)",
              fault: .memoryLimit(512 << 20)),
+        Case(name: "ridge beyond the memory limit", source: "w = csv \"{dir}/wide.csv\" target=\"y\"\nf = ridge w", line: 2, column: 11,
+             message: "least squares on 3 examples × 400 features needs 1.3 MB, more than the memory limit of 1 MB (set max_memory raises it)",
+             fault: .memoryLimit(1 << 20), defines: ["w"]),
+        Case(name: "lasso beyond the memory limit", source: "w = csv \"{dir}/wide.csv\" target=\"y\"\nf = lasso w", line: 2, column: 11,
+             message: "the Lasso on 3 examples × 400 features needs 1.2 MB, more than the memory limit of 1 MB (set max_memory raises it)",
+             fault: .memoryLimit(1 << 20), defines: ["w"]),
         Case(name: "memory limit too small", source: "set max_memory 10", line: 1, column: 16, message: "max_memory: expected a size of at least 1MB (2GB, 512MB), got 10"),
         Case(name: "skip_zero_inputs not a bool", source: "set skip_zero_inputs 1", line: 1, column: 22,
              message: "skip_zero_inputs: expected true or false, got 1"),
@@ -150,6 +160,11 @@ import Testing
         Case(name: "lists nested too deep at run time", source: "y = []\nfor i in 0..<100000 { y = [y] }", line: 2, column: 27,
              message: "lists nested more than 100 deep", defines: ["y", "i"]),
 
+        Case(name: "range to NaN", source: "r = 0...(10 ^ 400 - 10 ^ 400)", line: 1, column: 6,
+             message: "a range's ends must be finite numbers, got 0 and nan"),
+        Case(name: "range from infinity", source: "r = (10 ^ 400)..<1", line: 1, column: 15,
+             message: "a range's ends must be finite numbers, got inf and 1"),
+
         // MARK: Arithmetic
         Case(name: "division by zero", source: "print x / 0", line: 1, column: 9, message: "division by zero"),
         Case(name: "remainder by zero", source: "print x % 0", line: 1, column: 9, message: "remainder by zero"),
@@ -163,7 +178,7 @@ import Testing
         Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 2), defines: ["c"]),
         Case(name: "Ctrl-C while training", source: "train net d epochs=5 batch=2 quiet", line: 1, column: 1,
-             message: "training paused by Ctrl-C in epoch 2 after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
+             message: "training paused by Ctrl-C in epoch 1 of 5 (epoch 2 in all), after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
              fault: .interruptAfter(polls: 2), changesWeights: true),
         Case(name: "Ctrl-C in a while loop", source: "k = 0\nwhile true { k = k + 1 }", line: 2, column: 1,
              message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 1000), defines: ["k"]),
@@ -190,6 +205,9 @@ import Testing
         try write("text.csv", Array("x,y\n1,2\n3,4.x\n".utf8))
         try write("empty.csv", [])
         try write("good.csv", Array("x,y\n1,2\n3,4\n".utf8))
+        let wideHeader = (1...400).map { "x\($0)" }.joined(separator: ",") + ",y\n"
+        let wideRows = (0..<3).map { r in (0...400).map { String(($0 * 7 + r * 3) % 11) }.joined(separator: ",") }
+        try write("wide.csv", Array((wideHeader + wideRows.joined(separator: "\n") + "\n").utf8))
         try write("text.png", Array("hello, not a picture".utf8))
         try write("short.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         try write("digit.pgm", Array("P2\n2 2\n255\n0 255\n255 0\n".utf8))
@@ -207,10 +225,31 @@ import Testing
         var newer = good
         newer[8] = 2
         try write("newer.nnm", newer)
+        try write("ages.nnm", try modelFile(historySeconds: 1e300))
         return dir
     }
 
     struct CatalogueError: Error { let message: String }
+
+    /// A one-layer model file whose one history entry lasted `historySeconds` (written valid,
+    /// then that field edited and the checksum recomputed: files `save` would refuse to write).
+    static func modelFile(historySeconds: Double) throws -> [UInt8] {
+        let marker = 0.3125
+        let header = ModelHeader(precision: .float32,
+                                 architecture: Architecture(inputWidth: 1, layers: [LayerSpec(width: 1, activation: "linear")], cost: "mse"),
+                                 history: TrainingHistory(epochs: [EpochRecord(epoch: 1, trainingLoss: 0.5, trainingMetric: 0.5,
+                                     validationLoss: nil, validationMetric: nil, metric: .mse, samples: 10, seconds: marker, complete: true)]))
+        var bytes = try ModelFile.encode(SavedModel<Float>(header: header, parameters: [Matrix([[0.5]]), Matrix([[0.25]])]))
+        let needle = (0..<8).map { UInt8(truncatingIfNeeded: marker.bitPattern >> (8 * $0)) }
+        guard let at = (0...(bytes.count - 8)).first(where: { Array(bytes[$0 ..< $0 + 8]) == needle }) else {
+            throw CatalogueError(message: "no duration in the model file")
+        }
+        for i in 0..<8 { bytes[at + i] = UInt8(truncatingIfNeeded: historySeconds.bitPattern >> (8 * i)) }
+        let end = bytes.count - 4
+        let crc = CRC32.checksum(bytes[..<end])
+        for i in 0..<4 { bytes[end + i] = UInt8(truncatingIfNeeded: crc >> (8 * i)) }
+        return bytes
+    }
 
     /// Every file in `dir` and its bytes.
     static func snapshot(_ dir: String) -> [String: Data] {
@@ -296,6 +335,71 @@ import Testing
     @Test func thereAreAtLeastFiftyCases() {
         #expect(Self.cases.count >= 50)
         #expect(Set(Self.cases.map(\.name)).count == Self.cases.count, "case names are unique")
+    }
+}
+
+/// Hardening, round 2: inputs that crashed or hung and now simply work.
+@Suite struct HardeningRound2Tests {
+    /// `:d` of a number beyond Int64 trapped converting it; it prints the whole number now.
+    @Test(arguments: [("1e300", String(format: "%.0f", 1e300)), ("2^64", "18446744073709551616"),
+                      ("-1e19", "-10000000000000000000"), ("2^63", "9223372036854775808"), ("-2^63", "-9223372036854775808"),
+                      ("2.5", "3"), ("-7.4", "-7"), ("10 ^ 400", "inf"), ("-(10 ^ 400)", "-inf")])
+    func integerFormatOfAnyNumber(_ c: (String, String)) {
+        let r = runShell("v = \(c.0)\nprint \"{v:d}\"")
+        #expect(r.error == nil, "\(c.0): \(r.error?.message ?? "")")
+        #expect(r.output == c.1 + "\n", "\(c.0)")
+    }
+
+    /// A float IDX file with NaN pixels (first in the image, so the image's minimum is NaN) is
+    /// drawn, NaN as black, by `show` and `errors`: they trapped making a range NaN…NaN+1.
+    @Test func imagesWithNaNPixelsAreDrawn() throws {
+        let dir = NSTemporaryDirectory() + "nnsh-nan-idx-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var images: [UInt8] = [0, 0, 0x0D, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4]
+        for i in 0..<32 {
+            let v: Float = i == 0 || i == 16 ? .nan : Float(i % 16) / 16
+            images += withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) }
+        }
+        try Data(images).write(to: URL(fileURLWithPath: dir + "/nan.idx"))
+        try Data([0, 0, 0x08, 1, 0, 0, 0, 2, 1, 0]).write(to: URL(fileURLWithPath: dir + "/labels.idx"))
+        let r = runShell("""
+            d = idx "\(dir)/nan.idx" "\(dir)/labels.idx"
+            show d 0
+            show d 0 count=2
+            n = network 16
+            add n dense 2 softmax
+            wrong = errors n d
+            """)
+        #expect(r.error == nil, "\(r.error?.rendered() ?? "")")
+        // Pixel i is i/16 (NaN, as black, at 0); a character is the mean of two rows in 5 shades.
+        #expect(r.output.hasPrefix("  ░░\n▓▓▓█\n#0  label 1\n"), "\(r.output)")
+        #expect(r.output.contains("1 of 2 examples misclassified"))
+    }
+
+    /// Values spanning more than the largest double plot, in the terminal and to SVG.
+    @Test func plotOfTheWholeDoubleRange() throws {
+        let dir = NSTemporaryDirectory() + "nnsh-plot-range-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = runShell("plot [1e308, -1e308] width=40 height=8\nplot [1e308, -1e308] [1, 2] width=40 height=8 to=\"\(dir)/x.svg\"")
+        #expect(r.error == nil, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.contains("1e+308") || r.output.contains("1e308"), "\(r.output)")
+        let svg = try String(contentsOfFile: dir + "/x.svg", encoding: .utf8)
+        #expect(!svg.contains("nan") && !svg.contains("inf"))
+    }
+
+    /// The epoch line's duration and rate are total: any double gives a short text.
+    @Test func epochLineFiguresOfAnyNumber() {
+        #expect(EpochLine.duration(0.5) == "0.50s" && EpochLine.duration(12.25) == "12.2s" && EpochLine.duration(125) == "2m05s")
+        for bad in [-1, -1e300, .nan, .infinity, -.infinity] as [Double] {
+            #expect(EpochLine.duration(bad) == "-", "\(bad)")
+            #expect(EpochLine.rate(bad) == "-", "\(bad)")
+        }
+        #expect(EpochLine.duration(1e300) == "1e+300s")
+        #expect(EpochLine.duration(9.3e18) == "9.3e+18s")
+        #expect(EpochLine.rate(12345.4) == "12,345")
+        #expect(EpochLine.rate(9.3e18) == "9.3e+18" && EpochLine.rate(1e300) == "1e+300")
     }
 }
 

@@ -50,14 +50,14 @@ import Testing
         Case(source: "x = [1]\nprint x.size", line: 2, column: 8, message: "a list has no field 'size' (it has: count)"),
         Case(source: "x = print 1", line: 1, column: 5, message: "'print' gives no value to assign"),
         Case(source: "print 1 2 sepp=\",\"", line: 1, column: 11, message: "'print' has no option 'sepp'; did you mean 'sep'?"),
-        Case(source: "network", line: 1, column: 1, message: "'network' needs its 'inputs' argument (usage: network inputs [precision=float32|float64])"),
+        Case(source: "network", line: 1, column: 1, message: "'network' needs its 'inputs' argument (usage: network inputs ...; see help network)"),
         Case(source: "network 0", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000, got 0"),
         Case(source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000, got \"a\""),
         Case(source: "n = network 2\nadd n dense 3 relux", line: 2, column: 15, message: "activation: 'relux' is not one of sigmoid, relu, leaky_relu, tanh, linear, softmax; did you mean 'relu'?"),
         Case(source: "n = network 2\ntrain n n", line: 2, column: 9, message: "data: expected a dataset, got a network"),
-        Case(source: "n = network 2\nd = runge n=5\ntrain n d", line: 3, column: 7, message: "the network has no layers yet (add net dense 10 relu)"),
+        Case(source: "n = network 2\nd = runge n=5\ntrain n d", line: 3, column: 7, message: "the network has no layers yet (add n dense 10 relu)"),
         Case(source: "n = network 2\nadd n dense 1 linear\nd = runge n=5\ntrain n d epochs=1 quiet", line: 4, column: 9, message: "the training data has 1 feature per example but the network takes 2"),
-        Case(source: "help trian", line: 1, column: 6, message: "no command 'trian'; did you mean 'train'?"),
+        Case(source: "help trian", line: 1, column: 6, message: "no command or concept 'trian'; did you mean 'train'?"),
         Case(source: "set seed -1", line: 1, column: 10, message: "seed: expected a whole number ≥ 0, got -1"),
         Case(source: "run \"/nonexistent/x.nnsh\"", line: 1, column: 5, message: "no such file: /nonexistent/x.nnsh"),
         Case(source: "mnist \"/nonexistent\"", line: 1, column: 7, message: "/nonexistent: no train-images-idx3-ubyte[.gz] or train-images.idx3-ubyte[.gz] here (Scripts/fetch-mnist.sh fetches MNIST)"),
@@ -98,5 +98,51 @@ import Testing
         let r = runShell("m = load \"/tmp/nnsh-missing-model.nnm\"")
         #expect(r.error?.message.hasPrefix("/tmp/nnsh-missing-model.nnm: cannot open") == true)
         #expect(r.error?.column == 10)
+    }
+
+    /// The caret's line as the terminal shows it: each character's cells (CJK take two).
+    static func caretCell(_ rendered: String) -> (line: String, caret: Int)? {
+        let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count == 3, let caret = lines[2].firstIndex(of: "^") else { return nil }
+        return (lines[1], lines[2][..<caret].count)
+    }
+
+    /// Cells of `text` before the first `marker`, counting CJK as two (written apart from nnsh's).
+    static func cells(before marker: String, in text: String) -> Int {
+        guard let r = text.range(of: marker) else { return -1 }
+        return text[..<r.lowerBound].unicodeScalars.reduce(0) { $0 + ((0x2E80...0xFFEF).contains($1.value) ? 2 : 1) }
+    }
+
+    @Test func aLongLineIsShownAsAnExcerptAroundTheCaret() throws {
+        let source = "y = " + String(repeating: "1 + ", count: 400) + "nope + 2"
+        for width in [79, 59] {
+            let e = try #require(runShell(source).error)
+            let rendered = e.rendered(width: width)
+            let lines = rendered.split(separator: "\n").map(String.init)
+            #expect(lines.count == 3, "\(rendered)")
+            #expect(lines[1].count <= width && lines[2].count <= width, "\(rendered)")
+            #expect(lines[1].hasPrefix("…") && lines[1].hasSuffix("2"), "\(lines[1])")
+            let (line, caret) = try #require(Self.caretCell(rendered))
+            #expect(Array(line)[caret...].starts(with: "nope"), "the caret is under the word: \(rendered)")
+        }
+    }
+
+    @Test func wideCharactersDoNotShiftTheCaret() throws {
+        let e = try #require(runShell("s = \"学习率\" + nope").error)
+        let rendered = e.rendered(width: 79)
+        let (line, _) = try #require(Self.caretCell(rendered))
+        let caretLine = rendered.split(separator: "\n")[2]
+        #expect(Self.cells(before: "^", in: String(caretLine)) == Self.cells(before: "nope", in: line), "\(rendered)")
+        let long = try #require(runShell("s = \"" + String(repeating: "学", count: 200) + "\" + nope").error).rendered(width: 59)
+        let parts = long.split(separator: "\n").map(String.init)
+        #expect(Self.cells(before: "^", in: parts[2]) == Self.cells(before: "nope", in: parts[1]), "\(long)")
+        #expect(Self.cells(before: "nope", in: parts[1]) + 4 <= 59)
+    }
+
+    @Test func aMissingArgumentIsOneLineThatPointsToHelp() throws {
+        let e = try #require(runShell("net = network 1\ntrain net").error)
+        #expect(e.message == "'train' needs its 'data' argument (usage: train net data ...; see help train)")
+        #expect(runShell("sleep").error?.message == "'sleep' needs its 'seconds' argument (usage: sleep seconds)",
+                "a short usage is given whole")
     }
 }

@@ -274,8 +274,77 @@ enum HandMade {
         #expect(check.texts.contains { $0.hasPrefix("Fit: runge, log10(mse) ") && $0.contains(", against f(x) ") })
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "series,x,y")
-        #expect(lines.count == 1 + 3 * 12)
-        #expect(lines.filter { $0.hasPrefix("true f(x),") }.count == 12)
+        #expect(lines.filter { $0.hasPrefix("data,") }.count == 12, "the data stay dots, one per example")
+        #expect(lines.filter { $0.hasPrefix("true f(x),") }.count == FitChart.gridSize)
+        #expect(lines.filter { $0.hasPrefix("network,") }.count == FitChart.gridSize)
+        #expect(lines.count == 1 + 12 + 2 * FitChart.gridSize)
+    }
+
+    /// The curves of "series,x,y" rows in a fit's CSV, by series name.
+    static func curves(_ csv: String) -> [String: [(x: Double, y: Double)]] {
+        var out: [String: [(x: Double, y: Double)]] = [:]
+        for line in csv.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: ",")
+            guard parts.count == 3, let x = Double(parts[1]), let y = Double(parts[2]) else { continue }
+            out[String(parts[0]), default: []].append((x, y))
+        }
+        return out
+    }
+
+    /// On a 4-point test split the true f(x) line passed 0.16 at x = 0, where f(0) = 1: both
+    /// curves are drawn on a dense grid over the data's range.
+    @Test func fitCurvesAreDenseBetweenTheData() throws {
+        let csv = Self.path("sparse-fit.csv")
+        let r = runShell("""
+            set seed 1
+            d = runge n=40 noise=0.05 seed=2
+            s = split d 0.9 seed=1
+            net = network 1
+            add net dense 8 tanh
+            add net dense 1 linear
+            plot net s.test to="\(csv)"
+            """)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let curves = Self.curves(try String(contentsOfFile: csv, encoding: .utf8))
+        let data = try #require(curves["data"]), truth = try #require(curves["true f(x)"])
+        #expect(data.count == 4)
+        #expect(truth.count > 100, "a curve, not the 4 data x values: \(truth.count) points")
+        let xs = data.map(\.x)
+        #expect(truth.first?.x == xs.min() && truth.last?.x == xs.max(), "over the data's own range")
+        for point in truth { #expect(abs(point.y - 1 / (1 + 25 * point.x * point.x)) < 1e-12) }
+        if xs.min()! < -0.05 && xs.max()! > 0.05 {
+            let nearZero = try #require(truth.min { abs($0.x) < abs($1.x) })
+            #expect(nearZero.y > 0.9, "f near 0 is near 1: \(nearZero)")
+        }
+    }
+
+    /// Polynomial and standardized features are made again from x on the grid: the network's
+    /// curve meets its predictions at the data's x values.
+    @Test func fitCurveOfPolynomialFeaturesMeetsThePredictions() throws {
+        let csv = Self.path("poly-fit.csv")
+        let (s, out) = makeSession()
+        let r = runShell("""
+            set precision float64
+            set seed 1
+            d = standardize (poly (runge n=9 noise=0 seed=2) 3)
+            net = network 3
+            add net dense 5 tanh
+            add net dense 1 linear
+            plot net d to="\(csv)"
+            """, in: (s, out))
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let network = try #require(Self.curves(try String(contentsOfFile: csv, encoding: .utf8))["network"])
+        #expect(network.count == FitChart.gridSize)
+        guard case .object(let d as DatasetObject)? = s.interpreter.globals["d"],
+              case .object(let n as NetworkObject)? = s.interpreter.globals["net"] else {
+            Issue.record("no d or net")
+            return
+        }
+        let predictions = try n.network.predict(d.dataset)
+        let raw = try #require(d.dataset.rawInput)
+        let first = try #require(raw.indices.min { raw[$0] < raw[$1] }), last = try #require(raw.indices.max { raw[$0] < raw[$1] })
+        #expect(abs(network[0].y - predictions.storage[first]) < 1e-9)
+        #expect(abs(network[network.count - 1].y - predictions.storage[last]) < 1e-9)
     }
 
     @Test func showAndErrorsDrawImageGridsWithCaptions() throws {

@@ -3,15 +3,79 @@ import Testing
 @testable import Shell
 
 @Suite struct InterpreterTests {
-    @Test func variablesSurviveErrorsAndClearForgetsThem() {
+    @Test func variablesSurviveErrorsAndForgetDeletesThemSayingWhich() {
         let session = makeSession()
-        runShell("a = 1\nb = [2]", in: session)
+        runShell("a = 1\nb = [2]\nproc f() { }", in: session)
         #expect(runShell("a = a + nope", in: session).error != nil)
         #expect(runShell("print a b", in: session).output == "1 [2]\n")
-        runShell("clear a", in: session)
+        #expect(runShell("forget a", in: session).output == "forgot a\n")
         #expect(runShell("print a", in: session).error?.message.hasPrefix("unknown variable 'a'") == true)
-        runShell("clear", in: session)
+        #expect(runShell("forget b nope", in: session).error?.message == "no variable 'nope'")
+        #expect(runShell("print b", in: session).output == "[2]\n")   // nothing went
+        #expect(runShell("forget all", in: session).output == "forgot b and f\n")
         #expect(runShell("vars", in: session).output == "(no variables)\n")
+        #expect(runShell("forget all", in: session).output == "nothing to forget\n")
+    }
+
+    /// `clear` clears the screen: the variables stay, and off a terminal nothing is printed.
+    @Test func clearKeepsVariablesAndPointsNamesToForget() {
+        let session = makeSession()
+        runShell("a = 1", in: session)
+        #expect(runShell("clear", in: session).output == "")
+        #expect(runShell("print a", in: session).output == "1\n")
+        #expect(runShell("clear a", in: session).error?.message.hasSuffix("to delete variables write forget a") == true)
+        #expect(runShell("print a", in: session).output == "1\n")
+    }
+
+    static let trained = """
+        net = network 1
+        add net dense 1 linear
+        train net (runge n=10 seed=1) epochs=1 quiet
+        """
+
+    /// A network is unsaved once trained, saved after `save` or `load`, and unsaved again when
+    /// trained further; an untrained one never counts, and one held twice is named once.
+    @Test func unsavedNetworksFollowTrainingAndSaving() {
+        let (session, out) = makeSession()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("unsaved-\(getpid()).nnm").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        runShell("fresh = network 2\n" + Self.trained + "\nsame = net", in: (session, out))
+        #expect(session.unsavedNetworks == ["net"])
+        runShell("save net \"\(file)\"", in: (session, out))
+        #expect(session.unsavedNetworks == [])
+        runShell("train net (runge n=10 seed=1) epochs=1 quiet", in: (session, out))
+        #expect(session.unsavedNetworks == ["net"])
+        runShell("m = load \"\(file)\"\nforget net same", in: (session, out))
+        #expect(session.unsavedNetworks == [])
+    }
+
+    /// In a script nobody can answer: `forget` deletes and names the unsaved network.
+    @Test func forgetInAScriptSaysWhichUnsavedNetworkWent() {
+        let session = makeSession()
+        runShell(Self.trained + "\nx = 2", in: session)
+        #expect(runShell("forget all", in: session).output == "forgot net and x (not saved: net)\n")
+    }
+
+    /// At the prompt (`confirm` set) `forget` asks before an unsaved trained network goes;
+    /// no keeps everything, and a saved network goes without a question.
+    @Test func forgetAtThePromptAsksBeforeAnUnsavedNetworkGoes() {
+        let (session, out) = makeSession()
+        var questions: [String] = [], answer = false
+        session.confirm = { questions.append($0); return answer }
+        runShell(Self.trained + "\nalias = net", file: "repl", in: (session, out))
+        let kept = runShell("forget all", file: "repl", in: (session, out))
+        #expect(questions == ["Forget it anyway?"])
+        #expect(kept.output.hasPrefix("alias holds a network trained and not saved"))
+        #expect(kept.output.hasSuffix("nothing forgotten\n"))
+        #expect(runShell("print net.epochs", file: "repl", in: (session, out)).output == "1\n")
+        answer = true
+        #expect(runShell("forget alias", file: "repl", in: (session, out)).output.hasSuffix("forgot alias (not saved: alias)\n"))
+        #expect(questions.count == 2)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("forget-\(getpid()).nnm").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        runShell("save net \"\(file)\"", file: "repl", in: (session, out))
+        #expect(runShell("forget net", file: "repl", in: (session, out)).output == "forgot net\n")
+        #expect(questions.count == 2)
     }
 
     @Test func varsListsNamesWithShortValues() {
@@ -39,10 +103,44 @@ import Testing
         #expect(r.output == "1\n[1] [1, 2]\n")
     }
 
-    @Test func runSharesTheSession() throws {
-        let path = "/tmp/nnsh-interpreter-run.nnsh"
-        try "proc double(x) { return 2 * x }\nshared = 21\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(runShell("run \"\(path)\"\nprint (double shared)").output == "42\n")
+    @Test func runSharedRunsAmongTheCallersVariables() throws {
+        let path = "/tmp/nnsh-interpreter-run-\(getpid()).nnsh"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "proc double(x) { return 2 * x }\nhalf = 21\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(runShell("run \"\(path)\" shared\nprint (double half)").output == "42\n")
+    }
+
+    /// `run` gives the script a scope of its own: the caller's variables, settings and generator
+    /// come back as they were, the script gets its arguments as text, and its variables come
+    /// back as a record.
+    @Test func runKeepsTheCallersVariablesAndSettings() throws {
+        let path = "/tmp/nnsh-interpreter-study-\(getpid()).nnsh"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            print args (len(args))
+            x = "script's"
+            set precision float64
+            set seed 1993
+            set skip_zero_inputs false
+            acc = 0.5
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let session = makeSession()
+        runShell("x = 1\nset seed 5\nd = runge n=3", in: session)
+        let generator = session.0.interpreter.generator
+        let r = runShell("""
+            r = run "\(path)" 0.01 relu "--help"
+            print x r.x r.acc (set precision) (set seed) (set skip_zero_inputs)
+            run "\(path)"
+            """, in: session)
+        #expect(r.error == nil)
+        #expect(r.output == """
+            ["0.01", "relu", "--help"] 3
+            1 script's 0.5 float32 5 true
+            [] 0
+
+            """)
+        #expect(session.0.interpreter.generator == generator)
+        #expect(runShell("print (run \"\(path)\").args", in: session).error?.message.hasPrefix("no field 'args'") == true)
     }
 
     @Test func quitInsideLoopsAndProceduresEndsEverything() {

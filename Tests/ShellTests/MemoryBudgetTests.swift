@@ -18,11 +18,11 @@ import Testing
         let r = run("n = network 1000\nadd n dense 1000\nadd n dense 1000\nadd n dense 1000", limit: 10 << 20, in: session)
         let e = try #require(r.error)
         #expect(e.line == 4)
-        #expect(e.message.hasPrefix("a 1000×1000 float32 weight matrix needs 3.8 MB, but 7.6 MB of the memory limit of 10 MB is in use by the session's values; vars lists them and clear frees them (set max_memory raises it)"))
+        #expect(e.message.hasPrefix("a 1000×1000 float32 weight matrix needs 3.8 MB, but 7.6 MB of the memory limit of 10 MB is in use by the session's values; vars lists them and forget frees them (set max_memory raises it)"))
         #expect(run("print n.layers", limit: 10 << 20, in: session).output == "2\n")
     }
 
-    @Test func datasetsInSeveralVariablesAddUpAndClearFreesThem() throws {
+    @Test func datasetsInSeveralVariablesAddUpAndForgetFreesThem() throws {
         let session = makeSession()
         let made = run("a = runge n=100000\nb = runge n=100000\nshared = [a, a, [b]]", limit: 9 << 20, in: session)
         try #require(made.succeeded, "\(made.error?.message ?? "")")
@@ -31,7 +31,7 @@ import Testing
         let refused = try #require(run("c = runge n=100000", limit: 9 << 20, in: session).error)
         #expect(refused.message.hasPrefix("runge: a set of 100000 points needs 3.8 MB, but "))
         #expect(refused.message.contains(" of the memory limit of 9 MB is in use by the session's values"))
-        #expect(run("clear a shared\nc = runge n=100000", limit: 9 << 20, in: session).succeeded)
+        #expect(run("forget a shared\nc = runge n=100000", limit: 9 << 20, in: session).succeeded)
     }
 
     /// Transforms copy the examples: each is charged with the dataset it copies held.

@@ -71,8 +71,9 @@ import Engine
         var polls = 0
         s.interpreter.isInterrupted = { polls += 1; return polls == 8 }   // once before the statement, then per batch
         let paused = runShell("train n d epochs=3 batch=10 schedule=step step_every=1 gamma=0.5 lr=0.04", in: (s, out))
-        #expect(paused.error?.message == "training paused by Ctrl-C in epoch 2 after batch 2 of 5; weights, history and optimizer state are kept: resume n goes on from there")
+        #expect(paused.error?.message == "training paused by Ctrl-C in epoch 2 of 3, after batch 2 of 5; weights, history and optimizer state are kept: resume n goes on from there")
         #expect(paused.output.hasPrefix("epoch 1/3  loss "))
+        #expect(paused.error?.isInterruption == true)
         s.interpreter.isInterrupted = { false }
         let resumed = runShell("resume n\nprint n.history.lr", in: (s, out))
         let lines = resumed.output.split(separator: "\n").map(String.init)
@@ -145,6 +146,17 @@ import Engine
         #expect(runShell(Self.setup, in: (s, out)).succeeded)
         let r = runShell(command, in: (s, out))
         #expect(r.error?.message == message)
+    }
+
+    /// A pause says where it fell in the run, and in the whole history after a first run.
+    @Test func aPauseNamesTheEpochOfTheRun() throws {
+        let (s, out) = makeSession()
+        #expect(runShell(Self.setup + "\ntrain n d epochs=3 batch=10 quiet", in: (s, out)).succeeded)
+        var polls = 0
+        s.interpreter.isInterrupted = { polls += 1; return polls == 8 }   // before the statement, then per batch
+        let paused = runShell("train n d epochs=4 batch=10 quiet", in: (s, out))
+        #expect(paused.error?.message.hasPrefix("training paused by Ctrl-C in epoch 2 of 4 (epoch 5 in all), after batch 2 of 5;") == true,
+                "\(paused.error?.message ?? "")")
     }
 }
 

@@ -37,3 +37,37 @@ import Testing
         #expect(!out.stdout.contains("\u{1B}"))
     }
 }
+
+/// Errors in colour, as clang and rustc show them: "error:" in bold red and the caret in bold
+/// green on a colour terminal; never with NO_COLOR, TERM=dumb or into a pipe.
+@Suite(.serialized) struct ErrorColourTests {
+    static let script = "x = 1\nprint x + nope"
+    static let red = Array("\u{1B}[1;31merror:".utf8), green = Array("\u{1B}[1;32m^".utf8)
+
+    static func contains(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {
+        guard bytes.count >= part.count else { return false }
+        return (0...(bytes.count - part.count)).contains { Array(bytes[$0..<($0 + part.count)]) == part }
+    }
+
+    @Test func aColourTerminalGetsAColouredError() throws {
+        let t = try PseudoTerminal(arguments: ["-e", Self.script], environment: ["TERM": "xterm-256color"])
+        #expect(t.waitForExit() == 1)
+        #expect(Self.contains(t.bytes, Self.red), "\(String(decoding: t.bytes, as: UTF8.self).debugDescription)")
+        #expect(Self.contains(t.bytes, Self.green))
+        #expect(t.screen.contains("-e:2:11: error: unknown variable 'nope'"), "the same text under the colour")
+    }
+
+    @Test(arguments: [["TERM": "xterm", "NO_COLOR": "1"], ["TERM": "dumb"]])
+    func noColourWhenTheEnvironmentSaysSo(environment: [String: String]) throws {
+        let t = try PseudoTerminal(arguments: ["-e", Self.script], environment: environment)
+        #expect(t.waitForExit() == 1)
+        #expect(!t.bytes.contains(0x1B), "\(String(decoding: t.bytes, as: UTF8.self).debugDescription)")
+        #expect(t.screen.contains("-e:2:11: error: unknown variable 'nope'"))
+    }
+
+    @Test func aPipeGetsAPlainError() throws {
+        let out = try run(nnshExecutable().path, ["-e", Self.script], environment: ["TERM": "xterm-256color", "PATH": "/usr/bin:/bin"])
+        #expect(out.stderr.hasPrefix("-e:2:11: error: unknown variable 'nope'\nprint x + nope\n          ^"))
+        #expect(!out.stderr.contains("\u{1B}"))
+    }
+}

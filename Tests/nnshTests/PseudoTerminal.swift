@@ -97,6 +97,39 @@ final class PseudoTerminal {
     /// What the screen shows: the output with escape sequences and carriage returns removed.
     var screen: String { Self.plainText(bytes) }
 
+    /// The rows the program wrote, each as the text between line ends and carriage returns with
+    /// escape sequences removed: a row wider than the terminal wraps, and a line redrawn in
+    /// place (`\r`) that wraps leaves a row behind at every redraw.
+    var writtenRows: [String] { Self.writtenRows(bytes) }
+
+    static func writtenRows(_ bytes: [UInt8]) -> [String] {
+        plainText(bytes.map { $0 == 0x0d ? 0x0a : $0 }).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// Cells a row takes on the screen: East Asian wide characters take two, combining marks
+    /// none (enough for the text nnsh writes; written apart from nnsh's own counting).
+    static func cells(_ row: String) -> Int {
+        row.unicodeScalars.reduce(0) { total, s in
+            let v = s.value
+            if s.properties.generalCategory == .nonspacingMark { return total }
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v) || (0x1F300...0x1FAFF).contains(v)
+            return total + (wide ? 2 : 1)
+        }
+    }
+
+    /// The widest row written since byte `start` (see `writtenRows`), in cells.
+    func widestRow(since start: Int = 0) -> (width: Int, row: String) {
+        let rows = Self.writtenRows(Array(bytes[min(start, bytes.count)...]))
+        return rows.map { (Self.cells($0), $0) }.max { $0.0 < $1.0 } ?? (0, "")
+    }
+
+    /// Resizes the terminal, as dragging its window does: the program gets SIGWINCH.
+    func resize(columns: UInt16, rows: UInt16) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
     /// Waits until `text` appears on the screen after the previous match; moves past it.
     /// Throws, with the screen so far, after `timeout` seconds.
     func expect(_ text: String, timeout: Double = 10) throws {

@@ -15,7 +15,7 @@ import Testing
         let add = "\nadd n dense 2000"
         let out = try runNNSH(["--max-memory", "40MB", "-e", "n = network 2000" + String(repeating: add, count: 10)])
         #expect(out.status == 1)
-        #expect(out.stderr.hasPrefix("-e:4:13: error: a 2000×2000 float32 weight matrix needs 15.3 MB, but 30.5 MB of the memory limit of 40 MB is in use by the session's values; vars lists them and clear frees them (set max_memory raises it)\n"))
+        #expect(out.stderr.hasPrefix("-e:4:13: error: a 2000×2000 float32 weight matrix needs 15.3 MB, but 30.5 MB of the memory limit of 40 MB is in use by the session's values; vars lists them and forget frees them (set max_memory raises it)\n"))
     }
 
     @Test func badMaxMemoryIsAUsageError() throws {

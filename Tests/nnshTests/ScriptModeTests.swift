@@ -113,6 +113,11 @@ final class TemporaryFile {
             .appendingPathComponent("nnsh-test-\(UUID().uuidString)\(suffix)").path
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
     }
+    init(bytes: [UInt8], suffix: String = "") throws {
+        path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("nnsh-test-\(UUID().uuidString)\(suffix)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 

@@ -19,28 +19,69 @@ public enum TerminalImage {
 
     /// One image (`pixels` row-major in `shape`) as lines of text, without a final newline.
     /// `range` maps values to black…white; nil means 0…1 when all values lie there, else the
-    /// values' own minimum…maximum (standardised data).
+    /// values' own minimum…maximum (standardised data). NaN pixels draw as black.
+    /// `fitting` (columns, text lines) shrinks a larger image to fit, keeping its proportions
+    /// (see `fittedShape`); a smaller one is drawn as it is.
     public static func render(
-        _ pixels: [Float], shape: ImageShape, style: Style = .shades, range: ClosedRange<Float>? = nil
+        _ pixels: [Float], shape: ImageShape, style: Style = .shades, range: ClosedRange<Float>? = nil,
+        fitting: (columns: Int, lines: Int)? = nil
     ) -> String {
-        lines(pixels, shape: shape, style: style, range: range ?? defaultRange(pixels)).joined(separator: "\n")
+        let scaleRange = range ?? defaultRange(pixels)
+        guard let fitting else {
+            return lines(pixels, shape: shape, style: style, range: scaleRange).joined(separator: "\n")
+        }
+        let small = fittedShape(shape, columns: fitting.columns, lines: fitting.lines)
+        return lines(resample(pixels, from: shape, to: small), shape: small, style: style, range: scaleRange)
+            .joined(separator: "\n")
     }
 
     /// A `GrayImage` as text.
-    public static func render(_ image: GrayImage, style: Style = .shades) -> String {
-        render(image.pixels, shape: ImageShape(rows: image.height, columns: image.width), style: style, range: 0...1)
+    public static func render(_ image: GrayImage, style: Style = .shades, fitting: (columns: Int, lines: Int)? = nil) -> String {
+        render(image.pixels, shape: ImageShape(rows: image.height, columns: image.width), style: style, range: 0...1,
+               fitting: fitting)
+    }
+
+    /// The size an image of `shape` is drawn at within `columns` characters and `lines` text
+    /// lines (two pixel rows each), its proportions kept; never larger than the image.
+    public static func fittedShape(_ shape: ImageShape, columns: Int, lines: Int) -> ImageShape {
+        let scale = min(1, Double(max(1, columns)) / Double(max(1, shape.columns)),
+                        Double(max(1, 2 * lines)) / Double(max(1, shape.rows)))
+        guard scale < 1 else { return shape }
+        return ImageShape(rows: max(1, Int((Double(shape.rows) * scale).rounded(.down))),
+                          columns: max(1, Int((Double(shape.columns) * scale).rounded(.down))))
+    }
+
+    /// The image at a smaller size: each new pixel is the mean of the block of old pixels it
+    /// covers (an area average, so thin strokes fade rather than vanish).
+    public static func resample(_ pixels: [Float], from shape: ImageShape, to small: ImageShape) -> [Float] {
+        guard small != shape, pixels.count == shape.pixelCount else { return pixels }
+        var out = [Float](repeating: 0, count: small.pixelCount)
+        for r in 0..<small.rows {
+            let y0 = r * shape.rows / small.rows, y1 = max(y0 + 1, (r + 1) * shape.rows / small.rows)
+            for c in 0..<small.columns {
+                let x0 = c * shape.columns / small.columns, x1 = max(x0 + 1, (c + 1) * shape.columns / small.columns)
+                var sum: Float = 0
+                for y in y0..<y1 {
+                    for x in x0..<x1 { sum += pixels[y * shape.columns + x] }
+                }
+                out[r * small.columns + c] = sum / Float((y1 - y0) * (x1 - x0))
+            }
+        }
+        return out
     }
 
     /// Several images of one shape side by side, `perRow` to a band, each with its caption
     /// underneath (cut to the image's width), two spaces between images and a blank line between
     /// bands. `downsample` k averages k×k pixel blocks first (2 makes a 28×28 digit 14 wide).
+    /// Given a `width`, a band holds no more images than fit in it.
     public static func grid(
         _ items: [(pixels: [Float], caption: String)], shape: ImageShape, perRow: Int = 4,
-        downsample: Int = 1, style: Style = .shades, range: ClosedRange<Float>? = nil
+        downsample: Int = 1, style: Style = .shades, range: ClosedRange<Float>? = nil, width: Int? = nil
     ) -> String {
         guard !items.isEmpty else { return "" }
         let k = max(1, downsample)
         let small = ImageShape(rows: (shape.rows + k - 1) / k, columns: (shape.columns + k - 1) / k)
+        let perRow = width.map { min(perRow, max(1, ($0 + 2) / (small.columns + 2))) } ?? perRow
         let scaleRange = range ?? defaultRange(items.flatMap(\.pixels))
         var bands = [String]()
         var start = 0
@@ -64,8 +105,10 @@ public enum TerminalImage {
 
     // MARK: - Internals
 
+    /// The range of the finite pixels (NaN and infinities draw as black or white at its ends).
     private static func defaultRange(_ pixels: [Float]) -> ClosedRange<Float> {
-        guard let low = pixels.min(), let high = pixels.max() else { return 0...1 }
+        let finite = pixels.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max() else { return 0...1 }
         if low >= 0 && high <= 1 { return 0...1 }
         return high > low ? low...high : low...(low + 1)
     }

@@ -132,7 +132,7 @@ private struct CSVTable {
         guard position < bytes.count else { return false }
         while true {
             cells.append(try nextCell())
-            if cells.count % CSVTable.checkEvery == 0 { try checkMemory(cells: cells.count) }
+            if cells.count % 4096 == 0 { try checkMemory(ofRow: cells) }
             guard position < bytes.count else { return true }
             let c = bytes[position]
             if c == delimiter {
@@ -144,15 +144,16 @@ private struct CSVTable {
         }
     }
 
-    /// How often (in cells of a row, or rows) the parser's growing buffers are checked.
+    /// How often (in rows) the values read so far are checked against the memory budget.
     static let checkEvery = 1 << 16
 
-    /// Refuses a row of `cells` cells when its buffers would not fit the memory budget: each
-    /// cell's place, and the text a header cell becomes (a 40 MB line of empty cells needs
-    /// hundreds of MB). Checked as they grow, for the next doubling.
-    private func checkMemory(cells: Int) throws(DataError) {
-        try Data.checkMemory(count: 2 * cells, bytesEach: MemoryLayout<Cell>.stride + MemoryLayout<String>.stride,
-                             for: "a row of more than \(cells) cells", file: file)
+    /// A row's cells cost a `Cell` each (40 bytes) beside the file's bytes: one enormous row
+    /// is refused while it is read when the two exceed the memory limit.
+    private func checkMemory(ofRow cells: [Cell]) throws(DataError) {
+        let need = bytes.count + cells.count * MemoryLayout<Cell>.stride, limit = MemoryLimit.bytes
+        guard need > limit else { return }
+        throw error(.tooLarge, at: cells[0],
+                    "this row has more than \(cells.count) cells; with the file they need \(MemoryLimit.describe(need)), more than the memory limit of \(MemoryLimit.describe(limit))")
     }
 
     /// Consumes "\n", "\r\n" or "\r".

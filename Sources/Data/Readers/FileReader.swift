@@ -1,4 +1,5 @@
 import CZlib
+import Engine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -87,16 +88,22 @@ struct FileReader: ~Copyable {
         return out
     }
 
-    /// The whole (decompressed) file, refusing more than `limit` bytes.
+    /// The whole (decompressed) file, refusing more than `limit` bytes or than the memory
+    /// limit: a plain file by its size, a gzip'ed one by its decompressed bytes as they arrive.
     static func readAll(path: String, limit: Int = 1 << 31) throws(DataError) -> [UInt8] {
         let reader = try FileReader(path: path)
         if reader.isPlain { try checkMemory(count: reader.sizeOnDisk, bytesEach: 1, for: "the file", file: path) }
-        let bytes = try reader.read(limit)
-        let more = bytes.count == limit ? try reader.read(1) : []
-        if !more.isEmpty {
-            throw DataError(.tooLarge, file: path, "larger than \(limit >> 20) MiB")
+        let memory = MemoryLimit.bytes
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try reader.read(Swift.min(1 << 24, limit + 1 - bytes.count))
+            bytes += chunk
+            if bytes.count > limit { throw DataError(.tooLarge, file: path, "larger than \(limit >> 20) MiB") }
+            if bytes.count > memory {
+                throw DataError(.tooLarge, file: path, "decompressed, the file is larger than the memory limit of \(MemoryLimit.describe(memory))")
+            }
+            if chunk.isEmpty { return bytes }
         }
-        return bytes
     }
 }
 

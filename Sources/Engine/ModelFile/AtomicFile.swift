@@ -62,8 +62,12 @@ enum AtomicFile {
         if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
     }
 
-    /// The whole content of the regular file at `path`.
-    static func read(_ path: String) throws(ModelFileError) -> [UInt8] {
+    /// The whole content of the regular file at `path`, read only after `check` has accepted
+    /// its first `head` bytes (fewer when the file is shorter) and its size, and the size has
+    /// passed the memory limit: a large file that is not what the caller reads is refused
+    /// after its first bytes. `check`'s error is attributed to `path`.
+    static func read(_ path: String, head: Int,
+                     check: ([UInt8], Int) throws(ModelFileError) -> Void) throws(ModelFileError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ioError("cannot open", path: path, hint: readingHint) }
         defer { close(fd) }
@@ -72,24 +76,44 @@ enum AtomicFile {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw ModelFileError(.io, "is not a regular file", hint: "give the path of a model file", path: path)
         }
-        do {
-            try ModelFileError.checkMemory(count: Int(info.st_size), bytesEach: 1, for: "the file", hint: "free some memory or raise the memory limit")
-        } catch {
-            throw error.at(path: path)
-        }
+        let size = Int(info.st_size)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(info.st_size))
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+        try readAll(fd, into: &bytes, atMost: head, path: path)
+        do { try check(bytes, size) } catch { throw error.at(path: path) }
+        do {
+            try MemoryLimit.check(count: size, bytesEach: 1, for: "reading the whole file")
+        } catch {
+            throw ModelFileError(.tooLarge, error.message, hint: "set max_memory raises it", path: path)
+        }
+        bytes.reserveCapacity(size)
+        try readAll(fd, into: &bytes, atMost: Int.max, path: path)
+        return bytes
+    }
+
+    /// The whole content of the regular file at `path`, unchecked.
+    static func read(_ path: String) throws(ModelFileError) -> [UInt8] {
+        try read(path, head: 0) { (_: [UInt8], _: Int) throws(ModelFileError) in }
+    }
+
+    /// Test support: counts the bytes `read` takes from files, in the current task.
+    @TaskLocal static var bytesRead: ByteCount?
+    final class ByteCount: Sendable { let bytes = Atomic<Int>(0) }
+
+    /// Appends to `bytes` what `fd` holds from its position, up to `limit` bytes or the end.
+    private static func readAll(_ fd: Int32, into bytes: inout [UInt8], atMost limit: Int, path: String) throws(ModelFileError) {
+        var buffer = [UInt8](repeating: 0, count: Swift.min(limit, 1 << 20))
+        var left = limit
+        while left > 0 {
+            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, Swift.min($0.count, left)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ioError("cannot read", path: path, hint: readingHint)
             }
             if n == 0 { break }
+            bytesRead?.bytes.add(n, ordering: .relaxed)
             bytes.append(contentsOf: buffer[0..<n])
+            left -= n
         }
-        return bytes
     }
 
     // MARK: - Pieces

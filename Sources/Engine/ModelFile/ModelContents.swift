@@ -1,3 +1,4 @@
+import Synchronization
 /// What a model file holds besides the numbers: the values `ModelFile` writes into the
 /// header section (docs/FORMAT.md). Plain data, independent of the engine's `Network`, so
 /// the format can be read and tested on its own.
@@ -57,6 +58,7 @@ public struct Architecture: Equatable, Sendable {
     /// Shapes of the parameters in file order: for each layer, its weights
     /// `[inputs, outputs]` then its biases `[1, outputs]`.
     public var parameterShapes: [(rows: Int, columns: Int)] {
+        Self.shapesComputed?.shapes.add(2 * layers.count, ordering: .relaxed)
         var shapes: [(rows: Int, columns: Int)] = []
         var inputs = inputWidth
         for layer in layers {
@@ -66,6 +68,11 @@ public struct Architecture: Equatable, Sendable {
         }
         return shapes
     }
+
+    /// Test support: counts the shapes `parameterShapes` computes, in the current task (so a
+    /// test can tell linear work from quadratic without a clock).
+    @TaskLocal static var shapesComputed: ShapeCount?
+    final class ShapeCount: Sendable { let shapes = Atomic<Int>(0) }
 
     /// Total number of weights and biases.
     public var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.rows * $1.columns } }

@@ -28,13 +28,31 @@ extension ModelFile {
 
     /// Magic, version, sizes and CRC; returns the minor version and the section lengths.
     private static func checkPreamble(_ bytes: [UInt8]) throws(ModelFileError) -> (UInt16, Int, Int) {
+        let sizes = try checkPreamble(Array(bytes.prefix(preambleSize)), fileSize: bytes.count)
+        let crcOffset = bytes.count - checksumSize
+        var c = ByteReader(bytes)
+        try c.skip(crcOffset, for: "model")
+        let stored = try c.uint32("checksum")
+        let actual = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<crcOffset])) }
+        guard stored == actual else {
+            throw ModelFileError(.checksumMismatch,
+                                 "checksum mismatch (stored \(hex32(stored)), computed \(hex32(actual))): the file is damaged",
+                                 hint: "save the model again or restore a copy", offset: crcOffset)
+        }
+        return sizes
+    }
+
+    /// Magic, version and sizes from the file's first `preambleSize` bytes (`head`, fewer when
+    /// the file is shorter) and its size, so a reader can refuse a file before reading it all.
+    /// Returns the minor version and the section lengths.
+    static func checkPreamble(_ head: [UInt8], fileSize: Int) throws(ModelFileError) -> (UInt16, Int, Int) {
         let damaged = "the file is damaged; save the model again or restore a copy"
-        guard !bytes.isEmpty else {
+        guard fileSize > 0 else {
             throw ModelFileError(.truncated, "the file is empty", hint: "save the model again")
         }
-        let prefix = Array(bytes.prefix(magic.count))
+        let prefix = Array(head.prefix(magic.count))
         guard prefix == Array(magic.prefix(prefix.count)) else {
-            let looksLikeSafeTensors = bytes.count > 8 && bytes[8] == UInt8(ascii: "{")
+            let looksLikeSafeTensors = head.count > 8 && head[8] == UInt8(ascii: "{")
             throw ModelFileError(.notAModelFile,
                                  looksLikeSafeTensors ? "not an nnsh model file: it looks like a safetensors file"
                                      : "not an nnsh model file (it starts with \(Array(prefix.prefix(4)).hexString))",
@@ -42,12 +60,12 @@ extension ModelFile {
                                      : "give a file written by `save`; use `import` for .safetensors files",
                                  offset: 0)
         }
-        var r = ByteReader(bytes)
-        guard bytes.count >= preambleSize else {
+        guard fileSize >= preambleSize, head.count >= preambleSize else {
             throw ModelFileError(.truncated,
-                                 "the file is cut short: \(bytes.count) bytes, not even a complete \(preambleSize)-byte preamble",
+                                 "the file is cut short: \(fileSize) bytes, not even a complete \(preambleSize)-byte preamble",
                                  hint: "the save was interrupted or the copy is incomplete; save or copy it again")
         }
+        var r = ByteReader(head)
         try r.skip(magic.count, for: "magic")
         let major = try r.uint16("major version")
         let minor = try r.uint16("minor version")
@@ -62,14 +80,14 @@ extension ModelFile {
         }
         let headerLength = try r.uint64("header length")
         let dataLength = try r.uint64("data length")
-        let available = UInt64(bytes.count - preambleSize)
+        let available = UInt64(fileSize - preambleSize)
         // Compare in UInt64 without overflow: header + data + checksum against what is there.
         let (sections, o1) = headerLength.addingReportingOverflow(dataLength)
         let (needed, o2) = sections.addingReportingOverflow(UInt64(checksumSize))
         if o1 || o2 || needed > available {
             let total = (o1 || o2) ? "more than 2^64" : "\(UInt64(preambleSize) + needed)"
             throw ModelFileError(.truncated,
-                                 "the file is cut short: it has \(bytes.count) bytes but its preamble announces \(total)",
+                                 "the file is cut short: it has \(fileSize) bytes but its preamble announces \(total)",
                                  hint: "the save was interrupted or the copy is incomplete; save or copy it again")
         }
         if needed < available {
@@ -77,16 +95,6 @@ extension ModelFile {
                                  "\(available - needed) unexpected bytes after the end of the model",
                                  hint: "something was appended to the file or its lengths are damaged; save it again",
                                  offset: preambleSize + Int(needed))
-        }
-        let crcOffset = bytes.count - checksumSize
-        var c = ByteReader(bytes)
-        try c.skip(crcOffset, for: "model")
-        let stored = try c.uint32("checksum")
-        let actual = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<crcOffset])) }
-        guard stored == actual else {
-            throw ModelFileError(.checksumMismatch,
-                                 "checksum mismatch (stored \(hex32(stored)), computed \(hex32(actual))): the file is damaged",
-                                 hint: "save the model again or restore a copy", offset: crcOffset)
         }
         return (minor, Int(headerLength), Int(dataLength))
     }
@@ -400,7 +408,8 @@ extension ModelFile {
                 let at = r.position
                 let rows = try r.count("rows of \(what)", minimumElementSize: 0)
                 let columns = try r.count("columns of \(what)", minimumElementSize: 0)
-                try checkShape(rows: rows, columns: columns, index: i, what: what, architecture: architecture, offset: at)
+                try checkShape(rows: rows, columns: columns, index: i, expected: shapes[i], what: what,
+                               architecture: architecture, offset: at)
                 let valuesAt = r.position
                 let values = try r.scalars(rows * columns, of: T.self, for: what)   // product ≤ maximumWidth², no overflow
                 let tensor = Matrix(rows: rows, columns: columns, storage: values)

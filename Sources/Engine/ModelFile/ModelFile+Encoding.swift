@@ -79,7 +79,7 @@ extension ModelFile {
             }
             for (i, tensor) in slot.enumerated() {
                 let what = tensorName(i, slot: s - 1)
-                try checkShape(rows: tensor.rows, columns: tensor.columns, index: i, what: what,
+                try checkShape(rows: tensor.rows, columns: tensor.columns, index: i, expected: shapes[i], what: what,
                                architecture: header.architecture, offset: nil)
                 try checkFinite(tensor, what: what, offset: nil,
                                 hint: "training diverged; lower the learning rate and train again before saving")

@@ -6,10 +6,10 @@ extension ModelFile {
         return slot < 0 ? base : "optimiser moment \(slot + 1) of \(base)"
     }
 
-    /// Tensor `index` must have the shape the architecture gives it.
-    static func checkShape(rows: Int, columns: Int, index: Int, what: String,
+    /// Tensor `index` must have the shape the architecture gives it, `expected` (from
+    /// `architecture.parameterShapes`, computed once by the caller: per tensor it is quadratic).
+    static func checkShape(rows: Int, columns: Int, index: Int, expected: (rows: Int, columns: Int), what: String,
                            architecture: Architecture, offset: Int?) throws(ModelFileError) {
-        let expected = architecture.parameterShapes[index]
         guard rows != expected.rows || columns != expected.columns else { return }
         let layer = index / 2 + 1
         let source = layer == 1 ? "the input width is \(architecture.inputWidth)"
@@ -91,6 +91,11 @@ extension ModelFile {
         }
         if header.history.epochs.contains(where: { $0.epoch < 0 || $0.samples < 0 }) {
             throw ModelFileError(.malformed, "the training history has a negative epoch or sample count", hint: hint)
+        }
+        if let i = header.history.epochs.firstIndex(where: { !(0...maximumEpochSeconds).contains($0.seconds) }) {
+            throw ModelFileError(.malformed,
+                                 "epoch record \(i + 1) of the training history lasted \(header.history.epochs[i].seconds) seconds; a duration is from 0 to \(Int(maximumEpochSeconds))",
+                                 hint: hint)
         }
         if header.history.epochs.contains(where: { !($0.learningRate?.isFinite ?? true) }) {
             throw ModelFileError(.malformed, "the training history has a non-finite learning rate", hint: hint)

@@ -24,6 +24,9 @@ public enum ModelFile {
     static let checksumSize = 4
     /// The largest layer or input width (BLAS takes 32-bit sizes).
     static let maximumWidth = Int(Int32.max)
+    /// The longest an epoch of the history may have lasted: 10^9 s, about 31 years. NaN, an
+    /// infinity, a negative or a larger duration is damage, and would print as nonsense.
+    static let maximumEpochSeconds: Double = 1e9
     /// The most moment tensors per parameter an optimiser may keep.
     static let maximumSlots = 8
 
@@ -49,14 +52,14 @@ public enum ModelFile {
 
     /// Loads the contents of the model file at `path`, checking everything (FORMAT.md, "Reading").
     public static func readContents(_ path: String) throws(ModelFileError) -> LoadedModel {
-        let bytes = try AtomicFile.read(path)
+        let bytes = try readFile(path)
         do { return try decode(bytes) } catch { throw error.at(path: path) }
     }
 
     /// A summary of the model at `path` (architecture, metrics, provenance), checked as
     /// thoroughly as `read` but without keeping the numbers.
     public static func info(_ path: String) throws(ModelFileError) -> ModelInfo {
-        let bytes = try AtomicFile.read(path)
+        let bytes = try readFile(path)
         do {
             let (model, skipped) = try decodeReportingSkipped(bytes)
             let version = (UInt16(bytes[8]) | UInt16(bytes[9]) << 8, UInt16(bytes[10]) | UInt16(bytes[11]) << 8)
@@ -64,6 +67,14 @@ public enum ModelFile {
                              formatVersion: "\(version.0).\(version.1)", skippedRecords: skipped)
         } catch {
             throw error.at(path: path)
+        }
+    }
+
+    /// The bytes of the file at `path`, read only when its preamble says it is a model file of
+    /// the file's size (a large file of something else is refused after its first bytes).
+    private static func readFile(_ path: String) throws(ModelFileError) -> [UInt8] {
+        try AtomicFile.read(path, head: preambleSize) { (head: [UInt8], size: Int) throws(ModelFileError) in
+            _ = try checkPreamble(head, fileSize: size)
         }
     }
 }

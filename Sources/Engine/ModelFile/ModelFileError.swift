@@ -9,9 +9,7 @@ public struct ModelFileError: Error, Equatable, Sendable, CustomStringConvertibl
     public enum Kind: String, Equatable, Sendable {
         case notAModelFile, newerVersion, unsupportedVersion, truncated, trailingBytes
         case checksumMismatch, malformed, shapeMismatch, nonFiniteValue
-        case unsupportedContent, io
-        /// Reading it would exceed `MemoryLimit`.
-        case tooLarge
+        case unsupportedContent, io, tooLarge
     }
 
     public var kind: Kind

@@ -47,15 +47,18 @@ public struct ModelInfo: Equatable, Sendable {
         out.append("made by nnsh \(p.nnshVersion) on \(Self.formatDate(p.date))"
                    + (p.seed.map { ", seed \($0)" } ?? ""))
         if !p.trainingOptions.isEmpty {
-            out.append("training: " + p.trainingOptions.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+            // Short options on one line; the data (an expression and its size) each on its own.
+            let (long, short) = (p.trainingOptions.filter { $0.value.contains(" ") }, p.trainingOptions.filter { !$0.value.contains(" ") })
+            out.append("training: " + short.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+            out.append(contentsOf: long.map { "  \($0.name): \($0.value)" })
         }
         if let last = h.history.last {
             let complete = h.history.epochs.filter(\.complete).count
-            out.append("history: \(h.history.epochs.count) epochs (\(complete) complete), last training loss \(last.trainingLoss)"
-                       + (last.validationLoss.map { ", validation loss \($0)" } ?? ""))
+            out.append("history: \(h.history.epochs.count) epochs (\(complete) complete), last training loss \(Self.figure(last.trainingLoss))"
+                       + (last.validationLoss.map { ", validation loss \(Self.figure($0))" } ?? ""))
         }
         if !p.metrics.isEmpty {
-            out.append("metrics: " + p.metrics.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+            out.append("metrics: " + p.metrics.map { "\($0.name)=\(Self.figure($0.value))" }.joined(separator: " "))
         }
         if let digest = p.trainingDataSHA256 { out.append("training data SHA-256: \(digest.hexString)") }
         if !skippedRecords.isEmpty {
@@ -66,6 +69,14 @@ public struct ModelInfo: Equatable, Sendable {
             out.append(contentsOf: p.commands.map { "  " + $0 })
         }
         return out
+    }
+
+    /// 3 significant digits: 0.01893943346068263 -> "0.0189" (the full values are in the file).
+    public static func figure(_ x: Double) -> String {
+        guard x.isFinite else { return "\(x)" }
+        var buffer = [CChar](repeating: 0, count: 32)
+        _ = withVaList([x]) { vsnprintf(&buffer, buffer.count, "%.3g", $0) }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// "2025-03-01 14:05:09 UTC" from seconds since 1970.

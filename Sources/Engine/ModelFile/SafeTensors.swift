@@ -101,26 +101,34 @@ public struct SafeTensorsFile: Equatable, Sendable {
 
     // MARK: - Reading
 
-    public static func decode(_ bytes: [UInt8]) throws(ModelFileError) -> SafeTensorsFile {
+    /// The header length, checked from the file's first 9 bytes (`head`, fewer when the file
+    /// is shorter) and its size, so a reader can refuse a file before reading it all.
+    static func checkStart(_ head: [UInt8], fileSize: Int) throws(ModelFileError) -> Int {
         let damaged = "the file is damaged or not a safetensors file"
-        var r = ByteReader(bytes)
-        guard bytes.count >= 8 else {
-            throw ModelFileError(.truncated, "the file has \(bytes.count) bytes, too few for a safetensors header length",
+        guard fileSize >= 8, head.count >= 8 else {
+            throw ModelFileError(.truncated, "the file has \(fileSize) bytes, too few for a safetensors header length",
                                  hint: damaged, offset: 0)
         }
+        var r = ByteReader(head)
         let n = try r.uint64("header length")
         guard n <= UInt64(maximumHeaderSize) else {
             throw ModelFileError(.malformed, "the header length \(n) exceeds safetensors' limit of \(maximumHeaderSize) bytes",
                                  hint: damaged, offset: 0)
         }
         let headerLength = Int(n)
-        guard headerLength <= r.remaining else {
-            throw ModelFileError(.truncated, "the header needs \(headerLength) bytes but only \(r.remaining) follow",
+        guard headerLength <= fileSize - 8 else {
+            throw ModelFileError(.truncated, "the header needs \(headerLength) bytes but only \(fileSize - 8) follow",
                                  hint: "the file was cut short; copy or export it again", offset: 8)
         }
-        guard headerLength > 0, bytes[8] == UInt8(ascii: "{") else {
+        guard headerLength > 0, head.count > 8, head[8] == UInt8(ascii: "{") else {
             throw ModelFileError(.malformed, "the header does not start with '{'", hint: damaged, offset: 8)
         }
+        return headerLength
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(ModelFileError) -> SafeTensorsFile {
+        let damaged = "the file is damaged or not a safetensors file"
+        let headerLength = try checkStart(Array(bytes.prefix(9)), fileSize: bytes.count)
         // Parsed, the header takes up to a JSON value per two bytes of text, with room to grow:
         // a 65 MB header of `0,0,...` holds over 600 MB. Checked before parsing.
         try ModelFileError.checkMemory(count: headerLength, bytesEach: MemoryLayout<JSON>.stride,
@@ -241,7 +249,9 @@ public struct SafeTensorsFile: Equatable, Sendable {
     }
 
     public static func read(_ path: String) throws(ModelFileError) -> SafeTensorsFile {
-        let bytes = try AtomicFile.read(path)
+        let bytes = try AtomicFile.read(path, head: 9) { (head: [UInt8], size: Int) throws(ModelFileError) in
+            _ = try checkStart(head, fileSize: size)
+        }
         do { return try decode(bytes) } catch { throw error.at(path: path) }
     }
 }

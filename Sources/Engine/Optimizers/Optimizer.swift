@@ -40,8 +40,9 @@ final class Optimizer<T: Scalar> {
         }
     }
 
-    /// Starts a step: call once, then `update` for every tensor.
-    func beginStep() { step += 1 }
+    /// Starts a step: call once, then `update` for every tensor. The count stops at `Int.max`
+    /// (a loaded file may hold any count up to it); Adam's corrections there are 1 already.
+    func beginStep() { if step < Int.max { step += 1 } }
 
     /// Updates elements `range` of tensor number `tensor` (w, g and the moments all indexed
     /// from the tensor's start) given the data-loss gradient `g`, which it consumes: each

@@ -63,6 +63,9 @@ struct Parameter: Sendable {
     /// parameter and "absent" for an option.
     let defaultValue: Value?
     let help: String
+    /// A file this command writes (`save`'s file, `to=`): taken as given after `~`, never looked
+    /// for beside the running script (see `Interpreter.filePath`).
+    var writesFile = false
 
     static func positional(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
         Parameter(name: name, type: type, kind: .positional, defaultValue: d, help: help)
@@ -81,6 +84,13 @@ struct Parameter: Sendable {
     }
 
     var isRequired: Bool { kind == .positional && defaultValue == nil }
+
+    /// The same parameter, naming a file that is written.
+    func writing() -> Parameter {
+        var p = self
+        p.writesFile = true
+        return p
+    }
 }
 
 /// What a parameter accepts. The binder converts and checks; a mismatch is an error at the
@@ -124,6 +134,15 @@ enum ArgumentType: Sendable {
         }
     }
 
+    /// A string given for this type is a file path (`.path`, also inside `.oneOf`).
+    var acceptsPath: Bool {
+        switch self {
+        case .path: return true
+        case .oneOf(let ts): return ts.contains(where: \.acceptsPath)
+        default: return false
+        }
+    }
+
     /// The bare words this type accepts (`.word` choices, also inside `.oneOf`).
     var words: [String] {
         switch self {
@@ -161,10 +180,19 @@ struct CommandError: Error {
     let parameter: String?
     /// An error that already has its own place (inside a script started by `run`): passed on as is.
     var underlying: ShellError?
+    /// Ctrl-C stopped the command (see `ShellError.isInterruption`).
+    var isInterruption = false
 
     init(_ message: String, parameter: String? = nil) {
         self.message = message
         self.parameter = parameter
+    }
+
+    /// Ctrl-C stopped the command: a notice, not an error.
+    static func interruption(_ message: String = "interrupted (Ctrl-C)") -> CommandError {
+        var e = CommandError(message)
+        e.isInterruption = true
+        return e
     }
 
     static func nested(_ error: ShellError) -> CommandError {

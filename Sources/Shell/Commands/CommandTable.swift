@@ -16,11 +16,12 @@ enum CommandTable {
         // Files
         SaveCommand.self, LoadCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self,
         // Language
-        PrintCommand.self, RunCommand.self, LenCommand.self, SleepCommand.self,
+        PrintCommand.self, RunCommand.self, UsageCommand.self, LenCommand.self, SleepCommand.self,
         AbsCommand.self, SqrtCommand.self, ExpCommand.self, LogCommand.self, Log10Command.self,
         RoundCommand.self, MinCommand.self, MaxCommand.self, SumCommand.self, MeanCommand.self,
         // Session
-        HelpCommand.self, VarsCommand.self, ClearCommand.self, SetCommand.self,
+        HelpCommand.self, VarsCommand.self, ForgetCommand.self, ClearCommand.self, SetCommand.self,
+        HistoryCommand.self, CdCommand.self, PwdCommand.self,
         QuitCommand.self, ExitCommand.self,
     ]
 

@@ -41,6 +41,8 @@ enum Completion {
         var found: [String]
         if rest.isEmpty {
             found = CommandTable.names + variables + Keyword.allCases.map(\.rawValue)
+        } else if rest.count == 1, rest.first == HelpCommand.name {
+            found = HelpCommand.topics
         } else if let command = CommandTable.command(named: rest.first!) {
             let written = Set(rest.dropFirst().compactMap { $0.split(separator: "=").first.map(String.init) })
             found = command.parameters.compactMap { p in
@@ -78,12 +80,12 @@ enum Completion {
     }
 
     /// Files and folders starting with `partial` (folders end in "/"), hidden files only when
-    /// asked for with a leading dot.
+    /// asked for with a leading dot; `~/` stands for the home folder, as in file arguments.
     static func paths(matching partial: String) -> [String] {
         let slash = partial.lastIndex(of: "/")
         let folderPart = slash.map { String(partial[...$0]) } ?? ""
         let namePart = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
-        let folder = folderPart.isEmpty ? "." : folderPart
+        let folder = Interpreter.expandingTilde(folderPart.isEmpty ? "." : folderPart)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }
             .map { name in

@@ -16,44 +16,68 @@ enum Help {
         return parts.joined(separator: " ")
     }
 
+    /// The usage for an error message: the whole usage when short, else the positional
+    /// arguments and where to read the rest: `train net data ...; see help train`.
+    static func shortUsage(_ c: any Command.Type) -> String {
+        let full = usage(c)
+        guard full.count > 40 else { return full }
+        let positionals = c.parameters.filter { $0.kind == .positional && $0.defaultValue == nil }.map(\.name)
+        return ([c.name] + positionals).joined(separator: " ") + " ...; see help \(c.name)"
+    }
+
     /// The `help` overview: commands by group, each with its summary.
-    static func overview() -> String {
+    static func overview(width: Int? = nil) -> String {
         var lines = ["nnsh commands (help NAME for details, help language for the syntax):"]
-        let width = (CommandTable.names.map(\.count).max() ?? 8) + 2
+        let column = (CommandTable.names.map(\.count).max() ?? 8) + 2
         for group in CommandGroup.allCases {
             let commands = CommandTable.all.filter { $0.group == group }
             guard !commands.isEmpty else { continue }
             lines.append("")
             lines.append("\(group.rawValue):")
             for c in commands {
-                lines.append("  " + c.name.padding(toLength: width, withPad: " ", startingAt: 0) + c.summary)
+                lines.append("  " + c.name.padding(toLength: column, withPad: " ", startingAt: 0) + c.summary)
             }
         }
-        return lines.joined(separator: "\n")
+        lines.append("")
+        lines.append("help WORD also explains optimizers, activations, costs and more: help adam, help relu, help concepts.")
+        let text = lines.joined(separator: "\n")
+        return width.map { TextWrap.lines(text, width: $0) } ?? text
     }
 
     /// `help NAME`: usage, summary, arguments with types, defaults and help, details, example.
-    static func page(_ c: any Command.Type) -> String {
+    /// Given a `width` (the terminal's), long lines break at spaces under their own text and
+    /// the details are reflowed to it (at most 100 columns); without one the page is as
+    /// declared (docs/LANGUAGE.md).
+    static func page(_ c: any Command.Type, width: Int? = nil) -> String {
         var lines = ["usage: " + usage(c), "", c.summary]
         let arguments = c.parameters
         if !arguments.isEmpty {
             lines.append("")
             lines.append("arguments:")
-            let width = (arguments.map { label($0).count }.max() ?? 0) + 2
+            // Fitted to a width, a label longer than 24 columns puts its help on the next line
+            // (as argparse does), so one long label does not push every description right.
+            let longest = arguments.map { label($0).count }.max() ?? 0
+            let column = (width == nil ? longest : min(longest, 24)) + 2
             for p in arguments {
-                var text = "  " + label(p).padding(toLength: width, withPad: " ", startingAt: 0) + p.help
-                if let d = p.defaultValue, p.kind != .flag, !d.isNone { text += " (default \(d.display))" }
-                lines.append(text)
+                var help = p.help
+                if let d = p.defaultValue, p.kind != .flag, !d.isNone { help += " (default \(d.display))" }
+                if label(p).count + 2 > column {
+                    lines.append("  " + label(p))
+                    lines.append(String(repeating: " ", count: column + 2) + help)
+                } else {
+                    lines.append("  " + label(p).padding(toLength: column, withPad: " ", startingAt: 0) + help)
+                }
             }
         }
         if !c.details.isEmpty {
             lines.append("")
-            lines.append(c.details)
+            lines.append(width.map { TextWrap.paragraphs(c.details, width: min($0, 100)) } ?? c.details)
         }
         lines.append("")
         lines.append("example:")
         lines.append(contentsOf: c.example.split(separator: "\n").map { "  " + $0 })
-        return lines.joined(separator: "\n")
+        let text = lines.joined(separator: "\n")
+        return width.map { TextWrap.lines(text, width: $0) } ?? text
     }
 
     /// The command reference of docs/LANGUAGE.md, in Markdown: every command by group, each

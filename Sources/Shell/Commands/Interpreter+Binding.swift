@@ -4,7 +4,8 @@
 /// 2. A bare name equal to one of the command's flags sets the flag (`quiet`).
 /// 3. Other arguments fill the positional parameters in order, then the variadic one.
 /// 4. Values are evaluated and checked against the declared type; defaults fill the rest.
-/// Every error points at the argument concerned and ends with the command's usage.
+/// Every error points at the argument concerned and ends with the command's short usage
+/// (`Help.shortUsage`): the line stays one line, and `help NAME` gives the rest.
 extension Interpreter {
     func bind(_ call: CommandCall, to command: any Command.Type) throws(ShellError) -> Arguments {
         var arguments = Arguments(command: command.name)
@@ -13,7 +14,7 @@ extension Interpreter {
         let variadic = parameters.first { $0.kind == .variadic }
         var filled = Set<String>()
         var nextPositional = 0
-        let usage = " (usage: \(Help.usage(command)))"
+        let usage = " (usage: \(Help.shortUsage(command)))"
 
         for argument in call.arguments {
             let parameter: Parameter
@@ -93,9 +94,12 @@ extension Interpreter {
                 if lookup(name) == nil, p.type.words.contains(name) { return .string(name) }
             }
         }
-        let v = try evaluate(argument.value)
+        var v = try evaluate(argument.value)
         if let problem = check(v, against: p.type) {
             throw at.error("\(p.name): expected \(p.type.expectation), got \(problem)")
+        }
+        if p.type.acceptsPath, case .string(let path) = v {
+            v = .string(filePath(path, written: p.writesFile))
         }
         if case .word(let words) = p.type, case .string(let s) = v, !words.contains(s) {
             throw at.error("\(p.name): '\(s)' is not \(p.type.expectation)" + Suggest.didYouMean(s, among: words))

@@ -13,6 +13,17 @@ extension Interpreter {
         }
         return try body(&generator)
     }
+
+    /// The same for training `net`: a network loaded from a file draws from its own saved
+    /// generator (`NetworkObject.generator`), any other from the session's.
+    func withGenerator<R>(for net: NetworkObject, seed: Int?, _ body: (inout RandomGenerator) throws(CommandError) -> R) throws(CommandError) -> R {
+        guard seed == nil, var own = net.generator else { return try withGenerator(seed: seed, body) }
+        defer { net.generator = own }
+        return try body(&own)
+    }
+
+    /// The seed recorded for `net` in model files: its own (loaded) one, else the session's.
+    func seed(for net: NetworkObject) -> UInt64 { net.seed ?? seed }
 }
 
 extension CommandError {
@@ -70,6 +81,26 @@ extension Interpreter {
     /// whatever `NO_COLOR` says; see `TerminalColour`.
     var canRedrawLine: Bool {
         TerminalColour.canMoveCursor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// How many columns a line of output may take: the terminal's width; without a terminal
+    /// `$COLUMNS`, else 80 (as Python's `shutil.get_terminal_size` falls back).
+    var columns: Int {
+        if isTerminal, let size = terminalSize() { return max(1, size.columns) }
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(text), n > 0 { return n }
+        return 80
+    }
+
+    /// How many rows the terminal shows, when output is a terminal of known size.
+    var rows: Int? {
+        guard isTerminal, let size = terminalSize(), size.rows > 0 else { return nil }
+        return size.rows
+    }
+
+    /// The room a picture may take: the width, and the terminal's height less a few lines for
+    /// the prompt and the caption (40 lines without a terminal).
+    var pictureRoom: (columns: Int, lines: Int) {
+        (columns, rows.map { max(4, $0 - 3) } ?? 40)
     }
 
     /// How images are drawn: true grays on a colour terminal, shade characters otherwise.

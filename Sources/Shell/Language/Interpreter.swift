@@ -11,6 +11,12 @@ final class Interpreter {
     let output: (String) -> Void
     /// Standard output is a terminal (progress lines, images with colour).
     let isTerminal: Bool
+    /// The terminal's size in character cells, asked at each use (nil: not a terminal, or no
+    /// size known); the executable sets it. Output that must fit asks `columns`.
+    var terminalSize: () -> (columns: Int, rows: Int)? = { nil }
+    /// Shows a long text through a pager (the executable's `$PAGER`); false when it could not,
+    /// and the text should be printed. See `page(_:)`.
+    var pager: ((String) -> Bool)? = nil
 
     var globals: [String: Value] = [:]
     /// Local variables of the procedures being run, innermost last.
@@ -45,6 +51,21 @@ final class Interpreter {
         interruptAcknowledged = true
     }
 
+    /// At the prompt (the REPL): the value of the last statement that gave one is kept as `ans`
+    /// (and `_`), as in Julia, MATLAB and IPython, and `usage` does not end the session.
+    var isInteractive = false
+    /// Set with `quitCode` by `usage` when a script's arguments ask for help: only the script
+    /// ends (a script started by `run` returns to its caller).
+    var endsScriptOnly = false
+
+    /// The entries typed at the prompt this session, in order, and whether each ran without an
+    /// error (`history`, `save transcript`).
+    var transcript: [(source: String, ran: Bool)] = []
+
+    /// Asks the person at the prompt a yes/no question (true: yes). Nil when nobody can answer:
+    /// a script, standard input.
+    var confirm: ((String) -> Bool)?
+
     /// Set by `quit`/`exit`: unwinds everything and ends the session with this code.
     var quitCode: Int32?
 
@@ -66,9 +87,43 @@ final class Interpreter {
         }
     }
 
+    /// Runs `body` (a script started by `run`) in a scope of its own: no variables but `args`,
+    /// the session's settings and generator to start from. Afterwards the caller's variables,
+    /// settings (`set precision`, `seed`, `threads`, `max_memory`, `skip_zero_inputs`), current
+    /// folder (`cd`) and generator are put back, whatever the script did or however it ended.
+    /// Returns the variables the script left (without `args`).
+    func inOwnScope(arguments: [String], _ body: () throws(ShellError) -> Void) throws(ShellError) -> [String: Value] {
+        let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator)
+        let threads = BLASThreads.current, memory = MemoryLimit.bytes
+        let folder = FileManager.default.currentDirectoryPath
+        globals = ["args": .list(arguments.map { .string($0) })]
+        frames = []
+        scriptArguments = arguments
+        defer {
+            (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator) = saved
+            if BLASThreads.current != threads { BLASThreads.set(threads) }
+            if MemoryLimit.bytes != memory { MemoryLimit.set(bytes: memory) }
+            if FileManager.default.currentDirectoryPath != folder { _ = FileManager.default.changeCurrentDirectoryPath(folder) }
+        }
+        try body()
+        var left = globals
+        left["args"] = nil
+        return left
+    }
+
     // MARK: - Output
 
     func print(_ line: String) { output(line + "\n") }
+
+    /// Prints `text`, through the pager when it is longer than the screen and output is a
+    /// terminal that can show one (as `less -FRX` would decide; never into a pipe).
+    func page(_ text: String) {
+        if let pager, canRedrawLine, let rows, text.split(separator: "\n", omittingEmptySubsequences: false).count >= rows,
+           pager(text + "\n") {
+            return
+        }
+        print(text)
+    }
 
     // MARK: - Variables
 
@@ -96,7 +151,7 @@ final class Interpreter {
         for s in statements {
             if stoppingOnInterrupt {
                 if isInterrupted() {
-                    if !interruptAcknowledged { throw s.location.error("interrupted (Ctrl-C)") }
+                    if !interruptAcknowledged { throw s.location.interruption() }
                 } else {
                     interruptAcknowledged = false
                 }
@@ -113,7 +168,11 @@ final class Interpreter {
         case .expression(let e):
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
-            if !v.isNone, Interpreter.echoes(e) { print(v.echo) }
+            if !v.isNone, Interpreter.echoes(e) { print(Interpreter.echo(v, writtenAs: e)) }
+            if isInteractive, !v.isNone, frames.isEmpty, runStack.isEmpty {
+                globals["ans"] = v
+                globals["_"] = v
+            }
             return .normal
 
         case .assign(let name, let e):
@@ -146,7 +205,7 @@ final class Interpreter {
                 throw sequenceExpr.location.error("'for' needs a list or a range, got \(sequence.typeDescription)")
             }
             for i in 0..<count {
-                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+                if isInterrupted() { throw s.location.interruption() }
                 assign(name, item(i))
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
@@ -158,7 +217,7 @@ final class Interpreter {
 
         case .whileLoop(let condition, let body):
             while try truth(condition, what: "the 'while' condition") {
-                if isInterrupted() { throw s.location.error("interrupted (Ctrl-C)") }
+                if isInterrupted() { throw s.location.interruption() }
                 switch try execute(body) {
                 case .normal, .continueLoop: continue
                 case .breakLoop: return .normal
@@ -182,6 +241,17 @@ final class Interpreter {
 
         case .breakLoop: return .breakLoop
         case .continueLoop: return .continueLoop
+        }
+    }
+
+    /// What a statement's value prints; a network written as its variable's name (`net2`) names
+    /// that variable in its hints.
+    private static func echo(_ v: Value, writtenAs e: Expr) -> String {
+        guard case .object(let net as NetworkObject) = v else { return v.echo }
+        switch e.kind {
+        case .name(let n): return net.summary(named: n)
+        case .command(let c) where c.arguments.isEmpty: return net.summary(named: c.verb)
+        default: return v.echo
         }
     }
 
@@ -252,8 +322,11 @@ final class Interpreter {
             return try binary(op, l, r, at: e.location)
         case .range(let lo, let hi, let inclusive):
             let a = try evaluate(lo), b = try evaluate(hi)
-            guard case .number(let x) = a, case .number(let y) = b, x.isFinite, y.isFinite else {
+            guard case .number(let x) = a, case .number(let y) = b else {
                 throw e.location.error("a range needs two numbers, got \(a.typeDescription) and \(b.typeDescription)")
+            }
+            guard x.isFinite, y.isFinite else {
+                throw e.location.error("a range's ends must be finite numbers, got \(formatNumber(x)) and \(formatNumber(y))")
             }
             return .range(RangeValue(lower: x, upper: y, inclusive: inclusive))
         case .field(let base, let name):
@@ -315,6 +388,7 @@ final class Interpreter {
             throw at.error("no field '\(name)'; the fields are: " + r.fields.map(\.name).joined(separator: ", "))
         case .object(let o):
             if let v = o.field(name) { return v }
+            if let why = o.unavailable(name) { throw at.error(why) }
             throw at.error("\(type(of: o).typeDescription) has no field '\(name)'"
                 + (o.fieldNames.isEmpty ? "" : "; its fields are: " + o.fieldNames.joined(separator: ", ")))
         case .list(let xs) where name == "count": return .number(Double(xs.count))
@@ -368,7 +442,7 @@ final class Interpreter {
             } catch {
                 if let underlying = error.underlying { throw underlying }
                 let place = error.parameter.flatMap { arguments.locations[$0] } ?? call.location
-                throw place.error(error.message)
+                throw error.isInterruption ? place.interruption(error.message) : place.error(error.message)
             }
         }
         if call.arguments.isEmpty, Words.all.contains(call.verb) { return .string(call.verb) }

@@ -7,8 +7,8 @@
 ///     symbols   ( ) [ ] { } , . ; : = == != < <= > >= + - * / % ^ ..< ...
 ///     newline   ends a statement, except inside ( ) and [ ] or after a trailing backslash
 ///
-/// Errors carry their location; an unterminated string is an "end of input" error, so the REPL
-/// asks for another line.
+/// Errors carry their location. A string ends on its own line, so an unterminated one is an
+/// error at once: the REPL does not ask for another line.
 func tokenize(_ source: SourceText) throws(ShellError) -> [Token] {
     var lexer = Lexer(source: source)
     return try lexer.run()
@@ -161,7 +161,7 @@ private struct Lexer {
         var text = ""
         while true {
             guard let c = current else {
-                throw start.error("unfinished string (missing '\"')", atEnd: true)
+                throw start.error("unfinished string (missing '\"')")
             }
             if c == "\n" {
                 throw start.error("unfinished string (missing '\"' on this line)")
@@ -171,7 +171,7 @@ private struct Lexer {
                 let escapeAt = here
                 advance()
                 guard let e = current, e != "\n" else {
-                    throw start.error("unfinished string (missing '\"')", atEnd: current == nil)
+                    throw start.error("unfinished string (missing '\"')")
                 }
                 switch e {
                 case "n": text += "\n"
@@ -210,8 +210,7 @@ private struct Lexer {
         var inString = false
         while true {
             guard let c = current, c != "\n" else {
-                throw open.error("'}' expected (to close '{' in string at column \(open.column))",
-                                 atEnd: current == nil)
+                throw open.error("'}' expected (to close '{' in string at column \(open.column))")
             }
             if inString {
                 if c == "\\" { code.unicodeScalars.append(c); advance()
@@ -232,7 +231,7 @@ private struct Lexer {
                 var f = ""
                 while let d = current, d != "}", d != "\n", d != "\"" { f.unicodeScalars.append(d); advance() }
                 guard current == "}" else {
-                    throw open.error("'}' expected after the format in '{...:\(f)'", atEnd: current == nil)
+                    throw open.error("'}' expected after the format in '{...:\(f)'")
                 }
                 advance()
                 format = f

@@ -30,6 +30,13 @@ struct Location: Sendable {
     let line: Int
     let column: Int
 
+    /// Ctrl-C stopped the work here: see `ShellError.isInterruption`.
+    func interruption(_ message: String = "interrupted (Ctrl-C)") -> ShellError {
+        var e = error(message)
+        e.isInterruption = true
+        return e
+    }
+
     /// An error at this place.
     func error(_ message: String, atEnd: Bool = false) -> ShellError {
         ShellError(file: source.name, line: line, column: column, message: message,

@@ -33,11 +33,21 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
         case "labels": return dataset.labels.map { .list($0.map { .number(Double($0)) }) } ?? Value.none
         case "x":
             if let raw = dataset.rawInput { return .list(raw.map { .number($0) }) }
-            guard dataset.inputWidth == 1 else { return Value.none }
+            guard dataset.inputWidth == 1 else { return nil }
             return .list((0..<dataset.count).map { .number(dataset.feature($0, 0)) })
         case "y":
-            guard case .values(let m) = dataset.targets, m.columns == 1 else { return Value.none }
+            guard case .values(let m) = dataset.targets, m.columns == 1 else { return nil }
             return .list(m.storage.map { .number($0) })
+        default: return nil
+        }
+    }
+
+    /// Why a listed field has no value for this dataset (`field` gave nil).
+    func unavailable(_ name: String) -> String? {
+        switch name {
+        case "x": return "x is the one input column of a one-input dataset; this one has \(dataset.inputWidth) inputs"
+        case "y": return "y is the one target column of a regression dataset; this one has "
+            + (dataset.classCount != nil ? "class labels (see .labels)" : "\(dataset.targetWidth) targets")
         default: return nil
         }
     }

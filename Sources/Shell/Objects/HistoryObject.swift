@@ -1,4 +1,5 @@
 import Engine
+import Plots
 
 /// A network's training history (`net.history`): one entry per epoch. Its fields are lists
 /// over the epochs (`.loss`, `.val_loss`, `.metric`, `.val_metric`), ready for `plot`.
@@ -26,7 +27,7 @@ final class HistoryObject: ShellObject, @unchecked Sendable {
         }
     }
 
-    var shortDescription: String { "<history of \(history.epochs.count) epochs>" }
+    var shortDescription: String { "<history of \(counted(history.epochs.count, "epoch"))>" }
 
     var summary: String {
         guard !history.epochs.isEmpty else { return "no epochs trained yet" }
@@ -38,19 +39,48 @@ final class HistoryObject: ShellObject, @unchecked Sendable {
 /// `epoch 3  loss 0.0812  accuracy 97.51%  val_loss 0.0901  val_accuracy 97.30%  12,345 samples/s  1.2s`.
 enum EpochLine {
     static func text(_ r: EpochRecord) -> String {
-        text(r, of: nil)
+        text(r, label: nil)
     }
 
-    static func text(_ r: EpochRecord, of total: Int?) -> String {
-        var s = "epoch \(r.epoch)" + (total.map { "/\($0)" } ?? "")
-        s += "  loss " + figure(r.trainingLoss)
-        s += "  " + metric(r.metric, r.trainingMetric)
-        if let v = r.validationLoss { s += "  val_loss " + figure(v) }
-        if let v = r.validationMetric { s += "  val_" + metric(r.metric, v) }
-        if r.seconds > 0 { s += "  " + rate(Double(r.samples) / r.seconds) + " samples/s" }
-        s += "  " + duration(r.seconds)
-        if !r.complete { s += "  (stopped after \(r.samples) examples)" }
-        return s
+    /// The line with `label` for "epoch N" ("epoch 3/10" in a run), `validation` before the
+    /// validation figures ("test_" for keep_best=), the epoch's learning rate under a schedule and
+    /// its number in the whole history after a first run. Given a `width`, the line leaves out
+    /// samples/s, then the time, then "(epoch N in all)" until it fits (the figures stay).
+    static func text(_ r: EpochRecord, label: String?, validation: String = "val_", learningRate: Double? = nil,
+                     inAll: Int? = nil, width: Int? = nil) -> String {
+        var fields: [(text: String, dropOrder: Int?)] = [(label ?? "epoch \(r.epoch)", nil)]
+        fields.append(("loss " + figure(r.trainingLoss), nil))
+        fields.append((metric(r.metric, r.trainingMetric), nil))
+        if let v = r.validationLoss { fields.append((validation + "loss " + figure(v), nil)) }
+        if let v = r.validationMetric { fields.append((validation + metric(r.metric, v), nil)) }
+        if r.seconds > 0 { fields.append((rate(Double(r.samples) / r.seconds) + " samples/s", 0)) }
+        fields.append((duration(r.seconds), 1))
+        if !r.complete { fields.append(("(stopped after \(r.samples) examples)", nil)) }
+        if let lr = learningRate { fields.append(("lr " + figure(lr), nil)) }
+        if let all = inAll { fields.append(("(epoch \(all) in all)", 2)) }
+        var line = fields.map(\.text).joined(separator: "  ")
+        guard let width else { return line }
+        for order in 0...2 where line.displayWidth > width {
+            fields.removeAll { $0.dropOrder == order }
+            line = fields.map(\.text).joined(separator: "  ")
+        }
+        return wrap(fields.map(\.text), width: width)
+    }
+
+    /// Fields joined by two spaces, onto indented continuation lines where `width` ends.
+    static func wrap(_ fields: [String], width: Int) -> String {
+        var lines: [String] = [], line = ""
+        for field in fields {
+            if line.isEmpty {
+                line = field
+            } else if line.displayWidth + 2 + field.displayWidth <= width {
+                line += "  " + field
+            } else {
+                lines.append(line)
+                line = "  " + field
+            }
+        }
+        return (lines + [line]).joined(separator: "\n")
     }
 
     static func metric(_ m: Metric, _ value: Double) -> String {
@@ -64,10 +94,11 @@ enum EpochLine {
     static func figure(_ x: Double) -> String { Format.apply(".4g", to: .number(x)) }
     static func percent(_ x: Double) -> String { Format.apply(".2%", to: .number(x)) }
 
-    /// 12,345 (thousands separated).
+    /// 12,345 (thousands separated); 1.2e+18 from 10^15 on; "-" for a negative, NaN or infinite rate.
     static func rate(_ x: Double) -> String {
-        guard x.isFinite else { return "-" }
-        let digits = String(Int(x.rounded()))
+        guard x.isFinite, x >= 0 else { return "-" }
+        if x >= 1e15 { return Format.apply(".3g", to: .number(x)) }
+        let digits = String(Int64(x.rounded()))
         var out = ""
         for (i, c) in digits.reversed().enumerated() {
             if i > 0 && i % 3 == 0 { out.append(",") }
@@ -76,11 +107,13 @@ enum EpochLine {
         return String(out.reversed())
     }
 
-    /// 0.42s, 12.3s, 2m05s.
+    /// 0.42s, 12.3s, 2m05s; 1.2e+15s from 10^15 s on; "-" for a negative, NaN or infinite duration.
     static func duration(_ s: Double) -> String {
+        guard s.isFinite, s >= 0 else { return "-" }
         if s < 10 { return Format.apply(".2f", to: .number(s)) + "s" }
         if s < 60 { return Format.apply(".1f", to: .number(s)) + "s" }
-        let m = Int(s) / 60, r = Int(s) % 60
+        if s >= 1e15 { return Format.apply(".3g", to: .number(s)) + "s" }
+        let whole = Int64(s), m = whole / 60, r = whole % 60
         return "\(m)m" + (r < 10 ? "0" : "") + "\(r)s"
     }
 }

@@ -28,7 +28,26 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     /// SHA-256 of the data it was last trained on, if known (model-file provenance).
     var trainingDataSHA256: [UInt8]? { trainingData?.digest ?? loadedTrainingDataSHA256 }
 
+    /// The random generator and seed saved with it in a model file, restored by `load`: training
+    /// it without `seed=` continues from this generator (so a saved and loaded run goes on
+    /// exactly), and the session's own generator and seed are left as they are.
+    var generator: RandomGenerator?
+    var seed: UInt64?
+    /// `trainingMark` when the network was last saved or loaded; nil if never.
+    var savedMark: [Int]?
+
     init(_ network: AnyNetwork) { self.network = network }
+
+    /// Where training stands: the epochs recorded and the optimiser's steps, so it changes with
+    /// every batch trained (a run paused mid-epoch included).
+    var trainingMark: [Int] { [network.history.epochs.count, network.optimizerSummary?.step ?? 0] }
+
+    /// Trained, and trained further since it was last saved or loaded (or never saved): what
+    /// `forget` and quitting warn about.
+    var hasUnsavedTraining: Bool {
+        let mark = trainingMark
+        return mark.contains { $0 > 0 } && mark != savedMark
+    }
 
     var fieldNames: [String] { ["inputs", "outputs", "layers", "parameters", "precision", "cost", "epochs", "history", "paused"] }
 
@@ -63,10 +82,13 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     }
 
     /// The `summary` table: one row per layer with its shape and parameter count.
-    var summary: String {
+    var summary: String { summary(named: nil) }
+
+    /// The same, with the hint for an empty network naming the variable that holds it.
+    func summary(named name: String?) -> String {
         var lines = ["network (\(network.precision.rawValue)): \(shape)"]
         if network.layers.isEmpty {
-            lines.append("  no layers yet: add it dense 10 relu")
+            lines.append("  no layers yet: " + (name.map { "add \($0) dense 10 relu" } ?? "add layers with add, e.g. add net dense 10 relu"))
             return lines.joined(separator: "\n")
         }
         lines.append("  layer  shape        activation   parameters")
@@ -86,6 +108,34 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         lines.append(trained == 0 ? "  not trained yet" : "  trained \(trained) epoch\(trained == 1 ? "" : "s")")
         return lines.joined(separator: "\n")
     }
+}
+
+extension Interpreter {
+    /// The variables among `names` (sorted) that hold a network with unsaved training, each
+    /// network under its first name only.
+    func unsavedNetworks(among names: [String]) -> [String] {
+        var seen: [ObjectIdentifier] = [], found: [String] = []
+        for name in names.sorted() {
+            guard case .object(let net as NetworkObject)? = globals[name], net.hasUnsavedTraining,
+                  !seen.contains(ObjectIdentifier(net)) else { continue }
+            seen.append(ObjectIdentifier(net))
+            found.append(name)
+        }
+        return found
+    }
+}
+
+/// "net", "a and b", "a, b and c".
+func namesInProse(_ names: [String]) -> String {
+    names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
+}
+
+/// The warning before variables holding unsaved networks go (`forget`, quitting): "net holds a
+/// network trained and not saved (save net "file.nnm" keeps it)".
+func unsavedWarning(_ names: [String]) -> String {
+    let one = names.count == 1
+    return "\(namesInProse(names)) \(one ? "holds a network" : "hold networks") trained and not saved "
+        + "(save \(names.first ?? "net") \"file.nnm\" keeps \(one ? "it" : "them"))"
 }
 
 /// Left-aligns `s` in `width` columns.

@@ -73,7 +73,7 @@ final class Search {
         self.shell = shell
         template = try a.network("net")
         guard !template.network.layers.isEmpty else {
-            throw CommandError("the network has no layers yet (add net dense 10 relu)", parameter: "net")
+            throw CommandError("the network has no layers yet (add \(argumentText(a, "net")) dense 10 relu)", parameter: "net")
         }
         let data = try a.dataset("data")
         for (key, _) in a.keywords where Search.reserved.contains(key) {

@@ -21,7 +21,11 @@ enum Format {
         if s.first == "<" { out.alignLeft = true; s = s.dropFirst() }
         else if s.first == ">" { out.alignLeft = false; s = s.dropFirst() }
         let widthDigits = s.prefix(while: \.isNumber)
-        if !widthDigits.isEmpty { out.width = Int(widthDigits); s = s.dropFirst(widthDigits.count) }
+        if !widthDigits.isEmpty {
+            guard let w = Int(widthDigits) else { return nil }   // beyond Int: as bad as beyond 200
+            out.width = w
+            s = s.dropFirst(widthDigits.count)
+        }
         if s.first == "." {
             s = s.dropFirst()
             let p = s.prefix(while: \.isNumber)
@@ -38,6 +42,15 @@ enum Format {
         return out
     }
 
+    /// `x` rounded to a whole number, all its digits: `:d` of 1e300 is a 1 and 300 zeros (any
+    /// double that large is a whole number). Infinities and NaN print as `inf`, `-inf`, `nan`.
+    static func integer(_ x: Double) -> String {
+        guard x.isFinite else { return formatNumber(x) }
+        let r = x.rounded()
+        if let n = Int64(exactly: r) { return String(n) }
+        return String(format: "%.0f", r)   // beyond Int64: the double's own (exact) digits
+    }
+
     static func isValid(_ spec: String) -> Bool { parse(spec) != nil }
 
     /// Formats `value` by `spec` (already validated by the parser).
@@ -52,7 +65,7 @@ enum Format {
             case "e": text = String(format: "%.\(f.precision ?? 6)e", x)
             case "g": text = String(format: "%.\(f.precision ?? 6)g", x)
             case "%": text = String(format: "%.\(f.precision ?? 1)f%%", x * 100)
-            case "d": text = x.isFinite ? String(Int64(x.rounded())) : formatNumber(x)
+            case "d": text = integer(x)
             default: text = f.precision.map { String(format: "%.\($0)g", x) } ?? formatNumber(x)
             }
         } else {

@@ -45,12 +45,16 @@ protocol ShellObject: AnyObject, Sendable {
     var shortDescription: String { get }
     /// What printing the value on its own shows (may be several lines).
     var summary: String { get }
+    /// Why `field(name)` gave nothing for a field this kind of object lists (`data.x` of a
+    /// dataset with many inputs); nil for an unknown name.
+    func unavailable(_ name: String) -> String?
     /// Adds what the object holds to `tally` (the session's memory in use); nothing by default.
     func tallyMemory(into tally: inout MemoryTally)
 }
 
 extension ShellObject {
     var summary: String { shortDescription }
+    func unavailable(_ name: String) -> String? { nil }
     func tallyMemory(into tally: inout MemoryTally) {}
 }
 

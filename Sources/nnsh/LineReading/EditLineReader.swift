@@ -11,6 +11,9 @@ final class EditLineReader: LineReader {
     private let editor: OpaquePointer      // EditLine *
     private let history: OpaquePointer     // History *
     private let historyFile: String?
+    /// The history's entries, oldest first, as written to `historyFile` (`HistoryFile`).
+    private var entries: [String] = []
+    private static let historySize = 1000
     private let state: EditLineState
 
     /// - Parameters:
@@ -29,9 +32,12 @@ final class EditLineReader: LineReader {
         self.historyFile = historyFile
         self.state = EditLineState(complete: complete)
 
-        nnsh_history_set_size(history, 1000)
+        nnsh_history_set_size(history, Int32(Self.historySize))
         nnsh_history_set_unique(history, 1)
-        if let historyFile { nnsh_history_load(history, historyFile) }
+        if let historyFile {
+            entries = Array(HistoryFile.read(historyFile).suffix(Self.historySize))
+            for entry in entries { nnsh_history_enter(history, entry) }
+        }
 
         nnsh_el_set_editor(editor, "emacs")
         nnsh_el_set_history(editor, history)
@@ -71,10 +77,14 @@ final class EditLineReader: LineReader {
         return tcgetattr(STDIN_FILENO, &settings) == 0 ? settings : nil
     }
 
-    func addToHistory(_ line: String) {
-        guard !line.allSatisfy(\.isWhitespace) else { return }
-        nnsh_history_enter(history, line)
-        if let historyFile { nnsh_history_save(history, historyFile) }
+    /// A whole entry (a block's lines joined by newlines): the up arrow brings it back whole.
+    func addToHistory(_ entry: String) {
+        guard !entry.allSatisfy(\.isWhitespace) else { return }
+        nnsh_history_enter(history, entry)
+        guard entries.last != entry else { return }
+        entries.append(entry)
+        if entries.count > Self.historySize { entries.removeFirst(entries.count - Self.historySize) }
+        if let historyFile { HistoryFile.write(entries, to: historyFile) }
     }
 }
 

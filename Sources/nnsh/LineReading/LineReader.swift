@@ -14,7 +14,7 @@ enum LineInput: Equatable {
 protocol LineReader: AnyObject {
     /// Shows `prompt` and reads one line.
     func readLine(prompt: String) -> LineInput
-    /// Remembers an entered line so that the up arrow can recall it (and keeps it across runs
-    /// where the reader supports persistent history).
-    func addToHistory(_ line: String)
+    /// Remembers an entry (one line, or a block's lines joined by newlines) so that the up
+    /// arrow can recall it (and keeps it across runs where the reader supports persistent history).
+    func addToHistory(_ entry: String)
 }

@@ -18,5 +18,5 @@ final class PlainLineReader: LineReader {
         return .line(line)
     }
 
-    func addToHistory(_ line: String) {}
+    func addToHistory(_ entry: String) {}
 }

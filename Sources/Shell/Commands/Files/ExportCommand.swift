@@ -7,7 +7,7 @@ struct ExportCommand: Command {
     static let summary = "Write a network's weights as a safetensors file (for PyTorch and other tools)."
     static let parameters: [Parameter] = [
         .positional("net", CommonParameters.network, help: "the network"),
-        .positional("file", .path, help: "the file to write (replaced atomically), usually *.safetensors"),
+        .positional("file", .path, help: "the file to write (replaced atomically), usually *.safetensors").writing(),
     ]
     static let example = """
         net = network 2

@@ -9,9 +9,9 @@ struct SaveCommand: Command {
     static let group = CommandGroup.files
     static let summary = "Save a network as a model file, or a results table or training history as CSV."
     static let parameters: [Parameter] = [
-        .positional("what", .oneOf([CommonParameters.network, .object(TableObject.self), .object(HistoryObject.self)]),
-                    help: "a network, a results table (grid) or a history (net.history)"),
-        .positional("file", .path, help: "the file to write (replaced atomically)"),
+        .positional("what", .oneOf([CommonParameters.network, .object(TableObject.self), .object(HistoryObject.self), .word(["transcript"])]),
+                    help: "a network, a results table (grid), a history (net.history), or transcript: what was typed at the prompt, as a script"),
+        .positional("file", .path, help: "the file to write (replaced atomically)").writing(),
         .flag("weights_only", help: "for a network: leave out the optimiser's state (smaller; training then restarts the optimiser)"),
     ]
     static let example = """
@@ -23,8 +23,8 @@ struct SaveCommand: Command {
         """
     static let details = """
         A model file holds the architecture, weights, cost, the optimiser's state, the training
-        history, the input standardisation and class names of the training data, the session's
-        random generator and seed (so load and train continue exactly), and provenance: nnsh
+        history, the input standardisation and class names of the training data, the random
+        generator and seed its training draws from (so load and train continue exactly), and provenance: nnsh
         version, date, the options and final metrics of the last train, the SHA-256 of the data
         it trained on, and the commands that built and trained the network; see docs/FORMAT.md
         and info. It is written to a temporary file first, so a crash leaves the old file.
@@ -34,17 +34,38 @@ struct SaveCommand: Command {
         let path = try a.string("file")
         switch try a.value("what") {
         case .object(let net as NetworkObject):
+            let ext = (path as NSString).pathExtension.lowercased()
+            if ["csv", "svg", "txt", "json", "png"].contains(ext) {
+                throw CommandError("a network is saved as a model file (name it .nnm); a .\(ext) file would hold "
+                                   + "nnsh's binary model format" + (ext == "csv" ? " (its training history as CSV: save \(argumentText(a, "what")).history \"\(path)\")" : ""),
+                                   parameter: "file")
+            }
             do {
                 try ModelFile.write(net.network, to: path, extras: extras(net, shell, optimizer: !a.bool("weights_only")))
             } catch {
                 throw CommandError(error.description, parameter: "file")
             }
+            net.savedMark = net.trainingMark
             shell.print("saved \(net.shape) to \(path)")
         case .object(let table as TableObject):
             let rows = table.rows.map { row in table.columns.map { TableObject.cell(row[$0] ?? .none) } }
             try shell.writeTextFile(path, Table(header: table.columns, rows: rows).csv(), parameter: "file")
+            shell.print("saved \(counted(table.rows.count, "row")) to \(path)")
         case .object(let h as HistoryObject):
             try shell.writeTextFile(path, ViewTables.history(h.history).csv(), parameter: "file")
+            shell.print("saved \(counted(h.history.epochs.count, "epoch")) of history to \(path)")
+        case .string("transcript"):
+            // What ran, without the entries that only look at the session itself.
+            let ran = shell.transcript.filter(\.ran).map(\.source).filter { entry in
+                let words = entry.split(whereSeparator: \.isWhitespace)
+                return !(words == ["history"] || words.starts(with: ["save", "transcript"]))
+            }
+            guard !ran.isEmpty else {
+                throw CommandError("nothing typed at the prompt has run yet: transcript saves those entries", parameter: "what")
+            }
+            try shell.writeTextFile(path, "# nnsh transcript: the entries typed at the prompt that ran without an error\n"
+                                    + ran.joined(separator: "\n") + "\n", parameter: "file")
+            shell.print("saved \(ran.count) entr\(ran.count == 1 ? "y" : "ies") to \(path)")
         case let v:
             throw CommandError("what: cannot save \(v.typeDescription)", parameter: "what")
         }
@@ -57,11 +78,11 @@ struct SaveCommand: Command {
     /// training data's SHA-256 and the commands that built and trained the network.
     static func extras(_ net: NetworkObject, _ shell: Interpreter, optimizer: Bool) -> ModelExtras {
         let provenance = Provenance(
-            date: Int64(Date().timeIntervalSince1970), seed: shell.seed,
+            date: Int64(Date().timeIntervalSince1970), seed: shell.seed(for: net),
             trainingOptions: net.trainingOptions.map { NamedText($0.0, $0.1) },
             metrics: Provenance.finalMetrics(of: net.network.history),
             trainingDataSHA256: net.trainingDataSHA256, commands: net.log)
-        return ModelExtras(preprocessing: net.preprocessing, generator: shell.generator,
+        return ModelExtras(preprocessing: net.preprocessing, generator: net.generator ?? shell.generator,
                            provenance: provenance, includeOptimizerState: optimizer)
     }
 }
@@ -80,10 +101,9 @@ struct LoadCommand: Command {
         """
     static let details = """
         Damaged, truncated or newer-version files are refused with one line saying what is wrong
-        and what to do. Training a loaded network continues with its saved optimiser state, and
-        the session's random generator and seed become the ones saved in the file, so the next
-        train shuffles exactly as an uninterrupted run would have (make the data before load, or
-        with seed=, so it does not draw from the restored generator).
+        and what to do. Training a loaded network continues with its saved optimiser state and
+        its own random generator (saved in the file), so train without seed= shuffles exactly as
+        an uninterrupted run would have; the session's generator and seed are left as they were.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -91,14 +111,14 @@ struct LoadCommand: Command {
         let loaded: LoadedNetwork
         do { loaded = try ModelFile.read(path) } catch { throw CommandError(error.description, parameter: "file") }
         let net = NetworkObject(loaded: loaded)
+        net.savedMark = net.trainingMark
         net.log = loaded.provenance.commands + ["load \"\(path)\""]
         net.trainingOptions = loaded.provenance.trainingOptions.map { ($0.name, $0.value) }
         net.loadedTrainingDataSHA256 = loaded.provenance.trainingDataSHA256
-        // The session continues from the saved generator (and seed), so training resumes exactly.
-        if let g = loaded.generator {
-            shell.generator = g
-            if let seed = loaded.provenance.seed { shell.seed = seed }
-        }
+        // The network keeps the saved generator (and seed) to go on training exactly; the
+        // session's generator is not touched.
+        net.generator = loaded.generator
+        net.seed = loaded.provenance.seed
         return .object(net)
     }
 }

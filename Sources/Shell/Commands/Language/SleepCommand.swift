@@ -15,7 +15,7 @@ struct SleepCommand: Command {
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let end = ContinuousClock.now + .milliseconds(Int64((try a.number("seconds") * 1000).rounded()))
         while ContinuousClock.now < end {
-            if shell.isInterrupted() { throw CommandError("interrupted (Ctrl-C)") }
+            if shell.isInterrupted() { throw CommandError.interruption() }
             let left = end - ContinuousClock.now
             Thread.sleep(forTimeInterval: min(0.01, Double(left.components.seconds) + Double(left.components.attoseconds) * 1e-18))
         }

@@ -13,7 +13,7 @@ struct SummaryCommand: Command {
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
-        shell.print(try a.network("net").summary)
+        shell.print(try a.network("net").summary(named: argumentText(a, "net")))
         return .none
     }
 }

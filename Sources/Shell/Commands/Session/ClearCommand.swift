@@ -1,26 +1,23 @@
-/// `clear` forgets every variable and procedure; `clear x y` forgets some.
+/// `clear`: clears the terminal's screen, as in every shell. Variables are deleted by `forget`.
 struct ClearCommand: Command {
     static let name = "clear"
     static let group = CommandGroup.session
-    static let summary = "Forget all variables and procedures, or the ones named."
+    static let summary = "Clear the screen (variables stay; forget deletes them)."
     static let parameters: [Parameter] = [
-        .variadic("names", .column, help: "variables to forget (all when none is given)"),
+        .variadic("names", .column, help: "none: to delete variables write forget x or forget all"),
     ]
-    static let example = """
-        x = 1
-        clear x
-        """
+    static let example = "clear"
+    static let details = "Where output is not a terminal that can move its cursor (a file, a pipe, TERM=dumb) it does nothing."
+
+    /// Cursor to the top left, then erase the whole screen.
+    static let clearScreen = "\u{1b}[H\u{1b}[2J"
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
-        if a.rest.isEmpty {
-            shell.globals.removeAll()
-            return .none
+        guard a.rest.isEmpty else {
+            throw CommandError("clear clears the screen and takes no names; to delete variables write forget "
+                               + a.rest.map(\.display).joined(separator: " "), parameter: "names")
         }
-        for case .string(let name) in a.rest {
-            guard shell.globals.removeValue(forKey: name) != nil else {
-                throw CommandError("no variable '\(name)'" + Suggest.didYouMean(name, among: Array(shell.globals.keys)))
-            }
-        }
+        if shell.canRedrawLine { shell.output(clearScreen) }
         return .none
     }
 }

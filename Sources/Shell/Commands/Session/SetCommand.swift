@@ -24,7 +24,7 @@ struct SetCommand: Command {
         max_memory the session's memory budget, in bytes (2GB, 512MB, or "2GB"): what its
                    variables hold (datasets, networks, lists, strings) plus any one request
                    must fit; a larger request is refused with an error before anything is
-                   allocated (vars lists what is held, clear frees it). Default: 3/4 of
+                   allocated (vars lists what is held, forget frees it). Default: 3/4 of
                    physical memory (nnsh --max-memory)
         skip_zero_inputs
                    true (default): training leaves the input columns that are zero in a whole

@@ -94,7 +94,7 @@ struct EvalCommand: Command {
             guard data.dataset.inputWidth == 1 || data.dataset.rawInput != nil, data.dataset.targetWidth == 1 else {
                 throw CommandError("to: an SVG of a fit needs data with one input and one target; write a .csv file of the metrics instead", parameter: "to")
             }
-            var chart = try PlotCommand.fit(net, data)
+            var chart = try FitChart.make(net, data)
             chart.title = "Fit: \(data.dataset.name), log10(mse) \(Format.apply(".3f", to: .number(e.regression.log10MSE)))"
                 + (truth.map { ", against f(x) \(Format.apply(".3f", to: .number($0.log10MSE)))" } ?? "")
             return chart.renderSVG()

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// `halving net data lr=[...] l2=[...] epochs=2 keep=0.5`: successive halving.
@@ -60,7 +61,7 @@ struct HalvingCommand: Command {
                                                   ("kept", .bool(survivors.contains(trial.index)))])
             }
             if !search.quiet {
-                shell.print("round \(round): \(alive.count) configuration\(alive.count == 1 ? "" : "s") × \(total) epochs, kept \(kept); "
+                shell.print("round \(round): \(alive.count) configuration\(alive.count == 1 ? "" : "s") × \(counted(total, "epoch")), kept \(kept); "
                             + "best \(ranked[0].label)  \(search.figure(ranked[0]))  " + EpochLine.duration(Search.seconds(since: started)))
             }
             alive = ranked.filter { survivors.contains($0.index) }

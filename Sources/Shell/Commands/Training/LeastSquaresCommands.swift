@@ -84,7 +84,8 @@ struct LassoCommand: Command {
         if !fit.result.converged {
             shell.print("lasso: not converged after \(fit.result.sweeps) sweeps (the weights are the last sweep's)")
         }
-        return .object(LeastSquaresFit.networkObject(fit.network, data, precision, "lasso \(data.dataset.name) l1=\(l1)",
+        return .object(LeastSquaresFit.networkObject(fit.network, data, describe(a, "data", data),
+                                                     precision, "lasso \(written(a, "data", data)) l1=\(l1)",
                                                      [("method", "lasso"), ("l1", "\(l1)")]))
     }
 }
@@ -100,13 +101,14 @@ enum LeastSquaresFit {
         } catch {
             throw CommandError(error, parameter: "data")
         }
-        return .object(networkObject(network, data, precision,
-                                     verb == "ols" ? "ols \(data.dataset.name)" : "ridge \(data.dataset.name) l2=\(l2)",
+        let shown = written(a, "data", data)
+        return .object(networkObject(network, data, describe(a, "data", data), precision,
+                                     verb == "ols" ? "ols \(shown)" : "ridge \(shown) l2=\(l2)",
                                      [("method", verb), ("l2", "\(l2)")]))
     }
 
     /// The fitted network as the shell holds it, with the data's scaling and a log for provenance.
-    static func networkObject(_ network: AnyNetwork, _ data: DatasetObject, _ precision: Precision,
+    static func networkObject(_ network: AnyNetwork, _ data: DatasetObject, _ described: String, _ precision: Precision,
                               _ command: String, _ options: [(String, String)]) -> NetworkObject {
         let net = NetworkObject(network)
         net.scaling = data.scaling
@@ -114,7 +116,7 @@ enum LeastSquaresFit {
         net.imageShape = data.dataset.imageShape
         net.log = ["network \(network.inputWidth) precision=\(precision.rawValue)",
                    "add dense \(network.outputWidth) linear", command]
-        net.trainingOptions = [("data", data.dataset.name)] + options
+        net.trainingOptions = [("data", described)] + options
         return net
     }
 }

@@ -33,13 +33,16 @@ struct ResumeCommand: Command {
         }
         let context = TrainingContext(data: saved.data, validation: saved.validation, onTestSet: saved.onTestSet,
                                       quiet: a.has("quiet") ? a.bool("quiet") : saved.quiet,
+                                      liveLine: saved.liveLine, every: saved.every,
                                       sessionGenerator: saved.sessionGenerator, netName: saved.netName,
                                       validationName: saved.validationName)
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: net.network.pausedEpochs ?? 0,
                                     context: context, scheduled: net.network.pausedSchedule != .constant)
-        var generator = shell.generator
+        var generator = net.generator ?? shell.generator
         let result = try TrainCommand.drive(net, .resume, context, &generator, report)
-        if context.sessionGenerator { shell.generator = generator }
+        if context.sessionGenerator {
+            if net.generator != nil { net.generator = generator } else { shell.generator = generator }
+        }
         try TrainCommand.finish(net, result, context, report)
         return .none
     }

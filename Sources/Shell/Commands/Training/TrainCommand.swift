@@ -31,7 +31,9 @@ struct TrainCommand: Command {
         .option("restore_best", .bool, help: "at the end put back the weights of the best epoch (default true with patience or keep_best)"),
         .option("keep_best", CommonParameters.dataset, help: "score every epoch on this set (the papers' test set) and keep the best epoch's weights; reported as selection on the TEST set"),
         .option("shuffle", .bool, default: .bool(true), help: "reshuffle the examples every epoch"),
-        .flag("quiet", help: "print nothing"),
+        .option("every", .integer(1...1_000_000), default: .number(1), help: "print the line of every Nth epoch only (and of the last)"),
+        .option("verbose", .integer(0...2), default: .number(1), help: "0 prints nothing, 1 a live line on a terminal and a line per epoch, 2 a line per epoch only (as Keras)"),
+        .flag("quiet", help: "print nothing (verbose=0)"),
         CommonParameters.seed,
     ]
     static let example = """
@@ -41,10 +43,12 @@ struct TrainCommand: Command {
         add net dense 1 linear
         train net r epochs=3 batch=10 optimizer=adam lr=0.01
         train net r epochs=20 holdout=0.2 patience=3 schedule=cosine lr=0.01 lr_min=0.001 quiet
+        train net r epochs=100 batch=10 every=25
         """
     static let details = """
-        On a terminal a live line shows the batch, loss, metric, samples/s and ETA; otherwise (a
-        pipe, a file, TERM=dumb) one line per epoch (with the epoch's lr under a schedule). The history (net.history) grows
+        On a terminal a live line shows the batch, loss, metric, samples/s and ETA, fitted to the
+        terminal's width; otherwise (a pipe, a file, TERM=dumb, verbose=2) one line per epoch
+        (with the epoch's lr under a schedule); every=N prints every Nth. The history (net.history) grows
         with every epoch; training again continues from the current weights and, with the same
         optimizer, the optimizer's state.
         Ctrl-C pauses after the current batch: weights, history, optimizer state and the place in
@@ -66,28 +70,32 @@ struct TrainCommand: Command {
         let validation = try a.optionalObject("validate", as: DatasetObject.self)
         let keepBest = try a.optionalObject("keep_best", as: DatasetObject.self)
         guard !net.network.layers.isEmpty else {
-            throw CommandError("the network has no layers yet (add net dense 10 relu)", parameter: "net")
+            throw CommandError("the network has no layers yet (add \(argumentText(a, "net")) dense 10 relu)", parameter: "net")
         }
         var options = TrainingOptions(epochs: try a.int("epochs"), batchSize: try a.int("batch"))
         let kind = OptimizerKind(rawValue: try a.string("optimizer")) ?? .adam
-        options.optimizer = OptimizerSettings(kind, learningRate: try a.optionalNumber("lr"),
-                                              momentum: try a.optionalNumber("momentum") ?? 0.9,
-                                              rho: try a.optionalNumber("rho") ?? 0.9)
+        // The engine's defaults for what is not given (help adam shows the same ones).
+        options.optimizer = OptimizerSettings(kind, learningRate: try a.optionalNumber("lr"))
+        if let momentum = try a.optionalNumber("momentum") { options.optimizer.momentum = momentum }
+        if let rho = try a.optionalNumber("rho") { options.optimizer.rho = rho }
         options.regularization = Regularization(l1: try a.number("l1"), l2: try a.number("l2"))
         options.shuffle = a.bool("shuffle")
         options.skipsZeroInputs = shell.skipsZeroInputs
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
             if validation != nil { throw CommandError("give either validate= or holdout=, not both", parameter: "holdout") }
-            options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed)
+            options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed(for: net))
         }
         options.selection = try selection(a, validation: validation, keepBest: keepBest, holdout: options.holdout)
         if let why = options.problem { throw CommandError(why) }
         if let c = try a.optionalString("cost") {
             do { try net.network.setCost(Cost(rawValue: c)) } catch { throw CommandError(error, parameter: "cost") }
         }
+        let verbose = try a.int("verbose")
         let context = TrainingContext(data: data, validation: keepBest ?? validation, onTestSet: keepBest != nil,
-                                      quiet: a.bool("quiet"), sessionGenerator: a.seed == nil,
+                                      quiet: a.bool("quiet") || verbose == 0,
+                                      liveLine: verbose == 1, every: try a.int("every"),
+                                      sessionGenerator: a.seed == nil,
                                       netName: argumentText(a, "net"),
                                       validationName: keepBest != nil ? argumentText(a, "keep_best") : argumentText(a, "validate"))
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: options.epochs, context: context,
@@ -96,23 +104,23 @@ struct TrainCommand: Command {
             shell.print("(the paused run of \(context.netName) is dropped: this is a new run)")
         }
         net.pausedTraining = nil
-        let result = try shell.withGenerator(seed: a.seed) { (g) throws(CommandError) -> TrainingResult in
+        let result = try shell.withGenerator(for: net, seed: a.seed) { (g) throws(CommandError) -> TrainingResult in
             try drive(net, .start(options), context, &g, report)
         }
         net.scaling = data.scaling
         net.classNames = data.dataset.classNames
         net.imageShape = data.dataset.imageShape
         net.trainingOptions = [
-            ("data", data.dataset.name), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
+            ("data", describe(a, "data", data)), ("epochs", String(options.epochs)), ("batch", String(options.batchSize)),
             ("optimizer", kind.rawValue), ("lr", "\(options.optimizer.learningRate)"),
             ("l1", "\(options.regularization.l1)"), ("l2", "\(options.regularization.l2)"),
         ] + (a.seed.map { [("seed", String($0))] } ?? [])
         if options.schedule != .constant { net.trainingOptions.append(("schedule", options.schedule.name)) }
         if let h = options.holdout { net.trainingOptions.append(("holdout", "\(h.fraction)")) }
         if let p = options.selection?.patience { net.trainingOptions.append(("patience", String(p))) }
-        if let k = keepBest { net.trainingOptions.append(("keep_best", k.dataset.name)) }
+        if let k = keepBest { net.trainingOptions.append(("keep_best", describe(a, "keep_best", k))) }
         net.trainingData = data
-        net.log.append("train \(data.dataset.name) epochs=\(options.epochs) batch=\(options.batchSize) "
+        net.log.append("train \(written(a, "data", data)) epochs=\(options.epochs) batch=\(options.batchSize) "
                        + "optimizer=\(kind.rawValue) lr=\(options.optimizer.learningRate) "
                        + "l1=\(options.regularization.l1) l2=\(options.regularization.l2)"
                        + (options.schedule != .constant ? " schedule=\(options.schedule.name)" : "")
@@ -122,8 +130,11 @@ struct TrainCommand: Command {
         for name in ["momentum", "rho"] where a.has(name) { chosen.append((name, "\(try a.number(name))")) }
         if let c = try a.optionalString("cost") { chosen.append(("cost", c)) }
         if !options.shuffle { chosen.append(("shuffle", "false")) }
-        if let v = validation { chosen.append(("validate", v.dataset.name)) }
         net.trainingOptions += chosen
+        if let v = validation {
+            net.trainingOptions.append(("validate", describe(a, "validate", v)))
+            chosen.append(("validate", written(a, "validate", v)))
+        }
         if !chosen.isEmpty { net.log[net.log.count - 1] += " " + chosen.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
         try finish(net, result, context, report)
         return .none
@@ -215,15 +226,16 @@ struct TrainCommand: Command {
         if result.stopped {
             net.pausedTraining = context
             let (epoch, batch, batches) = report.lastPosition
-            throw CommandError("training paused by Ctrl-C in epoch \(epoch) after batch \(batch) of \(batches); "
-                               + "weights, history and optimizer state are kept: resume \(context.netName) goes on from there")
+            throw CommandError.interruption(
+                "training paused by Ctrl-C in \(report.pausePlace(epoch)), after batch \(batch) of \(batches); "
+                + "weights, history and optimizer state are kept: resume \(context.netName) goes on from there")
         }
         net.pausedTraining = nil
         guard !context.quiet else { return }
         let monitored = context.onTestSet ? "test_\(metricName(net))" : "val_loss"
         let last = net.network.history.last?.epoch ?? 0
         if result.stoppedEarly, let best = result.bestEpoch {
-            report.shell.print("early stop after epoch \(report.runEpoch(last)): \(monitored) has not improved for \(last - best) epochs")
+            report.shell.print("early stop after epoch \(report.runEpoch(last)): \(monitored) has not improved for \(counted(last - best, "epoch"))")
         }
         guard let best = result.bestEpoch, let score = result.bestScore else { return }
         let figure = monitored.hasSuffix("accuracy") ? EpochLine.percent(score) : EpochLine.figure(score)
@@ -250,12 +262,68 @@ struct TrainingContext {
     /// keep_best=: the validation set is the test set; labelled as such.
     let onTestSet: Bool
     let quiet: Bool
+    /// verbose=1: a live line on a terminal (verbose=2 only prints the epochs' lines).
+    var liveLine = true
+    /// every=N: print the line of every Nth epoch of the run, and of the last.
+    var every = 1
     /// The run draws from the session's generator (no seed=): `resume` hands it back.
     let sessionGenerator: Bool
     /// How the user wrote the network ("net"), for the hint after a pause.
     let netName: String
     /// How the user wrote the validate= or keep_best= set.
     var validationName: String = ""
+}
+
+/// A dataset argument as written, in parentheses when it is more than a word: `(take r 50)`.
+func written(_ a: Arguments, _ name: String, _ data: DatasetObject) -> String {
+    let text = argumentSource(a, name)
+    if text.isEmpty { return data.dataset.name }
+    return text.contains(" ") ? "(\(text))" : text
+}
+
+/// A dataset argument for provenance: the expression as written and the set's size, e.g.
+/// "take data.train 5000 (5000 examples of mnist-train)" or "r (100 examples)".
+func describe(_ a: Arguments, _ name: String, _ data: DatasetObject) -> String {
+    let written = argumentSource(a, name)
+    let count = data.dataset.count
+    let size = "\(count) example\(count == 1 ? "" : "s")"
+    return written.isEmpty || written == data.dataset.name ? "\(data.dataset.name) (\(size))"
+        : "\(written) (\(size) of \(data.dataset.name))"
+}
+
+/// The source text of the argument `name`, its `key=` left out: from where it starts to where
+/// the call's next argument starts, or to the end of the statement (a `;`, `#`, or a bracket
+/// that closes one opened before it). "" when unknown.
+func argumentSource(_ a: Arguments, _ name: String) -> String {
+    guard let at = a.locations[name] else { return "" }
+    let line = Array(at.source.line(at.line).unicodeScalars)
+    var start = min(max(0, at.column - 1), line.count)
+    let key = Array("\(name)=".unicodeScalars)
+    if line.count >= start + key.count, Array(line[start..<(start + key.count)]) == key { start += key.count }
+    let next = a.locations.values.filter { $0.line == at.line && $0.column > at.column }.map(\.column).min()
+    var end = next.map { min(line.count, $0 - 1) } ?? line.count
+    var depth = 0, inString = false, i = start
+    while i < end {
+        let c = line[i]
+        if inString {
+            if c == "\\" { i += 1 } else if c == "\"" { inString = false }
+        } else if c == "\"" {
+            inString = true
+        } else if c == "(" || c == "[" || c == "{" {
+            depth += 1
+        } else if c == ")" || c == "]" || c == "}" {
+            if depth == 0 { end = i; break }
+            depth -= 1
+        } else if depth == 0, c == ";" || c == "#" {
+            end = i
+            break
+        }
+        i += 1
+    }
+    var text = String(String.UnicodeScalarView(line[start..<max(start, end)]))
+    while text.last == " " || text.last == "\t" { text.removeLast() }
+    if text.hasPrefix("("), text.hasSuffix(")") { text = String(text.dropFirst().dropLast()) }
+    return text
 }
 
 /// The text of the argument `name` as written (a variable name; for `key=value` the value's),
@@ -274,77 +342,4 @@ func argumentText(_ a: Arguments, _ name: String) -> String {
     var (text, end) = word(from: at.column - 1)
     if text == name, end < line.count, line[end] == "=" { (text, end) = word(from: end + 1) }
     return text.isEmpty ? name : text
-}
-
-/// What `train` prints: on a terminal that can redraw a line (`Interpreter.canRedrawLine`: not a
-/// pipe, not `TERM=dumb`) a live line redrawn a few times a second, ending as the epoch's
-/// summary line; otherwise just the summary line of each epoch.
-final class ProgressReport {
-    let shell: Interpreter
-    let quiet: Bool
-    let epochs: Int
-    let context: TrainingContext
-    /// A schedule is on: each epoch's line shows its learning rate.
-    let scheduled: Bool
-    /// The live line is drawn (decided once per run).
-    private let live: Bool
-    private var lastDraw = ContinuousClock.now
-    private var lineOpen = false
-    private var epochInRun = 1
-    /// History epoch number minus epoch-in-run, for naming epochs by the run's count.
-    private var offset = 0
-    /// Epoch (in the history), batch and batches per epoch of the last batch done.
-    private(set) var lastPosition = (0, 0, 0)
-
-    init(shell: Interpreter, quiet: Bool, epochs: Int, context: TrainingContext, scheduled: Bool) {
-        self.shell = shell
-        self.quiet = quiet
-        self.epochs = epochs
-        self.context = context
-        self.scheduled = scheduled
-        self.live = shell.canRedrawLine
-    }
-
-    func batch(_ p: TrainingProgress) {
-        epochInRun = p.epochInRun
-        lastPosition = (p.epoch, p.batch, p.batchesPerEpoch)
-        guard !quiet, live else { return }
-        let now = ContinuousClock.now
-        guard now - lastDraw > .milliseconds(100) || p.batch == p.batchesPerEpoch else { return }
-        lastDraw = now
-        let fraction = Double(p.samplesSeen) / Double(max(1, p.samplesPerEpoch))
-        let width = 20, filled = Int(fraction * Double(width))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let eta = p.samplesPerSecond > 0 ? Double(p.samplesPerEpoch - p.samplesSeen) / p.samplesPerSecond : 0
-        let text = "epoch \(p.epochInRun)/\(epochs) \(bar) \(p.batch)/\(p.batchesPerEpoch)"
-            + "  loss " + EpochLine.figure(p.runningLoss) + "  " + EpochLine.metric(p.metric, p.runningMetric)
-            + "  " + EpochLine.rate(p.samplesPerSecond) + " samples/s  ETA " + EpochLine.duration(eta)
-        shell.output("\r\u{1B}[2K" + text)
-        lineOpen = true
-    }
-
-    func epochDone(_ r: EpochRecord) {
-        guard !quiet else { return }
-        offset = r.epoch - epochInRun
-        var line = EpochLine.text(r)
-        if let space = line.firstIndex(of: " "), let end = line[space...].dropFirst().firstIndex(of: " ") {
-            line = "epoch \(epochInRun)/\(epochs)" + line[end...]
-        }
-        if context.onTestSet {
-            line = line.replacingOccurrences(of: "  val_", with: "  test_")
-        }
-        if scheduled, let lr = r.learningRate { line += "  lr " + EpochLine.figure(lr) }
-        if r.epoch != epochInRun { line += "  (epoch \(r.epoch) in all)" }
-        shell.output((lineOpen ? "\r\u{1B}[2K" : "") + line + "\n")
-        lineOpen = false
-    }
-
-    /// "28" for history epoch 28 in the first run, "28 (32 in all)" in a later one.
-    func runEpoch(_ epoch: Int) -> String {
-        offset == 0 ? String(epoch) : "\(epoch - offset) (\(epoch) in all)"
-    }
-
-    func finishLine() {
-        if lineOpen { shell.output("\n"); lineOpen = false }
-    }
 }

@@ -38,16 +38,17 @@ struct ClassifyCommand: Command {
         let p = isSoftmax || total <= 0 ? outputs : outputs.map { max(0, $0) / total }
         let ranked = p.indices.sorted { p[$0] > p[$1] }
         func name(_ c: Int) -> String { net.classNames.flatMap { $0.indices.contains(c) ? $0[c] : nil } ?? String(c) }
-        if !a.bool("quiet") { shell.print(TerminalImage.render(prepared, style: shell.imageStyle)) }
         let best = ranked[0]
-        shell.print("\(name(best))  (p=\(Format.apply(".3f", to: .number(p[best]))))")
         let top = ranked.prefix(try a.int("top"))
-        shell.print("top \(top.count): " + top.map { "\(name($0)) \(Format.apply(".3f", to: .number(p[$0])))" }.joined(separator: ", "))
+        // The report is what the record shows as a statement; assigned, it prints nothing (as eval).
+        var report = a.bool("quiet") ? [] : [TerminalImage.render(prepared, style: shell.imageStyle, fitting: shell.pictureRoom)]
+        report.append("\(name(best))  (p=\(Format.apply(".3f", to: .number(p[best]))))")
+        report.append("top \(top.count): " + top.map { "\(name($0)) \(Format.apply(".3f", to: .number(p[$0])))" }.joined(separator: ", "))
         return .record(Record([
             ("class", .number(Double(best))),
             ("p", .number(p[best])),
             ("top", .list(top.map { .list([.number(Double($0)), .number(p[$0])]) })),
-        ]))
+        ], report: report.joined(separator: "\n")))
     }
 
     /// A picture file prepared as an MNIST-style input row for `net` (scaled like its training

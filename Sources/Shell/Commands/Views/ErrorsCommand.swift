@@ -58,7 +58,8 @@ struct ErrorsCommand: Command {
             shell.print("\(found.count) of \(data.count) examples misclassified" + (what.isEmpty ? "" : " (\(what))"))
             if let shape, !drawn.isEmpty {
                 let items = drawn.map { i in (pixels: data.image(i) ?? [], caption: caption(i)) }
-                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle))
+                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
+                                                 width: shell.columns))
             } else {
                 for i in drawn { shell.print("#\(i): true \(data.className(labels[i])), predicted \(data.className(predicted[i]))") }
             }

@@ -28,8 +28,8 @@ struct PlotCommand: Command {
         plot net r
         """
     static let details = """
-        plot net data draws, for data with one input, the data points, the true function when
-        known (runge) and the network's predictions, against x.
+        plot net data draws, for data with one input, the data points, and as curves over their x
+        range the true function when known (runge) and the network's predictions.
         to="file.csv" writes a history as one row per epoch (epoch, loss, metric, val_loss,
         val_metric, ...), any other chart as its points (series, x, y).
         """
@@ -46,7 +46,7 @@ struct PlotCommand: Command {
             guard case .object(let d as DatasetObject) = with else {
                 throw CommandError("plotting a network needs a dataset: plot net data (for learning curves: plot net.history)", parameter: "with")
             }
-            chart = try fit(n, d)
+            chart = try FitChart.make(n, d)
         case .list, .range:
             let first = try numbers(try a.value("what"), "what")
             if with.isNone {
@@ -106,28 +106,5 @@ struct PlotCommand: Command {
             series.append(Series("validation \(name)", y: h.epochs.map { $0.validationMetric ?? .nan }))
         }
         return LineChart(title: "Learning curves", xLabel: "epoch", yLabel: name, series: series)
-    }
-
-    /// Data points, the true function (when known) and predictions, sorted by x.
-    static func fit(_ n: NetworkObject, _ d: DatasetObject) throws(CommandError) -> LineChart {
-        let data = d.dataset
-        guard data.targetWidth == 1, !data.isClassification else {
-            throw CommandError("plot net data needs regression data with one target", parameter: "with")
-        }
-        let xs: [Double]
-        if let raw = data.rawInput { xs = raw }
-        else if data.inputWidth == 1 { xs = (0..<data.count).map { data.feature($0, 0) } }
-        else { throw CommandError("plot net data needs data with one input (or a runge set)", parameter: "with") }
-        let predictions: Matrix<Double>
-        do { predictions = try n.network.predict(data) } catch { throw CommandError(error, parameter: "with") }
-        let order = xs.indices.sorted { xs[$0] < xs[$1] }
-        let x = order.map { xs[$0] }
-        let targets = data.targetMatrix(Double.self)
-        var series = [Series("data", x: x, y: order.map { targets.storage[$0] }, style: .points)]
-        if let truth = data.trueTargets {
-            series.append(Series("true f(x)", x: x, y: order.map { truth.storage[$0] }))
-        }
-        series.append(Series("network", x: x, y: order.map { predictions.storage[$0] }))
-        return LineChart(title: "Fit", xLabel: "x", yLabel: "y", series: series)
     }
 }

@@ -23,8 +23,17 @@ struct ShowCommand: Command {
         case .string(let path):
             do {
                 let image = try ImageFile.read(path: path)
-                shell.print(TerminalImage.render(image, style: shell.imageStyle))
-                shell.print("\(path): \(image.width)×\(image.height)")
+                let room = shell.pictureRoom
+                shell.print(TerminalImage.render(image, style: shell.imageStyle, fitting: room))
+                let drawn = TerminalImage.fittedShape(ImageShape(rows: image.height, columns: image.width),
+                                                      columns: room.columns, lines: room.lines)
+                let size = "\(path): \(image.width)×\(image.height)"
+                let note = "(drawn \(drawn.columns)×\(drawn.rows) to fit)"
+                if drawn.columns == image.width && drawn.rows == image.height {
+                    shell.print(size)
+                } else {
+                    shell.print(size + (size.displayWidth + 1 + note.count <= shell.columns ? " " : "\n") + note)
+                }
                 let picture = ImageGrid(title: path, images: [
                     ImageGrid.Image(pixels: image.pixels.map(Double.init), width: image.width, height: image.height, caption: path)])
                 try shell.writeView(a, svg: { picture.renderSVG() })
@@ -47,13 +56,15 @@ struct ShowCommand: Command {
                 ImageGrid.Image(pixels: (data.image(i) ?? []).map(Double.init), width: shape.columns, height: shape.rows, caption: caption)
             })
             if indices.count == 1 {
-                shell.print(TerminalImage.render(data.image(first) ?? [], shape: shape, style: shell.imageStyle))
+                shell.print(TerminalImage.render(data.image(first) ?? [], shape: shape, style: shell.imageStyle,
+                                                 fitting: shell.pictureRoom))
                 shell.print("#\(first)" + (data.classLabel(first).map { "  label \(data.className($0))" } ?? ""))
             } else {
                 let items = indices.map { i in
                     (pixels: data.image(i) ?? [], caption: data.classLabel(i).map { "\(data.className($0)) #\(i)" } ?? "#\(i)")
                 }
-                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle))
+                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
+                                                 width: shell.columns))
             }
             try shell.writeView(a, svg: { picture.renderSVG() })
         default:

@@ -1,7 +1,8 @@
 /// The one decision what output may do to the terminal: move the cursor (redraw a line) and
 /// carry colour (ANSI escape codes). Every command that draws (`plot`, `heatmap`, `show`,
 /// `errors`, `classify`, `eval`'s confusion matrix) asks `Interpreter.useColour`; `train`'s live
-/// progress line asks `Interpreter.canRedrawLine`. Both ask this.
+/// progress line asks `Interpreter.canRedrawLine`; the executable asks for standard error
+/// before it colours an error (`ShellError.rendered(width:colour:)`). All ask this.
 ///
 /// Escape codes at all (cursor movement: `\r`, erase line `ESC[2K`) only when both hold:
 /// - standard output is a terminal (not a pipe or a file);
@@ -12,16 +13,16 @@
 ///
 /// Otherwise the pictures are plain text (shade characters " ░▒▓█", markers for the series)
 /// and `train` prints one line per epoch.
-enum TerminalColour {
+public enum TerminalColour {
     /// The terminal understands escape codes: a line may be redrawn in place.
-    static func canMoveCursor(isTerminal: Bool, environment: [String: String]) -> Bool {
+    public static func canMoveCursor(isTerminal: Bool, environment: [String: String]) -> Bool {
         guard isTerminal else { return false }
         guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return false }
         return true
     }
 
     /// Escape codes are understood and colour is wanted.
-    static func allowed(isTerminal: Bool, environment: [String: String]) -> Bool {
+    public static func allowed(isTerminal: Bool, environment: [String: String]) -> Bool {
         guard canMoveCursor(isTerminal: isTerminal, environment: environment) else { return false }
         if let noColour = environment["NO_COLOR"], !noColour.isEmpty { return false }
         return true

@@ -14,7 +14,7 @@ enum ViewFile {
 
     static func parameter(_ formats: [Format]) -> Parameter {
         let what = formats.map { $0 == .svg ? "an SVG picture (file.svg)" : "the numbers as CSV (file.csv)" }
-        return .option("to", .path, help: "also write " + what.joined(separator: ", or "))
+        return .option("to", .path, help: "also write " + what.joined(separator: ", or ")).writing()
     }
 
     /// The format `path` asks for, by its extension (case ignored).

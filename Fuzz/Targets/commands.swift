@@ -1,0 +1,54 @@
+// libFuzzer target: random sequences of commands on loaded objects. Where the `shell` target
+// feeds arbitrary text (which rarely parses into a long run of valid commands), this one reads
+// its input as a sequence of choices: each byte picks a statement from `statements` below and
+// the next byte fills its number `#`, so every input is a session of well-formed commands on a
+// loaded digit model, a regression network, image and CSV datasets, and their results, in any
+// order (train then pop a layer then evaluate, save then load, and so on).
+// Built and run by Scripts/fuzz.sh commands SECONDS.
+import Foundation
+@testable import Shell
+
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>,
+                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    resetSandbox()
+    return 0
+}
+
+/// Run first, every time: the objects the statements use.
+private let setup = [
+    #"m = load "m.nnm""#, #"r = load "r.nnm""#, #"d = idx "images.idx" "labels.idx""#,
+    #"f = csv "flowers.csv""#, "g = runge n=20 noise=0.1 seed=1", "n = network 1",
+]
+
+/// The statements an input chooses from; `#` is replaced by the byte after the choice.
+private let statements = [
+    "add n dense # tanh", "add n dense 1 linear", "add n dropout 0.#", "summary n", "summary m",
+    "train n g epochs=1 batch=#", "train m d epochs=1", "resume n g", "eval n g", "eval m d",
+    "errors m d", "predict n g", "predict m d", "show d #", "show d 0 count=#", "print m.history",
+    "print n.history", "plot n.history", "plot n g", "gradcheck n g", "info \"m.nnm\"",
+    #"save n "n.nnm""#, #"n = load "n.nnm""#, #"export m "m2.safetensors""#, #"i = import "m2.safetensors""#,
+    #"save m "m.nnm""#, "d = take d #", "d = shuffle d seed=#", "p = split g 0.#", "g = standardize g",
+    "f = onehot f", "q = poly g #", "o = ols g", "o = ridge g 0.#", "o = lasso g 0.#",
+    "h = heatmap m.layers", "inspect m", "classify m \"digit.png\"", "c = best", "vars",
+    "set seed #", "set precision \"float64\"", "set precision \"float32\"", "x = [#, #]",
+    "print \"{#:d}\"", "print \"{# / 7:.3f}\"", "k = folds g #", "n = network #", "r = load \"r.nnm\"",
+    "train r g epochs=1", "print len(n.layers)",
+]
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard bytes.count <= 64 else { return -1 }   // a session of at most 32 statements
+    resetSandbox()
+    let session = Session(output: { _ in })
+    for line in setup { runInSandbox(line, session: session) }
+    var i = 0
+    while i < bytes.count {
+        let template = statements[Int(bytes[i]) % statements.count]
+        let number = i + 1 < bytes.count ? Int(bytes[i + 1]) : 1
+        runInSandbox(template.replacingOccurrences(of: "#", with: String(number)), session: session)
+        i += 2
+    }
+    return 0
+}

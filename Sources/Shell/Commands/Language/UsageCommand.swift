@@ -1,0 +1,46 @@
+/// `usage "[quick] [folder]" max=2`: a script checks its arguments before it starts work.
+struct UsageCommand: Command {
+    static let name = "usage"
+    static let group = CommandGroup.language
+    static let summary = "Check a script's arguments: on -h or --help print its usage and stop; refuse options and wrong counts."
+    static let parameters: [Parameter] = [
+        .positional("text", .string, help: "what follows the script's name in its usage line, e.g. \"[quick] [folder]\""),
+        .option("min", .integer(0...1000), default: .number(0), help: "the fewest arguments it takes"),
+        .option("max", .integer(0...1000), help: "the most arguments it takes (default: no limit)"),
+    ]
+    static let example = """
+        usage "[quick] [folder]" max=2
+        """
+    static let details = """
+        Put it at the top of a script that takes arguments. With -h or --help among the
+        arguments it prints "usage: SCRIPT TEXT" and the script stops there (status 0; a script
+        started by run returns to its caller). An argument that looks like an option (-x, --x),
+        or fewer than min or more than max arguments, is an error that shows the usage line.
+        """
+
+    static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
+        let line = "usage: \(shell.runStack.last ?? "script") \(try a.string("text"))"
+        let arguments = shell.scriptArguments
+        if arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
+            shell.print(line)
+            shell.quitCode = 0
+            shell.endsScriptOnly = true
+            return .none
+        }
+        if let option = arguments.first(where: Self.looksLikeOption) {
+            throw CommandError("unknown option '\(option)' (\(line))")
+        }
+        let count = arguments.count, least = try a.int("min"), most = try a.optionalInt("max") ?? Int.max
+        guard count >= least, count <= most else {
+            let wanted = most == Int.max ? "at least \(least)" : least == most ? "\(least)" : least == 0 ? "at most \(most)" : "\(least) to \(most)"
+            throw CommandError("takes \(wanted) argument\(wanted == "1" ? "" : "s"), got \(count) (\(line))")
+        }
+        return .none
+    }
+
+    /// `-x` or `--x`, but not a negative number such as -0.5.
+    static func looksLikeOption(_ argument: String) -> Bool {
+        guard argument.hasPrefix("-"), argument.count > 1 else { return false }
+        return Double(argument) == nil
+    }
+}
