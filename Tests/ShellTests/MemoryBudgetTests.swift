@@ -34,6 +34,13 @@ import Testing
         #expect(run("forget a shared\nc = runge n=100000", limit: 9 << 20, in: session).succeeded)
     }
 
+    @Test func varsShowsWhatHoldsTheMemory() throws {
+        let r = run("a = runge n=100000\nb = a\nx = 1\nvars", limit: 64 << 20, in: makeSession())
+        #expect(r.output.hasPrefix("a  <dataset runge: 100000 examples × 1 feature (float64), 1 regression...  (3.1 MB)\nb  <dataset runge: "))
+        #expect(r.output.contains("\nx  1\n"), "small values show no size")
+        #expect(r.output.hasSuffix("\n3.1 MB of the memory limit of 64 MB in use\n"), "the dataset counted once")
+    }
+
     /// Transforms copy the examples: each is charged with the dataset it copies held.
     @Test(arguments: [("shuffle a", "the shuffled copy"), ("split a 0.8", "the split of 100000 examples"),
                       ("folds a 5", "5 folds of 100000 examples (each a training and a test part)"),
