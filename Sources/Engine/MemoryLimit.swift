@@ -69,6 +69,24 @@ public enum MemoryLimit {
         }
     }
 
+    /// What may still be allocated: the limit less what the session's `ledger` says is in use
+    /// (what is in use counts from `unmeasured` bytes up). For checks made as data arrive (a
+    /// file decompressed, a row parsed): take it once, compare as they grow, and name it in
+    /// the error with `describe(room:)`.
+    public static var room: Int {
+        let limit = bytes
+        guard let inUse = ledger?.bytesInUse(), inUse >= unmeasured else { return limit }
+        return limit - min(inUse, limit)
+    }
+
+    /// "the memory limit of 64 MB", or "the 20 MB left of the memory limit of 64 MB" when
+    /// `room` is less than the limit.
+    public static func describe(room: Int) -> String {
+        let limit = bytes
+        return room < limit ? "the \(describe(room)) left of the memory limit of \(describe(limit))"
+            : "the memory limit of \(describe(limit))"
+    }
+
     /// Requests below this many bytes are checked against the limit only, not against what
     /// is in use (measuring the session walks its lists).
     public static let unmeasured = 64 << 10

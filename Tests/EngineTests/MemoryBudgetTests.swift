@@ -32,6 +32,16 @@ import Testing
         #expect(refusal(MemoryLimit.unmeasured, limit: 10 << 20, inUse: 20 << 20)?.kind == .tooLarge)
     }
 
+    @Test func theRoomLeftIsTheLimitLessWhatIsInUse() {
+        let (room, text) = MemoryLimit.$scopedBytes.withValue(10 << 20) {
+            MemoryLimit.$ledger.withValue(MemoryLedger { 9 << 20 }) { (MemoryLimit.room, MemoryLimit.describe(room: MemoryLimit.room)) }
+        }
+        #expect(room == 1 << 20)
+        #expect(text == "the 1 MB left of the memory limit of 10 MB")
+        let free = MemoryLimit.$scopedBytes.withValue(10 << 20) { (MemoryLimit.room, MemoryLimit.describe(room: MemoryLimit.room)) }
+        #expect(free.0 == 10 << 20 && free.1 == "the memory limit of 10 MB", "no ledger: the whole limit")
+    }
+
     @Test func aNetworkHoldsItsParametersMomentsAndPausedCopies() throws {
         let net: Network<Float> = try makeNetwork([10, 20, 5], hidden: .relu, output: .softmax)
         let parameters = 10 * 20 + 20 + 20 * 5 + 5

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Testing
 @testable import Shell
 
@@ -51,6 +52,20 @@ import Testing
         let e = try #require(run("b = \(command)", limit: 5 << 20, in: session).error)
         #expect(e.message.hasPrefix("runge: \(what) needs "), "\(e.message)")
         #expect(e.message.hasSuffix(" (set max_memory raises it)"))
+    }
+
+    @Test func aCSVRowIsParsedInWhatTheSessionLeaves() throws {
+        // 40 000 cells (80 KB, 1.6 MB parsed) fit under 4 MB, but not beside a 3 MB dataset.
+        let path = NSTemporaryDirectory() + "/nnsh-memory-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let row = Array(repeating: "1", count: 40_000).joined(separator: ",")
+        try (row + "\n" + row + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let session = makeSession()
+        #expect(run("w = csv \"\(path)\"", limit: 4 << 20, in: session).succeeded)
+        try #require(run("forget w\na = runge n=100000", limit: 4 << 20, in: session).succeeded)
+        let e = try #require(run("w = csv \"\(path)\"", limit: 4 << 20, in: session).error)
+        #expect(e.message.contains("this row has more than "))
+        #expect(e.message.contains(", more than the 971 KB left of the memory limit of 4 MB (set max_memory raises it)"), "\(e.message)")
     }
 
     @Test func aListDoubledInALoopIsRefused() throws {

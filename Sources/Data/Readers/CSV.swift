@@ -108,6 +108,9 @@ private struct CSVTable {
     /// The contents of the current record's quoted cells.
     var quoted = [[UInt8]]()
 
+    /// What the memory budget leaves for parsing (`MemoryLimit.room`), taken once.
+    let room = MemoryLimit.room
+
     init(bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8) {
         self.bytes = bytes
         self.file = file
@@ -148,12 +151,12 @@ private struct CSVTable {
     static let checkEvery = 1 << 16
 
     /// A row's cells cost a `Cell` each (40 bytes) beside the file's bytes: one enormous row
-    /// is refused while it is read when the two exceed the memory limit.
+    /// is refused while it is read when the two exceed what the memory budget leaves.
     private func checkMemory(ofRow cells: [Cell]) throws(DataError) {
-        let need = bytes.count + cells.count * MemoryLayout<Cell>.stride, limit = MemoryLimit.bytes
-        guard need > limit else { return }
+        let need = bytes.count + cells.count * MemoryLayout<Cell>.stride
+        guard need > room else { return }
         throw error(.tooLarge, at: cells[0],
-                    "this row has more than \(cells.count) cells; with the file they need \(MemoryLimit.describe(need)), more than the memory limit of \(MemoryLimit.describe(limit))")
+                    "this row has more than \(cells.count) cells; with the file they need \(MemoryLimit.describe(need)), more than \(MemoryLimit.describe(room: room))")
     }
 
     /// Consumes "\n", "\r\n" or "\r".
