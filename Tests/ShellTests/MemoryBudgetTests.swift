@@ -87,6 +87,17 @@ import Testing
         #expect(e.message == "values: a list of 1000000 numbers needs 38.1 MB, more than the memory limit of 4 MB (set max_memory raises it)")
     }
 
+    @Test func aNetworkKeepsTheDataItWasTrainedOnInUse() throws {
+        let session = makeSession()
+        let trained = run("d = runge n=100000\nn = network 1\nadd n dense 1\ntrain n d epochs=1 quiet=true", limit: 64 << 20, in: session)
+        try #require(trained.succeeded, "\(trained.error?.message ?? "")")
+        let held = session.0.interpreter.bytesInUse
+        try #require(run("forget d", limit: 64 << 20, in: session).succeeded)
+        #expect(session.0.interpreter.bytesInUse == held, "the network still holds d")
+        try #require(run("forget n", limit: 64 << 20, in: session).succeeded)
+        #expect(session.0.interpreter.bytesInUse < 1 << 20)
+    }
+
     @Test func copiesOfAListAreCountedOnce() throws {
         let session = makeSession()
         try #require(run("x = [0]\nfor i in 0..<14 { x = x + x }", limit: 1 << 30, in: session).succeeded)

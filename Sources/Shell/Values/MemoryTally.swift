@@ -44,8 +44,13 @@ extension DatasetObject {
 extension NetworkObject {
     func tallyMemory(into tally: inout MemoryTally) {
         tally.add(bytes: network.memoryBytes)
-        // The dataset a paused run goes on with stays alive while the network does.
+        // The datasets it was trained on, or a paused run goes on with, stay alive while the
+        // network does.
         if let data = trainingData { tally.add(data) }
+        if let paused = pausedTraining {
+            tally.add(paused.data)
+            if let validation = paused.validation { tally.add(validation) }
+        }
     }
 }
 
