@@ -5,14 +5,17 @@ import Glibc
 import Darwin
 #endif
 
-/// The ceiling on the memory any one tensor, dataset or training run may ask for, so that an
-/// absurd size (`dense 1000000` on 100000 inputs, a damaged header claiming 4 GB) is a clear
-/// error before anything is allocated instead of the kernel killing the process.
+/// The memory budget of a session: what its live values hold plus any one allocation it asks
+/// for must stay under one ceiling, so that an absurd size (`dense 1000000` on 100000 inputs,
+/// a damaged header claiming 4 GB, a list doubled in a loop, ten wide layers) is a clear error
+/// before anything is allocated instead of the kernel killing the process.
 ///
-/// This is the one place sizes are checked: the engine (layers, training, prediction) and the
-/// data readers call `check` with the element count and size they are about to allocate; the
-/// shell sets the limit (`set max_memory`, `nnsh --max-memory`). The default is three quarters
-/// of the machine's physical memory.
+/// This is the one place sizes are checked: the engine (layers, training, prediction), the
+/// data readers and the language call `check` with the element count and size they are about
+/// to allocate; `check` compares it with the limit less what is in use, as reported by the
+/// `ledger` the session binds while it runs (its variables' datasets, networks, lists and
+/// strings). The shell sets the limit (`set max_memory`, `nnsh --max-memory`). The default is
+/// three quarters of the machine's physical memory.
 ///
 ///     try MemoryLimit.check(count: inputs, times: outputs, bytesEach: 4, for: "a 784×300 weight matrix")
 public enum MemoryLimit {
@@ -24,6 +27,11 @@ public enum MemoryLimit {
     /// A ceiling for the current task only (`MemoryLimit.$scopedBytes.withValue(1 << 30) { ... }`),
     /// so tests running in parallel can each have their own without touching the process's.
     @TaskLocal public static var scopedBytes: Int?
+
+    /// What the current task's session holds, for `check` (nil: nothing is charged). A session
+    /// binds its own (`MemoryLimit.$ledger.withValue(ledger) { ... }`), so sessions running in
+    /// parallel (tests) are charged apart.
+    @TaskLocal public static var ledger: MemoryLedger?
 
     /// Sets the ceiling (at least 1 MiB).
     public static func set(bytes: Int) { limit.store(Swift.max(bytes, 1 << 20), ordering: .relaxed) }
@@ -40,16 +48,48 @@ public enum MemoryLimit {
     public static let defaultBytes: Int = physicalBytes.map { $0 / 4 * 3 } ?? 8 << 30
 
     /// Throws `.tooLarge` when `count × times × bytesEach` bytes (computed without overflow)
-    /// exceed the ceiling. `what` names the allocation ("a 1000000×784 float32 weight matrix").
+    /// exceed the ceiling less what the session's `ledger` says is in use. `what` names the
+    /// allocation ("a 1000000×784 float32 weight matrix").
     public static func check(count: Int, times: Int = 1, bytesEach: Int, for what: String) throws(EngineError) {
         let need = product([count, times, bytesEach])
+        let limit = bytes
         guard let need else {
-            throw EngineError(.tooLarge, "\(what) is too large for any computer (the memory limit is \(describe(bytes)))")
+            throw EngineError(.tooLarge, "\(what) is too large for any computer (the memory limit is \(describe(limit)))")
         }
-        guard need <= bytes else {
-            throw EngineError(.tooLarge, "\(what) needs \(describe(need)), more than the memory limit of \(describe(bytes))")
+        guard need <= limit else {
+            throw EngineError(.tooLarge, "\(what) needs \(describe(need)), more than the memory limit of \(describe(limit))")
+        }
+        // Small requests are not worth measuring the session for; what they add up to is
+        // charged when the values holding them are in use at the next larger request.
+        guard need >= unmeasured, let ledger else { return }
+        let inUse = ledger.bytesInUse()
+        guard need <= limit - min(inUse, limit) else {
+            throw EngineError(.tooLarge, "\(what) needs \(describe(need)), but \(describe(inUse)) of the memory limit of "
+                              + "\(describe(limit)) is in use by the session's values; vars lists them and forget frees them")
         }
     }
+
+    /// What may still be allocated: the limit less what the session's `ledger` says is in use
+    /// (what is in use counts from `unmeasured` bytes up). For checks made as data arrive (a
+    /// file decompressed, a row parsed): take it once, compare as they grow, and name it in
+    /// the error with `describe(room:)`.
+    public static var room: Int {
+        let limit = bytes
+        guard let inUse = ledger?.bytesInUse(), inUse >= unmeasured else { return limit }
+        return limit - min(inUse, limit)
+    }
+
+    /// "the memory limit of 64 MB", or "the 20 MB left of the memory limit of 64 MB" when
+    /// `room` is less than the limit.
+    public static func describe(room: Int) -> String {
+        let limit = bytes
+        return room < limit ? "the \(describe(room)) left of the memory limit of \(describe(limit))"
+            : "the memory limit of \(describe(limit))"
+    }
+
+    /// Requests below this many bytes are checked against the limit only, not against what
+    /// is in use (measuring the session walks its lists).
+    public static let unmeasured = 64 << 10
 
     /// The product of `factors`, or nil when it overflows or a factor is negative.
     public static func product(_ factors: [Int]) -> Int? {
@@ -90,4 +130,13 @@ public enum MemoryLimit {
         guard let x = Double(number), x.isFinite, x > 0, x * scale < 0x1p62 else { return nil }
         return Int(x * scale)
     }
+}
+
+/// What a session's live values hold, in bytes, measured when an allocation is checked
+/// (`MemoryLimit.ledger`). The session supplies the measurement: its variables' datasets,
+/// networks (parameters, optimiser moments, a paused run's copies), lists and strings, each
+/// shared object counted once.
+public final class MemoryLedger: @unchecked Sendable {
+    public let bytesInUse: () -> Int
+    public init(measuring bytesInUse: @escaping () -> Int) { self.bytesInUse = bytesInUse }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Engine
 
 /// What running a piece of source did.
 public enum ExecutionResult: Sendable {
@@ -15,11 +16,15 @@ public enum ExecutionResult: Sendable {
 ///     _ = session.execute("x = 2\nprint x * 3", file: "<example>")   // prints 6
 public final class Session {
     let interpreter: Interpreter
+    /// What the session's values hold, charged against `MemoryLimit` while it runs.
+    private let ledger: MemoryLedger
 
     /// All printing goes through `output` (each call's text includes its newline).
     /// `isTerminal`: standard output is a terminal (progress lines, images, colour).
     public init(output: @escaping (String) -> Void, isTerminal: Bool = false) {
-        interpreter = Interpreter(output: output, isTerminal: isTerminal)
+        let interpreter = Interpreter(output: output, isTerminal: isTerminal)
+        self.interpreter = interpreter
+        ledger = MemoryLedger { [unowned interpreter] in interpreter.bytesInUse }
     }
 
     /// The size of the terminal standard output goes to, in character cells, asked whenever
@@ -115,7 +120,10 @@ public final class Session {
             let program = try parse(SourceText(name: file, text: source, firstLine: firstLine))
             if file.hasSuffix(".nnsh") { interpreter.runStack.append(file) }
             defer { if file.hasSuffix(".nnsh") { interpreter.runStack.removeLast() } }
-            if case .quit = try interpreter.run(program) {
+            let run = MemoryLimit.$ledger.withValue(ledger) {
+                Result { () throws(ShellError) in try interpreter.run(program) }
+            }
+            if case .quit = try run.get() {
                 // `usage` typed at the prompt printed its text; the session goes on.
                 if interpreter.endsScriptOnly && interpreter.isInteractive && interpreter.runStack.isEmpty {
                     interpreter.endsScriptOnly = false

@@ -44,7 +44,7 @@ struct NNSH: ParsableCommand {
     var definitions: [String] = []
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
-        "The most memory one layer, dataset or training run may ask for, e.g. 2GB (default: 3/4 of physical memory).",
+        "The session's memory budget: what its variables hold plus any one request, e.g. 2GB (default: 3/4 of physical memory).",
         valueName: "size"))
     var maxMemory: String?
 

@@ -19,6 +19,13 @@ public enum ImageFile {
         throw DataError(.badMagic, file: file, "not a PNG, PGM (P2/P5) or PPM (P3/P6) picture")
     }
 
+    /// Refuses a picture whose decoding would not fit the memory budget: `bytesPerPixel`
+    /// counts every buffer the decoder holds at once (unpacked rows, channels, the result).
+    static func checkDecodingMemory(width: Int, height: Int, bytesPerPixel: Int, file: String) throws(DataError) {
+        try checkMemory(count: width * height, bytesEach: bytesPerPixel,
+                        for: "decoding the \(width)×\(height) picture", file: file)
+    }
+
     static func checkSize(width: Int, height: Int, file: String) throws(DataError) {
         guard width > 0, height > 0 else {
             throw DataError(.malformed, file: file, "the picture is \(width)×\(height) pixels")

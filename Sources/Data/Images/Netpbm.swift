@@ -16,6 +16,10 @@ enum Netpbm {
             throw DataError(.badValue, file: file, "the maximum value must be 1 to 65535, not \(maxval)")
         }
         let samples = width * height * channels
+        // Checked before reading: a short file may claim a picture of gigabytes (text samples
+        // are read one by one). Per pixel: its samples as Float, and the gray result.
+        try ImageFile.checkDecodingMemory(width: width, height: height,
+                                          bytesPerPixel: (channels + (channels == 1 ? 0 : 1)) * MemoryLayout<Float>.stride, file: file)
         var values = [Float](repeating: 0, count: samples)
         let scale = 1 / Float(maxval)
         if binary {

@@ -75,6 +75,11 @@ enum PNG {
         if header.colorType == 3 && (palette.isEmpty || palette.count % 3 != 0) {
             throw DataError(.malformed, file: file, "a palette picture without a valid PLTE chunk")
         }
+        // Checked before inflating: a small file may claim a picture of gigabytes. Inflating
+        // cannot go beyond: the buffer has the size the header gives, more is an error.
+        // Per pixel: the unpacked rows (up to 4 bytes), gray and alpha (Float), the result.
+        try ImageFile.checkDecodingMemory(width: header.width, height: header.height,
+                                          bytesPerPixel: header.channels + 3 * MemoryLayout<Float>.stride, file: file)
         var rows = try inflate(compressed, size: header.height * (header.stride + 1), file: file)
         try unfilter(&rows, header, file: file)
         return pixels(rows, header, palette: palette, transparency: transparency, file: file)

@@ -108,6 +108,9 @@ private struct CSVTable {
     /// The contents of the current record's quoted cells.
     var quoted = [[UInt8]]()
 
+    /// What the memory budget leaves for parsing (`MemoryLimit.room`), taken once.
+    let room = MemoryLimit.room
+
     init(bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8) {
         self.bytes = bytes
         self.file = file
@@ -144,16 +147,19 @@ private struct CSVTable {
         }
     }
 
-    /// Consumes "\n", "\r\n" or "\r".
+    /// How often (in rows) the values read so far are checked against the memory budget.
+    static let checkEvery = 1 << 16
+
     /// A row's cells cost a `Cell` each (40 bytes) beside the file's bytes: one enormous row
-    /// is refused while it is read when the two exceed the memory limit.
+    /// is refused while it is read when the two exceed what the memory budget leaves.
     private func checkMemory(ofRow cells: [Cell]) throws(DataError) {
-        let need = bytes.count + cells.count * MemoryLayout<Cell>.stride, limit = MemoryLimit.bytes
-        guard need > limit else { return }
+        let need = bytes.count + cells.count * MemoryLayout<Cell>.stride
+        guard need > room else { return }
         throw error(.tooLarge, at: cells[0],
-                    "this row has more than \(cells.count) cells; with the file they need \(MemoryLimit.describe(need)), more than the memory limit of \(MemoryLimit.describe(limit))")
+                    "this row has more than \(cells.count) cells; with the file they need \(MemoryLimit.describe(need)), more than \(MemoryLimit.describe(room: room))")
     }
 
+    /// Consumes "\n", "\r\n" or "\r".
     private mutating func endLine() {
         if bytes[position] == UInt8(ascii: "\r") && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "\n") {
             position += 1
@@ -282,12 +288,18 @@ private struct CSVTable {
 
         var pixels = [UInt8](), floats = [Float](), doubles = [Double]()
         var labelTexts = [String](), targets = [Double]()
-        var first = !hasHeader
+        var first = !hasHeader, rows = 0
         while true {
             if !first {
                 guard try nextRecord(into: &cells) else { break }
             }
             first = false
+            rows += 1
+            if rows % CSVTable.checkEvery == 0 {
+                let held = pixels.count + floats.count * MemoryLayout<Float>.stride + doubles.count * MemoryLayout<Double>.stride
+                    + labelTexts.count * MemoryLayout<String>.stride + targets.count * MemoryLayout<Double>.stride
+                try Data.checkMemory(count: 2 * held, bytesEach: 1, for: "the values of more than \(rows) rows", file: file)
+            }
             guard cells.count == width else {
                 throw error(.malformed, at: cells[0],
                             "this row has \(cells.count) cell\(cells.count == 1 ? "" : "s"); the first row has \(width)")

@@ -93,14 +93,14 @@ struct FileReader: ~Copyable {
     static func readAll(path: String, limit: Int = 1 << 31) throws(DataError) -> [UInt8] {
         let reader = try FileReader(path: path)
         if reader.isPlain { try checkMemory(count: reader.sizeOnDisk, bytesEach: 1, for: "the file", file: path) }
-        let memory = MemoryLimit.bytes
+        let memory = MemoryLimit.room
         var bytes: [UInt8] = []
         while true {
             let chunk = try reader.read(Swift.min(1 << 24, limit + 1 - bytes.count))
             bytes += chunk
             if bytes.count > limit { throw DataError(.tooLarge, file: path, "larger than \(limit >> 20) MiB") }
             if bytes.count > memory {
-                throw DataError(.tooLarge, file: path, "decompressed, the file is larger than the memory limit of \(MemoryLimit.describe(memory))")
+                throw DataError(.tooLarge, file: path, "decompressed, the file is larger than \(MemoryLimit.describe(room: memory))")
             }
             if chunk.isEmpty { return bytes }
         }

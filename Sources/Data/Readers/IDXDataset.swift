@@ -26,6 +26,13 @@ extension Dataset {
         }
         let features: FeatureStorage
         switch images.values {
+        case .uint8, .float32, .float64: break
+        default:
+            // Integers become Float features while the values read are still held.
+            try checkMemory(count: images.count, bytesEach: MemoryLayout<Float>.stride + images.elementType.size,
+                            for: "the features (\(images.shapeDescription) as float32)", file: imagesFile)
+        }
+        switch images.values {
         case .uint8(let v): features = .pixels(v)
         case .float64(let v): features = .double(v)
         case .float32(let v): features = .float(v)
@@ -42,6 +49,9 @@ extension Dataset {
                 throw DataError(.countMismatch, file: labelsFile,
                                 "\(labels.dimensions[0]) labels but \(imagesFile) has \(count) examples")
             }
+            // Labels become Ints, targets Doubles: 8 bytes per value whatever the file's type.
+            try checkMemory(count: labels.count, bytesEach: MemoryLayout<Double>.stride,
+                            for: "the targets (\(labels.shapeDescription))", file: labelsFile)
             if labels.dimensions.count == 1 && labels.elementType.isInteger {
                 var classLabels = [Int](repeating: 0, count: count)
                 for i in 0..<count {

@@ -17,6 +17,7 @@ extension Dataset {
         guard count >= 2 else {
             throw DataError(.invalidArgument, file: name, "cannot split \(count) example\(count == 1 ? "" : "s") in two")
         }
+        try checkCopy(for: "the split of \(count) examples")
         let testCount = min(count - 1, max(1, Int((Double(count) * (1 - trainFraction)).rounded())))
         var testIndices = [Int](), trainIndices = [Int]()
         let groups = exampleGroups(using: &generator)
@@ -46,6 +47,7 @@ extension Dataset {
         guard k <= count else {
             throw DataError(.invalidArgument, file: name, "cannot make \(k) folds of \(count) examples")
         }
+        try checkCopy(copies: k, for: "\(k) folds of \(count) examples (each a training and a test part)")
         var foldOf = [Int](repeating: 0, count: count)
         var next = 0
         for members in exampleGroups(using: &generator) {

@@ -25,6 +25,7 @@ extension Dataset {
             throw DataError(.invalidArgument, file: name,
                             "slice \(range.lowerBound)..<\(range.upperBound) is outside 0..<\(count)")
         }
+        try checkCopy(examples: range.count, for: "\(range.count) examples")
         return subset(Array(range))
     }
 

@@ -85,6 +85,8 @@ public struct FeatureScaling: Sendable, Equatable, Codable {
             throw DataError(.invalidArgument, file: data.name,
                             "has \(counted(data.inputWidth, "feature")) but the \(kind.rawValue) was fitted on \(width)")
         }
+        let isDouble = if case .double = data.features { true } else { false }
+        try data.checkCopy(featureBytes: isDouble ? 8 : 4, for: "the scaled copy")
         var d = data
         var row = [Double](repeating: 0, count: width)
         if case .double = data.features {

@@ -37,6 +37,7 @@ extension Dataset {
         }
         let position = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
         let width = inputWidth - 1 + categories.count
+        try checkCopy(featureBytes: MemoryLayout<Double>.stride, width: width, for: "the one-hot encoded copy")
         var values = [Double]()
         values.reserveCapacity(count * width)
         for i in 0..<count {

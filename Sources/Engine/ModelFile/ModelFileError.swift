@@ -36,6 +36,17 @@ public struct ModelFileError: Error, Equatable, Sendable, CustomStringConvertibl
         return line + message + " (hint: \(hint))"
     }
 
+    /// `MemoryLimit.check` for a model file: an allocation it would exceed is a `.tooLarge`
+    /// error carrying the limit's message.
+    static func checkMemory(count: Int, times: Int = 1, bytesEach: Int, for what: String,
+                            hint: String, offset: Int? = nil) throws(ModelFileError) {
+        do {
+            try MemoryLimit.check(count: count, times: times, bytesEach: bytesEach, for: what)
+        } catch {
+            throw ModelFileError(.tooLarge, error.message, hint: hint, offset: offset)
+        }
+    }
+
     /// The same error attributed to `path` (decoders work on bytes; readers know the file).
     func at(path: String) -> ModelFileError {
         var copy = self

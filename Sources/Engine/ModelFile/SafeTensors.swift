@@ -129,6 +129,10 @@ public struct SafeTensorsFile: Equatable, Sendable {
     public static func decode(_ bytes: [UInt8]) throws(ModelFileError) -> SafeTensorsFile {
         let damaged = "the file is damaged or not a safetensors file"
         let headerLength = try checkStart(Array(bytes.prefix(9)), fileSize: bytes.count)
+        // Parsed, the header takes up to a JSON value per two bytes of text, with room to grow:
+        // a 65 MB header of `0,0,...` holds over 600 MB. Checked before parsing.
+        try ModelFileError.checkMemory(count: headerLength, bytesEach: MemoryLayout<JSON>.stride,
+                                       for: "the \(headerLength)-byte safetensors header", hint: damaged, offset: 0)
         let json = try JSON.parse(bytes[8 ..< 8 + headerLength], baseOffset: 8)
         guard case .object(let members) = json else {
             throw ModelFileError(.malformed, "the header is not a JSON object", hint: damaged, offset: 8)

@@ -1,3 +1,5 @@
+import Engine
+
 /// The arguments of one command call after binding: every declared parameter that was given
 /// or has a default, converted to its declared type. Accessors never crash: the binder has
 /// already checked types, and a missing value is a `CommandError` naming the parameter.
@@ -89,6 +91,12 @@ extension RangeValue {
         guard count <= RangeValue.maximumListed else {
             throw CommandError("\(parameter): a range of \(count) numbers is too long to use as a list (at most \(RangeValue.maximumListed); a for loop can step through it)",
                                parameter: parameter)
+        }
+        do {
+            try MemoryLimit.check(count: count, bytesEach: MemoryLayout<Double>.stride + MemoryLayout<Value>.stride,
+                                  for: "\(parameter): a list of \(count) numbers")
+        } catch {
+            throw CommandError(error, parameter: parameter)
         }
         return elements.map { .number($0) }
     }

@@ -20,7 +20,7 @@ final class Interpreter {
 
     var globals: [String: Value] = [:]
     /// Local variables of the procedures being run, innermost last.
-    private var frames: [[String: Value]] = []
+    private(set) var frames: [[String: Value]] = []
     var scriptArguments: [String] = []
 
     /// The session's one random generator (`set seed N` replaces it). Commands that draw
@@ -286,7 +286,12 @@ final class Interpreter {
                 case .text(let t): text += t
                 case .expression(let inner, let format):
                     let v = try evaluate(inner)
-                    text += format.map { Format.apply($0, to: v) } ?? v.display
+                    let piece = format.map { Format.apply($0, to: v) } ?? v.display
+                    if piece.utf8.count >= MemoryLimit.unmeasured {
+                        let bytes = text.utf8.count + piece.utf8.count
+                        try checkMemory(count: bytes, bytesEach: 1, for: "a string of \(bytes) bytes", at: inner.location)
+                    }
+                    text += piece
                 }
             }
             return .string(text)
@@ -352,8 +357,13 @@ final class Interpreter {
             guard y != 0 else { throw at.error("remainder by zero") }
             return .number(x - y * (x / y).rounded(.down))
         case (.power, .number(let x), .number(let y)): return .number(pow(x, y))
-        case (.add, .string(let x), .string(let y)): return .string(x + y)
-        case (.add, .list(let x), .list(let y)): return .list(x + y)
+        case (.add, .string(let x), .string(let y)):
+            let bytes = x.utf8.count + y.utf8.count
+            try checkMemory(count: bytes, bytesEach: 1, for: "a string of \(bytes) bytes", at: at)
+            return .string(x + y)
+        case (.add, .list(let x), .list(let y)):
+            try checkMemory(count: x.count + y.count, bytesEach: MemoryLayout<Value>.stride, for: "a list of \(x.count + y.count) items", at: at)
+            return .list(x + y)
         case (.equal, _, _): return .bool(Value.equal(a, b))
         case (.notEqual, _, _): return .bool(!Value.equal(a, b))
         case (.less, .number(let x), .number(let y)): return .bool(x < y)

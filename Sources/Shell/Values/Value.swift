@@ -48,11 +48,14 @@ protocol ShellObject: AnyObject, Sendable {
     /// Why `field(name)` gave nothing for a field this kind of object lists (`data.x` of a
     /// dataset with many inputs); nil for an unknown name.
     func unavailable(_ name: String) -> String?
+    /// Adds what the object holds to `tally` (the session's memory in use); nothing by default.
+    func tallyMemory(into tally: inout MemoryTally)
 }
 
 extension ShellObject {
     var summary: String { shortDescription }
     func unavailable(_ name: String) -> String? { nil }
+    func tallyMemory(into tally: inout MemoryTally) {}
 }
 
 /// `a..<b` or `a...b`: whole numbers from `lower` counting up by 1.

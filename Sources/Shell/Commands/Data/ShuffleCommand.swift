@@ -15,6 +15,7 @@ struct ShuffleCommand: Command {
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let data = try a.dataset("data")
+        do { try data.dataset.checkCopy(for: "the shuffled copy") } catch { throw CommandError(error, parameter: "data") }
         return try shell.withGenerator(seed: a.seed) { g in
             .object(DatasetObject(data.dataset.shuffled(using: &g), scaling: data.scaling))
         }

@@ -21,9 +21,11 @@ struct SetCommand: Command {
         seed       restarts the session's random generator (weights, shuffling, splits)
         threads    threads BLAS may use for matrix products (1 to 64)
         precision  float32 (default) or float64 for networks made after this
-        max_memory the most memory one layer, dataset or training run may ask for, in bytes
-                   (2GB, 512MB, or "2GB"); larger requests are refused with an error before
-                   anything is allocated. Default: 3/4 of physical memory (nnsh --max-memory)
+        max_memory the session's memory budget, in bytes (2GB, 512MB, or "2GB"): what its
+                   variables hold (datasets, networks, lists, strings) plus any one request
+                   must fit; a larger request is refused with an error before anything is
+                   allocated (vars lists what is held, forget frees it). Default: 3/4 of
+                   physical memory (nnsh --max-memory)
         skip_zero_inputs
                    true (default): training leaves the input columns that are zero in a whole
                    batch out of the first layer's two matrix products (the same sums without
