@@ -117,6 +117,12 @@ import Testing
         Case(name: "input too wide", source: "predict net [1, 2]", line: 1, column: 13, message: "input: the network takes 1 number, got 2"),
         Case(name: "classify with a non-image network", source: "classify net \"{dir}/digit.pgm\"", line: 1, column: 10, message: "the network takes 1 input, but a prepared picture has 784 (28×28)"),
         Case(name: "images of non-image data", source: "show d 0", line: 1, column: 6, message: "runge holds no images (1 feature per example)"),
+        Case(name: "joining data of different widths", source: "both = concat d (runge n=3 degree=2 seed=1)", line: 1, column: 17,
+             message: "runge+runge: the inputs differ: runge has 1 feature, runge has 2 features"),
+        Case(name: "joining class and regression data", source: "both = concat d (csv \"{dir}/good.csv\" label=\"y\")", line: 1, column: 17,
+             message: "runge+good.csv: the targets differ: runge has 1 regression target, good.csv has class labels"),
+        Case(name: "joining raw and standardized data", source: "both = concat d (standardize d)", line: 1, column: 17,
+             message: "cannot join datasets with different scalings: the second is standardized and the first is not (join the raw data, then standardize)"),
         Case(name: "classes for regression data", source: "c = network 1\nadd c dense 2 softmax\ntrain c d quiet", line: 3, column: 9, message: "the training data has 1 target value per example but the network gives 2", defines: ["c"]),
 
         // MARK: Absurd sizes
