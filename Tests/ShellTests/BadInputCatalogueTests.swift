@@ -112,6 +112,11 @@ import Testing
              message: "{dir}/ages.nnm: at byte 28: epoch record 1 of the training history lasted 1e+300 seconds; a duration is from 0 to 1000000000 (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
 
+        Case(name: "dataset saved as a model file", source: "save d \"{dir}/d.nnm\"", line: 1, column: 8,
+             message: "a dataset is saved as CSV (name it .csv), not as a .nnm file"),
+        Case(name: "class count without a label column", source: "c = csv \"never-read.csv\" classes=3", line: 1, column: 26,
+             message: "classes= describes the label column: give label= too"),
+
         // MARK: Data that does not fit the network
         Case(name: "data too wide", source: "train net (runge n=5 degree=2 seed=1) quiet", line: 1, column: 11, message: "the training data has 2 features per example but the network takes 1"),
         Case(name: "input too wide", source: "predict net [1, 2]", line: 1, column: 13, message: "input: the network takes 1 number, got 2"),
