@@ -49,13 +49,16 @@ struct TrainCommand: Command {
         """
     static let details = """
         Penalties (weights only, never biases), on the batch's mean loss L:
-            L + l1·Σ|w| + (l2/2)·Σw²      gradient + l1·sign(w) + l2·w
-        so with sgd, l2 is the weight decay per step divided by lr. The first reference
+
+            L + l1·Σ|w| + (l2/2)·Σw²   gradient + l1·sign(w) + l2·w
+
+        So with sgd, l2 is the weight decay per step divided by lr. The first reference
         paper writes C + λ/(2n)·Σw², gradient (λ/n)·w, and C + λ/(2n)·Σ|w|, gradient
         λ/(2n)·sign(w), its C a mean over the n examples of a mini-batch: n is the batch
         size. So l2_paper=λ is l2=λ/batch and l1_paper=λ is l1=λ/(2·batch), converted
         exactly (the log and model file record the converted l1 and l2). Other papers'
         conventions: docs/LANGUAGE.md, "Penalty conventions".
+
         On a terminal a live line shows the batch, loss, metric, samples/s and ETA, fitted to the
         terminal's width; otherwise (a pipe, a file, TERM=dumb, verbose=2) one line per epoch
         (with the epoch's lr under a schedule); every=N prints every Nth. The history (net.history) grows
