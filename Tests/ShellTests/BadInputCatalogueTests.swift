@@ -114,11 +114,22 @@ import Testing
              message: "{dir}/ages.nnm: at byte 28: epoch record 1 of the training history lasted 1e+300 seconds; a duration is from 0 to 1000000000 (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
 
+        Case(name: "dataset saved as a model file", source: "save d \"{dir}/d.nnm\"", line: 1, column: 8,
+             message: "a dataset is saved as CSV (name it .csv), not as a .nnm file"),
+        Case(name: "class count without a label column", source: "c = csv \"never-read.csv\" classes=3", line: 1, column: 26,
+             message: "classes= describes the label column: give label= too"),
+
         // MARK: Data that does not fit the network
         Case(name: "data too wide", source: "train net (runge n=5 degree=2 seed=1) quiet", line: 1, column: 11, message: "the training data has 2 features per example but the network takes 1"),
         Case(name: "input too wide", source: "predict net [1, 2]", line: 1, column: 13, message: "input: the network takes 1 number, got 2"),
         Case(name: "classify with a non-image network", source: "classify net \"{dir}/digit.pgm\"", line: 1, column: 10, message: "the network takes 1 input, but a prepared picture has 784 (28×28)"),
         Case(name: "images of non-image data", source: "show d 0", line: 1, column: 6, message: "runge holds no images (1 feature per example)"),
+        Case(name: "joining data of different widths", source: "both = concat d (runge n=3 degree=2 seed=1)", line: 1, column: 17,
+             message: "runge+runge: the inputs differ: runge has 1 feature, runge has 2 features"),
+        Case(name: "joining class and regression data", source: "both = concat d (csv \"{dir}/good.csv\" label=\"y\")", line: 1, column: 17,
+             message: "runge+good.csv: the targets differ: runge has 1 regression target, good.csv has class labels"),
+        Case(name: "joining raw and standardized data", source: "both = concat d (standardize d)", line: 1, column: 17,
+             message: "cannot join datasets with different scalings: the second is standardized and the first is not (join the raw data, then standardize)"),
         Case(name: "classes for regression data", source: "c = network 1\nadd c dense 2 softmax\ntrain c d quiet", line: 3, column: 9, message: "the training data has 1 target value per example but the network gives 2", defines: ["c"]),
 
         Case(name: "softmax of one unit", source: "s = network 1\nadd s dense 1 softmax\ntrain s d quiet", line: 3, column: 1,

@@ -15,6 +15,14 @@ public enum CSVColumn: Sendable, Equatable, ExpressibleByIntegerLiteral, Express
     public init(stringLiteral value: String) { self = .name(value) }
 }
 
+/// The classes of a CSV file's label column, when given rather than read from the labels.
+public enum CSVClasses: Sendable, Equatable {
+    /// The class names in class order: a label must be one of them.
+    case names([String])
+    /// Integer labels 0…count−1 (the highest ones may not occur in the file).
+    case count(Int)
+}
+
 /// How to read a CSV file into a dataset.
 public struct CSVOptions: Sendable {
     /// Whether the first row names the columns; nil decides from the file: the first row is a
@@ -36,11 +44,16 @@ public struct CSVOptions: Sendable {
     public var pixels: Bool
     /// The image shape for pixel data; nil guesses a square when the width is a square number.
     public var imageShape: ImageShape?
+    /// The classes, when the file alone cannot say: their names in class order (each label is
+    /// one of them), or their number (integer labels 0…count−1, some perhaps unused). Nil
+    /// numbers integer labels as themselves and names in sorted order.
+    public var classes: CSVClasses?
 
     public init(
         header: Bool? = nil, delimiter: Character = ",", label: CSVColumn? = nil,
         targets: [CSVColumn] = [], features: [CSVColumn]? = nil,
-        precision: FeaturePrecision = .float, pixels: Bool = false, imageShape: ImageShape? = nil
+        precision: FeaturePrecision = .float, pixels: Bool = false, imageShape: ImageShape? = nil,
+        classes: CSVClasses? = nil
     ) {
         self.header = header
         self.delimiter = delimiter
@@ -50,6 +63,7 @@ public struct CSVOptions: Sendable {
         self.precision = precision
         self.pixels = pixels
         self.imageShape = imageShape
+        self.classes = classes
     }
 
     /// MNIST as CSV (as on Kaggle and in many courses): label first, then 784 pixel values.
@@ -338,7 +352,7 @@ private struct CSVTable {
         var targetValue = Targets.none
         var classNames: [String]? = nil
         if labelColumn != nil {
-            let (labels, classes, namesOfClasses) = try classLabels(labelTexts)
+            let (labels, classes, namesOfClasses) = try classLabels(labelTexts, given: options.classes)
             targetValue = .classes(labels: labels, classCount: classes)
             classNames = namesOfClasses
         } else if !targetColumns.isEmpty {
@@ -355,14 +369,37 @@ private struct CSVTable {
                            classNames: classNames, imageShape: shape)
     }
 
-    /// Class indices from label texts: non-negative integers are their own class; otherwise the
-    /// distinct texts, sorted, are the classes and their names.
-    private func classLabels(_ texts: [String]) throws(DataError) -> ([Int], Int, [String]?) {
+    /// Class indices from label texts. Given names: each text's place among them. Otherwise
+    /// non-negative integers are their own class (below the given count, if any); other
+    /// labels name the classes, numbered in sorted order.
+    private func classLabels(_ texts: [String], given: CSVClasses?) throws(DataError) -> ([Int], Int, [String]?) {
+        if case .names(let names) = given {
+            guard !names.isEmpty, Set(names).count == names.count else {
+                throw DataError(.invalidArgument, file: file, "the class names given must be distinct, and at least one")
+            }
+            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+            var labels = [Int]()
+            labels.reserveCapacity(texts.count)
+            for (i, t) in texts.enumerated() {
+                guard let c = index[t] else {
+                    throw DataError(.badValue, file: file, "the label \(inQuotes(t)) of example \(i) is not one of the classes given (\(names.joined(separator: ", ")))")
+                }
+                labels.append(c)
+            }
+            return (labels, names.count, names)
+        }
         let integers = texts.compactMap { Int($0) }
         if integers.count == texts.count, integers.allSatisfy({ $0 >= 0 }) {
             let k = (integers.max() ?? 0) + 1
             guard k <= 100_000 else { throw DataError(.badValue, file: file, "label \(k - 1) is too large for a class index") }
-            return (integers, k, nil)
+            guard case .count(let given) = given else { return (integers, k, nil) }
+            guard k <= given else {
+                throw DataError(.badValue, file: file, "label \(k - 1) is not a class 0…\(given - 1) (\(given) classes were given)")
+            }
+            return (integers, given, nil)
+        }
+        if case .count = given {
+            throw DataError(.badValue, file: file, "a number of classes was given, but the labels are not all whole numbers ≥ 0 (give the class names instead)")
         }
         let names = Array(Set(texts)).sorted()
         guard names.count <= 100_000 else { throw DataError(.badValue, file: file, "\(names.count) distinct labels; too many classes") }
