@@ -32,8 +32,14 @@ extension CommandError {
         self.init(e.description + (e.kind == .tooLarge && e.message.contains("memory limit") ? CommandError.memoryHint : ""),
                   parameter: parameter)
     }
-    /// An engine error (its message names the layer when there is one).
+    /// An engine error (its message names the layer when there is one). Work the engine
+    /// stopped on Ctrl-C (`.stopped`) is a notice, not an error: nothing was assigned.
     init(_ e: EngineError, parameter: String? = nil) {
+        if e.kind == .stopped {
+            self = .interruption(e.message + " by Ctrl-C; nothing was changed")
+            namesCommand = true
+            return
+        }
         self.init(e.message + (e.kind == .tooLarge ? CommandError.memoryHint : ""), parameter: parameter)
     }
 

@@ -432,7 +432,8 @@ final class Interpreter {
             } catch {
                 if let underlying = error.underlying { throw underlying }
                 let place = error.parameter.flatMap { arguments.locations[$0] } ?? call.location
-                throw error.isInterruption ? place.interruption(error.message) : place.error(error.message)
+                let message = error.namesCommand ? call.verb + " " + error.message : error.message
+                throw error.isInterruption ? place.interruption(message) : place.error(message)
             }
         }
         if call.arguments.isEmpty, Words.all.contains(call.verb) { return .string(call.verb) }

@@ -1,0 +1,63 @@
+import Testing
+@testable import Shell
+
+/// Ctrl-C stops long commands (not only `train`): each polls the session's interrupt check as it
+/// goes, reports that it stopped (a notice, not an error with a caret) and changes nothing. The
+/// check turns true at its n-th poll (a counter, no clock, no global flag).
+@Suite struct StoppedCommandTests {
+    static let setup = """
+        x = 7
+        d = runge n=1000 seed=1
+        n = network 1
+        add n dense 30 tanh
+        add n dense 1 linear
+        """
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var command: String
+        var notice: String
+        var testDescription: String { command }
+    }
+
+    static let cases = [
+        Case(command: "gradcheck n d sample=all", notice: "gradcheck stopped after 0 of 91 parameters by Ctrl-C; nothing was changed"),
+        Case(command: "eval n d", notice: "eval stopped after 256 of 1000 examples by Ctrl-C; nothing was changed"),
+        Case(command: "predict n d", notice: "predict stopped after 256 of 1000 examples by Ctrl-C; nothing was changed"),
+    ]
+
+    @Test(arguments: cases)
+    func stopsAndKeepsTheVariable(_ c: Case) throws {
+        let (s, out) = makeSession()
+        let ready = runShell(Self.setup, in: (s, out))
+        #expect(ready.succeeded, "\(String(describing: ready.error))")
+        var polls = 0
+        // Polled once before the statement, then by the command as it goes.
+        s.interpreter.isInterrupted = { polls += 1; return polls > 2 }
+        let r = runShell("x = " + c.command, in: (s, out))
+        let stop = try #require(r.error)
+        #expect(stop.isInterruption, "a stop is not an error")
+        #expect(stop.message == c.notice)
+        #expect(stop.rendered() == stop.message, "no 'error:', no caret: \(stop.rendered())")
+        s.interpreter.isInterrupted = { false }
+        #expect(runShell("print x", in: (s, out)).output == "7\n")
+    }
+
+    /// gradcheck checks a random sample by default and says so.
+    @Test func gradcheckSamplesByDefault() throws {
+        let (s, out) = makeSession()
+        let r = runShell("""
+            d = runge n=5 seed=1
+            n = network 1
+            add n dense 1200 tanh
+            add n dense 1 linear
+            g = gradcheck n d seed=2
+            print g.checked g.total
+            gradcheck n d seed=2
+            """, in: (s, out))
+        #expect(r.succeeded, "\(String(describing: r.error))")
+        let lines = r.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "3001 3601")   // 1000 + 1000 + 1000 + 1 of 1200 + 1200 + 1200 + 1
+        #expect(lines.contains("checked 3001 of 3601 parameters (a random sample; sample=all checks every one)"))
+        #expect(lines.contains { $0.hasPrefix("    1  weights  1000/1200  ") })
+    }
+}
