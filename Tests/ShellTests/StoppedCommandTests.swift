@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Shell
 
@@ -38,6 +39,43 @@ import Testing
         #expect(stop.isInterruption, "a stop is not an error")
         #expect(stop.message == c.notice)
         #expect(stop.rendered() == stop.message, "no 'error:', no caret: \(stop.rendered())")
+        s.interpreter.isInterrupted = { false }
+        #expect(runShell("print x", in: (s, out)).output == "7\n")
+    }
+
+    /// A file being read stops between chunks (csv: the file, then every 1024 rows; idx and
+    /// mnist: each file's chunks of 16 MiB) and assigns nothing.
+    @Test(arguments: [("csv", 3), ("csv", 5), ("idx", 2), ("mnist", 2)])
+    func fileReadsStopAndKeepTheVariable(command: String, pollsBeforeStop: Int) throws {
+        let folder = NSTemporaryDirectory() + "nnsh-stopped-\(command)-\(pollsBeforeStop)-\(getpid())"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let csv = folder + "/rows.csv"
+        try ("x,y\n" + (0..<3000).map { "\($0),\($0 % 3)\n" }.joined()).write(toFile: csv, atomically: true, encoding: .utf8)
+        // IDX files: 2 images of 2×2 and their labels, as train and t10k parts.
+        func idx(_ dimensions: [UInt8], _ payload: [UInt8]) -> Data {
+            Data([0, 0, 8, UInt8(dimensions.count)] + dimensions.flatMap { [0, 0, 0, $0] } + payload)
+        }
+        for part in ["train", "t10k"] {
+            FileManager.default.createFile(atPath: folder + "/\(part)-images-idx3-ubyte", contents: idx([2, 2, 2], [UInt8](repeating: 9, count: 8)))
+            FileManager.default.createFile(atPath: folder + "/\(part)-labels-idx1-ubyte", contents: idx([2], [0, 1]))
+        }
+        let call = switch command {
+        case "csv": "csv \"\(csv)\" label=\"y\""
+        case "idx": "idx \"\(folder)/train-images-idx3-ubyte\" \"\(folder)/train-labels-idx1-ubyte\""
+        default: "mnist \"\(folder)\""
+        }
+        let (s, out) = makeSession()
+        #expect(runShell("x = 7\ny = " + call, in: (s, out)).succeeded, "the file reads in full")
+        var polls = 0
+        s.interpreter.isInterrupted = { polls += 1; return polls > pollsBeforeStop }   // the first poll: before the statement
+        let r = runShell("x = " + call, in: (s, out))
+        let stop = try #require(r.error)
+        #expect(stop.isInterruption, "a stop is not an error")
+        #expect(stop.message.hasPrefix("\(command) stopped reading \(folder)/"), "\(stop.message)")
+        #expect(stop.message.hasSuffix(" by Ctrl-C; nothing was changed"))
+        #expect(stop.rendered() == stop.message)
         s.interpreter.isInterrupted = { false }
         #expect(runShell("print x", in: (s, out)).output == "7\n")
     }

@@ -27,8 +27,14 @@ extension Interpreter {
 }
 
 extension CommandError {
-    /// A data-layer error, already one line naming its file.
+    /// A data-layer error, already one line naming its file. A read stopped on Ctrl-C is a
+    /// notice: the file's contents were dropped.
     init(_ e: DataError, parameter: String? = nil) {
+        if e.kind == .stopped {
+            self = .interruption("stopped reading \(e.file) by Ctrl-C; nothing was changed")
+            namesCommand = true
+            return
+        }
         self.init(e.description + (e.kind == .tooLarge && e.message.contains("memory limit") ? CommandError.memoryHint : ""),
                   parameter: parameter)
     }

@@ -46,7 +46,7 @@ struct CSVCommand: Command {
         }
         options.pixels = a.bool("pixels")
         do {
-            return .object(DatasetObject(try CSV.load(path: try a.string("file"), options: options)))
+            return .object(DatasetObject(try CSV.load(path: try a.string("file"), options: options, shouldStop: shell.isInterrupted)))
         } catch {
             throw CommandError(error, parameter: "file")
         }
