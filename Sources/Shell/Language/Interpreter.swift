@@ -145,8 +145,8 @@ final class Interpreter {
     // MARK: - Statements
 
     /// Runs statements in order. With `stoppingOnInterrupt` (a program or script's top level),
-    /// Ctrl-C stops before the next statement: a command that is running, such as a file being
-    /// read, finishes first; `train`, loops (checked before each pass) and `sleep` stop sooner.
+    /// Ctrl-C stops before the next statement; long commands (`train`, `gradcheck`, `eval`, file
+    /// reads, …), loops (checked before each pass) and `sleep` stop sooner.
     func execute(_ statements: [Statement], stoppingOnInterrupt: Bool = false) throws(ShellError) -> Flow {
         for s in statements {
             if stoppingOnInterrupt {
