@@ -33,4 +33,24 @@ import Testing
         #expect(!t.screen.contains("error"), "\(t.screen)")
         #expect(!t.writtenRows.contains { $0.trimmingCharacters(in: .whitespaces) == "^" }, "no caret")
     }
+
+    /// A line typed while gradcheck runs is not lost with the Ctrl-C that stops it (the terminal
+    /// driver would discard it without NOFLSH): it runs after the notice.
+    @Test func aLineTypedAheadSurvivesControlC() throws {
+        let t = try PseudoTerminal(environment: ["NNSH_HISTORY": ""], columns: 80)
+        try t.expectPrompt()
+        for line in ["r = runge n=2000 seed=1", "net = network 1", "add net dense 60 tanh",
+                     "add net dense 60 tanh", "add net dense 1 linear"] {
+            t.type(line + "\r")
+            try t.expectPrompt()
+        }
+        t.type("gradcheck net r sample=all\r")
+        try t.expect(" parameters")   // running
+        t.type("print 50 + 3\r")
+        try t.expect("print 50 + 3")   // echoed by the terminal: in its input queue
+        t.type("\u{3}")
+        try t.expect("gradcheck stopped after ")
+        try t.expect("53")
+        try t.expectPrompt()
+    }
 }
