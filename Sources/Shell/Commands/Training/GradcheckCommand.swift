@@ -1,5 +1,4 @@
 import Engine
-import Plots
 
 /// `gradcheck net data`: backpropagation against central differences, in double precision.
 struct GradcheckCommand: Command {
@@ -30,7 +29,7 @@ struct GradcheckCommand: Command {
         By default a random sample of up to 1000 parameters of each tensor (a layer's weights,
         its biases) is checked; the report says how many of how many. sample=all checks every
         one (slow on wide layers: each costs two passes over the data). On a terminal a line
-        shows the progress; Ctrl-C stops the check and assigns nothing.
+        shows the progress; Ctrl-C stops the check and changes nothing.
         The result is a record: max_error, ok (max_error < 1e-4), loss, checked, total.
         Dropout layers are disabled here (the identity, as at inference), so the check is
         deterministic; backpropagation through a fixed dropout mask is checked by the test suite.
@@ -75,51 +74,5 @@ struct GradcheckCommand: Command {
             ("checked", .number(Double(report.checked))),
             ("total", .number(Double(report.total))),
         ], report: lines.joined(separator: "\n")))
-    }
-}
-
-/// gradcheck's live line on a terminal that can redraw one (`Interpreter.canRedrawLine`),
-/// redrawn at most ten times a second and fitted to the width: the count always, then the
-/// bar, then the ETA as room allows.
-///
-///     gradcheck ████████████········ 1234/2110 parameters  ETA 12s
-private final class CheckProgress {
-    let shell: Interpreter
-    private let live: Bool
-    private let start = ContinuousClock.now
-    private var lastDraw = ContinuousClock.now
-    private var drawn = false
-
-    init(shell: Interpreter) {
-        self.shell = shell
-        self.live = shell.canRedrawLine
-    }
-
-    func draw(_ p: GradientCheckProgress) {
-        guard live else { return }
-        let now = ContinuousClock.now
-        guard now - lastDraw > .milliseconds(100) else { return }
-        lastDraw = now
-        let fraction = Double(p.checked) / Double(max(1, p.toCheck))
-        let seconds = Search.seconds(since: start)
-        let eta = "ETA " + EpochLine.duration(seconds / max(fraction, 1e-9) - seconds)
-        let count = "\(p.checked)/\(p.toCheck) parameters"
-        let width = shell.columns - 1   // one column spare, as train's line
-        let choices = [
-            "gradcheck " + ProgressLine.bar(fraction, width: ProgressLine.fullBar) + " " + count + "  " + eta,
-            "gradcheck " + ProgressLine.bar(fraction, width: ProgressLine.fullBar) + " " + count,
-            "gradcheck " + ProgressLine.bar(fraction, width: ProgressLine.shortBar) + " " + count,
-            "gradcheck " + count,
-            count,
-        ]
-        let text = choices.first { $0.displayWidth <= width } ?? count.prefix(fittingWidth: max(0, width))
-        shell.output("\r\u{1B}[2K" + text)
-        drawn = true
-    }
-
-    /// Clears the line, so the report (or the notice) starts on a clean one.
-    func erase() {
-        if drawn { shell.output("\r\u{1B}[2K") }
-        drawn = false
     }
 }
