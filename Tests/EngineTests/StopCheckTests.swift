@@ -91,4 +91,34 @@ import Testing
         }
         #expect(try net.predict(data, shouldStop: StopAfter(3).check).rows == 600)
     }
+
+    /// Least squares stops between the Householder columns; the Lasso while forming its Gram
+    /// matrix (every 16 examples) and between sweeps.
+    @Test func linearSolversStopWhenAsked() throws {
+        var g = RandomGenerator(seed: 5)
+        let x: Matrix<Double> = randomMatrix(300, 70, &g), y: Matrix<Double> = randomMatrix(300, 2, &g)
+        do {
+            _ = try LinearLeastSquares.solve(inputs: x, targets: y, l2: 0.1, shouldStop: StopAfter(1).check)
+            Issue.record("least squares ran to the end")
+        } catch {
+            #expect(error.kind == .stopped)
+            #expect(error.message == "stopped after 0 of 70 columns")   // the first column's second check
+        }
+        do {
+            _ = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: 0.01, shouldStop: StopAfter(3).check)
+            Issue.record("the Lasso ran to the end")
+        } catch {
+            #expect(error.kind == .stopped)
+            #expect(error.message == "stopped after 48 of 300 examples")
+        }
+        do {
+            _ = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: 0.01, shouldStop: StopAfter(300 / 16 + 1 + 4).check)
+            Issue.record("the Lasso ran to the end")
+        } catch {
+            #expect(error.kind == .stopped)
+            #expect(error.message == "stopped after 4 sweeps")
+        }
+        let fitted = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: 0.01, shouldStop: { false })
+        #expect(fitted.sweeps > 4)
+    }
 }

@@ -17,6 +17,8 @@ import Testing
     struct Case: CustomTestStringConvertible, Sendable {
         var command: String
         var notice: String
+        /// Polls answered "go on" (the first one: before the statement).
+        var pollsBeforeStop = 2
         var testDescription: String { command }
     }
 
@@ -24,6 +26,9 @@ import Testing
         Case(command: "gradcheck n d sample=all", notice: "gradcheck stopped after 0 of 91 parameters by Ctrl-C; nothing was changed"),
         Case(command: "eval n d", notice: "eval stopped after 256 of 1000 examples by Ctrl-C; nothing was changed"),
         Case(command: "predict n d", notice: "predict stopped after 256 of 1000 examples by Ctrl-C; nothing was changed"),
+        Case(command: "ols d", notice: "ols stopped after 0 of 1 columns by Ctrl-C; nothing was changed", pollsBeforeStop: 1),
+        Case(command: "ridge d l2=0.1", notice: "ridge stopped after 0 of 1 columns by Ctrl-C; nothing was changed", pollsBeforeStop: 1),
+        Case(command: "lasso d l1=0.01", notice: "lasso stopped after 16 of 1000 examples by Ctrl-C; nothing was changed"),
     ]
 
     @Test(arguments: cases)
@@ -33,7 +38,7 @@ import Testing
         #expect(ready.succeeded, "\(String(describing: ready.error))")
         var polls = 0
         // Polled once before the statement, then by the command as it goes.
-        s.interpreter.isInterrupted = { polls += 1; return polls > 2 }
+        s.interpreter.isInterrupted = { polls += 1; return polls > c.pollsBeforeStop }
         let r = runShell("x = " + c.command, in: (s, out))
         let stop = try #require(r.error)
         #expect(stop.isInterruption, "a stop is not an error")
