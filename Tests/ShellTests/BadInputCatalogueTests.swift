@@ -197,8 +197,8 @@ import Testing
              message: "{dir}/special/fifo: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
 
         // MARK: Ctrl-C at each stage
-        Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 2, column: 1,
-             message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 2), defines: ["c"]),
+        Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 1, column: 5,
+             message: "csv stopped reading {dir}/good.csv by Ctrl-C; nothing was changed", fault: .interruptAfter(polls: 2)),
         Case(name: "Ctrl-C while training", source: "train net d epochs=5 batch=2 quiet", line: 1, column: 1,
              message: "training paused by Ctrl-C in epoch 1 of 5 (epoch 2 in all), after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
              fault: .interruptAfter(polls: 2), changesWeights: true),

@@ -77,9 +77,12 @@ public struct CSVOptions: Sendable {
 ///     let iris = try CSV.load(path: "iris.csv", options: CSVOptions(label: "species"))
 ///     let digits = try CSV.load(path: "mnist_train.csv", options: .mnist)
 public enum CSV {
-    public static func load(path: String, options: CSVOptions = CSVOptions()) throws(DataError) -> Dataset {
-        let bytes = try FileReader.readAll(path: path)
-        return try parse(bytes, file: path, options: options)
+    /// `shouldStop` is asked between chunks of the file and every 1024 rows: when it says
+    /// true, reading throws `.stopped`.
+    public static func load(path: String, options: CSVOptions = CSVOptions(),
+                            shouldStop: () -> Bool = { false }) throws(DataError) -> Dataset {
+        let bytes = try FileReader.readAll(path: path, shouldStop: shouldStop)
+        return try parse(bytes, file: path, options: options, shouldStop: shouldStop)
     }
 
     /// Parses CSV text; `file` is the name used in messages and as the dataset's name.
@@ -87,14 +90,15 @@ public enum CSV {
         try parse(Array(text.utf8), file: file, options: options)
     }
 
-    static func parse(_ bytes: [UInt8], file: String, options: CSVOptions) throws(DataError) -> Dataset {
+    static func parse(_ bytes: [UInt8], file: String, options: CSVOptions,
+                      shouldStop: () -> Bool = { false }) throws(DataError) -> Dataset {
         guard let delimiter = options.delimiter.asciiValue, delimiter != UInt8(ascii: "\""),
               delimiter != UInt8(ascii: "\n"), delimiter != UInt8(ascii: "\r") else {
             throw DataError(.invalidArgument, file: file, "the delimiter must be an ASCII character other than a quote or newline")
         }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(DataError) -> Dataset in
             var table = CSVTable(bytes: buffer, file: file, delimiter: delimiter)
-            return try table.dataset(options: options, name: baseName(file))
+            return try table.dataset(options: options, name: baseName(file), shouldStop: shouldStop)
         }
     }
 }
@@ -259,7 +263,7 @@ private struct CSVTable {
 
     // MARK: The dataset
 
-    mutating func dataset(options: CSVOptions, name: String) throws(DataError) -> Dataset {
+    mutating func dataset(options: CSVOptions, name: String, shouldStop: () -> Bool) throws(DataError) -> Dataset {
         var cells = [Cell]()
         guard try nextRecord(into: &cells) else {
             throw DataError(.malformed, file: file, "no rows")
@@ -304,6 +308,9 @@ private struct CSVTable {
         var labelTexts = [String](), targets = [Double]()
         var first = !hasHeader, rows = 0
         while true {
+            if rows % 1024 == 0, shouldStop() {
+                throw DataError(.stopped, file: file, "stopped after \(rows) rows")
+            }
             if !first {
                 guard try nextRecord(into: &cells) else { break }
             }

@@ -65,7 +65,7 @@ struct CSVCommand: Command {
             throw CommandError("classes= describes the label column: give label= too", parameter: "classes")
         }
         do {
-            return .object(DatasetObject(try CSV.load(path: try a.string("file"), options: options)))
+            return .object(DatasetObject(try CSV.load(path: try a.string("file"), options: options, shouldStop: shell.isInterrupted)))
         } catch {
             throw CommandError(error, parameter: "file")
         }
