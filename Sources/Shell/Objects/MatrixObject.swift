@@ -64,7 +64,10 @@ final class MatrixObject: ShellObject, IndexableObject, @unchecked Sendable {
     /// The header line, then at most `maxRows` rows (the first and last halves, `⋮` between)
     /// of the values that fit in `width` columns (first and last columns, `…` between).
     func summary(width: Int, maxRows: Int) -> String {
-        var lines = ["\(title): \(shape), \(statisticsText)"]
+        // "layer 0 weights: 784×300 float32, min … max … mean …", the statistics on a line of
+        // their own when the width is too narrow for both.
+        let header = "\(title): \(shape), \(statisticsText)"
+        var lines = header.count <= width ? [header] : ["\(title): \(shape)", "  " + statisticsText]
         guard matrix.rows > 0, matrix.columns > 0 else { return lines.joined(separator: "\n") }
         let shownRows = Self.corners(matrix.rows, keep: max(2, maxRows))
         // Cell width from the values that could be shown: the first and last few columns.

@@ -81,13 +81,14 @@ struct HeatmapCommand: Command {
     }
 
     /// How many rows and columns of cells fit on the terminal: a row per line (the terminal's
-    /// height less the title, headers and scale, at most 40), and the compact cells that fit
+    /// height less the title, headers, scale and note, and the command and prompt lines, so the
+    /// whole map stays in view; at most 40), and the compact cells that fit
     /// beside the row labels (as wide as the column numbers, 2 or 3, plus a gap without colour:
     /// see `Heatmap.renderTerminal`).
     static func terminalRoom(_ m: MatrixObject, _ shell: Interpreter) -> (rows: Int, columns: Int) {
         let labelWidth = max(m.rowTitle.count, String(max(0, m.matrix.rows - 1)).count)
         let cell = min(3, max(2, String(max(0, m.matrix.columns - 1)).count)) + (shell.useColour ? 0 : 1)
-        let rows = min(40, max(4, (shell.rows ?? 40) - 6))
+        let rows = min(40, max(4, (shell.rows ?? 40) - 8))
         return (rows, max(1, (shell.columns - labelWidth - 1) / cell))
     }
 
