@@ -104,16 +104,6 @@ import Engine
         #expect(small.output.hasPrefix("layer 0 biases (1×3)\n"), "\(small.output)")
     }
 
-    @Test func theBlockMeansAreTheMeansOfTheBlocks() {
-        let m = Matrix<Double>([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])
-        let p = m.pooled(maxRows: 1, maxColumns: 2)
-        let left: Double = 1 + 2 + 5 + 6 + 9 + 10, right: Double = 3 + 4 + 7 + 8 + 11 + 12
-        #expect(p == Matrix<Double>([[left / 6, right / 6]]))
-        #expect(m.pooled(maxRows: 5, maxColumns: 5) == m)
-        let s = Matrix<Float>([[1, .nan], [3, -1]]).statistics
-        #expect(s.minimum == -1 && s.maximum == 3 && s.mean == 1 && s.nonFinite == 1)
-    }
-
     @Test func popRemovesTheLastLayerAndSaysWhat() throws {
         let session = makeSession()
         let r = runShell("""
