@@ -53,6 +53,13 @@ static inline int nnsh_el_make_signal_keys_ordinary_while_editing(EditLine *el) 
 }
 
 
+/// "emacs" or "vi": the keys in use (after ~/.editrc), or NULL when unknown.
+static inline const char *nnsh_el_get_editor(EditLine *el) {
+    const char *mode = NULL;
+    if (el_get(el, EL_EDITOR, &mode) != 0) return NULL;
+    return mode;
+}
+
 static inline int nnsh_el_set_client_data(EditLine *el, void *data) {
     return el_set(el, EL_CLIENTDATA, data);
 }

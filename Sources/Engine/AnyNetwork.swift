@@ -69,6 +69,21 @@ public enum AnyNetwork {
         }
         switch self { case .float(let n): return summaries(n); case .double(let n): return summaries(n) }
     }
+    /// Layer `index`'s weights, `inputs × outputs`, in Double (a copy). `index` < `layers.count`.
+    public func weights(layer index: Int) -> Matrix<Double> {
+        switch self {
+        case .float(let n): n.layers[index].weights.converted(to: Double.self)
+        case .double(let n): n.layers[index].weights
+        }
+    }
+    /// Layer `index`'s biases as a `1 × outputs` matrix, in Double. `index` < `layers.count`.
+    public func biases(layer index: Int) -> Matrix<Double> {
+        func row<T: Scalar>(_ b: [T]) -> Matrix<Double> { Matrix(rows: 1, columns: b.count, storage: b.map { Double($0) }) }
+        switch self {
+        case .float(let n): return row(n.layers[index].bias)
+        case .double(let n): return row(n.layers[index].bias)
+        }
+    }
     /// The cost in use (explicit, or the output activation's default).
     public var cost: Cost {
         switch self { case .float(let n): n.cost; case .double(let n): n.cost }
@@ -108,6 +123,12 @@ public enum AnyNetwork {
     /// The rate of a dropout layer not yet followed by a dense layer (0: none).
     public var pendingDropout: Double {
         switch self { case .float(let n): n.pendingDropout; case .double(let n): n.pendingDropout }
+    }
+
+    /// Removes the last layer (see `Network.removeLast`).
+    @discardableResult
+    public func removeLast() throws(EngineError) -> RemovedLayer {
+        switch self { case .float(let n): try n.removeLast(); case .double(let n): try n.removeLast() }
     }
 
     /// Sets the cost (nil: the output activation's default); checked against the output layer.

@@ -1,3 +1,12 @@
+/// What `Network.removeLast()` took off.
+public enum RemovedLayer: Equatable, Sendable {
+    /// A dropout layer not yet followed by a dense layer, of this rate.
+    case dropout(Double)
+    /// The last dense layer: its inputs, outputs, activation and parameter count. A dropout
+    /// in front of it stays, now at the end (as `pendingDropout`), as in Keras' `pop`.
+    case dense(inputs: Int, outputs: Int, activation: Activation, parameters: Int)
+}
+
 /// A feed-forward network of dense layers, with everything training leaves behind: the
 /// per-epoch history and the optimiser's state (so a stopped run resumes where it was).
 ///
@@ -78,6 +87,32 @@ public final class Network<T: Scalar> {
         layers.append(layer)
         optimizerState = nil
         pausedRun = nil
+    }
+
+    /// Removes the last layer (Keras' `pop`): a trailing dropout layer if there is one, else
+    /// the last dense layer. The remaining layers keep their weights and the history stays;
+    /// the optimiser state and a paused run are dropped, as for any change of layers, and an
+    /// explicit cost that no longer fits the new output layer goes back to the default.
+    /// Throws on a network with no layers.
+    @discardableResult
+    public func removeLast() throws(EngineError) -> RemovedLayer {
+        let removed: RemovedLayer
+        if pendingDropout > 0 {
+            removed = .dropout(pendingDropout)
+            pendingDropout = 0
+        } else if let last = layers.popLast() {
+            removed = .dense(inputs: last.inputs, outputs: last.outputs, activation: last.activation,
+                             parameters: last.parameterCount)
+            pendingDropout = last.inputDropout
+        } else {
+            throw EngineError(.empty, "the network has no layers to remove")
+        }
+        optimizerState = nil
+        pausedRun = nil
+        if let cost = explicitCost, let out = layers.last, cost.incompatibility(with: out.activation) != nil {
+            explicitCost = nil
+        }
+        return removed
     }
 
     /// Appends a dropout layer of rate p ∈ [0, 1) (see `Dropout`): it acts on the inputs of

@@ -37,7 +37,7 @@ import Testing
         Case(source: "x = 1\nx 2", line: 2, column: 1, message: "'x' is a number, not a command"),
         Case(source: "x = 1\nx -2", line: 2, column: 1, message: "'x' is a number, not a command (to subtract, put spaces on both sides of '-')"),
         Case(source: "print 1 / 0", line: 1, column: 9, message: "division by zero"),
-        Case(source: "print [1, 2][5]", line: 1, column: 13, message: "index 5 is out of range (2 items, first is 0)"),
+        Case(source: "print [1, 2][5]", line: 1, column: 13, message: "index 5 is out of range (2 items, first is 0, last is 1)"),
         Case(source: "print 1 + \"a\"", line: 1, column: 9, message: "cannot add a number and a string (to put a value in text write \"...{x}...\")"),
         Case(source: "if 1 { }", line: 1, column: 4, message: "the 'if' condition must be true or false, got a number"),
         Case(source: "for x in 5 { }", line: 1, column: 10, message: "'for' needs a list or a range, got a number"),

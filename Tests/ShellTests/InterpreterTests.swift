@@ -95,7 +95,7 @@ import Testing
     @Test func wordsAreTheirOwnTextUnlessShadowed() {
         #expect(runShell("print relu [adam, sgd]").output == "relu [\"adam\", \"sgd\"]\n")
         #expect(runShell("relu = 3\nprint relu").output == "3\n")
-        #expect(runShell("act = tanh\nn = network 1\nadd n dense 2 act\nprint n.layers").output == "1\n")
+        #expect(runShell("act = tanh\nn = network 1\nadd n dense 2 act\nprint n.layers.count").output == "1\n")
     }
 
     @Test func handlesAreSharedListsAreCopied() {
@@ -103,7 +103,7 @@ import Testing
             a = network 2
             b = a
             add b dense 3 relu
-            print a.layers
+            print a.layers.count
             xs = [1]
             ys = xs
             ys = ys + [2]

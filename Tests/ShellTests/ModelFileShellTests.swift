@@ -94,7 +94,7 @@ import Testing
         try Data(Self.handWrittenSafetensors()).write(to: URL(fileURLWithPath: path))
         let r = runShell("""
             m = import "\(path)" activations=[linear] cost=mse
-            print m.inputs m.outputs m.layers m.precision m.cost
+            print m.inputs m.outputs m.layers.count m.precision m.cost
             print (predict m [1, 2])
             """)
         #expect(r.error == nil, "\(r.error?.rendered() ?? "")")

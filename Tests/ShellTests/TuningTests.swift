@@ -161,7 +161,7 @@ import Testing
             b = predict lin [0.3, 0.09]
             print abs(a - b) < 1e-4
             print (eval fit p).mse <= (eval ridge_fit p).mse
-            print fit.layers fit.parameters
+            print fit.layers.count fit.parameters
             """)
         #expect(run.succeeded, "\(run.error?.rendered() ?? "")")
         #expect(run.output == "true\ntrue\n1 3\n")

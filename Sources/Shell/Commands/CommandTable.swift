@@ -6,7 +6,7 @@ enum CommandTable {
         SplitCommand.self, FoldsCommand.self, TakeCommand.self, ConcatCommand.self, ShuffleCommand.self, StandardizeCommand.self,
         OneHotCommand.self, PolyCommand.self,
         // Networks
-        NetworkCommand.self, AddCommand.self, SummaryCommand.self,
+        NetworkCommand.self, AddCommand.self, PopCommand.self, SummaryCommand.self,
         // Training and evaluation
         TrainCommand.self, ResumeCommand.self, InspectCommand.self, EvalCommand.self, PredictCommand.self, ClassifyCommand.self, GradcheckCommand.self,
         OLSCommand.self, RidgeCommand.self, LassoCommand.self, HalvingCommand.self,

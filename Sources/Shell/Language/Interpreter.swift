@@ -168,7 +168,7 @@ final class Interpreter {
         case .expression(let e):
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
-            if !v.isNone, Interpreter.echoes(e) { print(Interpreter.echo(v, writtenAs: e)) }
+            if !v.isNone, Interpreter.echoes(e) { print(Interpreter.echo(v, writtenAs: e, width: columns)) }
             if isInteractive, !v.isNone, frames.isEmpty, runStack.isEmpty {
                 globals["ans"] = v
                 globals["_"] = v
@@ -246,7 +246,8 @@ final class Interpreter {
 
     /// What a statement's value prints; a network written as its variable's name (`net2`) names
     /// that variable in its hints.
-    private static func echo(_ v: Value, writtenAs e: Expr) -> String {
+    private static func echo(_ v: Value, writtenAs e: Expr, width: Int) -> String {
+        if case .object(let o) = v, !(o is NetworkObject) { return o.summary(width: width) }
         guard case .object(let net as NetworkObject) = v else { return v.echo }
         switch e.kind {
         case .name(let n): return net.summary(named: n)
@@ -402,13 +403,14 @@ final class Interpreter {
     }
 
     func index(_ base: Value, _ i: Value, at: Location) throws(ShellError) -> Value {
-        func position(_ count: Int) throws(ShellError) -> Int {
+        func position(_ count: Int, _ noun: String = "item") throws(ShellError) -> Int {
             guard case .number(let x) = i, x == x.rounded(), abs(x) < 1e15 else {
                 throw at.error("an index must be a whole number, got \(i.literal)")
             }
             let k = Int(x) < 0 ? count + Int(x) : Int(x)
             guard k >= 0, k < count else {
-                throw at.error("index \(Int(x)) is out of range (\(count) item\(count == 1 ? "" : "s"), first is 0)")
+                throw at.error("index \(Int(x)) is out of range (\(counted(count, noun))"
+                               + (count == 0 ? ")" : ", first is 0, last is \(count - 1))"))
             }
             return k
         }
@@ -421,6 +423,8 @@ final class Interpreter {
         case .record:
             guard case .string(let name) = i else { throw at.error("index a record with a field name string") }
             return try field(of: base, name, at: at)
+        case .object(let o as any IndexableObject):
+            return o.element(try position(o.elementCount, o.elementNoun))
         default:
             throw at.error("cannot index \(base.typeDescription)")
         }

@@ -4,7 +4,7 @@ import Engine
 /// A dataset held by a variable. Transforms (`split`, `standardize`, ...) make new ones.
 /// `scaling` remembers a standardisation applied to it, so a network trained on it can apply
 /// the same scaling to raw inputs later (`classify`, model files).
-final class DatasetObject: ShellObject, @unchecked Sendable {
+final class DatasetObject: ShellObject, IndexableObject, @unchecked Sendable {
     static let typeDescription = "a dataset"
     let dataset: Dataset
     let scaling: FeatureScaling?
@@ -50,6 +50,39 @@ final class DatasetObject: ShellObject, @unchecked Sendable {
             + (dataset.classCount != nil ? "class labels (see .labels)" : "\(dataset.targetWidth) targets")
         default: return nil
         }
+    }
+
+    var elementCount: Int { dataset.count }
+    var elementNoun: String { "example" }
+
+    /// `data[i]`: example i as a record of its `input` values (as the network sees them:
+    /// pixels 0…1, standardised if the data are) and its `label` (and `class` name, when the
+    /// classes have names) or `target` (a number for one target column, else a list).
+    func element(_ i: Int) -> Value {
+        let input = dataset.featureRow(i)
+        var fields: [(String, Value)] = [("input", .list(input.map(Value.number)))]
+        var described = ""
+        switch dataset.targets {
+        case .none: break
+        case .classes(let labels, _):
+            fields.append(("label", .number(Double(labels[i]))))
+            described = "label \(labels[i])"
+            if let names = dataset.classNames, names.indices.contains(labels[i]) {
+                fields.append(("class", .string(names[labels[i]])))
+                described += " (\(names[labels[i]]))"
+            }
+        case .values(let m):
+            let row = m.row(i).map(Value.number)
+            let target: Value = row.count == 1 ? row[0] : .list(row)
+            fields.append(("target", target))
+            described = "target \(target.literal)"
+        }
+        let shown = 8
+        let values = input.prefix(shown).map(formatNumber).joined(separator: ", ")
+            + (input.count > shown ? ", … (\(input.count) values)" : "")
+        let report = "example \(i) of \(dataset.name): " + (described.isEmpty ? "" : described + "; ")
+            + "input [\(values)]"
+        return .record(Record(fields, report: report))
     }
 
     var shortDescription: String { "<dataset \(dataset.summary)>" }

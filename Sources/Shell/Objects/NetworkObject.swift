@@ -58,7 +58,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         switch name {
         case "inputs": return .number(Double(network.inputWidth))
         case "outputs": return .number(Double(network.outputWidth))
-        case "layers": return .number(Double(network.layers.count))
+        case "layers": return layerList
         case "parameters": return .number(Double(network.parameterCount))
         case "precision": return .string(network.precision.rawValue)
         case "cost": return network.layers.isEmpty ? Value.none : .string(network.cost.name)

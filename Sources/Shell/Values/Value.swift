@@ -45,6 +45,8 @@ protocol ShellObject: AnyObject, Sendable {
     var shortDescription: String { get }
     /// What printing the value on its own shows (may be several lines).
     var summary: String { get }
+    /// The same, fitted to `width` columns where it can be (the prompt's echo).
+    func summary(width: Int) -> String
     /// Why `field(name)` gave nothing for a field this kind of object lists (`data.x` of a
     /// dataset with many inputs); nil for an unknown name.
     func unavailable(_ name: String) -> String?
@@ -54,8 +56,19 @@ protocol ShellObject: AnyObject, Sendable {
 
 extension ShellObject {
     var summary: String { shortDescription }
+    func summary(width: Int) -> String { summary }
     func unavailable(_ name: String) -> String? { nil }
     func tallyMemory(into tally: inout MemoryTally) {}
+}
+
+/// A handle whose elements `x[i]` reaches (0-based; negative counts from the end):
+/// a dataset's examples, a matrix's rows.
+protocol IndexableObject: ShellObject {
+    var elementCount: Int { get }
+    /// What an element is called in messages: "example", "row".
+    var elementNoun: String { get }
+    /// Element `i`, `0 ≤ i < elementCount`.
+    func element(_ i: Int) -> Value
 }
 
 /// `a..<b` or `a...b`: whole numbers from `lower` counting up by 1.

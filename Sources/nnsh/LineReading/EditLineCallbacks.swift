@@ -26,7 +26,21 @@ enum EditLineCallbacks {
             guard let editor, let state = EditLineCallbacks.state(of: editor) else { return UInt8(CC_ERROR) }
             return EditLineCallbacks.suspend(state)
         }
+        nnsh_el_add_function(editor, "nnsh-paste-start", "Pasted text follows: take it as typed, Tabs as text") { editor, _ in
+            guard let editor, let state = EditLineCallbacks.state(of: editor) else { return UInt8(CC_ERROR) }
+            state.isPasting = true
+            return UInt8(CC_NORM)
+        }
+        nnsh_el_add_function(editor, "nnsh-paste-end", "The pasted text has ended") { editor, _ in
+            guard let editor, let state = EditLineCallbacks.state(of: editor) else { return UInt8(CC_ERROR) }
+            state.isPasting = false
+            return UInt8(CC_NORM)
+        }
         nnsh_el_bind(editor, "^I", "nnsh-complete")
+        if state.usesBracketedPaste {
+            nnsh_el_bind(editor, "\\e[200~", "nnsh-paste-start")
+            nnsh_el_bind(editor, "\\e[201~", "nnsh-paste-end")
+        }
         nnsh_el_bind(editor, "^C", "nnsh-cancel-line")
         nnsh_el_bind(editor, "^Z", "nnsh-suspend")
     }
@@ -41,7 +55,11 @@ enum EditLineCallbacks {
     }
 
     /// Tab: complete the unique candidate or the common prefix; list ambiguous candidates.
+    /// A Tab in pasted text is text (indentation in a pasted block), as in IPython and bash.
     private static func complete(_ editor: OpaquePointer, _ state: EditLineState) -> UInt8 {
+        if state.isPasting {
+            return el_insertstr(editor, "\t") == 0 ? UInt8(CC_REFRESH) : UInt8(CC_ERROR)
+        }
         guard let info = el_line(editor)?.pointee, let start = info.buffer else { return UInt8(CC_ERROR) }
         let cursorBytes = info.cursor - start
         let lineBytes = info.lastchar - start
@@ -81,7 +99,9 @@ enum EditLineCallbacks {
         var keyByKey = termios()
         guard tcgetattr(STDIN_FILENO, &keyByKey) == 0 else { return UInt8(CC_ERROR) }
         tcsetattr(STDIN_FILENO, TCSADRAIN, &lineMode)
+        if state.usesBracketedPaste { EditLineReader.setBracketedPaste(false) }
         kill(0, SIGTSTP)   // the whole job stops here until continued
+        if state.usesBracketedPaste { EditLineReader.setBracketedPaste(true) }
         tcsetattr(STDIN_FILENO, TCSADRAIN, &keyByKey)
         return UInt8(CC_REDISPLAY)
     }

@@ -2,8 +2,8 @@ import CEditLine
 import Glibc
 
 /// The terminal line reader: libedit in emacs mode with history (persistent when given a
-/// file), arrow keys, Ctrl-R incremental search, Tab completion, Ctrl-C to drop the line and
-/// Ctrl-Z to suspend.
+/// file), arrow keys, Ctrl-R incremental search, Tab completion, Ctrl-C to drop the line,
+/// Ctrl-Z to suspend, and bracketed paste (pasted text goes in as typed, its Tabs as text).
 ///
 /// libedit calls back into Swift for the prompt and the Tab, Ctrl-C and Ctrl-Z keys; those
 /// callbacks find their state through `EditLineCallbacks` (see that file), nowhere else.
@@ -44,6 +44,9 @@ final class EditLineReader: LineReader {
         nnsh_el_make_signal_keys_ordinary_while_editing(editor)
         el_source(editor, nil)   // $EDITRC or ~/.editrc, if any (e.g. `bind -v` for vi keys)
         // nnsh's keys come last so that Tab, Ctrl-C, Ctrl-Z and Ctrl-R work in either mode.
+        // Bracketed paste in emacs keys only: in vi's insert mode ESC must stay a key of its own
+        // (binding ESC[200~ would make it wait for the rest of a sequence).
+        state.usesBracketedPaste = nnsh_el_get_editor(editor).map { String(cString: $0) } == "emacs"
         EditLineCallbacks.attach(state, to: editor)
         nnsh_el_bind(editor, "^R", "em-inc-search-prev")
     }
@@ -60,7 +63,9 @@ final class EditLineReader: LineReader {
         el_resize(editor)   // pick up a terminal resized while a command ran
         state.lineModeSettings = Self.terminalSettings()
         var count: Int32 = 0
+        if state.usesBracketedPaste { Self.setBracketedPaste(true) }
         let text = el_gets(editor, &count)
+        if state.usesBracketedPaste { Self.setBracketedPaste(false) }
         if state.lineWasCancelled { return .interrupted }
         guard let text, count > 0 else {
             if count < 0, errno == EINTR { return .interrupted }
@@ -69,6 +74,15 @@ final class EditLineReader: LineReader {
         var line = String(cString: text)
         if line.hasSuffix("\n") { line.removeLast() }
         return .line(line)
+    }
+
+    /// Bracketed paste (xterm's mode 2004), on only while a line is being edited: the terminal
+    /// then wraps pasted text in ESC[200~ … ESC[201~, which the paste keys (`EditLineCallbacks`)
+    /// use to take a Tab in it as text, never completion. Off while commands run, at exit and
+    /// while suspended, so other programs get plain pastes.
+    static func setBracketedPaste(_ on: Bool) {
+        print(on ? "\u{1b}[?2004h" : "\u{1b}[?2004l", terminator: "")
+        nnsh_flush_stdout()
     }
 
     /// The terminal's current settings, or nil when standard input is not a terminal.
@@ -94,6 +108,11 @@ final class EditLineState {
     let complete: (String, Int) -> [String]
     /// Set by the Ctrl-C key: the line `el_gets` returns is to be thrown away.
     var lineWasCancelled = false
+    /// Between the terminal's paste-start and paste-end marks: keys are pasted text (a Tab is
+    /// inserted, an Enter ends the line as typed). Stays set across the lines of a pasted block.
+    var isPasting = false
+    /// Whether the terminal is asked to mark pastes (emacs keys; see `EditLineReader.init`).
+    var usesBracketedPaste = false
     /// The terminal's normal (line mode) settings, taken before libedit switches to key-by-key
     /// reading; the Ctrl-Z key restores them while nnsh is suspended.
     var lineModeSettings: termios?
