@@ -39,6 +39,8 @@ struct MemoryTally {
 
 extension DatasetObject {
     func tallyMemory(into tally: inout MemoryTally) { tally.add(bytes: dataset.memoryBytes) }
+    /// `.x`, `.y` and `.labels` are lists of one number per example.
+    func listFieldCount(_ name: String) -> Int { ["x", "y", "labels"].contains(name) ? dataset.count : 0 }
 }
 
 extension NetworkObject {

@@ -50,12 +50,16 @@ protocol ShellObject: AnyObject, Sendable {
     func unavailable(_ name: String) -> String?
     /// Adds what the object holds to `tally` (the session's memory in use); nothing by default.
     func tallyMemory(into tally: inout MemoryTally)
+    /// How many items the list field `name` would hold, to check against the memory budget
+    /// before `field(name)` makes it (`data.x`); 0 for other fields, and by default.
+    func listFieldCount(_ name: String) -> Int
 }
 
 extension ShellObject {
     var summary: String { shortDescription }
     func unavailable(_ name: String) -> String? { nil }
     func tallyMemory(into tally: inout MemoryTally) {}
+    func listFieldCount(_ name: String) -> Int { 0 }
 }
 
 /// `a..<b` or `a...b`: whole numbers from `lower` counting up by 1.
