@@ -3,7 +3,8 @@
 #
 #   TARGET   shell | commands | modelfile | safetensors | idx | png | csv   (Fuzz/Targets/TARGET.swift;
 #            each is compiled with Fuzz/Support/*.swift, the sandbox the language-using targets share)
-#   SECONDS  how long to fuzz (0: only build, then replay the seed corpus once)
+#   SECONDS  how long to fuzz (0: only build, then replay the seeds and the working corpus once,
+#            under the address sanitizer)
 #
 # The package's libraries are built with coverage instrumentation and the address sanitizer
 # in their own scratch folder (.build/fuzz, so the normal build is untouched); the target is
@@ -54,6 +55,10 @@ flags=(-artifact_prefix="$crashes/" -timeout=10 -rss_limit_mb=2048 -malloc_limit
        -print_final_stats=1)
 [[ -f "Fuzz/$target.dict" ]] && flags+=(-dict="$root/Fuzz/$target.dict")
 if [[ "$seconds" == 0 ]]; then
-    exec "$binary" "${flags[@]}" -runs=0 "$@" "$root/Fuzz/corpus/$target"
+    # Replay: every committed seed and every input of the working corpus, once, under the
+    # address sanitizer (the binary's); nothing new is added to either folder.
+    replay=("$root/Fuzz/corpus/$target")
+    [[ -n "$(ls -A "$corpus")" ]] && replay+=("$corpus")
+    exec "$binary" "${flags[@]}" -runs=0 "$@" "${replay[@]}"
 fi
 exec "$binary" "${flags[@]}" -max_total_time="$seconds" "$@" "$corpus" "$root/Fuzz/corpus/$target"

@@ -38,6 +38,15 @@ let fixtures: [(name: String, bytes: [UInt8])] = {
     }
 }()
 
+/// Sets the sandbox up once, before the first input (so libFuzzer's per-input leak check does
+/// not count the fixtures, which live for the whole run).
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>,
+                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    resetSandbox()
+    return 0
+}
+
 /// Removes whatever an input wrote and puts the fixtures back as they were.
 func resetSandbox() {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: sandbox)) ?? []
@@ -65,5 +74,14 @@ func runInSandbox(_ code: String, session: Session? = nil) -> Session {
         session.execute(code, file: sandbox + "/fuzz.nnsh")
     }
     if case .error(let e) = result { _ = e.rendered() }
+    return session
+}
+
+/// Runs each statement on its own in one new session, so a use that is refused does not hide
+/// the next; returns the session.
+@discardableResult
+func runEach(_ statements: [String]) -> Session {
+    let session = Session(output: { _ in })
+    for statement in statements { runInSandbox(statement, session: session) }
     return session
 }

@@ -8,13 +8,6 @@
 import Foundation
 @testable import Shell
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>,
-                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    resetSandbox()
-    return 0
-}
-
 /// Run first, every time: the objects the statements use.
 private let setup = [
     #"m = load "m.nnm""#, #"r = load "r.nnm""#, #"d = idx "images.idx" "labels.idx""#,
@@ -41,8 +34,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard bytes.count <= 64 else { return -1 }   // a session of at most 32 statements
     resetSandbox()
-    let session = Session(output: { _ in })
-    for line in setup { runInSandbox(line, session: session) }
+    let session = runEach(setup)
     var i = 0
     while i < bytes.count {
         let template = statements[Int(bytes[i]) % statements.count]

@@ -6,13 +6,6 @@
 import Foundation
 @testable import Shell
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>,
-                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    resetSandbox()
-    return 0
-}
-
 /// The readings, then the uses of whatever `d` holds; one statement each.
 private let uses = [
     #"d = csv "x.csv""#,
@@ -29,7 +22,6 @@ private let uses = [
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     resetSandbox()
     writeSandboxFile("x.csv", Array(UnsafeBufferPointer(start: data, count: size)))
-    let session = Session(output: { _ in })
-    for use in uses { runInSandbox(use, session: session) }
+    runEach(uses)
     return 0
 }

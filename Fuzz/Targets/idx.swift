@@ -9,13 +9,6 @@ import Foundation
 import Data
 @testable import Shell
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>,
-                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    resetSandbox()
-    return 0
-}
-
 /// The uses, one statement each.
 private let uses = [
     #"d = idx "x.idx""#, "print d", "show d 0", #"e = idx "x.idx" "labels.idx""#, "show e 0 count=3",
@@ -41,7 +34,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? Dataset.fromIDX(images: array, imagesFile: path, labels: nil, labelsFile: nil, name: "fuzz")
     resetSandbox()
     writeSandboxFile("x.idx", Array(UnsafeBufferPointer(start: data, count: size)))
-    let session = Session(output: { _ in })
-    for use in uses { runInSandbox(use, session: session) }
+    runEach(uses)
     return 0
 }

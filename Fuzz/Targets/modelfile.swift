@@ -12,13 +12,6 @@ import Foundation
 @testable import Engine
 @testable import Shell
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>,
-                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    resetSandbox()
-    return 0
-}
-
 /// The uses, one statement each, in the order a person would try them.
 private let uses = [
     #"info "f.nnm""#,
@@ -44,8 +37,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let model = try? ModelFile.decode(bytes), let loaded = try? ModelFile.network(from: model) else { return 0 }
     resetSandbox()
     writeSandboxFile("f.nnm", bytes)
-    let session = Session(output: { _ in })
-    for use in uses { runInSandbox(use, session: session) }
+    runEach(uses)
     trainOneStep(loaded.network)
     return 0
 }

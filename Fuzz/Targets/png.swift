@@ -9,13 +9,6 @@ import CZlib
 import Data
 @testable import Shell
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>,
-                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    resetSandbox()
-    return 0
-}
-
 /// The uses, one statement each.
 private let uses = [#"show "x.img""#, #"m = load "m.nnm""#, #"c = classify m "x.img""#, "print c"]
 
@@ -27,8 +20,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? DigitPreprocessing.mnistStyle(image)
     resetSandbox()
     writeSandboxFile("x.img", bytes)
-    let session = Session(output: { _ in })
-    for use in uses { runInSandbox(use, session: session) }
+    runEach(uses)
     return 0
 }
 

@@ -7,13 +7,6 @@
 import Engine
 @testable import Shell
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>,
-                       _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    resetSandbox()
-    return 0
-}
-
 /// The uses, one statement each.
 private let uses = [
     #"i = import "x.safetensors""#, #"i = import "x.safetensors" activations=["relu", "softmax"]"#,
@@ -31,7 +24,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? file.encode()
     resetSandbox()
     writeSandboxFile("x.safetensors", bytes)
-    let session = Session(output: { _ in })
-    for use in uses { runInSandbox(use, session: session) }
+    runEach(uses)
     return 0
 }

@@ -9,6 +9,8 @@ Runs each workload several times and prints the median and [min-max] range of ev
   - the small regression net 1-50-50-1 (tanh, Adam, batch 16, 10,000 Runge points): steps/s
   - start to prompt (a pseudo-terminal, until "nnsh> " appears) and a whole process that
     loads a model and classifies one image
+  - work that must stay linear in the input's size (a model file of n and 4n layers loaded;
+    a string of n and 4n `{…}` pieces run): whole-process times and their ratio (≈ 4: linear)
   - the output layer's products at a training batch (narrow.c), as nnsh runs them and
     transposed: OpenBLAS's AVX-512 kernels take a malloc-ing small-matrix path for narrow
     outputs; this says whether avoiding it would be faster
@@ -272,8 +274,8 @@ def main():
     ap.add_argument("--torch-python", default="", help="a Python that imports torch ('' = none found, 'none' = skip)")
     ap.add_argument("--runs", type=int, default=None, help="runs per workload (default 5; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="one run of each, shorter small-net and GEMM runs")
-    ap.add_argument("--only", default="gemm,mnist,small,startup,narrow",
-                    help="comma-separated subset of gemm,mnist,small,startup,narrow")
+    ap.add_argument("--only", default="gemm,mnist,small,startup,narrow,scaling",
+                    help="comma-separated subset of gemm,mnist,small,startup,narrow,scaling")
     ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1,float32:2:all",
                     help="MNIST precision:threads[:all] list (:all computes the zero input columns "
                          "too, set skip_zero_inputs false; no PyTorch runs)")
@@ -491,6 +493,38 @@ def main():
                             f"transposed/as run {flipped.median / direct.median:.2f}")
                 say(f"  (OpenBLAS kernels: {kernels})")
                 say()
+
+        # --- Work that must stay linear: n and 4n ---------------------------------------------------
+        if "scaling" in only:
+            say("Linear in the input's size (whole processes, seconds; 4n/n ≈ 4 when linear, 16 when quadratic)")
+            # A model file of n layers (1 → 2 → 2 … → 2), made once by nnsh, then loaded and described.
+            sizes = (5_000, 20_000) if a.quick else (20_000, 80_000)
+            load_times = {}
+            for n in sizes:
+                model = os.path.join(tmp, f"deep-{n}.nnm")
+                make = f'net = network 1\nfor i in 0..<{n} {{ add net dense 2 tanh }}\nsave net "{model}"'
+                check(run_child([nnsh, "-e", make], threads_env(1), root), f"making a {n}-layer model")
+                stat = Stat()
+                for _ in range(runs):
+                    stat.add(check(run_child([nnsh, "-e", f'm = load "{model}"\ninfo "{model}"'],
+                                             threads_env(1), root), "loading a deep model").wall)
+                load_times[n] = stat
+                say(f"  load + info, {n:>6,} layers            {stat.fmt()} s")
+            say(f"  ratio 4n/n                               {load_times[sizes[1]].median / load_times[sizes[0]].median:.1f}")
+            # A string of n interpolated pieces.
+            pieces = (20_000, 80_000) if a.quick else (50_000, 200_000)
+            string_times = {}
+            for n in pieces:
+                script = os.path.join(tmp, f"pieces-{n}.nnsh")
+                with open(script, "w") as f:
+                    f.write('x = 1\ns = "' + "{x}" * n + '"\nprint len(s)\n')
+                stat = Stat()
+                for _ in range(runs):
+                    stat.add(check(run_child([nnsh, script], threads_env(1), root), "a long string").wall)
+                string_times[n] = stat
+                say(f"  a string of {n:>6,} {{…}} pieces            {stat.fmt()} s")
+            say(f"  ratio 4n/n                               {string_times[pieces[1]].median / string_times[pieces[0]].median:.1f}")
+            say()
 
         # --- Targets ----------------------------------------------------------------------------------
         say("Targets (issue 7)")

@@ -28,6 +28,8 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case malformed
         /// A bad argument to a transform (a fraction outside (0, 1), k larger than the data, …).
         case invalidArgument
+        /// The caller's `shouldStop` said stop (Ctrl-C) between chunks: nothing was returned.
+        case stopped
     }
 
     public var kind: Kind

@@ -133,40 +133,44 @@ public enum AnyNetwork {
         }
     }
 
-    public func evaluate(on data: any TrainingData, batchSize: Int = 256, top: Int? = nil) throws(EngineError) -> Evaluation {
+    public func evaluate(on data: any TrainingData, batchSize: Int = 256, top: Int? = nil,
+                         shouldStop: () -> Bool = { false }) throws(EngineError) -> Evaluation {
         switch self {
-        case .float(let n): try n.evaluate(on: data, batchSize: batchSize, top: top)
-        case .double(let n): try n.evaluate(on: data, batchSize: batchSize, top: top)
+        case .float(let n): try n.evaluate(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
+        case .double(let n): try n.evaluate(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
         }
     }
 
     /// Outputs for a batch given in Double (rows × inputWidth), returned in Double.
-    public func predict(_ x: Matrix<Double>) throws(EngineError) -> Matrix<Double> {
+    public func predict(_ x: Matrix<Double>, shouldStop: () -> Bool = { false }) throws(EngineError) -> Matrix<Double> {
         switch self {
-        case .float(let n): try n.predict(x.converted(to: Float.self)).converted(to: Double.self)
-        case .double(let n): try n.predict(x)
+        case .float(let n): try n.predict(x.converted(to: Float.self), shouldStop: shouldStop).converted(to: Double.self)
+        case .double(let n): try n.predict(x, shouldStop: shouldStop)
         }
     }
 
     /// Outputs for every example of `data`, in Double.
-    public func predict(_ data: any TrainingData) throws(EngineError) -> Matrix<Double> {
+    public func predict(_ data: any TrainingData, shouldStop: () -> Bool = { false }) throws(EngineError) -> Matrix<Double> {
         switch self {
-        case .float(let n): try n.predict(data).converted(to: Double.self)
-        case .double(let n): try n.predict(data)
+        case .float(let n): try n.predict(data, shouldStop: shouldStop).converted(to: Double.self)
+        case .double(let n): try n.predict(data, shouldStop: shouldStop)
         }
     }
 
     public func gradientCheck(
         on data: any TrainingData, regularization: Regularization = .none, epsilon: Double = 1e-5,
-        maxPerTensor: Int? = nil, generator: inout RandomGenerator
+        maxPerTensor: Int? = nil, generator: inout RandomGenerator,
+        shouldStop: () -> Bool = { false }, progress: (GradientCheckProgress) -> Void = { _ in }
     ) throws(EngineError) -> GradientCheckReport {
         switch self {
         case .float(let n):
             try n.gradientCheck(on: data, regularization: regularization, epsilon: epsilon,
-                                maxPerTensor: maxPerTensor, generator: &generator)
+                                maxPerTensor: maxPerTensor, generator: &generator,
+                                shouldStop: shouldStop, progress: progress)
         case .double(let n):
             try n.gradientCheck(on: data, regularization: regularization, epsilon: epsilon,
-                                maxPerTensor: maxPerTensor, generator: &generator)
+                                maxPerTensor: maxPerTensor, generator: &generator,
+                                shouldStop: shouldStop, progress: progress)
         }
     }
 

@@ -30,7 +30,7 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
     }
 
     /// A new layer with weights drawn by `initialization` (default: He for the ReLU family,
-    /// Xavier otherwise) and zero biases.
+    /// Xavier otherwise) and zero biases (drawn too for `pytorch`).
     public init(
         inputs: Int, outputs: Int, activation: Activation,
         initialization: WeightInitialization? = nil, generator: inout RandomGenerator
@@ -40,12 +40,10 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
         }
         try MemoryLimit.check(count: inputs, times: outputs, bytesEach: MemoryLayout<T>.size,
                               for: "a \(inputs)×\(outputs) \(T.precisionName) weight matrix")
-        let scheme = initialization ?? .default(for: activation)
-        let std = scheme.standardDeviation(inputs: inputs, outputs: outputs)
-        var w = Matrix<T>(rows: inputs, columns: outputs)
-        for i in 0..<w.count { w.storage[i] = T(std * generator.nextGaussian()) }
-        self.weights = w
-        self.bias = Array(repeating: 0, count: outputs)
+        let drawn: (weights: Matrix<T>, bias: [T]) = (initialization ?? .default(for: activation))
+            .draw(inputs: inputs, outputs: outputs, generator: &generator)
+        self.weights = drawn.weights
+        self.bias = drawn.bias
         self.activation = activation
         self.inputDropout = 0
     }

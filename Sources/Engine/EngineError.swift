@@ -19,6 +19,8 @@ public struct EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case nonFinite
         /// An allocation would exceed `MemoryLimit` (an absurd layer width or dataset size).
         case tooLarge
+        /// The caller's `shouldStop` said stop (Ctrl-C): the work was dropped, nothing returned.
+        case stopped
     }
 
     public var kind: Kind

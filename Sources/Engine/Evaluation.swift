@@ -28,16 +28,19 @@ public struct Evaluation: Sendable {
 
 extension Network {
     /// Loss, MSE, MAE, R² and, for class data, accuracy, the confusion matrix and (with `top`)
-    /// top-k accuracy, in batches of `batchSize` examples.
-    public func evaluate(on data: any TrainingData, batchSize: Int = 256, top: Int? = nil) throws(EngineError) -> Evaluation {
+    /// top-k accuracy, in batches of `batchSize` examples. `shouldStop` is asked before each
+    /// batch: when it says true, evaluation throws `.stopped`.
+    public func evaluate(on data: any TrainingData, batchSize: Int = 256, top: Int? = nil,
+                         shouldStop: () -> Bool = { false }) throws(EngineError) -> Evaluation {
         // Generic code called from another module runs unspecialised: use this module's
         // Float and Double instances.
-        if T.self == Float.self { return try unsafeDowncast(self, to: Network<Float>.self).evaluateFloat(data, batchSize, top) }
-        if T.self == Double.self { return try unsafeDowncast(self, to: Network<Double>.self).evaluateDouble(data, batchSize, top) }
-        return try evaluateBody(on: data, batchSize: batchSize, top: top)
+        if T.self == Float.self { return try unsafeDowncast(self, to: Network<Float>.self).evaluateFloat(data, batchSize, top, shouldStop) }
+        if T.self == Double.self { return try unsafeDowncast(self, to: Network<Double>.self).evaluateDouble(data, batchSize, top, shouldStop) }
+        return try evaluateBody(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
     }
 
-    fileprivate func evaluateBody(on data: any TrainingData, batchSize: Int, top: Int?) throws(EngineError) -> Evaluation {
+    fileprivate func evaluateBody(on data: any TrainingData, batchSize: Int, top: Int?,
+                                  shouldStop: () -> Bool) throws(EngineError) -> Evaluation {
         guard data.count > 0 else { throw EngineError(.empty, "the data has no examples") }
         try check(inputWidth: data.inputWidth, targetWidth: data.targetWidth, what: "the data")
         if let top, top < 1 { throw EngineError(.invalidArgument, "top-k needs k ≥ 1, not \(top)") }
@@ -52,6 +55,7 @@ extension Network {
         var totals = OutputTotals()
         var start = 0
         while start < n {
+            if shouldStop() { throw EngineError(.stopped, "stopped after \(start) of \(n) examples") }
             let rows = Swift.min(capacity, n - start)
             ws.fill(from: data, start: start, rows: rows)
             let t = forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1)
@@ -102,9 +106,16 @@ extension Network {
     /// Summed loss, correct count and squared error over all of `data`, in chunks of the
     /// workspace's capacity (the trainer's per-epoch validation; allocates nothing).
     func evaluateTotals(_ data: any TrainingData, ws: Workspace<T>, cost: Cost, parallel: ParallelJobs<T>? = nil) -> OutputTotals {
+        evaluateTotals(data, ws: ws, cost: cost, parallel: parallel, shouldStop: { false })!
+    }
+
+    /// The same, asking `shouldStop` before each chunk: nil when it said stop.
+    func evaluateTotals(_ data: any TrainingData, ws: Workspace<T>, cost: Cost, parallel: ParallelJobs<T>? = nil,
+                        shouldStop: () -> Bool) -> OutputTotals? {
         var totals = OutputTotals()
         var start = 0
         while start < data.count {
+            if shouldStop() { return nil }
             let rows = Swift.min(ws.capacity, data.count - start)
             ws.fill(from: data, start: start, rows: rows)
             let t = forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1, parallel: parallel)
@@ -118,13 +129,15 @@ extension Network {
 }
 
 extension Network where T == Float {
-    fileprivate func evaluateFloat(_ data: any TrainingData, _ batchSize: Int, _ top: Int?) throws(EngineError) -> Evaluation {
-        try evaluateBody(on: data, batchSize: batchSize, top: top)
+    fileprivate func evaluateFloat(_ data: any TrainingData, _ batchSize: Int, _ top: Int?,
+                                   _ shouldStop: () -> Bool) throws(EngineError) -> Evaluation {
+        try evaluateBody(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
     }
 }
 
 extension Network where T == Double {
-    fileprivate func evaluateDouble(_ data: any TrainingData, _ batchSize: Int, _ top: Int?) throws(EngineError) -> Evaluation {
-        try evaluateBody(on: data, batchSize: batchSize, top: top)
+    fileprivate func evaluateDouble(_ data: any TrainingData, _ batchSize: Int, _ top: Int?,
+                                    _ shouldStop: () -> Bool) throws(EngineError) -> Evaluation {
+        try evaluateBody(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
     }
 }

@@ -27,6 +27,15 @@ public struct GradientCheckReport: Sendable {
     public var loss: Double
     public var epsilon: Double
     public var maxRelativeError: Double { entries.map(\.relativeError).max() ?? 0 }
+    /// Parameters compared, and parameters in the network.
+    public var checked: Int { entries.reduce(0) { $0 + $1.checked } }
+    public var total: Int { entries.reduce(0) { $0 + $1.total } }
+}
+
+/// How far `Network.gradientCheck` has got: parameters compared so far, of those it will compare.
+public struct GradientCheckProgress: Hashable, Sendable {
+    public var checked: Int
+    public var toCheck: Int
 }
 
 extension Network {
@@ -40,9 +49,14 @@ extension Network {
     ///
     /// Every parameter is checked unless `maxPerTensor` is given: then at most that many of
     /// each tensor, drawn from `generator` without replacement.
+    ///
+    /// `shouldStop` is asked before each parameter and between chunks of every loss evaluation;
+    /// when it says true the check throws `.stopped` (the network is unchanged either way).
+    /// `progress` is called after each parameter.
     public func gradientCheck(
         on data: any TrainingData, regularization: Regularization = .none, epsilon: Double = 1e-5,
-        maxPerTensor: Int? = nil, generator: inout RandomGenerator
+        maxPerTensor: Int? = nil, generator: inout RandomGenerator,
+        shouldStop: () -> Bool = { false }, progress: (GradientCheckProgress) -> Void = { _ in }
     ) throws(EngineError) -> GradientCheckReport {
         guard data.count > 0 else { throw EngineError(.empty, "the data has no examples") }
         try check(inputWidth: data.inputWidth, targetWidth: data.targetWidth, what: "the data")
@@ -58,23 +72,8 @@ extension Network {
         let n = data.count
         let ws = Workspace(network: net, capacity: Swift.min(n, 256), targetWidth: data.targetWidth)
 
-        func totalLoss() -> Double {
-            let data = net.evaluateTotals(data, ws: ws, cost: cost).loss / Double(n)
-            return data + net.layers.reduce(0) { $0 + regularization.penalty(weights: $1.weights.storage) }
-        }
-
-        // Analytic gradient over all the data: chunks accumulated, each scaled by 1/n.
-        var start = 0
-        while start < n {
-            let rows = Swift.min(ws.capacity, n - start)
-            ws.fill(from: data, start: start, rows: rows)
-            net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: 1 / Double(n))
-            net.backwardPass(ws, rows: rows)
-            start += rows
-        }
-        let base = totalLoss()
-
-        var entries: [GradientCheckEntry] = []
+        // The parameters to compare, tensor by tensor (layer, kind, indices, size).
+        var tensors: [(layer: Int, kind: ParameterKind, chosen: [Int], total: Int)] = []
         for l in net.layers.indices {
             for kind in [ParameterKind.weights, .bias] {
                 let total = kind == .weights ? net.layers[l].weights.count : net.layers[l].outputs
@@ -85,38 +84,69 @@ extension Network {
                     }
                     chosen = Array(chosen[0..<Swift.max(limit, 0)])
                 }
-                var diff = 0.0, aNorm = 0.0, nNorm = 0.0
-                for i in chosen {
-                    let original: Double
-                    var analytic: Double
-                    if kind == .weights {
-                        original = net.layers[l].weights.storage[i]
-                        analytic = ws.weightGradients[l].pointer[i]
-                        let sign: Double = original > 0 ? 1 : original < 0 ? -1 : 0
-                        analytic += regularization.l1 * sign + regularization.l2 * original
-                    } else {
-                        original = net.layers[l].bias[i]
-                        analytic = ws.biasGradients[l].pointer[i]
-                    }
-                    func set(_ v: Double) {
-                        if kind == .weights { net.layers[l].weights.storage[i] = v } else { net.layers[l].bias[i] = v }
-                    }
-                    set(original + epsilon)
-                    let plus = totalLoss()
-                    set(original - epsilon)
-                    let minus = totalLoss()
-                    set(original)
-                    let numeric = (plus - minus) / (2 * epsilon)
-                    diff += (analytic - numeric) * (analytic - numeric)
-                    aNorm += analytic * analytic
-                    nNorm += numeric * numeric
-                }
-                let denominator = aNorm.squareRoot() + nNorm.squareRoot()
-                entries.append(GradientCheckEntry(
-                    layer: l, kind: kind, checked: chosen.count, total: total,
-                    analyticNorm: aNorm.squareRoot(), numericNorm: nNorm.squareRoot(),
-                    relativeError: denominator > 0 ? diff.squareRoot() / denominator : 0))
+                tensors.append((l, kind, chosen, total))
             }
+        }
+        let toCheck = tensors.reduce(0) { $0 + $1.chosen.count }
+        var checked = 0
+        func stopped() -> EngineError {
+            EngineError(.stopped, "stopped after \(checked) of \(toCheck) parameters")
+        }
+
+        func totalLoss() throws(EngineError) -> Double {
+            guard let totals = net.evaluateTotals(data, ws: ws, cost: cost, shouldStop: shouldStop) else { throw stopped() }
+            return totals.loss / Double(n)
+                + net.layers.reduce(0) { $0 + regularization.penalty(weights: $1.weights.storage) }
+        }
+
+        // Analytic gradient over all the data: chunks accumulated, each scaled by 1/n.
+        var start = 0
+        while start < n {
+            if shouldStop() { throw stopped() }
+            let rows = Swift.min(ws.capacity, n - start)
+            ws.fill(from: data, start: start, rows: rows)
+            net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: 1 / Double(n))
+            net.backwardPass(ws, rows: rows)
+            start += rows
+        }
+        let base = try totalLoss()
+
+        var entries: [GradientCheckEntry] = []
+        for (l, kind, chosen, total) in tensors {
+            var diff = 0.0, aNorm = 0.0, nNorm = 0.0
+            for i in chosen {
+                if shouldStop() { throw stopped() }
+                let original: Double
+                var analytic: Double
+                if kind == .weights {
+                    original = net.layers[l].weights.storage[i]
+                    analytic = ws.weightGradients[l].pointer[i]
+                    let sign: Double = original > 0 ? 1 : original < 0 ? -1 : 0
+                    analytic += regularization.l1 * sign + regularization.l2 * original
+                } else {
+                    original = net.layers[l].bias[i]
+                    analytic = ws.biasGradients[l].pointer[i]
+                }
+                func set(_ v: Double) {
+                    if kind == .weights { net.layers[l].weights.storage[i] = v } else { net.layers[l].bias[i] = v }
+                }
+                set(original + epsilon)
+                let plus = try totalLoss()
+                set(original - epsilon)
+                let minus = try totalLoss()
+                set(original)
+                let numeric = (plus - minus) / (2 * epsilon)
+                diff += (analytic - numeric) * (analytic - numeric)
+                aNorm += analytic * analytic
+                nNorm += numeric * numeric
+                checked += 1
+                progress(GradientCheckProgress(checked: checked, toCheck: toCheck))
+            }
+            let denominator = aNorm.squareRoot() + nNorm.squareRoot()
+            entries.append(GradientCheckEntry(
+                layer: l, kind: kind, checked: chosen.count, total: total,
+                analyticNorm: aNorm.squareRoot(), numericNorm: nNorm.squareRoot(),
+                relativeError: denominator > 0 ? diff.squareRoot() / denominator : 0))
         }
         return GradientCheckReport(entries: entries, loss: base, epsilon: epsilon)
     }

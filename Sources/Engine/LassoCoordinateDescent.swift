@@ -23,7 +23,7 @@ public enum LassoCoordinateDescent {
 
     public static func solve(
         inputs x: Matrix<Double>, targets y: Matrix<Double>, l1: Double,
-        tolerance: Double = 1e-7, maxSweeps: Int = 200_000
+        tolerance: Double = 1e-7, maxSweeps: Int = 200_000, shouldStop: () -> Bool = { false }
     ) throws(EngineError) -> Result {
         let m = x.rows, n = x.columns, k = y.columns
         guard m > 0 else { throw EngineError(.empty, "the data has no examples") }
@@ -45,6 +45,7 @@ public enum LassoCoordinateDescent {
         let scale = 2 / Double(m)
         var gram = Matrix<Double>(rows: n, columns: n)
         for r in 0..<m {
+            if r % 16 == 0, shouldStop() { throw EngineError(.stopped, "stopped after \(r) of \(m) examples") }
             for a in 0..<n where xc[r, a] != 0 {
                 for b in 0..<n { gram[a, b] += scale * xc[r, a] * xc[r, b] }
             }
@@ -65,6 +66,7 @@ public enum LassoCoordinateDescent {
             var w = [Double](repeating: 0, count: n)
             var sweep = 0, done = false
             while !done && sweep < maxSweeps {
+                if shouldStop() { throw EngineError(.stopped, "stopped after \(sweep) sweeps") }
                 sweep += 1
                 var largestStep = 0.0, largestWeight = 0.0
                 for c in 0..<n where gram[c, c] > 0 {
@@ -96,9 +98,10 @@ public enum LassoCoordinateDescent {
 
 extension Network {
     /// A network of one dense linear layer holding the Lasso solution for `data` (mse cost).
-    public static func lasso(_ data: any TrainingData, l1: Double) throws(EngineError) -> (network: Network<T>, result: LassoCoordinateDescent.Result) {
+    public static func lasso(_ data: any TrainingData, l1: Double, shouldStop: () -> Bool = { false })
+        throws(EngineError) -> (network: Network<T>, result: LassoCoordinateDescent.Result) {
         let (x, y) = try LinearLeastSquares.matrices(data)
-        let r = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: l1)
+        let r = try LassoCoordinateDescent.solve(inputs: x, targets: y, l1: l1, shouldStop: shouldStop)
         let layer = try DenseLayer<T>(weights: r.solution.weights.converted(to: T.self), bias: r.solution.bias.map { T($0) }, activation: .linear)
         return (try Network<T>(inputWidth: data.inputWidth, layers: [layer], cost: .mse), r)
     }
@@ -106,10 +109,11 @@ extension Network {
 
 extension AnyNetwork {
     /// `Network.lasso` in the given precision.
-    public static func lasso(_ data: any TrainingData, l1: Double, precision: Precision) throws(EngineError) -> (network: AnyNetwork, result: LassoCoordinateDescent.Result) {
+    public static func lasso(_ data: any TrainingData, l1: Double, precision: Precision, shouldStop: () -> Bool = { false })
+        throws(EngineError) -> (network: AnyNetwork, result: LassoCoordinateDescent.Result) {
         switch precision {
-        case .float32: let (n, r) = try Network<Float>.lasso(data, l1: l1); return (.float(n), r)
-        case .float64: let (n, r) = try Network<Double>.lasso(data, l1: l1); return (.double(n), r)
+        case .float32: let (n, r) = try Network<Float>.lasso(data, l1: l1, shouldStop: shouldStop); return (.float(n), r)
+        case .float64: let (n, r) = try Network<Double>.lasso(data, l1: l1, shouldStop: shouldStop); return (.double(n), r)
         }
     }
 }

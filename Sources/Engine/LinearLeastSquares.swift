@@ -34,8 +34,10 @@ public enum LinearLeastSquares {
 
     /// Solves the problem above. Throws `.empty` for no examples, `.invalidArgument` for a
     /// negative or non-finite `l2` or non-finite data, and `.shapeMismatch` when OLS (`l2 = 0`)
-    /// has no unique answer (a constant or linearly dependent feature column).
-    public static func solve(inputs x: Matrix<Double>, targets y: Matrix<Double>, l2: Double) throws(EngineError) -> Solution {
+    /// has no unique answer (a constant or linearly dependent feature column). `shouldStop` is
+    /// asked as each column is reduced: when it says true, `solve` throws `.stopped`.
+    public static func solve(inputs x: Matrix<Double>, targets y: Matrix<Double>, l2: Double,
+                             shouldStop: () -> Bool = { false }) throws(EngineError) -> Solution {
         let m = x.rows, n = x.columns, k = y.columns
         guard m > 0 else { throw EngineError(.empty, "the data has no examples") }
         guard n > 0, k > 0 else { throw EngineError(.empty, "the data has no features or no targets") }
@@ -84,7 +86,7 @@ public enum LinearLeastSquares {
             for c in 0..<n { a[m + c, c] = lambda.squareRoot() / scale[c] }
         }
 
-        try householderReduce(&a, applyingTo: &b)
+        try householderReduce(&a, applyingTo: &b, shouldStop: shouldStop)
 
         // Back substitution R v = (Qᵀ B)[0..<n]; a tiny diagonal means Z is rank deficient.
         var largest = 0.0
@@ -115,9 +117,9 @@ public enum LinearLeastSquares {
     }
 
     /// Solves for every example of `data` (class data: its one-hot targets).
-    public static func solve(_ data: any TrainingData, l2: Double) throws(EngineError) -> Solution {
+    public static func solve(_ data: any TrainingData, l2: Double, shouldStop: () -> Bool = { false }) throws(EngineError) -> Solution {
         let (x, y) = try matrices(data)
-        return try solve(inputs: x, targets: y, l2: l2)
+        return try solve(inputs: x, targets: y, l2: l2, shouldStop: shouldStop)
     }
 
     /// All of `data` as Double matrices: inputs (count × inputWidth), targets (count × targetWidth).
@@ -137,10 +139,12 @@ public enum LinearLeastSquares {
 
     /// Overwrites the top n × n block of `a` (rows × n, rows ≥ n) with R of a = QR, and `b`
     /// with Qᵀ b, by n Householder reflections H = I − 2 u uᵀ / (uᵀu).
-    static func householderReduce(_ a: inout Matrix<Double>, applyingTo b: inout Matrix<Double>) throws(EngineError) {
+    static func householderReduce(_ a: inout Matrix<Double>, applyingTo b: inout Matrix<Double>,
+                                  shouldStop: () -> Bool = { false }) throws(EngineError) {
         let rows = a.rows, n = a.columns, k = b.columns
         var u = [Double](repeating: 0, count: rows)
         for col in 0..<n {
+            if shouldStop() { throw EngineError(.stopped, "stopped after \(col) of \(n) columns") }
             var norm = 0.0
             for r in col..<rows { norm += a[r, col] * a[r, col] }
             norm = norm.squareRoot()
@@ -154,6 +158,7 @@ public enum LinearLeastSquares {
             guard uu > 0 else { continue }
             // Reflect the remaining columns of a and every column of b: x −= u (2 uᵀx / uᵀu).
             for c in col..<n {
+                if c % 64 == 63, shouldStop() { throw EngineError(.stopped, "stopped after \(col) of \(n) columns") }
                 var dot = 0.0
                 for r in col..<rows { dot += u[r] * a[r, c] }
                 let f = 2 * dot / uu
@@ -179,8 +184,9 @@ extension Network {
     /// A network of one dense linear layer holding the closed-form least-squares (or ridge)
     /// solution for `data`; its cost is mse, so `evaluate` and `predict` treat it like any
     /// trained network. See `LinearLeastSquares` for the objective.
-    public static func leastSquares(_ data: any TrainingData, l2: Double) throws(EngineError) -> Network<T> {
-        let s = try LinearLeastSquares.solve(data, l2: l2)
+    public static func leastSquares(_ data: any TrainingData, l2: Double,
+                                    shouldStop: () -> Bool = { false }) throws(EngineError) -> Network<T> {
+        let s = try LinearLeastSquares.solve(data, l2: l2, shouldStop: shouldStop)
         let layer = try DenseLayer<T>(weights: s.weights.converted(to: T.self), bias: s.bias.map { T($0) }, activation: .linear)
         return try Network<T>(inputWidth: data.inputWidth, layers: [layer], cost: .mse)
     }
@@ -188,10 +194,11 @@ extension Network {
 
 extension AnyNetwork {
     /// `Network.leastSquares` in the given precision.
-    public static func leastSquares(_ data: any TrainingData, l2: Double, precision: Precision) throws(EngineError) -> AnyNetwork {
+    public static func leastSquares(_ data: any TrainingData, l2: Double, precision: Precision,
+                                    shouldStop: () -> Bool = { false }) throws(EngineError) -> AnyNetwork {
         switch precision {
-        case .float32: return .float(try Network<Float>.leastSquares(data, l2: l2))
-        case .float64: return .double(try Network<Double>.leastSquares(data, l2: l2))
+        case .float32: return .float(try Network<Float>.leastSquares(data, l2: l2, shouldStop: shouldStop))
+        case .float64: return .double(try Network<Double>.leastSquares(data, l2: l2, shouldStop: shouldStop))
         }
     }
 }

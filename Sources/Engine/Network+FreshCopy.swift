@@ -11,12 +11,10 @@ extension Network {
     public func freshCopy(generator: inout RandomGenerator) -> Network<T> {
         let n = copy()
         for l in n.layers.indices {
-            let std = WeightInitialization.default(for: n.layers[l].activation)
-                .standardDeviation(inputs: n.layers[l].inputs, outputs: n.layers[l].outputs)
-            for i in 0..<n.layers[l].weights.count {
-                n.layers[l].weights.storage[i] = T(std * generator.nextGaussian())
-            }
-            for i in n.layers[l].bias.indices { n.layers[l].bias[i] = 0 }
+            let drawn: (weights: Matrix<T>, bias: [T]) = WeightInitialization.default(for: n.layers[l].activation)
+                .draw(inputs: n.layers[l].inputs, outputs: n.layers[l].outputs, generator: &generator)
+            n.layers[l].weights = drawn.weights
+            n.layers[l].bias = drawn.bias
         }
         n.history = TrainingHistory()
         n.optimizerState = nil

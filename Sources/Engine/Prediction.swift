@@ -1,21 +1,22 @@
 extension Network {
     /// The network's outputs for a batch: `x` is rows × inputWidth, the result rows × outputWidth
-    /// (class probabilities after softmax). Runs in chunks of up to 256 rows.
-    public func predict(_ x: Matrix<T>) throws(EngineError) -> Matrix<T> {
+    /// (class probabilities after softmax). Runs in chunks of up to 256 rows; `shouldStop` is
+    /// asked before each: when it says true, prediction throws `.stopped`.
+    public func predict(_ x: Matrix<T>, shouldStop: () -> Bool = { false }) throws(EngineError) -> Matrix<T> {
         // Use this module's Float and Double instances (generic code called from another
         // module runs unspecialised).
         if T.self == Float.self {
-            let r = try unsafeDowncast(self, to: Network<Float>.self).predictFloat(unsafeBitCast(x, to: Matrix<Float>.self))
+            let r = try unsafeDowncast(self, to: Network<Float>.self).predictFloat(unsafeBitCast(x, to: Matrix<Float>.self), shouldStop)
             return unsafeBitCast(r, to: Matrix<T>.self)
         }
         if T.self == Double.self {
-            let r = try unsafeDowncast(self, to: Network<Double>.self).predictDouble(unsafeBitCast(x, to: Matrix<Double>.self))
+            let r = try unsafeDowncast(self, to: Network<Double>.self).predictDouble(unsafeBitCast(x, to: Matrix<Double>.self), shouldStop)
             return unsafeBitCast(r, to: Matrix<T>.self)
         }
-        return try predictBody(x)
+        return try predictBody(x, shouldStop)
     }
 
-    fileprivate func predictBody(_ x: Matrix<T>) throws(EngineError) -> Matrix<T> {
+    fileprivate func predictBody(_ x: Matrix<T>, _ shouldStop: () -> Bool) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: x.columns, targetWidth: nil, what: "the input")
         let k = outputWidth, w = inputWidth
         try MemoryLimit.check(count: x.rows, times: k, bytesEach: MemoryLayout<T>.size,
@@ -26,6 +27,7 @@ extension Network {
         let ws = Workspace(network: self, capacity: capacity, targetWidth: 0)
         var start = 0
         while start < x.rows {
+            if shouldStop() { throw EngineError(.stopped, "stopped after \(start) of \(x.rows) examples") }
             let rows = Swift.min(capacity, x.rows - start)
             x.storage.withUnsafeBufferPointer { src in
                 ws.inputs.pointer.update(from: src.baseAddress! + start * w, count: rows * w)
@@ -40,18 +42,19 @@ extension Network {
         return result
     }
 
-    /// The outputs for every example of `data` (targets, if any, are ignored).
-    public func predict(_ data: any TrainingData) throws(EngineError) -> Matrix<T> {
+    /// The outputs for every example of `data` (targets, if any, are ignored), stopping as
+    /// `predict(_:shouldStop:)` does.
+    public func predict(_ data: any TrainingData, shouldStop: () -> Bool = { false }) throws(EngineError) -> Matrix<T> {
         if T.self == Float.self {
-            return unsafeBitCast(try unsafeDowncast(self, to: Network<Float>.self).predictFloat(data), to: Matrix<T>.self)
+            return unsafeBitCast(try unsafeDowncast(self, to: Network<Float>.self).predictFloat(data, shouldStop), to: Matrix<T>.self)
         }
         if T.self == Double.self {
-            return unsafeBitCast(try unsafeDowncast(self, to: Network<Double>.self).predictDouble(data), to: Matrix<T>.self)
+            return unsafeBitCast(try unsafeDowncast(self, to: Network<Double>.self).predictDouble(data, shouldStop), to: Matrix<T>.self)
         }
-        return try predictBody(data)
+        return try predictBody(data, shouldStop)
     }
 
-    fileprivate func predictBody(_ data: any TrainingData) throws(EngineError) -> Matrix<T> {
+    fileprivate func predictBody(_ data: any TrainingData, _ shouldStop: () -> Bool) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: data.inputWidth, targetWidth: nil, what: "the data")
         let k = outputWidth
         try MemoryLimit.check(count: data.count, times: k, bytesEach: MemoryLayout<T>.size,
@@ -62,6 +65,7 @@ extension Network {
         let ws = Workspace(network: self, capacity: capacity, targetWidth: data.targetWidth)
         var start = 0
         while start < data.count {
+            if shouldStop() { throw EngineError(.stopped, "stopped after \(start) of \(data.count) examples") }
             let rows = Swift.min(capacity, data.count - start)
             ws.fill(from: data, start: start, rows: rows)
             predictPass(ws, rows: rows)
@@ -81,11 +85,15 @@ extension Network {
 }
 
 extension Network where T == Float {
-    fileprivate func predictFloat(_ x: Matrix<Float>) throws(EngineError) -> Matrix<Float> { try predictBody(x) }
-    fileprivate func predictFloat(_ data: any TrainingData) throws(EngineError) -> Matrix<Float> { try predictBody(data) }
+    fileprivate func predictFloat(_ x: Matrix<Float>, _ stop: () -> Bool) throws(EngineError) -> Matrix<Float> { try predictBody(x, stop) }
+    fileprivate func predictFloat(_ data: any TrainingData, _ stop: () -> Bool) throws(EngineError) -> Matrix<Float> {
+        try predictBody(data, stop)
+    }
 }
 
 extension Network where T == Double {
-    fileprivate func predictDouble(_ x: Matrix<Double>) throws(EngineError) -> Matrix<Double> { try predictBody(x) }
-    fileprivate func predictDouble(_ data: any TrainingData) throws(EngineError) -> Matrix<Double> { try predictBody(data) }
+    fileprivate func predictDouble(_ x: Matrix<Double>, _ stop: () -> Bool) throws(EngineError) -> Matrix<Double> { try predictBody(x, stop) }
+    fileprivate func predictDouble(_ data: any TrainingData, _ stop: () -> Bool) throws(EngineError) -> Matrix<Double> {
+        try predictBody(data, stop)
+    }
 }

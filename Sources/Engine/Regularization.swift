@@ -18,6 +18,17 @@ public struct Regularization: Hashable, Sendable {
 
     public static let none = Regularization()
 
+    /// The first reference paper's penalties in nnsh's terms. The paper writes
+    ///
+    ///     C_L2 = C_MSE + λ/(2n) · Σ W²     gradient + (λ/n) · W
+    ///     C_L1 = C_MSE + λ/(2n) · Σ |W|    gradient + λ/(2n) · sign(W)
+    ///
+    /// on weights only, with C_MSE a mean over the n examples of a mini-batch, so n is the batch
+    /// size. Matching the gradients gives `l2 = λ₂/n` and `l1 = λ₁/(2n)`.
+    public init(paperL1 l1Lambda: Double, paperL2 l2Lambda: Double, batchSize n: Int) {
+        self.init(l1: l1Lambda / (2 * Double(n)), l2: l2Lambda / Double(n))
+    }
+
     public var isNone: Bool { l1 == 0 && l2 == 0 }
 
     /// l1 · Σ|w| + (l2/2) · Σ w² over the given weights.

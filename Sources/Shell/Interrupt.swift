@@ -2,10 +2,12 @@ import Synchronization
 
 /// The one "stop what you are doing" flag of an nnsh process.
 ///
-/// The executable's SIGINT handler calls `request()`; long-running work polls `isRequested`:
-/// `train` passes `{ Interrupt.isRequested }` to the trainer as its stop check (it stops after
-/// the current batch and keeps weights and history), and `for`/`while` loops check it before
-/// each iteration. The session clears it before each top-level `execute`, so a Ctrl-C typed
+/// The executable's SIGINT handler calls `request()`; long-running work polls `isRequested`
+/// through `Interpreter.isInterrupted`: `train` passes it to the trainer as its stop check (it
+/// stops after the current batch and keeps weights and history), `gradcheck`, `eval`,
+/// `predict` and the file readers pass it to the engine and data layers as their `shouldStop`
+/// (they throw `.stopped` and the command changes nothing), and `for`/`while` loops check it
+/// before each iteration. The session clears it before each top-level `execute`, so a Ctrl-C typed
 /// while idle does not cancel the next command.
 ///
 /// It is an atomic (`Synchronization.Atomic<Bool>`), so setting it from a signal handler and

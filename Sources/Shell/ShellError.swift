@@ -1,4 +1,5 @@
 import Plots
+import Engine
 
 /// An error in nnsh code, with the place it started: the file, the 1-based line and column, and
 /// the text of that line (for the caret). Produced by the lexer, parser, interpreter and the
@@ -23,7 +24,7 @@ public struct ShellError: Error, Equatable, Sendable, CustomStringConvertible {
         self.file = file
         self.line = line
         self.column = column
-        self.message = message
+        self.message = PrintableText.escaping(message)   // a CSV cell or a file's label may hold "\n", ESC, NUL
         self.sourceLine = sourceLine
         self.isAtEndOfInput = isAtEndOfInput
     }

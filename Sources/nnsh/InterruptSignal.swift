@@ -2,7 +2,8 @@ import Glibc
 import Shell
 
 /// Ctrl-C while a command runs: SIGINT sets `Interrupt` (in the Shell layer), which `train`,
-/// long loops and sleeps poll so they stop at the next safe point and return to the prompt.
+/// `gradcheck`, `eval`/`predict`, file reads, long loops and sleeps poll so they stop at the
+/// next safe point and return to the prompt.
 ///
 /// The handler is async-signal-safe: it performs one lock-free atomic store and nothing else.
 /// It is installed with `SA_RESTART` so that reads and writes in progress resume. At the prompt

@@ -58,7 +58,7 @@ final class REPL {
         guard !source.allSatisfy(\.isWhitespace) else { return nil }
         Interrupt.clear()
         defer { Interrupt.clear() }
-        switch session.execute(source, file: "repl") {
+        switch TypeAhead.keptThroughInterrupts({ session.execute(source, file: "repl") }) {
         case .ok:
             session.recordEntry(source, ran: true)
             return nil

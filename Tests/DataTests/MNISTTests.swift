@@ -5,7 +5,7 @@ import Testing
 
 /// MNIST-shaped folders built by the tests: `count` images of `rows × columns` whose pixel
 /// (i, k) is `(i * 31 + k) % 256`, and labels `i % 10`.
-private func writeFakeMNIST(
+func writeFakeMNIST(
     in dir: TemporaryDirectory, prefix: String, count: Int, labels labelCount: Int? = nil,
     dotted: Bool = false, gzip: Bool = false, labelValues: [UInt8]? = nil
 ) {

@@ -281,6 +281,18 @@ import Glibc
         #expect(large <= 5 * small, "\(small) shapes for 500 layers, \(large) for 2000")
     }
 
+    /// `info` shows strings from the file (labels, names, commands) with control characters
+    /// escaped: a label holding ESC sequences or a newline cannot drive the terminal or add lines.
+    @Test func infoEscapesControlCharacters() throws {
+        var m = ModelFileFixtures.fullModel(Float.self)
+        m.header.preprocessing.classLabels = ["red\u{1B}[31m", "two\nlines\u{0}"]
+        m.header.provenance.commands = ["train\rnet\u{7F}\u{9B}x\u{202E}"]
+        let info = ModelInfo(header: try ModelFile.decode(ModelFile.encode(m)).header, fileSize: 1, formatVersion: "1.0")
+        #expect(info.lines.contains("classes: red\\u{1B}[31m, two\\nlines\\0"))
+        #expect(info.lines.contains("  train\\rnet\\u{7F}\\u{9B}x\\u{202E}"))
+        #expect(info.lines.allSatisfy { $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F } })
+    }
+
     /// Where the little-endian `u64` `pattern` starts in `bytes` (it must occur exactly once).
     static func offset(of pattern: UInt64, in bytes: [UInt8]) -> Int? {
         let needle = (0..<8).map { UInt8(truncatingIfNeeded: pattern >> (8 * $0)) }

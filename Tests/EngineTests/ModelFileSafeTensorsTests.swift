@@ -237,6 +237,19 @@ import Testing
         #expect(count?.message == "2 activations given for 1 layer")
     }
 
+    /// `layers.00.weight` or `layers.+0.weight` beside `layers.0.weight` parsed to the same
+    /// layer and one silently replaced the other: layer numbers must be plain decimals.
+    @Test(arguments: ["00", "+0", "-0", "01", " 1", "1_0", "０"])
+    func layerNumbersMustBeWrittenPlainly(_ number: String) {
+        let w: SafeTensorsFile.Tensor = .init(name: "layers.0.weight", shape: [1, 1], values: [Float(1)])
+        let odd: SafeTensorsFile.Tensor = .init(name: "layers.\(number).weight", shape: [1, 1], values: [Float(2)])
+        for tensors in [[w, odd], [odd]] {
+            let e = Self.network(tensors, activations: tensors.count == 2 ? [.linear, .linear] : [.linear])
+            #expect(e?.kind == .unsupportedContent, "\(number)")
+            #expect(e?.message == "tensor 'layers.\(number).weight' is not a layer's weight or bias (expected names like layers.0.weight)", "\(number)")
+        }
+    }
+
     @Test func metadataThatDoesNotFitIsRefused() throws {
         var g = RandomGenerator(seed: 1)
         let net = try AnyNetwork(inputWidth: 2)

@@ -37,6 +37,36 @@ import Testing
         #expect(abs(v2 / 0.25 - 1) < 0.02)
     }
 
+    /// PyTorch's nn.Linear default: weights and biases from U(−1/√in, 1/√in), variance 1/(3·in).
+    @Test func pytorchInitialisationIsUniformInTheFanInBound() throws {
+        var g = RandomGenerator(seed: 4)
+        let layer = try DenseLayer<Double>(inputs: 400, outputs: 200, activation: .relu,
+                                           initialization: .pytorch, generator: &g)
+        let bound = 1 / Double(400).squareRoot()
+        let w = layer.weights.storage
+        #expect(w.allSatisfy { abs($0) <= bound } && layer.bias.allSatisfy { abs($0) <= bound })
+        #expect(w.map(abs).max()! > 0.999 * bound)   // uniform up to the bound, not a bell
+        let v = w.reduce(0) { $0 + $1 * $1 } / Double(w.count)
+        #expect(abs(v / (1.0 / 1200) - 1) < 0.02)
+        #expect(abs(WeightInitialization.pytorch.standardDeviation(inputs: 400, outputs: 200) - (1.0 / 1200).squareRoot()) < 1e-15)
+        #expect(layer.bias.filter { $0 != 0 }.count == 200)
+        #expect(try WeightInitialization(parsing: "torch") == .pytorch)
+    }
+
+    /// A fresh copy draws as building the network again from the same seed would.
+    @Test func freshCopyEqualsRebuildingFromTheSeed() throws {
+        func build(_ g: inout RandomGenerator) throws -> Network<Double> {
+            let net = try Network<Double>(inputWidth: 5)
+            try net.addDense(outputs: 7, activation: .relu, generator: &g)
+            try net.addDense(outputs: 3, activation: .tanh, generator: &g)
+            return net
+        }
+        var first = RandomGenerator(seed: 9), again = RandomGenerator(seed: 11), fresh = RandomGenerator(seed: 11)
+        let copy = try build(&first).freshCopy(generator: &fresh)
+        #expect(copy.layers == (try build(&again)).layers)
+        #expect(fresh == again)
+    }
+
     @Test func sameSeedSameInitialWeights() throws {
         let a: Network<Float> = try makeNetwork([5, 7, 3], hidden: .tanh, output: .softmax, seed: 9)
         let b: Network<Float> = try makeNetwork([5, 7, 3], hidden: .tanh, output: .softmax, seed: 9)

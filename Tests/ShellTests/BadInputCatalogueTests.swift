@@ -101,6 +101,8 @@ import Testing
         Case(name: "IDX claiming terabytes", source: "i = idx \"{dir}/huge.idx\"", line: 1, column: 9, message: "{dir}/huge.idx: header claims 65535×65535×65535 uint8, more than 4 GiB; the file is damaged"),
         Case(name: "ragged CSV", source: "c = csv \"{dir}/ragged.csv\"", line: 1, column: 9, message: "{dir}/ragged.csv:3:1: this row has 1 cell; the first row has 2"),
         Case(name: "CSV with text in a number column", source: "c = csv \"{dir}/text.csv\"", line: 1, column: 9, message: "{dir}/text.csv:3:3: \"4.x\" in column \"y\" is not a number"),
+        Case(name: "CSV cell with control characters", source: "c = csv \"{dir}/controls.csv\"", line: 1, column: 9,
+             message: "{dir}/controls.csv:3:3: \"4\\n\\0\\u{1B}[2J\" in column \"y\\t\" is not a number"),
         Case(name: "empty CSV", source: "c = csv \"{dir}/empty.csv\"", line: 1, column: 9, message: "{dir}/empty.csv: no rows"),
         Case(name: "picture that is not a picture", source: "classify net \"{dir}/text.png\"", line: 1, column: 14, message: "{dir}/text.png: not a PNG, PGM (P2/P5) or PPM (P3/P6) picture"),
         Case(name: "truncated PNG", source: "classify net \"{dir}/short.png\"", line: 1, column: 14, message: "{dir}/short.png: truncated: the file ends inside a chunk header"),
@@ -112,12 +114,27 @@ import Testing
              message: "{dir}/ages.nnm: at byte 28: epoch record 1 of the training history lasted 1e+300 seconds; a duration is from 0 to 1000000000 (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
 
+        Case(name: "dataset saved as a model file", source: "save d \"{dir}/d.nnm\"", line: 1, column: 8,
+             message: "a dataset is saved as CSV (name it .csv), not as a .nnm file"),
+        Case(name: "class count without a label column", source: "c = csv \"never-read.csv\" classes=3", line: 1, column: 26,
+             message: "classes= describes the label column: give label= too"),
+
         // MARK: Data that does not fit the network
         Case(name: "data too wide", source: "train net (runge n=5 degree=2 seed=1) quiet", line: 1, column: 11, message: "the training data has 2 features per example but the network takes 1"),
         Case(name: "input too wide", source: "predict net [1, 2]", line: 1, column: 13, message: "input: the network takes 1 number, got 2"),
         Case(name: "classify with a non-image network", source: "classify net \"{dir}/digit.pgm\"", line: 1, column: 10, message: "the network takes 1 input, but a prepared picture has 784 (28×28)"),
         Case(name: "images of non-image data", source: "show d 0", line: 1, column: 6, message: "runge holds no images (1 feature per example)"),
+        Case(name: "joining data of different widths", source: "both = concat d (runge n=3 degree=2 seed=1)", line: 1, column: 17,
+             message: "runge+runge: the inputs differ: runge has 1 feature, runge has 2 features"),
+        Case(name: "joining class and regression data", source: "both = concat d (csv \"{dir}/good.csv\" label=\"y\")", line: 1, column: 17,
+             message: "runge+good.csv: the targets differ: runge has 1 regression target, good.csv has class labels"),
+        Case(name: "joining raw and standardized data", source: "both = concat d (standardize d)", line: 1, column: 17,
+             message: "cannot join datasets with different scalings: the second is standardized and the first is not (join the raw data, then standardize)"),
         Case(name: "classes for regression data", source: "c = network 1\nadd c dense 2 softmax\ntrain c d quiet", line: 3, column: 9, message: "the training data has 1 target value per example but the network gives 2", defines: ["c"]),
+
+        Case(name: "softmax of one unit", source: "s = network 1\nadd s dense 1 softmax\ntrain s d quiet", line: 3, column: 1,
+             message: "the output layer is a softmax of 1 unit, which always gives 1, so training cannot change anything (use one softmax unit per class, or 1 sigmoid unit for two classes)",
+             defines: ["s"]),
 
         // MARK: Absurd sizes
         Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a number from 0 to 1000000, got 1000000000000"),
@@ -174,9 +191,14 @@ import Testing
              message: "{dir}/good.nnm: cannot write: No space left on device (hint: check that the folder exists, is writable and has free space)",
              fault: .fullDisk(after: 100)),
 
+        Case(name: "saving onto a FIFO", source: "save net \"{dir}/special/fifo\"", line: 1, column: 10,
+             message: "{dir}/special/fifo: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
+        Case(name: "exporting onto a FIFO", source: "export net \"{dir}/special/fifo\"", line: 1, column: 12,
+             message: "{dir}/special/fifo: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
+
         // MARK: Ctrl-C at each stage
-        Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 2, column: 1,
-             message: "interrupted (Ctrl-C)", fault: .interruptAfter(polls: 2), defines: ["c"]),
+        Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 1, column: 5,
+             message: "csv stopped reading {dir}/good.csv by Ctrl-C; nothing was changed", fault: .interruptAfter(polls: 2)),
         Case(name: "Ctrl-C while training", source: "train net d epochs=5 batch=2 quiet", line: 1, column: 1,
              message: "training paused by Ctrl-C in epoch 1 of 5 (epoch 2 in all), after batch 1 of 6; weights, history and optimizer state are kept: resume net goes on from there",
              fault: .interruptAfter(polls: 2), changesWeights: true),
@@ -204,6 +226,7 @@ import Testing
         try write("ragged.csv", Array("x,y\n1,2\n3\n".utf8))
         try write("text.csv", Array("x,y\n1,2\n3,4.x\n".utf8))
         try write("empty.csv", [])
+        try write("controls.csv", Array("x,\"y\t\"\n1,2\n3,\"4\n\u{0}\u{1B}[2J\"\n".utf8))
         try write("good.csv", Array("x,y\n1,2\n3,4\n".utf8))
         let wideHeader = (1...400).map { "x\($0)" }.joined(separator: ",") + ",y\n"
         let wideRows = (0..<3).map { r in (0...400).map { String(($0 * 7 + r * 3) % 11) }.joined(separator: ",") }
@@ -212,6 +235,9 @@ import Testing
         try write("short.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         try write("digit.pgm", Array("P2\n2 2\n255\n0 255\n255 0\n".utf8))
         try write("bad.safetensors", [8, 0, 0, 0, 0, 0, 0, 0] + Array("[1,2,3] ".utf8))
+        // A FIFO, in a folder of its own: reading it (as `snapshot` reads files) would block.
+        try fm.createDirectory(atPath: dir + "/special", withIntermediateDirectories: true)
+        guard mkfifo(dir + "/special/fifo", 0o644) == 0 else { throw CatalogueError(message: "mkfifo failed") }
         try write("self.nnsh", Array("run \"\(dir)/self.nnsh\"\n".utf8))
         // Model files: a good one, and damaged copies of it.
         let session = makeSession()
@@ -387,6 +413,28 @@ import Testing
         #expect(r.output.contains("1e+308") || r.output.contains("1e308"), "\(r.output)")
         let svg = try String(contentsOfFile: dir + "/x.svg", encoding: .utf8)
         #expect(!svg.contains("nan") && !svg.contains("inf"))
+    }
+
+    /// NaN prints as "nan" whatever its sign bit, in every format and in tables saved as CSV
+    /// (grid results held "-nan": printf shows the sign of inf − inf's NaN).
+    @Test func nanIsWrittenNanEverywhere() throws {
+        for spec in [".3f", ".4g", "e", "%", "8.2f", ">6", ""] {
+            #expect(Format.apply(spec, to: .number(-Double.nan)).trimmingCharacters(in: .whitespaces) == "nan", "\(spec)")
+            #expect(Format.apply(spec, to: .number(-Double.infinity)).trimmingCharacters(in: .whitespaces) == "-inf", "\(spec)")
+        }
+        let dir = NSTemporaryDirectory() + "nnsh-nan-csv-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = runShell("""
+            x = 10 ^ 400 - 10 ^ 400
+            print "{x:.3f} {x}"
+            t = grid
+            record t loss=x
+            save t "\(dir)/t.csv"
+            """)
+        #expect(r.error == nil, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.hasPrefix("nan nan\n"), "\(r.output)")
+        #expect(try String(contentsOfFile: dir + "/t.csv", encoding: .utf8) == "loss\nnan\n")
     }
 
     /// The epoch line's duration and rate are total: any double gives a short text.

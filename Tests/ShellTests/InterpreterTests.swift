@@ -47,6 +47,10 @@ import Testing
         #expect(session.unsavedNetworks == ["net"])
         runShell("m = load \"\(file)\"\nforget net same", in: (session, out))
         #expect(session.unsavedNetworks == [])
+        // Shown at the prompt, a network is also ans and _; it is still named by its variable.
+        session.isInteractive = true
+        runShell("train m (runge n=10 seed=1) epochs=1 quiet\nm", file: "repl", in: (session, out))
+        #expect(session.unsavedNetworks == ["m"])
     }
 
     /// In a script nobody can answer: `forget` deletes and names the unsaved network.
@@ -68,9 +72,14 @@ import Testing
         #expect(kept.output.hasPrefix("alias holds a network trained and not saved"))
         #expect(kept.output.hasSuffix("nothing forgotten\n"))
         #expect(runShell("print net.epochs", file: "repl", in: (session, out)).output == "1\n")
+        // net still holds it: forgetting alias loses nothing, so nothing is asked.
+        #expect(runShell("forget alias", file: "repl", in: (session, out)).output == "forgot alias\n")
+        #expect(questions.count == 1)
         answer = true
-        #expect(runShell("forget alias", file: "repl", in: (session, out)).output.hasSuffix("forgot alias (not saved: alias)\n"))
+        runShell("again = net", file: "repl", in: (session, out))
+        #expect(runShell("forget net again", file: "repl", in: (session, out)).output.hasSuffix("forgot net and again (not saved: again)\n"))
         #expect(questions.count == 2)
+        runShell(Self.trained, file: "repl", in: (session, out))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("forget-\(getpid()).nnm").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         runShell("save net \"\(file)\"", file: "repl", in: (session, out))

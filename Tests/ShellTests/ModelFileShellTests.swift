@@ -337,4 +337,32 @@ import Testing
         #expect(ModelInfo.figure(0.01893943346068263) == "0.0189")
         #expect(!r.output.contains("\(loss)"), "the full-precision figure is not printed")
     }
+
+    /// A model of 28×28×3 images (a valid file) loads, saves and exports with its channels:
+    /// the shell kept only rows × columns, so `save` refused ("image geometry 28×28×1 ...
+    /// this is a bug") and `export` wrote a file `import` refused.
+    @Test func colourImageModelsKeepTheirChannels() throws {
+        let folder = Self.folder("channels")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let inputs = 28 * 28 * 3
+        var header = ModelHeader(precision: .float32,
+                                 architecture: Architecture(inputWidth: inputs, layers: [LayerSpec(width: 2, activation: "softmax")],
+                                                            cost: "cross_entropy"))
+        header.preprocessing.image = ImageGeometry(width: 28, height: 28, channels: 3)
+        try ModelFile.writeContents(SavedModel<Float>(header: header, parameters: [Matrix(rows: inputs, columns: 2), Matrix(rows: 1, columns: 2)]),
+                                    to: folder + "/colour.nnm")
+        let r = runShell("""
+            m = load "\(folder)/colour.nnm"
+            save m "\(folder)/again.nnm"
+            export m "\(folder)/colour.safetensors"
+            i = import "\(folder)/colour.safetensors"
+            save i "\(folder)/imported.nnm"
+            """)
+        #expect(r.error == nil, "\(r.error?.rendered() ?? "")")
+        for file in ["again.nnm", "imported.nnm"] {
+            let saved = try ModelFile.readContents(folder + "/" + file)
+            guard case .float32(let model) = saved else { Issue.record("\(file): not float32"); continue }
+            #expect(model.header.preprocessing.image == ImageGeometry(width: 28, height: 28, channels: 3), "\(file)")
+        }
+    }
 }

@@ -54,6 +54,32 @@ import Engine
         #expect(again.error?.message == "n has no paused training run (Ctrl-C during train pauses one)")
     }
 
+    /// The first paper's λ (`l2_paper=`, `l1_paper=`) trains exactly as nnsh's converted
+    /// penalties, l2 = λ/batch and l1 = λ/(2·batch), and differs from taking λ as nnsh's own.
+    @Test(arguments: [
+        ("l2_paper=0.5", "l2=(0.5 / 8)", "l2=0.5"),
+        ("l1_paper=0.02", "l1=(0.02 / (2 * 8))", "l1=0.02"),
+        ("l1_paper=0.02 l2_paper=0.5", "l1=(0.02 / 16) l2=(0.5 / 8)", "l1=0.02 l2=0.5"),
+    ])
+    func paperPenaltiesConvertForTheBatch(_ paper: String, _ converted: String, _ unconverted: String) throws {
+        func trained(_ penalty: String) throws -> Network<Double> {
+            let (s, out) = makeSession()
+            let result = runShell(Self.setup + "\ntrain n d epochs=3 batch=8 lr=0.02 quiet " + penalty, in: (s, out))
+            #expect(result.succeeded, "\(result.error?.message ?? "")")
+            return try Self.network(s)
+        }
+        let a = try trained(paper), b = try trained(converted), c = try trained(unconverted)
+        #expect(a.layers == b.layers)
+        #expect(Self.figures(a.history) == Self.figures(b.history))
+        #expect(a.layers != c.layers)
+    }
+
+    @Test func aPenaltyIsGivenOneWayOnly() {
+        let (s, out) = makeSession()
+        let result = runShell(Self.setup + "\ntrain n d l2=0.1 l2_paper=1 quiet", in: (s, out))
+        #expect(result.error?.message == "give either l2= or l2_paper= (the paper's λ, converted to l2), not both")
+    }
+
     /// `set skip_zero_inputs` is true by default and takes true or false.
     @Test func skipZeroInputsSetting() throws {
         let (s, out) = makeSession()

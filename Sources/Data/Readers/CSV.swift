@@ -15,6 +15,14 @@ public enum CSVColumn: Sendable, Equatable, ExpressibleByIntegerLiteral, Express
     public init(stringLiteral value: String) { self = .name(value) }
 }
 
+/// The classes of a CSV file's label column, when given rather than read from the labels.
+public enum CSVClasses: Sendable, Equatable {
+    /// The class names in class order: a label must be one of them.
+    case names([String])
+    /// Integer labels 0…count−1 (the highest ones may not occur in the file).
+    case count(Int)
+}
+
 /// How to read a CSV file into a dataset.
 public struct CSVOptions: Sendable {
     /// Whether the first row names the columns; nil decides from the file: the first row is a
@@ -36,11 +44,16 @@ public struct CSVOptions: Sendable {
     public var pixels: Bool
     /// The image shape for pixel data; nil guesses a square when the width is a square number.
     public var imageShape: ImageShape?
+    /// The classes, when the file alone cannot say: their names in class order (each label is
+    /// one of them), or their number (integer labels 0…count−1, some perhaps unused). Nil
+    /// numbers integer labels as themselves and names in sorted order.
+    public var classes: CSVClasses?
 
     public init(
         header: Bool? = nil, delimiter: Character = ",", label: CSVColumn? = nil,
         targets: [CSVColumn] = [], features: [CSVColumn]? = nil,
-        precision: FeaturePrecision = .float, pixels: Bool = false, imageShape: ImageShape? = nil
+        precision: FeaturePrecision = .float, pixels: Bool = false, imageShape: ImageShape? = nil,
+        classes: CSVClasses? = nil
     ) {
         self.header = header
         self.delimiter = delimiter
@@ -50,6 +63,7 @@ public struct CSVOptions: Sendable {
         self.precision = precision
         self.pixels = pixels
         self.imageShape = imageShape
+        self.classes = classes
     }
 
     /// MNIST as CSV (as on Kaggle and in many courses): label first, then 784 pixel values.
@@ -63,9 +77,12 @@ public struct CSVOptions: Sendable {
 ///     let iris = try CSV.load(path: "iris.csv", options: CSVOptions(label: "species"))
 ///     let digits = try CSV.load(path: "mnist_train.csv", options: .mnist)
 public enum CSV {
-    public static func load(path: String, options: CSVOptions = CSVOptions()) throws(DataError) -> Dataset {
-        let bytes = try FileReader.readAll(path: path)
-        return try parse(bytes, file: path, options: options)
+    /// `shouldStop` is asked between chunks of the file and every 1024 rows: when it says
+    /// true, reading throws `.stopped`.
+    public static func load(path: String, options: CSVOptions = CSVOptions(),
+                            shouldStop: () -> Bool = { false }) throws(DataError) -> Dataset {
+        let bytes = try FileReader.readAll(path: path, shouldStop: shouldStop)
+        return try parse(bytes, file: path, options: options, shouldStop: shouldStop)
     }
 
     /// Parses CSV text; `file` is the name used in messages and as the dataset's name.
@@ -73,14 +90,15 @@ public enum CSV {
         try parse(Array(text.utf8), file: file, options: options)
     }
 
-    static func parse(_ bytes: [UInt8], file: String, options: CSVOptions) throws(DataError) -> Dataset {
+    static func parse(_ bytes: [UInt8], file: String, options: CSVOptions,
+                      shouldStop: () -> Bool = { false }) throws(DataError) -> Dataset {
         guard let delimiter = options.delimiter.asciiValue, delimiter != UInt8(ascii: "\""),
               delimiter != UInt8(ascii: "\n"), delimiter != UInt8(ascii: "\r") else {
             throw DataError(.invalidArgument, file: file, "the delimiter must be an ASCII character other than a quote or newline")
         }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(DataError) -> Dataset in
             var table = CSVTable(bytes: buffer, file: file, delimiter: delimiter)
-            return try table.dataset(options: options, name: baseName(file))
+            return try table.dataset(options: options, name: baseName(file), shouldStop: shouldStop)
         }
     }
 }
@@ -245,7 +263,7 @@ private struct CSVTable {
 
     // MARK: The dataset
 
-    mutating func dataset(options: CSVOptions, name: String) throws(DataError) -> Dataset {
+    mutating func dataset(options: CSVOptions, name: String, shouldStop: () -> Bool) throws(DataError) -> Dataset {
         var cells = [Cell]()
         guard try nextRecord(into: &cells) else {
             throw DataError(.malformed, file: file, "no rows")
@@ -290,6 +308,9 @@ private struct CSVTable {
         var labelTexts = [String](), targets = [Double]()
         var first = !hasHeader, rows = 0
         while true {
+            if rows % 1024 == 0, shouldStop() {
+                throw DataError(.stopped, file: file, "stopped after \(rows) rows")
+            }
             if !first {
                 guard try nextRecord(into: &cells) else { break }
             }
@@ -338,7 +359,7 @@ private struct CSVTable {
         var targetValue = Targets.none
         var classNames: [String]? = nil
         if labelColumn != nil {
-            let (labels, classes, namesOfClasses) = try classLabels(labelTexts)
+            let (labels, classes, namesOfClasses) = try classLabels(labelTexts, given: options.classes)
             targetValue = .classes(labels: labels, classCount: classes)
             classNames = namesOfClasses
         } else if !targetColumns.isEmpty {
@@ -355,14 +376,37 @@ private struct CSVTable {
                            classNames: classNames, imageShape: shape)
     }
 
-    /// Class indices from label texts: non-negative integers are their own class; otherwise the
-    /// distinct texts, sorted, are the classes and their names.
-    private func classLabels(_ texts: [String]) throws(DataError) -> ([Int], Int, [String]?) {
+    /// Class indices from label texts. Given names: each text's place among them. Otherwise
+    /// non-negative integers are their own class (below the given count, if any); other
+    /// labels name the classes, numbered in sorted order.
+    private func classLabels(_ texts: [String], given: CSVClasses?) throws(DataError) -> ([Int], Int, [String]?) {
+        if case .names(let names) = given {
+            guard !names.isEmpty, Set(names).count == names.count else {
+                throw DataError(.invalidArgument, file: file, "the class names given must be distinct, and at least one")
+            }
+            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+            var labels = [Int]()
+            labels.reserveCapacity(texts.count)
+            for (i, t) in texts.enumerated() {
+                guard let c = index[t] else {
+                    throw DataError(.badValue, file: file, "the label \(inQuotes(t)) of example \(i) is not one of the classes given (\(names.joined(separator: ", ")))")
+                }
+                labels.append(c)
+            }
+            return (labels, names.count, names)
+        }
         let integers = texts.compactMap { Int($0) }
         if integers.count == texts.count, integers.allSatisfy({ $0 >= 0 }) {
             let k = (integers.max() ?? 0) + 1
             guard k <= 100_000 else { throw DataError(.badValue, file: file, "label \(k - 1) is too large for a class index") }
-            return (integers, k, nil)
+            guard case .count(let given) = given else { return (integers, k, nil) }
+            guard k <= given else {
+                throw DataError(.badValue, file: file, "label \(k - 1) is not a class 0…\(given - 1) (\(given) classes were given)")
+            }
+            return (integers, given, nil)
+        }
+        if case .count = given {
+            throw DataError(.badValue, file: file, "a number of classes was given, but the labels are not all whole numbers ≥ 0 (give the class names instead)")
         }
         let names = Array(Set(texts)).sorted()
         guard names.count <= 100_000 else { throw DataError(.badValue, file: file, "\(names.count) distinct labels; too many classes") }

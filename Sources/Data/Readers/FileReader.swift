@@ -39,6 +39,11 @@ struct FileReader: ~Copyable {
 
     deinit { gzclose(file) }
 
+    /// The error of a read stopped by its caller after `bytes` bytes.
+    func stopped(after bytes: Int) -> DataError {
+        DataError(.stopped, file: path, "stopped after reading \(bytes) bytes")
+    }
+
     /// Fills `buffer` as far as the file allows; returns the number of bytes read, which is
     /// less than `buffer.count` only at the end of the file.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(DataError) -> Int {
@@ -67,11 +72,13 @@ struct FileReader: ~Copyable {
     }
 
     /// Up to `count` bytes (fewer only at the end of the file), read in chunks of at most
-    /// 64 MiB so a header claiming a huge size costs memory only as data actually arrives.
-    func read(_ count: Int) throws(DataError) -> [UInt8] {
+    /// 16 MiB so a header claiming a huge size costs memory only as data actually arrives.
+    /// `shouldStop` is asked before each chunk: when it says true, the read throws `.stopped`.
+    func read(_ count: Int, shouldStop: () -> Bool = { false }) throws(DataError) -> [UInt8] {
         var out = [UInt8]()
         while out.count < count {
-            let n = min(count - out.count, 1 << 26)
+            if shouldStop() { throw stopped(after: out.count) }
+            let n = min(count - out.count, 1 << 24)
             var failure: DataError? = nil
             let chunk = [UInt8](unsafeUninitializedCapacity: n) { buffer, initialized in
                 do throws(DataError) {
@@ -90,12 +97,14 @@ struct FileReader: ~Copyable {
 
     /// The whole (decompressed) file, refusing more than `limit` bytes or than the memory
     /// limit: a plain file by its size, a gzip'ed one by its decompressed bytes as they arrive.
-    static func readAll(path: String, limit: Int = 1 << 31) throws(DataError) -> [UInt8] {
+    /// `shouldStop` is asked before each chunk of 16 MiB, as in `read(_:shouldStop:)`.
+    static func readAll(path: String, limit: Int = 1 << 31, shouldStop: () -> Bool = { false }) throws(DataError) -> [UInt8] {
         let reader = try FileReader(path: path)
         if reader.isPlain { try checkMemory(count: reader.sizeOnDisk, bytesEach: 1, for: "the file", file: path) }
         let memory = MemoryLimit.room
         var bytes: [UInt8] = []
         while true {
+            if shouldStop() { throw reader.stopped(after: bytes.count) }
             let chunk = try reader.read(Swift.min(1 << 24, limit + 1 - bytes.count))
             bytes += chunk
             if bytes.count > limit { throw DataError(.tooLarge, file: path, "larger than \(limit >> 20) MiB") }

@@ -94,8 +94,9 @@ public enum IDX {
 
     /// Reads a whole IDX file (`.gz` or not: the content decides). Errors name the file:
     /// a wrong magic number, an element type or dimension count IDX does not have, a size
-    /// beyond `maximumBytes`, a file shorter or longer than its header says.
-    public static func read(path: String) throws(DataError) -> IDXArray {
+    /// beyond `maximumBytes`, a file shorter or longer than its header says. `shouldStop` is
+    /// asked between chunks of 16 MiB: when it says true, reading throws `.stopped`.
+    public static func read(path: String, shouldStop: () -> Bool = { false }) throws(DataError) -> IDXArray {
         let reader = try FileReader(path: path)
         let magic = try reader.read(4)
         guard magic.count == 4 else {
@@ -146,7 +147,7 @@ public enum IDX {
         }
         // The bytes read, plus the decoded values for element types wider than a byte.
         try checkMemory(count: dataBytes, times: type == .uint8 ? 1 : 2, bytesEach: 1, for: "the data (\(shape))", file: path)
-        let data = try reader.read(dataBytes)
+        let data = try reader.read(dataBytes, shouldStop: shouldStop)
         guard data.count == dataBytes else {
             throw DataError(.truncated, file: path,
                             "truncated: the header says \(shape) but the data ends after \(data.count) of \(dataBytes) bytes")

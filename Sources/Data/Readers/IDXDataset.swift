@@ -6,11 +6,14 @@ extension Dataset {
     ///   as pixels (value = byte/255); other types as Float (Double for float64).
     /// - `labels`, when given, must have the same `count`. A 1-D integer file gives class labels
     ///   (classes `0...max`); a 2-D or floating-point file gives regression targets.
-    public static func loadIDX(images imagesPath: String, labels labelsPath: String?, name: String? = nil)
-        throws(DataError) -> Dataset
+    ///
+    /// `shouldStop` is asked between chunks of the files, as in `IDX.read`.
+    public static func loadIDX(images imagesPath: String, labels labelsPath: String?, name: String? = nil,
+                               shouldStop: () -> Bool = { false }) throws(DataError) -> Dataset
     {
-        let images = try IDX.read(path: imagesPath)
-        let labels: IDXArray? = try labelsPath.map { (path) throws(DataError) in try IDX.read(path: path) }
+        let images = try IDX.read(path: imagesPath, shouldStop: shouldStop)
+        var labels: IDXArray? = nil
+        if let labelsPath { labels = try IDX.read(path: labelsPath, shouldStop: shouldStop) }
         return try fromIDX(images: images, imagesFile: imagesPath, labels: labels, labelsFile: labelsPath,
                            name: name ?? baseName(imagesPath))
     }

@@ -33,26 +33,27 @@ public enum MNIST {
     ]
 
     /// Both parts: 60,000 training and 10,000 test examples, 28×28 pixel bytes, 10 classes.
-    public static func load(directory: String, variant: Variant = .digits)
+    /// `shouldStop` is asked between chunks of the files, as in `IDX.read`.
+    public static func load(directory: String, variant: Variant = .digits, shouldStop: () -> Bool = { false })
         throws(DataError) -> (train: Dataset, test: Dataset)
     {
-        (try load(directory: directory, part: .train, variant: variant),
-         try load(directory: directory, part: .test, variant: variant))
+        (try load(directory: directory, part: .train, variant: variant, shouldStop: shouldStop),
+         try load(directory: directory, part: .test, variant: variant, shouldStop: shouldStop))
     }
 
     /// One part. Errors: a missing file (naming what was looked for), any IDX error, images
     /// that are not `N×rows×columns` bytes, label and image counts that differ, a label > 9.
-    public static func load(directory: String, part: Part, variant: Variant = .digits)
-        throws(DataError) -> Dataset
+    public static func load(directory: String, part: Part, variant: Variant = .digits,
+                            shouldStop: () -> Bool = { false }) throws(DataError) -> Dataset
     {
         let imagesPath = try locate(directory: directory, stem: "\(part.prefix)-images", kind: "idx3")
         let labelsPath = try locate(directory: directory, stem: "\(part.prefix)-labels", kind: "idx1")
-        let images = try IDX.read(path: imagesPath)
+        let images = try IDX.read(path: imagesPath, shouldStop: shouldStop)
         guard images.dimensions.count == 3, images.elementType == .uint8 else {
             throw DataError(.malformed, file: imagesPath,
                             "holds \(images.shapeDescription); MNIST images are N×rows×columns uint8")
         }
-        let labels = try IDX.read(path: labelsPath)
+        let labels = try IDX.read(path: labelsPath, shouldStop: shouldStop)
         guard labels.dimensions.count == 1, labels.elementType == .uint8 else {
             throw DataError(.malformed, file: labelsPath,
                             "holds \(labels.shapeDescription); MNIST labels are N uint8")

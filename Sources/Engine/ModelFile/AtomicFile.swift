@@ -10,7 +10,9 @@ import Darwin
 /// `write` puts the bytes in a temporary file in the same folder, flushes it to disk
 /// (`fsync`), then renames it over the destination and flushes the folder. A crash, a full
 /// disk or Ctrl-C at any point leaves either the old file or the new one, never a mixture;
-/// on failure the temporary file is removed and the old file is untouched.
+/// on failure the temporary file is removed and the old file is untouched. Only regular files
+/// are written: through a symbolic link, the file it leads to (the link stays); a FIFO, a
+/// device or a folder at the path is refused, never replaced.
 enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     static func write(_ bytes: [UInt8], to path: String) throws(ModelFileError) {
@@ -36,11 +38,13 @@ enum AtomicFile {
         _ bytes: [UInt8], to path: String,
         chunkWriter: (Int32, UnsafeRawPointer, Int) -> Int
     ) throws(ModelFileError) {
-        let folder = folderOf(path)
-        let (fd, temporary) = try createTemporary(in: folder, for: path)
+        let target = try destination(path)
+        let folder = folderOf(target)
+        removeStaleTemporaries(in: folder)
+        let (fd, temporary) = try createTemporary(in: folder, for: target, reporting: path)
         // Keep an existing file's permissions (a private model stays private).
         var existing = stat()
-        if stat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
+        if stat(target, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
             _ = fchmod(fd, existing.st_mode & 0o7777)
         }
         var committed = false
@@ -55,7 +59,7 @@ enum AtomicFile {
             throw error
         }
         guard close(fd) == 0 else { throw ioError("cannot finish writing", path: path) }
-        guard rename(temporary, path) == 0 else { throw ioError("cannot replace the file", path: path) }
+        guard rename(temporary, target) == 0 else { throw ioError("cannot replace the file", path: path) }
         committed = true
         // Make the rename itself durable; a failure here cannot undo it, so it is not an error.
         let folderFD = open(folder, O_RDONLY)
@@ -125,16 +129,84 @@ enum AtomicFile {
         return folder.isEmpty ? "/" : folder
     }
 
-    /// Creates `<folder>/.<name>.tmp-<pid>-<n>` exclusively (never reusing an existing file).
-    private static func createTemporary(in folder: String, for path: String) throws(ModelFileError) -> (Int32, String) {
+    /// The file `write` replaces: `path` itself when it is missing or a regular file, or the
+    /// regular file a symbolic link at `path` leads to (so the link stays a link). Anything
+    /// else is refused: renaming over it would replace a device, a FIFO or a folder with a file.
+    static func destination(_ path: String) throws(ModelFileError) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return path }   // nothing there (or unreachable: writing says why)
+        var target = path, isLink = false
+        if (info.st_mode & S_IFMT) == S_IFLNK {
+            isLink = true
+            guard let resolved = realpath(path, nil) else {
+                throw ModelFileError(.io, "cannot write here: it is a symbolic link to a missing file",
+                                     hint: "give the path of a regular file, or of a new one", path: path)
+            }
+            target = String(cString: resolved)
+            free(resolved)
+            guard stat(target, &info) == 0 else { throw ioError("cannot inspect", path: path) }
+        }
+        let what: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return target
+        case S_IFDIR: what = "a folder"
+        case S_IFIFO: what = "a named pipe (FIFO)"
+        case S_IFCHR, S_IFBLK: what = "a device"
+        case S_IFSOCK: what = "a socket"
+        default: what = "a special file"
+        }
+        throw ModelFileError(.io, "cannot write here: it is \(isLink ? "a symbolic link to " : "")\(what), not a regular file",
+                             hint: "give the path of a regular file, or of a new one", path: path)
+    }
+
+    /// How long a temporary file must have been left unchanged before a later save may
+    /// remove it (its process gone): a save in progress on another machine sharing the
+    /// folder keeps writing to its file, and a PID there means nothing here.
+    static let staleAfterSeconds = 600
+
+    /// Removes the temporary files of saves that never finished (the process was killed:
+    /// Ctrl-C in a script, a crash, a power cut): `.<name>.tmp-<pid>-<n>` files of this user
+    /// in `folder` whose process no longer exists and which have not changed for
+    /// `staleAfterSeconds`. Failures are ignored: this is tidying, not the save.
+    static func removeStaleTemporaries(in folder: String) {
+        guard let dir = opendir(folder) else { return }
+        defer { closedir(dir) }
+        let now = time(nil)
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard name.hasPrefix("."), let pid = temporaryOwner(name), pid != getpid() else { continue }
+            let path = folder + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == getuid(),
+                  now - info.st_mtim.tv_sec >= staleAfterSeconds else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(path) }
+        }
+    }
+
+    /// The process id in a temporary file's name `.<name>.tmp-<pid>-<n>`, nil for other names.
+    static func temporaryOwner(_ fileName: String) -> pid_t? {
+        let scalars = Array(fileName.utf8), marker = Array(".tmp-".utf8)
+        guard scalars.count > marker.count,
+              let at = (0 ... scalars.count - marker.count).last(where: { Array(scalars[$0 ..< $0 + marker.count]) == marker }) else {
+            return nil
+        }
+        let parts = String(decoding: scalars[(at + marker.count)...], as: UTF8.self).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let pid = pid_t(parts[0]), pid > 0, Int(parts[1]) != nil else { return nil }
+        return pid
+    }
+
+    /// Creates `<folder>/.<name>.tmp-<pid>-<n>` exclusively (never reusing an existing file),
+    /// for the file `path`; errors name `reported` (the path the caller was given).
+    private static func createTemporary(in folder: String, for path: String, reporting reported: String) throws(ModelFileError) -> (Int32, String) {
         let name = path.split(separator: "/").last.map(String.init) ?? "model"
         for attempt in 0..<100 {
             let candidate = "\(folder)/.\(name).tmp-\(getpid())-\(attempt)"
             let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 { return (fd, candidate) }
-            if errno != EEXIST { throw ioError("cannot create a temporary file in \(folder)", path: path) }
+            if errno != EEXIST { throw ioError("cannot create a temporary file in \(folder)", path: reported) }
         }
-        throw ioError("cannot create a temporary file in \(folder)", path: path)
+        throw ioError("cannot create a temporary file in \(folder)", path: reported)
     }
 
     private static func writeAll(

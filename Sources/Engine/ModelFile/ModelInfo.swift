@@ -27,7 +27,10 @@ public struct ModelInfo: Equatable, Sendable {
         }).joined(separator: " -> ")
     }
 
-    public var lines: [String] {
+    /// The lines `info` prints; text from the file has its control characters escaped.
+    public var lines: [String] { rawLines.map(PrintableText.escaping) }
+
+    private var rawLines: [String] {
         let h = header, p = h.provenance, prep = h.preprocessing
         var out: [String] = []
         out.append("format \(formatVersion), \(h.precision.rawValue), \(fileSize) bytes")

@@ -129,13 +129,22 @@ extension SafeTensorsFile {
         ModelFileError(kind, message, hint: hint)
     }
 
+    /// `text` as a layer number when it is one in plain decimal: digits only, no leading zero.
+    private static func layerNumber(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              text == "0" || text.first != "0" else { return nil }
+        return Int(text)
+    }
+
     /// The tensors grouped into layers `<prefix><n>.weight` / `.bias`, ordered by n.
     private func denseLayers() throws(ModelFileError) -> [(weight: Tensor, bias: Tensor?)] {
         var prefix: String?
         var groups: [Int: (weight: Tensor?, bias: Tensor?)] = [:]
         for t in tensors {
             let parts = t.name.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count >= 2, let n = Int(parts[parts.count - 2]), n >= 0,
+            // The layer number in plain decimal ("0", "12"; not "00", "+0"), so two spellings
+            // of one number cannot both name a layer's weight.
+            guard parts.count >= 2, let n = Self.layerNumber(parts[parts.count - 2]),
                   parts.last == "weight" || parts.last == "bias" else {
                 throw problem(.unsupportedContent, "tensor '\(t.name)' is not a layer's weight or bias (expected names like layers.0.weight)")
             }
@@ -144,6 +153,8 @@ extension SafeTensorsFile {
                 throw problem(.unsupportedContent, "tensors '\(prefix!)…' and '\(t.name)' belong to different modules")
             }
             prefix = p
+            // One name per tensor (the container refuses duplicate keys) and one spelling per
+            // number: no tensor replaces another here.
             if parts.last == "weight" { groups[n, default: (nil, nil)].weight = t } else { groups[n, default: (nil, nil)].bias = t }
         }
         guard !groups.isEmpty else { throw problem(.malformed, "the file holds no tensors") }

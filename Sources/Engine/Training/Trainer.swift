@@ -134,6 +134,10 @@ public final class Trainer<T: Scalar> {
         let net = network
         guard data.count > 0 else { throw EngineError(.empty, "the training data has no examples") }
         try net.check(inputWidth: data.inputWidth, targetWidth: data.targetWidth, what: "the training data")
+        if let last = net.layers.last, last.activation == .softmax, last.outputs == 1 {
+            throw EngineError(.invalidArgument,
+                              "the output layer is a softmax of 1 unit, which always gives 1, so training cannot change anything (use one softmax unit per class, or 1 sigmoid unit for two classes)")
+        }
         if let validation {
             try net.check(inputWidth: validation.inputWidth, targetWidth: validation.targetWidth,
                           what: "the validation data")

@@ -182,6 +182,9 @@ struct CommandError: Error {
     var underlying: ShellError?
     /// Ctrl-C stopped the command (see `ShellError.isInterruption`).
     var isInterruption = false
+    /// The message reads after the command's name ("stopped after 3 of 16 parameters …":
+    /// "gradcheck stopped after …").
+    var namesCommand = false
 
     init(_ message: String, parameter: String? = nil) {
         self.message = message

@@ -3,7 +3,7 @@ enum CommandTable {
     static let all: [any Command.Type] = [
         // Data
         MNISTCommand.self, IDXCommand.self, CSVCommand.self, RungeCommand.self,
-        SplitCommand.self, FoldsCommand.self, TakeCommand.self, ShuffleCommand.self, StandardizeCommand.self,
+        SplitCommand.self, FoldsCommand.self, TakeCommand.self, ConcatCommand.self, ShuffleCommand.self, StandardizeCommand.self,
         OneHotCommand.self, PolyCommand.self,
         // Networks
         NetworkCommand.self, AddCommand.self, SummaryCommand.self,

@@ -7,7 +7,7 @@ import Engine
 enum ConceptHelp {
     /// The topics, in the order `help concepts` lists them.
     static let topics: [String] = OptimizerKind.allCases.map(\.rawValue) + Activation.names + Cost.allCases.map(\.rawValue)
-        + ["l1", "l2", "dropout", "he", "xavier", "lr", "batch", "epoch"]
+        + ["l1", "l2", "dropout", "he", "xavier", "pytorch", "lr", "batch", "epoch"]
 
     /// The page for `word`, accepting the engine's aliases (`crossentropy`, `nag`, `identity`);
     /// nil when it names no concept.
@@ -18,7 +18,7 @@ enum ConceptHelp {
         switch word.lowercased() {
         case "l1", "l2", "regularization", "regularisation", "weight_decay": return regularization
         case "dropout": return dropout
-        case "he", "xavier", "glorot", "init": return initialization
+        case "he", "xavier", "glorot", "pytorch", "init": return initialization
         case "lr", "learning_rate", "schedule": return learningRate
         case "batch", "epoch", "epochs": return batches
         case "concepts": return "Words help explains besides the commands:\n  " + topics.joined(separator: " ")
@@ -128,6 +128,7 @@ enum ConceptHelp {
 
             L_data is a mean over the batch, so the penalty does not depend on batch=; with sgd, l2 is \
             the weight decay per step divided by lr. Defaults: l1 = \(number(none.l1)), l2 = \(number(none.l2)).
+            The first paper's λ/(2n) Σw² and λ/(2n) Σ|w| (n = the batch): train ... l2_paper=λ l1_paper=λ.
             """
     }
 
@@ -142,10 +143,12 @@ enum ConceptHelp {
         """
 
     static let initialization = """
-        he, xavier: how a dense layer's weights start (add net dense 10 relu init=xavier); biases start at 0.
+        he, xavier, pytorch: how a dense layer's weights start (add net dense 10 relu init=xavier); \
+        biases start at 0, except with pytorch.
 
           he       w ~ N(0, 2 / inputs)                 default for relu and leaky_relu
           xavier   w ~ N(0, 2 / (inputs + outputs))     default for the other activations (Glorot)
+          pytorch  w, b ~ U(−1/√inputs, 1/√inputs)      PyTorch's nn.Linear default
           stddev=s w ~ N(0, s²)
 
         The draws come from the session's generator (set seed) or seed=.

@@ -27,13 +27,25 @@ extension Interpreter {
 }
 
 extension CommandError {
-    /// A data-layer error, already one line naming its file.
+    /// A data-layer error, already one line naming its file. A read stopped on Ctrl-C is a
+    /// notice: the file's contents were dropped.
     init(_ e: DataError, parameter: String? = nil) {
+        if e.kind == .stopped {
+            self = .interruption("stopped reading \(e.file) by Ctrl-C; nothing was changed")
+            namesCommand = true
+            return
+        }
         self.init(e.description + (e.kind == .tooLarge && e.message.contains("memory limit") ? CommandError.memoryHint : ""),
                   parameter: parameter)
     }
-    /// An engine error (its message names the layer when there is one).
+    /// An engine error (its message names the layer when there is one). Work the engine
+    /// stopped on Ctrl-C (`.stopped`) is a notice, not an error: nothing was assigned.
     init(_ e: EngineError, parameter: String? = nil) {
+        if e.kind == .stopped {
+            self = .interruption(e.message + " by Ctrl-C; nothing was changed")
+            namesCommand = true
+            return
+        }
         self.init(e.message + (e.kind == .tooLarge ? CommandError.memoryHint : ""), parameter: parameter)
     }
 

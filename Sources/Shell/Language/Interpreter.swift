@@ -145,8 +145,8 @@ final class Interpreter {
     // MARK: - Statements
 
     /// Runs statements in order. With `stoppingOnInterrupt` (a program or script's top level),
-    /// Ctrl-C stops before the next statement: a command that is running, such as a file being
-    /// read, finishes first; `train`, loops (checked before each pass) and `sleep` stop sooner.
+    /// Ctrl-C stops before the next statement; long commands (`train`, `gradcheck`, `eval`, file
+    /// reads, …), loops (checked before each pass) and `sleep` stop sooner.
     func execute(_ statements: [Statement], stoppingOnInterrupt: Bool = false) throws(ShellError) -> Flow {
         for s in statements {
             if stoppingOnInterrupt {
@@ -446,7 +446,8 @@ final class Interpreter {
             } catch {
                 if let underlying = error.underlying { throw underlying }
                 let place = error.parameter.flatMap { arguments.locations[$0] } ?? call.location
-                throw error.isInterruption ? place.interruption(error.message) : place.error(error.message)
+                let message = error.namesCommand ? call.verb + " " + error.message : error.message
+                throw error.isInterruption ? place.interruption(message) : place.error(message)
             }
         }
         if call.arguments.isEmpty, Words.all.contains(call.verb) { return .string(call.verb) }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The lexer: source text to tokens. Entry point: `tokenize(_:)`.
 ///
 ///     comment   # to the end of the line (so a `#!` first line is a comment)
@@ -11,7 +13,15 @@
 /// error at once: the REPL does not ask for another line.
 func tokenize(_ source: SourceText) throws(ShellError) -> [Token] {
     var lexer = Lexer(source: source)
+    LexerWork.characters?.characters.add(lexer.chars.count, ordering: .relaxed)
     return try lexer.run()
+}
+
+/// Test support: counts the characters `tokenize` reads, in the current task (so a test can
+/// tell linear work from quadratic without a clock).
+enum LexerWork {
+    @TaskLocal static var characters: Count?
+    final class Count: Sendable { let characters = Atomic<Int>(0) }
 }
 
 private struct Lexer {
@@ -30,6 +40,7 @@ private struct Lexer {
         self.source = source
         self.chars = Array(source.text.unicodeScalars)
         self.line = source.firstLine
+        self.column = source.firstColumn
     }
 
     var current: Unicode.Scalar? { index < chars.count ? chars[index] : nil }

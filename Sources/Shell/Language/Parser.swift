@@ -499,9 +499,9 @@ private struct Parser {
             switch piece {
             case .text(let s): parts.append(.text(s))
             case .code(let code, let line, let column, let format):
-                // Re-lex the embedded code with its real position: pad to the column.
-                let padded = String(repeating: " ", count: column - 1) + code
-                let embedded = SourceText(name: at.source.name, text: padded, firstLine: line)
+                // Re-lex the embedded code with its real position (not padded to its column:
+                // that made a line of n pieces cost O(n²)).
+                let embedded = SourceText(name: at.source.name, text: code, firstLine: line, firstColumn: column)
                 var inner = Parser(tokens: try tokenizeEmbedded(embedded, original: at.source))
                 inner.nesting = nesting
                 let e: Expr

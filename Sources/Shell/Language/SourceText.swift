@@ -1,15 +1,19 @@
 /// A piece of nnsh source with its name ("script.nnsh", "<stdin>", "-e") and the line number of
-/// its first line, so errors can quote the line and locations stay right for REPL input.
+/// its first line (and column, for code inside a string), so errors can quote the line and
+/// locations stay right for REPL input.
 final class SourceText: Sendable {
     let name: String
     let text: String
     let firstLine: Int
+    /// The column of the text's first character (code inside a string's `{...}` starts there).
+    let firstColumn: Int
     private let lines: [Substring]
 
-    init(name: String, text: String, firstLine: Int = 1) {
+    init(name: String, text: String, firstLine: Int = 1, firstColumn: Int = 1) {
         self.name = name
         self.text = text
         self.firstLine = firstLine
+        self.firstColumn = firstColumn
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 

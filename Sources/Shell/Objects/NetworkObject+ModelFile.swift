@@ -11,7 +11,7 @@ extension NetworkObject {
             p.inputMeans = s.offsets
             p.inputStds = s.scales
         }
-        if let shape = imageShape { p.image = ImageGeometry(width: shape.columns, height: shape.rows) }
+        if let shape = imageShape { p.image = ImageGeometry(width: shape.columns, height: shape.rows, channels: imageChannels) }
         if let names = classNames { p.classLabels = names }
         return p
     }
@@ -23,7 +23,10 @@ extension NetworkObject {
         if !p.inputMeans.isEmpty, p.inputMeans.count == p.inputStds.count {
             scaling = FeatureScaling(kind: .standardization, offsets: p.inputMeans, scales: p.inputStds)
         }
-        if let g = p.image { imageShape = ImageShape(rows: g.height, columns: g.width) }
+        if let g = p.image {
+            imageShape = ImageShape(rows: g.height, columns: g.width)
+            imageChannels = g.channels
+        }
         if !p.classLabels.isEmpty { classNames = p.classLabels }
     }
 }

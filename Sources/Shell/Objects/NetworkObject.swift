@@ -12,8 +12,11 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     var scaling: FeatureScaling?
     /// Class names of the data it was trained on, when known.
     var classNames: [String]?
-    /// Image geometry of the data it was trained on, when it was images.
-    var imageShape: ImageShape?
+    /// Image geometry of the data it was trained on, when it was images (setting it makes the
+    /// images single-channel, as datasets are).
+    var imageShape: ImageShape? { didSet { imageChannels = 1 } }
+    /// Channels per pixel of those images: 1, or what a loaded model file says (28×28×3).
+    var imageChannels = 1
     /// The commands that built and trained it, for model-file provenance.
     var log: [String] = []
     /// The options of the last `train`, as name/value text (model-file provenance).
@@ -112,10 +115,12 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
 
 extension Interpreter {
     /// The variables among `names` (sorted) that hold a network with unsaved training, each
-    /// network under its first name only.
+    /// network under its first name only; `ans` and `_` come last, so a network shown at the
+    /// prompt is still named by its own variable.
     func unsavedNetworks(among names: [String]) -> [String] {
         var seen: [ObjectIdentifier] = [], found: [String] = []
-        for name in names.sorted() {
+        let lastResult: Set = ["ans", "_"]
+        for name in names.sorted(by: { (lastResult.contains($0) ? 1 : 0, $0) < (lastResult.contains($1) ? 1 : 0, $1) }) {
             guard case .object(let net as NetworkObject)? = globals[name], net.hasUnsavedTraining,
                   !seen.contains(ObjectIdentifier(net)) else { continue }
             seen.append(ObjectIdentifier(net))

@@ -180,7 +180,12 @@ final class Search {
                     if shell.isInterrupted() { return false }
                     throw error
                 }
-                scores.append(try evaluate(net, on: split.test))
+                do {
+                    scores.append(try evaluate(net, on: split.test))
+                } catch {
+                    if shell.isInterrupted() { return false }
+                    throw error
+                }
                 run += 1
             }
         }

@@ -58,7 +58,10 @@ enum Format {
         guard let f = parse(spec) else { return value.display }
         var text: String
         var isNumber = false
-        if case .number(let x) = value {
+        if case .number(let x) = value, !x.isFinite {
+            isNumber = true
+            text = formatNumber(x)   // nan, inf, -inf in every format (printf would say "-nan")
+        } else if case .number(let x) = value {
             isNumber = true
             switch f.type {
             case "f": text = String(format: "%.\(f.precision ?? 6)f", x)

@@ -12,6 +12,8 @@ struct CSVCommand: Command {
         .option("header", .bool, help: "whether the first row names the columns (default: guessed)"),
         .option("delimiter", .string, default: .string(","), help: "the cell separator"),
         .flag("pixels", help: "features are pixel values 0 to 255 (stored as bytes, read as value/255)"),
+        .option("precision", .word(["float32", "float64"]), default: .string("float32"), help: "how other features are stored"),
+        .option("classes", .oneOf([.list, .integer(1...100_000)]), help: "the label's classes: their names in class order, or their number (default: from the labels; names sorted)"),
     ]
     static let example = """
         digits = csv "mnist_train.csv" label=0 pixels
@@ -45,8 +47,25 @@ struct CSVCommand: Command {
             }
         }
         options.pixels = a.bool("pixels")
+        options.precision = try a.string("precision") == "float64" ? .double : .float
+        switch a.values["classes"] {
+        case .list(let items)?:
+            var names: [String] = []
+            for item in items {
+                guard case .string(let name) = item else {
+                    throw CommandError("classes: expected a list of class names (strings), got \(item.literal)", parameter: "classes")
+                }
+                names.append(name)
+            }
+            options.classes = .names(names)
+        case .number(let k)?: options.classes = .count(Int(k))
+        default: break
+        }
+        if options.classes != nil && options.label == nil {
+            throw CommandError("classes= describes the label column: give label= too", parameter: "classes")
+        }
         do {
-            return .object(DatasetObject(try CSV.load(path: try a.string("file"), options: options)))
+            return .object(DatasetObject(try CSV.load(path: try a.string("file"), options: options, shouldStop: shell.isInterrupted)))
         } catch {
             throw CommandError(error, parameter: "file")
         }

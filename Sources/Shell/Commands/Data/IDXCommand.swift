@@ -16,7 +16,8 @@ struct IDXCommand: Command {
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let labels = try a.optionalString("labels")
         do {
-            return .object(DatasetObject(try Dataset.loadIDX(images: try a.string("examples"), labels: labels)))
+            return .object(DatasetObject(try Dataset.loadIDX(images: try a.string("examples"), labels: labels,
+                                                                shouldStop: shell.isInterrupted)))
         } catch {
             // Point at the file the error is about.
             throw CommandError(error, parameter: (error as? DataError)?.file == labels ? "labels" : "examples")

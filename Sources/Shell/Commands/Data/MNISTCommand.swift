@@ -17,7 +17,8 @@ struct MNISTCommand: Command {
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let folder = try a.string("folder")
         do {
-            let (train, test) = try MNIST.load(directory: folder, variant: a.bool("fashion") ? .fashion : .digits)
+            let (train, test) = try MNIST.load(directory: folder, variant: a.bool("fashion") ? .fashion : .digits,
+                                                shouldStop: shell.isInterrupted)
             return .parts(train: train, test: test)
         } catch {
             throw CommandError(error, parameter: "folder")

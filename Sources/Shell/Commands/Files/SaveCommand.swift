@@ -3,14 +3,15 @@ import Engine
 import Foundation
 import Plots
 
-/// `save net "m.nnm"` (a model file), `save scores "grid.csv"`, `save net.history "h.csv"`.
+/// `save net "m.nnm"` (a model file), `save scores "grid.csv"`, `save net.history "h.csv"`,
+/// `save data "data.csv"`.
 struct SaveCommand: Command {
     static let name = "save"
     static let group = CommandGroup.files
-    static let summary = "Save a network as a model file, or a results table or training history as CSV."
+    static let summary = "Save a network as a model file, or a dataset, results table or history as CSV."
     static let parameters: [Parameter] = [
-        .positional("what", .oneOf([CommonParameters.network, .object(TableObject.self), .object(HistoryObject.self), .word(["transcript"])]),
-                    help: "a network, a results table (grid), a history (net.history), or transcript: what was typed at the prompt, as a script"),
+        .positional("what", .oneOf([CommonParameters.network, CommonParameters.dataset, .object(TableObject.self), .object(HistoryObject.self), .word(["transcript"])]),
+                    help: "a network, a dataset, a results table (grid), a history (net.history), or transcript: what was typed at the prompt, as a script"),
         .positional("file", .path, help: "the file to write (replaced atomically)").writing(),
         .flag("weights_only", help: "for a network: leave out the optimiser's state (smaller; training then restarts the optimiser)"),
     ]
@@ -20,6 +21,7 @@ struct SaveCommand: Command {
         train net (runge n=10) epochs=1 quiet
         save net "/tmp/runge.nnm"
         save net.history "/tmp/runge-history.csv"
+        save (runge n=10) "/tmp/runge.csv"
         """
     static let details = """
         A model file holds the architecture, weights, cost, the optimiser's state, the training
@@ -28,6 +30,12 @@ struct SaveCommand: Command {
         version, date, the options and final metrics of the last train, the SHA-256 of the data
         it trained on, and the commands that built and trained the network; see docs/FORMAT.md
         and info. It is written to a temporary file first, so a crash leaves the old file.
+
+        A dataset is written as CSV, so other tools can check it: a header row, then per
+        example its features (x0, x1, ...; pixels as 0 to 255, other values exactly), then its
+        class name or number (label) or its targets (y, or y0, y1, ...). Standardized data are
+        written as scaled. save prints the csv command that reads the file back into the same
+        dataset (noiseless targets and the raw x of runge data are not written).
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -47,6 +55,14 @@ struct SaveCommand: Command {
             }
             net.savedMark = net.trainingMark
             shell.print("saved \(net.shape) to \(path)")
+        case .object(let data as DatasetObject):
+            let ext = (path as NSString).pathExtension.lowercased()
+            guard ext == "csv" else {
+                throw CommandError("a dataset is saved as CSV (name it .csv)" + (ext.isEmpty ? "" : ", not as a .\(ext) file"),
+                                   parameter: "file")
+            }
+            try shell.writeTextFile(path, CSV.text(of: data.dataset), parameter: "file")
+            shell.print("saved \(counted(data.dataset.count, "example")) to \(path) (read it back: \(readBack(path, data.dataset)))")
         case .object(let table as TableObject):
             let rows = table.rows.map { row in table.columns.map { TableObject.cell(row[$0] ?? .none) } }
             try shell.writeTextFile(path, Table(header: table.columns, rows: rows).csv(), parameter: "file")
@@ -70,6 +86,25 @@ struct SaveCommand: Command {
             throw CommandError("what: cannot save \(v.typeDescription)", parameter: "what")
         }
         return .none
+    }
+
+    /// The `csv` command that reads a dataset saved at `path` back (CSV.readingOptions).
+    static func readBack(_ path: String, _ data: Dataset) -> String {
+        let options = CSV.readingOptions(for: data)
+        var words = ["csv", Value.string(path).literal]
+        if options.label != nil { words.append("label=\"label\"") }
+        let targets = CSV.columnNames(of: data).dropFirst(data.inputWidth)
+        if case .values = data.targets {
+            words.append("target=" + (targets.count == 1 ? Value.string(targets[targets.startIndex]).literal
+                                      : Value.list(targets.map { .string($0) }).literal))
+        }
+        switch options.classes {
+        case .names(let names)?: words.append("classes=" + Value.list(names.map { .string($0) }).literal)
+        case .count(let k)?: words.append("classes=\(k)")
+        case nil: break
+        }
+        if options.pixels { words.append("pixels") } else if options.precision == .double { words.append("precision=float64") }
+        return words.joined(separator: " ")
     }
 
     /// The model file's extras: the preprocessing of the training data, the session's

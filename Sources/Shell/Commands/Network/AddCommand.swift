@@ -11,7 +11,7 @@ struct AddCommand: Command {
         .positional("units", .numberIn(0...1_000_000), help: "dense: the layer's outputs; dropout: the rate p (0 ≤ p < 1)"),
         .positional("activation", .word(Activation.names), default: .string("relu"), help: "the activation function"),
         .option("alpha", .numberIn(0...1e6), help: "leaky_relu's slope for negative inputs (default 0.01)"),
-        .option("init", .word(["he", "xavier"]), help: "weight initialisation (default: he for relu family, xavier otherwise)"),
+        .option("init", .word(WeightInitialization.names), help: "weight initialisation: he, xavier or pytorch (default: he for the relu family, xavier otherwise)"),
         .option("stddev", .numberIn(0...1e6), help: "draw weights from N(0, stddev²) instead"),
         CommonParameters.seed,
     ]
@@ -23,7 +23,19 @@ struct AddCommand: Command {
         add net dense 10 softmax
         """
     static let details = """
-        Weights are drawn from the session's generator (set seed N), or from seed= for this layer.
+        Weights are drawn from the session's generator (set seed N), or from seed= for this layer:
+
+            he       w ~ N(0, 2/n_in), b = 0           default: relu, leaky_relu
+            xavier   w ~ N(0, 2/(n_in+n_out)), b = 0   default: the others (Glorot)
+            pytorch  w, b ~ U(−1/√n_in, 1/√n_in)       PyTorch's nn.Linear
+            stddev=s w ~ N(0, s²), b = 0
+
+        (n_in, n_out: the layer's inputs and outputs). PyTorch's default is kaiming_uniform with
+        a = √5, whose bound is 1/√n_in: weights of variance 1/(3·n_in), a sixth of he's, and
+        biases drawn from the same interval; init=pytorch draws the same way (from nnsh's
+        generator, so not PyTorch's numbers) to compare with PyTorch. Keras's Dense default
+        is Glorot uniform (xavier's variance, uniform), biases 0.
+
         A softmax output pairs with cross-entropy by default; any other output with mse.
         Dropout (inverted): while training, each input of the next dense layer is zeroed with
         probability p and the others are scaled by 1/(1 - p), a new mask every batch drawn from
@@ -69,7 +81,10 @@ struct AddCommand: Command {
                 throw CommandError(error, parameter: "units")
             }
         }
-        net.log.append("add dense \(units) \(activation.name)")
+        var command = "add dense \(units) \(activation.name)"
+        if let s = try a.optionalNumber("stddev") { command += " stddev=\(formatNumber(s))" }
+        else if let i = try a.optionalString("init") { command += " init=\(i)" }
+        net.log.append(command)
         return .none
     }
 }

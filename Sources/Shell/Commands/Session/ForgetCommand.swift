@@ -37,7 +37,15 @@ struct ForgetCommand: Command {
             shell.print("nothing to forget")
             return .none
         }
-        let unsaved = shell.unsavedNetworks(among: names)
+        // A network another variable still holds is not lost.
+        let staying = Set(shell.globals.keys).subtracting(names).compactMap { name -> ObjectIdentifier? in
+            if case .object(let net as NetworkObject)? = shell.globals[name] { return ObjectIdentifier(net) }
+            return nil
+        }
+        let unsaved = shell.unsavedNetworks(among: names).filter { name in
+            guard case .object(let net as NetworkObject)? = shell.globals[name] else { return false }
+            return !staying.contains(ObjectIdentifier(net))
+        }
         if !unsaved.isEmpty, let confirm = shell.confirm, shell.runStack.isEmpty {
             shell.print(unsavedWarning(unsaved))
             guard confirm("Forget \(unsaved.count == 1 ? "it" : "them") anyway?") else {

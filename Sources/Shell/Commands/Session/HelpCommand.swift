@@ -68,5 +68,6 @@ enum LanguageHelp {
           r = run "f.nnsh" 0.1 relu     run a script in its own scope, args ["0.1", "relu"]; r.x
                                         is its variable x (run "f.nnsh" shared: run it here)
           # comment                     to the end of the line
+          ?adam   help adam             what a command or a concept (adam, relu, l2, mse...) means
         """
 }

@@ -54,11 +54,11 @@ struct EvalCommand: Command {
         }
         let e: Evaluation
         do {
-            e = try net.network.evaluate(on: data.dataset, top: top)
+            e = try net.network.evaluate(on: data.dataset, top: top, shouldStop: shell.isInterrupted)
         } catch {
             throw CommandError(error, parameter: error.kind == .empty ? "net" : "data")
         }
-        let truth = try trueScores(net, data, a)
+        let truth = try trueScores(net, data, a, shell)
         var fields = regressionFields(e.regression, prefix: "")
         fields.insert(("count", .number(Double(e.count))), at: 0)
         fields.insert(("loss", .number(e.loss)), at: 1)
@@ -146,7 +146,7 @@ struct EvalCommand: Command {
 
     /// Scores against the noiseless truth: the data's own (runge sets) unless truth=none, or
     /// f(x) of the data's x with truth=runge.
-    static func trueScores(_ net: NetworkObject, _ data: DatasetObject, _ a: Arguments) throws(CommandError) -> RegressionScores? {
+    static func trueScores(_ net: NetworkObject, _ data: DatasetObject, _ a: Arguments, _ shell: Interpreter) throws(CommandError) -> RegressionScores? {
         let d = data.dataset
         let wanted = a.values["truth"] ?? .none
         if case .bool(false) = wanted { return nil }
@@ -164,7 +164,7 @@ struct EvalCommand: Command {
             return nil
         }
         do {
-            let predictions = try net.network.predict(d)
+            let predictions = try net.network.predict(d, shouldStop: shell.isInterrupted)
             return try RegressionScores(predictions: predictions.storage, targets: truth, columns: predictions.columns)
         } catch {
             throw CommandError(error, parameter: "data")

@@ -77,7 +77,7 @@ struct LassoCommand: Command {
         let precision = Precision(rawValue: shell.precision) ?? .float32
         let fit: (network: AnyNetwork, result: LassoCoordinateDescent.Result)
         do {
-            fit = try AnyNetwork.lasso(data.dataset, l1: l1, precision: precision)
+            fit = try AnyNetwork.lasso(data.dataset, l1: l1, precision: precision, shouldStop: shell.isInterrupted)
         } catch {
             throw CommandError(error, parameter: "data")
         }
@@ -97,7 +97,8 @@ enum LeastSquaresFit {
         let precision = Precision(rawValue: shell.precision) ?? .float32
         let network: AnyNetwork
         do {
-            network = try AnyNetwork.leastSquares(data.dataset, l2: l2, precision: precision)
+            network = try AnyNetwork.leastSquares(data.dataset, l2: l2, precision: precision,
+                                                  shouldStop: shell.isInterrupted)
         } catch {
             throw CommandError(error, parameter: "data")
         }

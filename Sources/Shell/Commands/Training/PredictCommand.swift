@@ -32,7 +32,7 @@ struct PredictCommand: Command {
         do {
             switch try a.value("input") {
             case .object(let o as DatasetObject):
-                outputs = try net.network.predict(o.dataset)
+                outputs = try net.network.predict(o.dataset, shouldStop: shell.isInterrupted)
                 single = false
             case .string(let path):
                 outputs = try net.network.predict(try ClassifyCommand.preparedInput(net, path: path, parameter: "input").1)

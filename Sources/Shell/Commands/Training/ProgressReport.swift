@@ -90,7 +90,7 @@ final class ProgressReport {
 
 /// The live line of a batch, fitted to a width: the epoch and the loss always; the rest leaves
 /// in this order as the terminal narrows (as tqdm and Keras shorten theirs): samples/s, the
-/// ETA, half the bar, the batch count, the metric, the bar.
+/// ETA, half the bar, the batch count, the bar, the metric.
 ///
 ///     epoch 3/100 ████████████········ 24/40  loss 0.1234  mse 0.1234  12,345 samples/s  ETA 0.42s
 struct ProgressLine {
@@ -117,7 +117,7 @@ struct ProgressLine {
         var line = ""
         for c in choices {
             var head = epoch
-            if c.bar > 0 { head += " " + bar(c.bar) }
+            if c.bar > 0 { head += " " + Self.bar(fraction, width: c.bar) }
             if c.batch { head += " " + batch }
             var parts = [head, loss]
             if c.metric { parts.append(metric) }
@@ -129,7 +129,8 @@ struct ProgressLine {
         return line.prefix(fittingWidth: max(0, width))
     }
 
-    private func bar(_ width: Int) -> String {
+    /// `width` cells, the first `fraction` of them filled: "████████····".
+    static func bar(_ fraction: Double, width: Int) -> String {
         let filled = min(width, max(0, Int(fraction * Double(width))))
         return String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
     }

@@ -16,8 +16,10 @@ struct TrainCommand: Command {
         .option("lr", .numberIn(0...1e6), help: "learning rate (default: 0.001 for adam and rmsprop, 0.01 for sgd, momentum, nesterov, adagrad, 0.1 for gd); the first epoch's rate under a schedule"),
         .option("momentum", .numberIn(0...0.999999), help: "momentum μ for momentum and nesterov (default 0.9)"),
         .option("rho", .numberIn(0...0.999999), help: "RMSprop's decay ρ (default 0.9)"),
-        .option("l1", .numberIn(0...1e6), default: .number(0), help: "L1 penalty λ₁ Σ|w|"),
-        .option("l2", .numberIn(0...1e6), default: .number(0), help: "L2 penalty λ₂ Σw²"),
+        .option("l1", .numberIn(0...1e6), default: .number(0), help: "L1 penalty: adds l1·Σ|w| (weights only) to the batch's mean loss; gradient + l1·sign(w)"),
+        .option("l2", .numberIn(0...1e6), default: .number(0), help: "L2 penalty: adds (l2/2)·Σw² (weights only) to the batch's mean loss; gradient + l2·w"),
+        .option("l1_paper", .numberIn(0...1e6), help: "the first paper's L1 λ in λ/(2n)·Σ|w|, n = batch: the same as l1=λ/(2·batch)"),
+        .option("l2_paper", .numberIn(0...1e6), help: "the first paper's L2 λ in λ/(2n)·Σw², n = batch: the same as l2=λ/batch"),
         .option("cost", .word(Cost.allCases.map(\.rawValue)), help: "mse, cross_entropy or binary_cross_entropy (default: cross_entropy after softmax, else mse)"),
         .option("schedule", .word(["constant", "step", "exp", "cosine"]), default: .string("constant"),
                 help: "learning rate per epoch: constant, step (× gamma every step_every epochs), exp (× gamma every epoch), cosine (from lr down to lr_min in the last epoch)"),
@@ -46,6 +48,17 @@ struct TrainCommand: Command {
         train net r epochs=100 batch=10 every=25
         """
     static let details = """
+        Penalties (weights only, never biases), on the batch's mean loss L:
+
+            L + l1·Σ|w| + (l2/2)·Σw²   gradient + l1·sign(w) + l2·w
+
+        So with sgd, l2 is the weight decay per step divided by lr. The first reference
+        paper writes C + λ/(2n)·Σw², gradient (λ/n)·w, and C + λ/(2n)·Σ|w|, gradient
+        λ/(2n)·sign(w), its C a mean over the n examples of a mini-batch: n is the batch
+        size. So l2_paper=λ is l2=λ/batch and l1_paper=λ is l1=λ/(2·batch), converted
+        exactly (the log and model file record the converted l1 and l2). Other papers'
+        conventions: docs/LANGUAGE.md, "Penalty conventions".
+
         On a terminal a live line shows the batch, loss, metric, samples/s and ETA, fitted to the
         terminal's width; otherwise (a pipe, a file, TERM=dumb, verbose=2) one line per epoch
         (with the epoch's lr under a schedule); every=N prints every Nth. The history (net.history) grows
@@ -64,6 +77,19 @@ struct TrainCommand: Command {
         the last good epoch's weights.
         """
 
+    /// l1= and l2=, or the first paper's l1_paper= and l2_paper= converted for the batch size
+    /// (Regularization(paperL1:paperL2:batchSize:)); each pair one way or the other.
+    static func regularization(_ a: Arguments, batchSize: Int) throws(CommandError) -> Regularization {
+        for kind in ["l1", "l2"] where a.has(kind) && a.has(kind + "_paper") {
+            throw CommandError("give either \(kind)= or \(kind)_paper= (the paper's λ, converted to \(kind)), not both",
+                               parameter: kind + "_paper")
+        }
+        let paper = Regularization(paperL1: try a.optionalNumber("l1_paper") ?? 0,
+                                   paperL2: try a.optionalNumber("l2_paper") ?? 0, batchSize: batchSize)
+        return Regularization(l1: a.has("l1_paper") ? paper.l1 : try a.number("l1"),
+                              l2: a.has("l2_paper") ? paper.l2 : try a.number("l2"))
+    }
+
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net")
         let data = try a.dataset("data")
@@ -78,7 +104,7 @@ struct TrainCommand: Command {
         options.optimizer = OptimizerSettings(kind, learningRate: try a.optionalNumber("lr"))
         if let momentum = try a.optionalNumber("momentum") { options.optimizer.momentum = momentum }
         if let rho = try a.optionalNumber("rho") { options.optimizer.rho = rho }
-        options.regularization = Regularization(l1: try a.number("l1"), l2: try a.number("l2"))
+        options.regularization = try regularization(a, batchSize: options.batchSize)
         options.shuffle = a.bool("shuffle")
         options.skipsZeroInputs = shell.skipsZeroInputs
         options.schedule = try schedule(a)

@@ -39,7 +39,7 @@ struct ErrorsCommand: Command {
         }
         let wantTrue = try classNumber("true", a, data), wantPredicted = try classNumber("predicted", a, data)
         let outputs: Matrix<Double>
-        do { outputs = try net.network.predict(data) } catch { throw CommandError(error, parameter: "data") }
+        do { outputs = try net.network.predict(data, shouldStop: shell.isInterrupted) } catch { throw CommandError(error, parameter: "data") }
         let predicted = outputs.columns == 1
             ? outputs.storage.map { $0 > 0.5 ? 1 : 0 }
             : OneHot.decode(outputs)
