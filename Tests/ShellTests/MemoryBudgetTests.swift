@@ -98,6 +98,15 @@ import Testing
         #expect(session.0.interpreter.bytesInUse < 1 << 20)
     }
 
+    @Test(arguments: ["x", "y"])
+    func aDatasetFieldListIsCheckedBeforeItIsMade(field: String) throws {
+        // The dataset (3 MB) fits under 5 MB; its 100 000 x values as a list (3 MB) do not beside it.
+        let session = makeSession()
+        try #require(run("a = runge n=100000", limit: 5 << 20, in: session).succeeded)
+        let e = try #require(run("v = a.\(field)", limit: 5 << 20, in: session).error)
+        #expect(e.message.hasPrefix("the list .\(field) of 100000 items needs 3.1 MB, but 3.1 MB of the memory limit of 5 MB is in use"), "\(e.message)")
+    }
+
     @Test func copiesOfAListAreCountedOnce() throws {
         let session = makeSession()
         try #require(run("x = [0]\nfor i in 0..<14 { x = x + x }", limit: 1 << 30, in: session).succeeded)

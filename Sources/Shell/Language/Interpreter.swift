@@ -388,6 +388,10 @@ final class Interpreter {
             if let v = r[name] { return v }
             throw at.error("no field '\(name)'; the fields are: " + r.fields.map(\.name).joined(separator: ", "))
         case .object(let o):
+            let items = o.listFieldCount(name)
+            if items > 0 {
+                try checkMemory(count: items, bytesEach: MemoryLayout<Value>.stride, for: "the list .\(name) of \(items) items", at: at)
+            }
             if let v = o.field(name) { return v }
             if let why = o.unavailable(name) { throw at.error(why) }
             throw at.error("\(type(of: o).typeDescription) has no field '\(name)'"

@@ -20,7 +20,14 @@ struct MemoryTally {
                 guard lists.insert(UnsafeRawPointer(base)).inserted else { return }
             }
             bytes += items.count * MemoryLayout<Value>.stride
-            for item in items { add(item) }
+            // Numbers and the like hold nothing beside their place: only the rest is visited
+            // (this runs at every large allocation, over lists of millions of numbers).
+            for item in items {
+                switch item {
+                case .none, .number, .bool, .range, .procedure: continue
+                default: add(item)
+                }
+            }
         case .record(let r):
             bytes += r.fields.count * MemoryLayout<(String, Value)>.stride
             for field in r.fields { add(field.value) }
@@ -39,6 +46,8 @@ struct MemoryTally {
 
 extension DatasetObject {
     func tallyMemory(into tally: inout MemoryTally) { tally.add(bytes: dataset.memoryBytes) }
+    /// `.x`, `.y` and `.labels` are lists of one number per example.
+    func listFieldCount(_ name: String) -> Int { ["x", "y", "labels"].contains(name) ? dataset.count : 0 }
 }
 
 extension NetworkObject {

@@ -52,6 +52,9 @@ protocol ShellObject: AnyObject, Sendable {
     func unavailable(_ name: String) -> String?
     /// Adds what the object holds to `tally` (the session's memory in use); nothing by default.
     func tallyMemory(into tally: inout MemoryTally)
+    /// How many items the list field `name` would hold, to check against the memory budget
+    /// before `field(name)` makes it (`data.x`); 0 for other fields, and by default.
+    func listFieldCount(_ name: String) -> Int
 }
 
 extension ShellObject {
@@ -59,6 +62,7 @@ extension ShellObject {
     func summary(width: Int) -> String { summary }
     func unavailable(_ name: String) -> String? { nil }
     func tallyMemory(into tally: inout MemoryTally) {}
+    func listFieldCount(_ name: String) -> Int { 0 }
 }
 
 /// A handle whose elements `x[i]` reaches (0-based; negative counts from the end):
