@@ -225,6 +225,10 @@ public struct Dataset: TrainingData, Sendable {
         return String(c)
     }
 
+    /// The name of class `c` made safe to print (control characters from the file escaped:
+    /// `PrintableText`); `className` is the name itself, for matching and writing files.
+    public func printableClassName(_ c: Int) -> String { PrintableText.escaping(className(c)) }
+
     /// Example `i` as image pixels (row-major `imageShape`), or nil when the data are not images.
     public func image(_ i: Int) -> [Float]? {
         guard imageShape != nil else { return nil }

@@ -15,6 +15,9 @@ enum Launcher {
     /// even when the script failed (its error is shown first); `quit` in the script still quits.
     static func run(_ mode: Mode, definitions: [(name: String, value: String)], thenPrompt: Bool = false) throws(UsageError) -> Int32 {
         let session = Session(output: writeOutput, isTerminal: isatty(STDOUT_FILENO) == 1)
+        // A save cut short by SIGTERM, SIGHUP or Ctrl-C in a script leaves no temporary file
+        // (at the prompt, `runREPL` makes Ctrl-C pause instead).
+        TerminationSignals.install(includingInterrupt: true)
         if isatty(STDOUT_FILENO) == 1 {
             TerminalSize.install()
             session.terminalSize = TerminalSize.current

@@ -10,7 +10,8 @@ import Darwin
 /// `write` puts the bytes in a temporary file in the same folder, flushes it to disk
 /// (`fsync`), then renames it over the destination and flushes the folder. A crash, a full
 /// disk or Ctrl-C at any point leaves either the old file or the new one, never a mixture;
-/// on failure the temporary file is removed and the old file is untouched. Only regular files
+/// on failure the temporary file is removed and the old file is untouched, and a signal that
+/// ends the process mid-save has it removed too (`SaveInProgress`). Only regular files
 /// are written: through a symbolic link, the file it leads to (the link stays); a FIFO, a
 /// device or a folder at the path is refused, never replaced.
 enum AtomicFile {
@@ -41,7 +42,10 @@ enum AtomicFile {
         let target = try destination(path)
         let folder = folderOf(target)
         removeStaleTemporaries(in: folder)
-        let (fd, temporary) = try createTemporary(in: folder, for: target, reporting: path)
+        // The temporary file is recorded for the executable's signal handler (SIGTERM, SIGHUP,
+        // Ctrl-C in a script) from just before it is created until the save ends.
+        let (fd, temporary, recorded) = try createTemporary(in: folder, for: target, reporting: path)
+        defer { if recorded { SaveInProgress.end() } }
         // Keep an existing file's permissions (a private model stays private).
         var existing = stat()
         if stat(target, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
@@ -197,13 +201,20 @@ enum AtomicFile {
     }
 
     /// Creates `<folder>/.<name>.tmp-<pid>-<n>` exclusively (never reusing an existing file),
-    /// for the file `path`; errors name `reported` (the path the caller was given).
-    private static func createTemporary(in folder: String, for path: String, reporting reported: String) throws(ModelFileError) -> (Int32, String) {
+    /// for the file `path`; errors name `reported` (the path the caller was given). The name is
+    /// recorded in `SaveInProgress` before the file is made (a name with this process's id that
+    /// already exists is a dead process's leftover), so a signal never finds a file unrecorded;
+    /// `recorded` says whether the caller must end the record.
+    private static func createTemporary(in folder: String, for path: String, reporting reported: String) throws(ModelFileError) -> (fd: Int32, path: String, recorded: Bool) {
         let name = path.split(separator: "/").last.map(String.init) ?? "model"
         for attempt in 0..<100 {
             let candidate = "\(folder)/.\(name).tmp-\(getpid())-\(attempt)"
+            let recorded = SaveInProgress.begin(candidate)
             let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 { return (fd, candidate) }
+            if fd >= 0 { return (fd, candidate, recorded) }
+            let reason = errno
+            if recorded { SaveInProgress.end() }
+            errno = reason
             if errno != EEXIST { throw ioError("cannot create a temporary file in \(folder)", path: reported) }
         }
         throw ioError("cannot create a temporary file in \(folder)", path: reported)

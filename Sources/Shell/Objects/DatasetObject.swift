@@ -69,7 +69,7 @@ final class DatasetObject: ShellObject, IndexableObject, @unchecked Sendable {
             described = "label \(labels[i])"
             if let names = dataset.classNames, names.indices.contains(labels[i]) {
                 fields.append(("class", .string(names[labels[i]])))
-                described += " (\(names[labels[i]]))"
+                described += " (\(PrintableText.escaping(names[labels[i]])))"
             }
         case .values(let m):
             let row = m.row(i).map(Value.number)

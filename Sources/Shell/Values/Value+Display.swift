@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 extension Value {
@@ -12,8 +13,9 @@ extension Value {
         switch self {
         case .none: return "none"
         case .number(let x): return formatNumber(x)
-        case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+        case .string(let s):   // as typed: backslash, quote and control characters escaped
+            return "\"" + PrintableText.escaping(s.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")) + "\""
         case .bool(let b): return b ? "true" : "false"
         case .list(let items): return "[" + items.map(\.literal).joined(separator: ", ") + "]"
         case .range(let r):

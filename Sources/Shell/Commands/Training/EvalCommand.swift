@@ -63,7 +63,7 @@ struct EvalCommand: Command {
         fields.insert(("count", .number(Double(e.count))), at: 0)
         fields.insert(("loss", .number(e.loss)), at: 1)
         var report: [String] = []
-        let names = (0..<(e.confusion?.classes ?? 0)).map(data.dataset.className)
+        let names = (0..<(e.confusion?.classes ?? 0)).map(data.dataset.printableClassName)
         if let accuracy = e.accuracy, let confusion = e.confusion {
             fields += classFields(e, confusion, names: names)
             var first = "accuracy \(EpochLine.percent(accuracy))"

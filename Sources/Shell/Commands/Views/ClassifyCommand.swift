@@ -37,7 +37,9 @@ struct ClassifyCommand: Command {
         let total = outputs.reduce(0) { $0 + max(0, $1) }
         let p = isSoftmax || total <= 0 ? outputs : outputs.map { max(0, $0) / total }
         let ranked = p.indices.sorted { p[$0] > p[$1] }
-        func name(_ c: Int) -> String { net.classNames.flatMap { $0.indices.contains(c) ? $0[c] : nil } ?? String(c) }
+        func name(_ c: Int) -> String {
+            PrintableText.escaping(net.classNames.flatMap { $0.indices.contains(c) ? $0[c] : nil } ?? String(c))
+        }
         let best = ranked[0]
         let top = ranked.prefix(try a.int("top"))
         // The report is what the record shows as a statement; assigned, it prints nothing (as eval).

@@ -49,11 +49,11 @@ struct ErrorsCommand: Command {
             if let p = wantPredicted, predicted[i] != p { continue }
             found.append(i)
         }
-        let what = [wantTrue.map { "true \(data.className($0))" }, wantPredicted.map { "predicted \(data.className($0))" }]
+        let what = [wantTrue.map { "true \(data.printableClassName($0))" }, wantPredicted.map { "predicted \(data.printableClassName($0))" }]
             .compactMap { $0 }.joined(separator: ", ")
         let shape = data.imageShape
         let drawn = Array(found.prefix(try a.int("count")))
-        func caption(_ i: Int) -> String { "\(data.className(labels[i]))→\(data.className(predicted[i])) #\(i)" }
+        func caption(_ i: Int) -> String { "\(data.printableClassName(labels[i]))→\(data.printableClassName(predicted[i])) #\(i)" }
         if !a.bool("quiet") {
             shell.print("\(found.count) of \(data.count) examples misclassified" + (what.isEmpty ? "" : " (\(what))"))
             if let shape, !drawn.isEmpty {
@@ -61,7 +61,7 @@ struct ErrorsCommand: Command {
                 shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
                                                  width: shell.columns))
             } else {
-                for i in drawn { shell.print("#\(i): true \(data.className(labels[i])), predicted \(data.className(predicted[i]))") }
+                for i in drawn { shell.print("#\(i): true \(data.printableClassName(labels[i])), predicted \(data.printableClassName(predicted[i]))") }
             }
         }
         let title = "\(found.count) misclassified" + (what.isEmpty ? "" : " (\(what))")
@@ -72,7 +72,7 @@ struct ErrorsCommand: Command {
             }).renderSVG()
         }, csv: {
             Table(header: ["index", "true", "predicted"],
-                  rows: found.map { [String($0), data.className(labels[$0]), data.className(predicted[$0])] })
+                  rows: found.map { [String($0), data.printableClassName(labels[$0]), data.printableClassName(predicted[$0])] })
         }, announce: !a.bool("quiet"))
         return .list(found.map { .number(Double($0)) })
     }
@@ -92,7 +92,7 @@ struct ErrorsCommand: Command {
         case .string(let name):
             let names = (0..<classes).map(data.className)
             guard let c = names.firstIndex(of: name) else {
-                throw CommandError("\(key): no class named '\(name)'; the classes are: \(names.joined(separator: ", "))"
+                throw CommandError("\(key): no class named '\(name)'; the classes are: \(PrintableText.escaping(names.joined(separator: ", ")))"
                                    + Suggest.didYouMean(name, among: names), parameter: key)
             }
             return c

@@ -51,17 +51,17 @@ struct ShowCommand: Command {
                 throw CommandError("index \(first) is past the last example (\(data.count) examples, first is 0)", parameter: "index")
             }
             let indices = Array(first ..< min(data.count, first + count))
-            let captions = indices.map { i in data.classLabel(i).map { "\(data.className($0)) #\(i)" } ?? "#\(i)" }
+            let captions = indices.map { i in data.classLabel(i).map { "\(data.printableClassName($0)) #\(i)" } ?? "#\(i)" }
             let picture = ImageGrid(title: "\(data.name) #\(first)…#\(indices.last ?? first)", images: zip(indices, captions).map { i, caption in
                 ImageGrid.Image(pixels: (data.image(i) ?? []).map(Double.init), width: shape.columns, height: shape.rows, caption: caption)
             })
             if indices.count == 1 {
                 shell.print(TerminalImage.render(data.image(first) ?? [], shape: shape, style: shell.imageStyle,
                                                  fitting: shell.pictureRoom))
-                shell.print("#\(first)" + (data.classLabel(first).map { "  label \(data.className($0))" } ?? ""))
+                shell.print("#\(first)" + (data.classLabel(first).map { "  label \(data.printableClassName($0))" } ?? ""))
             } else {
                 let items = indices.map { i in
-                    (pixels: data.image(i) ?? [], caption: data.classLabel(i).map { "\(data.className($0)) #\(i)" } ?? "#\(i)")
+                    (pixels: data.image(i) ?? [], caption: data.classLabel(i).map { "\(data.printableClassName($0)) #\(i)" } ?? "#\(i)")
                 }
                 shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
                                                  width: shell.columns))
