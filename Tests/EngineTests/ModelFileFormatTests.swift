@@ -177,6 +177,19 @@ import Glibc
         #expect(Self.refusal([])?.message == "the file is empty")
     }
 
+    /// Found by the modelfile fuzz target: section lengths whose sum is just under 2^64 passed
+    /// the overflow checks, and adding the preamble's 28 bytes for the message trapped.
+    @Test func sectionLengthsJustUnderTwoToTheSixtyFour() throws {
+        var bytes = try ModelFile.encode(ModelFileFixtures.minimalModel())
+        let lengths: [UInt64] = [0xffff_ffff_ffff_ff5e, 0x83]   // + 4 for the checksum: 2^64 − 25
+        for (k, v) in lengths.enumerated() {
+            for b in 0..<8 { bytes[12 + 8 * k + b] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(b))) }
+        }
+        let e = Self.refusal(bytes)
+        #expect(e?.kind == .truncated)
+        #expect(e?.message == "the file is cut short: it has \(bytes.count) bytes but its preamble announces more than 2^64")
+    }
+
     @Test func trailingBytes() throws {
         let bytes = try ModelFile.encode(ModelFileFixtures.minimalModel())
         let e = Self.refusal(bytes + [0, 0, 0])

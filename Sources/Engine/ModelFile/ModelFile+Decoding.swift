@@ -85,7 +85,8 @@ extension ModelFile {
         let (sections, o1) = headerLength.addingReportingOverflow(dataLength)
         let (needed, o2) = sections.addingReportingOverflow(UInt64(checksumSize))
         if o1 || o2 || needed > available {
-            let total = (o1 || o2) ? "more than 2^64" : "\(UInt64(preambleSize) + needed)"
+            let (announced, o3) = needed.addingReportingOverflow(UInt64(preambleSize))
+            let total = (o1 || o2 || o3) ? "more than 2^64" : "\(announced)"
             throw ModelFileError(.truncated,
                                  "the file is cut short: it has \(fileSize) bytes but its preamble announces \(total)",
                                  hint: "the save was interrupted or the copy is incomplete; save or copy it again")
