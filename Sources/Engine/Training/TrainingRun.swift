@@ -22,7 +22,8 @@ final class TrainingRun<T: Scalar> {
     private let count: Int, chunk: Int, stepSize: Int
     private let batchesPerEpoch: Int
     private let metric: Metric, validationMetric: Metric
-    /// The network's cost, read once (`Network.cost` looks at its last layer).
+    /// The network's cost, read once: `Network.cost` looks at `layers.last`, which allocates in
+    /// the unoptimised build (one allocation per batch, caught by `TrainingAllocationTests`).
     private let cost: Cost
     private let higherIsBetter: Bool
     private let ws: Workspace<T>
