@@ -184,6 +184,33 @@ import Testing
         #expect(state == expected)
     }
 
+    /// A paused run keeps the best epoch's optimiser state too: paused after the best epoch and
+    /// resumed, a run that restores the best epoch ends with the same weights and optimiser
+    /// state as one never paused.
+    @Test func aPausedRunKeepsTheBestEpochsOptimiserState() throws {
+        var g = RandomGenerator(seed: 3)
+        let train = MatrixData(inputs: randomMatrix(24, 4, &g) as Matrix<Double>, labels: (0..<24).map { _ in g.nextInt(below: 2) }, classes: 2)
+        let validation = MatrixData(inputs: randomMatrix(40, 4, &g) as Matrix<Double>, labels: (0..<40).map { _ in g.nextInt(below: 2) }, classes: 2)
+        let reference: Network<Double> = try makeNetwork([4, 32, 2], hidden: .tanh, output: .softmax, seed: 7)
+        let net = reference.copy()
+        var options = TrainingOptions(epochs: 300, batchSize: 8, optimizer: OptimizerSettings(.adam, learningRate: 0.03))
+        options.selection = EpochSelection(monitor: .validationLoss, patience: 4)
+        var g1 = g, g2 = g
+        let full = try reference.train(on: train, validation: validation, options: options, generator: &g1)
+        let best = try #require(full.bestEpoch)
+        #expect(full.restoredBest && best < reference.history.epochs.count)
+
+        var batches = 0
+        let pauseAt = 3 * best + 1   // one batch into the epoch after the best (3 batches an epoch)
+        var result = try net.train(on: train, validation: validation, options: options, generator: &g2,
+                                   shouldStop: { batches == pauseAt }, progress: { _ in batches += 1 })
+        #expect(result.stopped)
+        result = try net.resume(on: train, validation: validation, progress: { _ in batches += 1 })
+        #expect(!result.stopped && result.restoredBest && result.bestEpoch == best)
+        #expect(net.layers == reference.layers)
+        #expect(net.optimizerState == reference.optimizerState)
+    }
+
     /// Keeping the best epoch by accuracy without early stopping: runs every epoch, restores
     /// the first epoch with the highest validation accuracy.
     @Test func keepBestByMetricRunsAllEpochs() throws {
