@@ -1,6 +1,6 @@
 extension Network {
     /// The bytes the network holds: its parameters, the optimiser's moments, and a paused
-    /// run's copies (the last good weights and moments, the best weights, the epoch's example
+    /// run's copies (the last good weights and moments, the best weights and moments, the epoch's example
     /// order). What it is charged against `MemoryLimit` while a session holds it.
     public var memoryBytes: Int {
         let size = MemoryLayout<T>.stride
@@ -10,7 +10,8 @@ extension Network {
         if let run = pausedRun {
             values += run.goodWeights.reduce(0) { $0 + $1.count }
             values += run.goodOptimizer.moments.count * parameterCount
-            values += run.bestWeights?.reduce(0) { $0 + $1.count } ?? 0
+            values += run.best?.weights.reduce(0) { $0 + $1.count } ?? 0
+            values += (run.best?.optimizer.moments.count ?? 0) * parameterCount
             bytes += (run.position?.order.count ?? 0) * MemoryLayout<Int>.stride
         }
         return bytes + values * size

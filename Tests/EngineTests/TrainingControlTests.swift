@@ -160,6 +160,57 @@ import Testing
         #expect(result.bestScore == losses[best - 1])
     }
 
+    /// Restoring the best epoch restores its optimiser state too (Adam's moments and step): the
+    /// network ends exactly as a run of only the best epochs (same seed, no selection) leaves
+    /// it, so training on goes on from that epoch.
+    @Test func restoringTheBestEpochRestoresTheOptimiserState() throws {
+        func run(epochs: Int, selection: EpochSelection?) throws -> (Network<Double>, TrainingResult) {
+            var g = RandomGenerator(seed: 3)
+            let train = MatrixData(inputs: randomMatrix(24, 4, &g) as Matrix<Double>, labels: (0..<24).map { _ in g.nextInt(below: 2) }, classes: 2)
+            let validation = MatrixData(inputs: randomMatrix(40, 4, &g) as Matrix<Double>, labels: (0..<40).map { _ in g.nextInt(below: 2) }, classes: 2)
+            let net: Network<Double> = try makeNetwork([4, 32, 2], hidden: .tanh, output: .softmax, seed: 7)
+            var options = TrainingOptions(epochs: epochs, batchSize: 8, optimizer: OptimizerSettings(.adam, learningRate: 0.03))
+            options.selection = selection
+            let result = try net.train(on: train, validation: validation, options: options, generator: &g)
+            return (net, result)
+        }
+        let (net, result) = try run(epochs: 300, selection: EpochSelection(monitor: .validationLoss, patience: 4))
+        #expect(result.restoredBest && result.stoppedEarly)
+        let best = try #require(result.bestEpoch)
+        let (reference, _) = try run(epochs: best, selection: nil)
+        #expect(net.layers == reference.layers)
+        let state = try #require(net.optimizerState), expected = try #require(reference.optimizerState)
+        #expect(state.step == expected.step && state.step == best * 3)
+        #expect(state == expected)
+    }
+
+    /// A paused run keeps the best epoch's optimiser state too: paused after the best epoch and
+    /// resumed, a run that restores the best epoch ends with the same weights and optimiser
+    /// state as one never paused.
+    @Test func aPausedRunKeepsTheBestEpochsOptimiserState() throws {
+        var g = RandomGenerator(seed: 3)
+        let train = MatrixData(inputs: randomMatrix(24, 4, &g) as Matrix<Double>, labels: (0..<24).map { _ in g.nextInt(below: 2) }, classes: 2)
+        let validation = MatrixData(inputs: randomMatrix(40, 4, &g) as Matrix<Double>, labels: (0..<40).map { _ in g.nextInt(below: 2) }, classes: 2)
+        let reference: Network<Double> = try makeNetwork([4, 32, 2], hidden: .tanh, output: .softmax, seed: 7)
+        let net = reference.copy()
+        var options = TrainingOptions(epochs: 300, batchSize: 8, optimizer: OptimizerSettings(.adam, learningRate: 0.03))
+        options.selection = EpochSelection(monitor: .validationLoss, patience: 4)
+        var g1 = g, g2 = g
+        let full = try reference.train(on: train, validation: validation, options: options, generator: &g1)
+        let best = try #require(full.bestEpoch)
+        #expect(full.restoredBest && best < reference.history.epochs.count)
+
+        var batches = 0
+        let pauseAt = 3 * best + 1   // one batch into the epoch after the best (3 batches an epoch)
+        var result = try net.train(on: train, validation: validation, options: options, generator: &g2,
+                                   shouldStop: { batches == pauseAt }, progress: { _ in batches += 1 })
+        #expect(result.stopped)
+        result = try net.resume(on: train, validation: validation, progress: { _ in batches += 1 })
+        #expect(!result.stopped && result.restoredBest && result.bestEpoch == best)
+        #expect(net.layers == reference.layers)
+        #expect(net.optimizerState == reference.optimizerState)
+    }
+
     /// Keeping the best epoch by accuracy without early stopping: runs every epoch, restores
     /// the first epoch with the highest validation accuracy.
     @Test func keepBestByMetricRunsAllEpochs() throws {

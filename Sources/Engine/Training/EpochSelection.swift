@@ -3,10 +3,11 @@
 ///
 /// After each complete epoch the monitored score s is compared with the best so far s*: it
 /// improves when s < s* − minDelta (losses, MSE) or s > s* + minDelta (accuracy). An
-/// improvement remembers the epoch (and, with `restoreBest`, a copy of its weights); after
-/// `patience` epochs in a row without one, training stops. At the end of the run (stopped
-/// early or not) `restoreBest` puts the best epoch's weights back. The optimiser's moments are
-/// those of the last epoch trained.
+/// improvement remembers the epoch (and, with `restoreBest`, a copy of its weights and
+/// optimiser state); after `patience` epochs in a row without one, training stops. At the end
+/// of the run (stopped early or not) `restoreBest` puts the best epoch's weights and optimiser
+/// moments and step back, so training on goes on from that epoch as if the later ones had not
+/// happened.
 ///
 ///     options.selection = EpochSelection(monitor: .validationLoss, patience: 5, minDelta: 1e-4)
 public struct EpochSelection: Hashable, Sendable {
@@ -22,7 +23,7 @@ public struct EpochSelection: Hashable, Sendable {
     public var patience: Int?
     /// The smallest change that counts as an improvement (≥ 0).
     public var minDelta: Double
-    /// Put the best epoch's weights back at the end of the run.
+    /// Put the best epoch's weights and optimiser state back at the end of the run.
     public var restoreBest: Bool
 
     public init(monitor: Monitor = .validationLoss, patience: Int? = nil, minDelta: Double = 0, restoreBest: Bool = true) {

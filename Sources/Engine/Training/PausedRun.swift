@@ -5,8 +5,9 @@
 /// never paused (the seconds differ).
 ///
 /// It holds copies of everything the run needs besides the network's own weights and
-/// optimiser state: the last good epoch's weights (for the NaN rollback) and the best epoch's
-/// weights (for `EpochSelection.restoreBest`), so its size is up to twice the parameters'.
+/// optimiser state: the last good epoch's weights and optimiser state (for the NaN rollback) and
+/// the best epoch's (for `EpochSelection.restoreBest`), so its size is up to twice the
+/// parameters' and the moments'.
 public struct PausedRun<T: Scalar>: Sendable {
     /// The options of the run; epochs are counted from its start.
     public let options: TrainingOptions
@@ -27,8 +28,13 @@ public struct PausedRun<T: Scalar>: Sendable {
     let goodOptimizer: OptimizerState<T>
     let goodEpoch: Int?
     let selection: SelectionState
-    /// The best epoch's weights, when the options restore them.
-    let bestWeights: [[T]]?
+    /// The best epoch's weights and optimiser state, when the options restore them.
+    let best: Best?
+
+    struct Best: Sendable {
+        let weights: [[T]]
+        let optimizer: OptimizerState<T>
+    }
 
     /// True when the network still has the parameter shapes the run was paused with.
     func fits(_ network: Network<T>) -> Bool {

@@ -2,21 +2,23 @@
 /// module (`Trainer.dispatch` hands over to them), and `Network.train` / `Network.resume`.
 extension Trainer where T == Float {
     func runSpecialized(
-        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
-        _ paused: PausedRun<Float>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
-        _ epochEnded: (EpochRecord) -> Void
+        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
+        paused: PausedRun<Float>?, shouldStop: () -> Bool, progress: (TrainingProgress) -> Void,
+        epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
-        try run(data, validation, &generator, paused, shouldStop, progress, epochEnded)
+        try run(on: data, validation: validation, generator: &generator, paused: paused,
+                shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
     }
 }
 
 extension Trainer where T == Double {
     func runSpecialized(
-        _ data: any TrainingData, _ validation: (any TrainingData)?, _ generator: inout RandomGenerator,
-        _ paused: PausedRun<Double>?, _ shouldStop: () -> Bool, _ progress: (TrainingProgress) -> Void,
-        _ epochEnded: (EpochRecord) -> Void
+        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
+        paused: PausedRun<Double>?, shouldStop: () -> Bool, progress: (TrainingProgress) -> Void,
+        epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
-        try run(data, validation, &generator, paused, shouldStop, progress, epochEnded)
+        try run(on: data, validation: validation, generator: &generator, paused: paused,
+                shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
     }
 }
 

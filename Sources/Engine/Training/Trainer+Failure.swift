@@ -15,7 +15,7 @@ extension Trainer {
     /// Restores the last good state and builds the error naming where non-finite values appeared.
     func failure(
         epoch: Int, batch: Int, loss: Double, ws: Workspace<T>, rows: Int, weightLayer: Int? = nil,
-        goodWeights: [Buffer<T>], goodOptimizer: Optimizer<T>, optimizer: Optimizer<T>, goodEpoch: Int?
+        good: Snapshot<T>, optimizer: Optimizer<T>
     ) -> EngineError {
         let net = network
         ws.releaseHeldGradients()
@@ -48,13 +48,9 @@ extension Trainer {
             layer = net.layers.count - 1
             where_ = "the outputs of \(name(layer!)) are finite but its \(net.cost) overflowed"
         }
-        for l in net.layers.indices {
-            net.layers[l].weights.storage = goodWeights[2 * l].array
-            net.layers[l].bias = goodWeights[2 * l + 1].array
-        }
-        optimizer.restore(from: goodOptimizer)
+        good.restore(to: net, optimizer: optimizer)
         net.optimizerState = optimizer.state
-        let restored = goodEpoch.map { "weights restored to the end of epoch \($0)" }
+        let restored = good.epoch.map { "weights restored to the end of epoch \($0)" }
             ?? "weights restored to their values before this run"
         let what = loss.isNaN ? "the loss became NaN"
             : !loss.isFinite ? "the loss became infinite"
