@@ -30,8 +30,8 @@ struct TrainCommand: Command {
         .option("holdout", .numberIn(0...1), help: "hold out this fraction of the data for validation instead (split by seed=, else the session's seed: the same every run)"),
         .option("patience", .integer(1...1_000_000), help: "early stopping: stop after this many epochs without val_loss improving"),
         .option("min_delta", .numberIn(0...1e6), default: .number(0), help: "the smallest val_loss decrease that counts as improving"),
-        .option("restore_best", .bool, help: "at the end put back the weights of the best epoch (default true with patience or keep_best)"),
-        .option("keep_best", CommonParameters.dataset, help: "score every epoch on this set (the papers' test set) and keep the best epoch's weights; reported as selection on the TEST set"),
+        .option("restore_best", .bool, help: "at the end put back the best epoch's weights and optimiser state (default true with patience or keep_best)"),
+        .option("keep_best", CommonParameters.dataset, help: "score every epoch on this set (the papers' test set) and keep the best epoch's weights and optimiser state; reported as selection on the TEST set"),
         .option("shuffle", .bool, default: .bool(true), help: "reshuffle the examples every epoch"),
         .option("every", .integer(1...1_000_000), default: .number(1), help: "print the line of every Nth epoch only (and of the last)"),
         .option("verbose", .integer(0...2), default: .number(1), help: "0 prints nothing, 1 a live line on a terminal and a line per epoch, 2 a line per epoch only (as Keras)"),
@@ -69,7 +69,7 @@ struct TrainCommand: Command {
         starts a new run instead).
         Validation: validate=DATASET, or holdout=FRACTION of the training data (the same examples
         for the same seed). patience=N stops when val_loss has not improved by more than min_delta
-        for N epochs and puts back the best epoch's weights (restore_best=false keeps the last).
+        for N epochs and puts back the best epoch's weights and optimiser state (restore_best=false keeps the last).
         keep_best=DATASET scores each epoch on that set and keeps the epoch with the best metric
         (accuracy, or mse): what papers do with their test set; it is labelled as selection on
         the TEST set because the score it reports is optimistic.
