@@ -17,6 +17,12 @@ final class Interpreter {
     /// Shows a long text through a pager (the executable's `$PAGER`); false when it could not,
     /// and the text should be printed. See `page(_:)`.
     var pager: ((String) -> Bool)? = nil
+    /// A notebook front end (`nnsh --kernel`) sets it: a view that can draw itself as SVG hands
+    /// over its terminal text and its SVG together (see `show(_:svg:)`) instead of printing.
+    var showPicture: ((_ text: String, _ svg: String) -> Void)? = nil
+    /// A notebook front end sets it: the training progress line is drawn (as `\r`, erase line,
+    /// text) though output is not a terminal; the front end turns the redraws into one updating line.
+    var drawsProgressLine = false
 
     var globals: [String: Value] = [:]
     /// Local variables of the procedures being run, innermost last.

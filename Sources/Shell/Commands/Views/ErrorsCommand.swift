@@ -73,7 +73,7 @@ struct ErrorsCommand: Command {
         }, csv: {
             Table(header: ["index", "true", "predicted"],
                   rows: found.map { [String($0), data.className(labels[$0]), data.className(predicted[$0])] })
-        }, announce: !a.bool("quiet"))
+        }, announce: !a.bool("quiet"), picture: !a.bool("quiet") && !drawn.isEmpty)
         return .list(found.map { .number(Double($0)) })
     }
 
