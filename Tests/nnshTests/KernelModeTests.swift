@@ -101,6 +101,7 @@ import Testing
         // As at the prompt: the pause is reported as an interruption, and the network is kept.
         let error = try #require(paused.first { $0["type"] as? String == "error" })
         #expect(error["ename"] as? String == "Interrupted")
+        #expect(paused.last?["ename"] as? String == "Interrupted")
         #expect((error["evalue"] as? String)?.hasPrefix("training paused by Ctrl-C in epoch ") == true)
         #expect((error["evalue"] as? String)?.contains("of 1000000") == true)
         // `resume` goes on with the same run (its million epochs), until interrupted again.

@@ -83,9 +83,10 @@ final class Kernel {
             session.recordEntry(code, ran: false)
             let traceback = error.rendered(width: 100, colour: false)
                 .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            channel.send("error", id: id, ["ename": error.isInterruption ? "Interrupted" : "Error",
-                                           "evalue": error.message, "traceback": traceback])
-            channel.reply(id: id, status: "error", ["ename": "Error", "evalue": error.message, "traceback": traceback])
+            let fields: [String: Any] = ["ename": error.isInterruption ? "Interrupted" : "Error",
+                                         "evalue": error.message, "traceback": traceback]
+            channel.send("error", id: id, fields)
+            channel.reply(id: id, status: "error", fields)
             return nil
         case .quit(let exitCode):
             channel.reply(id: id, ["quit": Int(exitCode)])

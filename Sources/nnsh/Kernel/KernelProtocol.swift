@@ -22,7 +22,8 @@ import Foundation
 ///
 /// A reply to `complete` carries `matches`, `cursor_start` and `cursor_end`; to `inspect`,
 /// `found` and `data`; to `is_complete`, `state` ("complete" or "incomplete"); to `execute`
-/// after `quit`, `quit` (the exit code: the process ends after the reply).
+/// after `quit`, `quit` (the exit code: the process ends after the reply); to a failed
+/// `execute`, the error's `ename`, `evalue` and `traceback` again.
 struct KernelRequest: Decodable {
     enum Kind: String, Decodable {
         case execute, complete, inspect, isComplete = "is_complete", shutdown
