@@ -68,6 +68,18 @@ import Testing
         }
     }
 
+    @Test func showGivesItsTextThenItsSVG() throws {
+        let image = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/drawn-3.png").path
+        let kernel = try KernelProcess()
+        let messages = try kernel.request(["type": "execute", "id": "s", "code": "show \"\(image)\""])
+        let kinds = messages.compactMap { $0["type"] as? String }
+        #expect(kinds.last == "reply" && kinds.dropLast().last == "display")
+        #expect(KernelProcess.streamText(messages).contains("160×160"))
+        let svg = (messages.first { $0["type"] as? String == "display" }?["data"] as? [String: String])?["image/svg+xml"]
+        #expect(svg?.contains("<image") == true || svg?.contains("<rect") == true)
+    }
+
     @Test func trainingIsOneUpdatingDisplayNotALinePerEpoch() throws {
         let kernel = try KernelProcess()
         let messages = try kernel.request(["type": "execute", "id": "t", "code": """
@@ -141,6 +153,8 @@ final class KernelProcess {
     let process = Process()
     private let input = Pipe(), output = Pipe()
     private var buffer = Data()
+    /// Read text without a newline yet, joined to `buffer` once a line ends.
+    private var pending = Data()
 
     init() throws {
         process.executableURL = nnshExecutable()
@@ -181,7 +195,14 @@ final class KernelProcess {
             }
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else { throw KernelTestError.endOfOutput }
-            buffer.append(chunk)
+            if chunk.contains(UInt8(ascii: "\n")) {   // only then look through the whole buffer
+                buffer.append(pending)
+                pending = Data()
+                buffer.append(chunk)
+            } else {
+                pending.append(chunk)
+                continue
+            }
         }
     }
 

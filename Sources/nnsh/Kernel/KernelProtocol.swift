@@ -17,7 +17,7 @@ import Foundation
 ///     {"type": "stream", "id": "1", "name": "stdout", "text": "2\n"}
 ///     {"type": "display", "id": "1", "display_id": "p1", "update": false,
 ///      "data": {"image/svg+xml": "<svg…", "text/plain": "…"}}
-///     {"type": "error", "id": "1", "ename": "nnsh", "evalue": "message", "traceback": [lines]}
+///     {"type": "error", "id": "1", "ename": "Error", "evalue": "message", "traceback": [lines]}
 ///     {"type": "reply", "id": "1", "status": "ok" | "error", …}   always last for a request
 ///
 /// A reply to `complete` carries `matches`, `cursor_start` and `cursor_end`; to `inspect`,
