@@ -42,8 +42,8 @@ public final class Session {
     }
 
     /// A notebook front end (`nnsh --kernel`) sets it: each view that can draw SVG (plot,
-    /// heatmap, eval's confusion matrix, show, errors) gives its terminal text (empty when the
-    /// text was printed) and its SVG here, to be shown as a picture.
+    /// heatmap, the confusion matrix of an `eval` written on its own, show, errors) gives its
+    /// terminal text (empty when the text was printed) and its SVG here, to be shown as a picture.
     public var showPicture: ((_ text: String, _ svg: String) -> Void)? {
         get { interpreter.showPicture }
         set { interpreter.showPicture = newValue }

@@ -68,6 +68,20 @@ import Testing
         }
     }
 
+    @Test func evalOfClassDataShowsItsConfusionMatrixOnlyWhenEchoed() throws {
+        let data = try TemporaryFile(contents: "x,y,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n", suffix: ".csv")
+        let kernel = try KernelProcess()
+        _ = try kernel.request(["type": "execute", "id": "1", "code": "d = csv \"\(data.path)\" label=\"label\"\nnet = network 2\nadd net dense 2 softmax"])
+        let echoed = try kernel.request(["type": "execute", "id": "2", "code": "eval net d"])
+        let displays = echoed.filter { $0["type"] as? String == "display" }
+        #expect(displays.count == 1)
+        let data0 = displays.first?["data"] as? [String: String]
+        #expect(data0?["image/svg+xml"]?.contains("Confusion matrix") == true)
+        #expect(data0?["text/plain"]?.hasPrefix("accuracy ") == true)   // the report, for text-only front ends
+        let assigned = try kernel.request(["type": "execute", "id": "3", "code": "e = eval net d"])
+        #expect(assigned.count == 1 && assigned.first?["status"] as? String == "ok")
+    }
+
     @Test func showGivesItsTextThenItsSVG() throws {
         let image = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Models/drawn-3.png").path
