@@ -10,3 +10,13 @@ if [[ "${1:-}" == --sanitize ]]; then exec Scripts/sanitize.sh all; fi
 Scripts/fetch-mnist.sh || echo "test: MNIST could not be fetched; its integration test will be skipped" >&2
 swift build
 swift test --parallel
+# The Jupyter kernel end to end through jupyter_client (Jupyter/test_kernel.py, a few seconds),
+# with ipykernel and jupyter_client from PyPI in a virtual environment under .build; skipped with
+# the reason when they cannot be installed (offline, no python3-venv).
+venv=.build/jupyter-venv
+if { [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >/dev/null 2>&1; } &&
+   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ipykernel jupyter_client >/dev/null 2>&1; then
+  "$venv/bin/python" Jupyter/test_kernel.py "$(swift build --show-bin-path)/nnsh"
+else
+  echo "test: the Jupyter kernel test is skipped: ipykernel and jupyter_client could not be installed from PyPI into $venv" >&2
+fi

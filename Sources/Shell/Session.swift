@@ -41,6 +41,21 @@ public final class Session {
         set { interpreter.pager = newValue }
     }
 
+    /// A notebook front end (`nnsh --kernel`) sets it: each view that can draw SVG (plot,
+    /// heatmap, the confusion matrix of an `eval` written on its own, show, errors) gives its
+    /// terminal text (empty when the text was printed) and its SVG here, to be shown as a picture.
+    public var showPicture: ((_ text: String, _ svg: String) -> Void)? {
+        get { interpreter.showPicture }
+        set { interpreter.showPicture = newValue }
+    }
+
+    /// A notebook front end sets it: `train` draws its live progress line (`\r`, erase line,
+    /// text) though output is not a terminal, for the front end to show as one updating line.
+    public var drawsProgressLine: Bool {
+        get { interpreter.drawsProgressLine }
+        set { interpreter.drawsProgressLine = newValue }
+    }
+
     /// The script's arguments, visible to scripts as the list `args`.
     public var scriptArguments: [String] {
         get { interpreter.scriptArguments }
@@ -162,6 +177,18 @@ public final class Session {
     /// command; file paths inside a string.
     public func completions(line: String, cursor: Int) -> [String] {
         Completion.candidates(line: line, cursor: cursor, interpreter: interpreter)
+    }
+
+    /// What `help WORD` shows for a command, a procedure or a concept, else what a variable
+    /// holds (its one-line display), else nil: a notebook's inspection (Shift-Tab).
+    public func helpText(for word: String, width: Int = 100) -> String? {
+        if let c = CommandTable.command(named: word) { return Help.page(c, width: width) }
+        if case .procedure(let p)? = interpreter.lookup(word) {
+            return "usage: \(p.usage)\n\n\(word) is a procedure defined in this session."
+        }
+        if let value = interpreter.lookup(word) { return "\(word): \(value.typeDescription)\n\(value.display)" }
+        if word == "language" { return TextWrap.lines(LanguageHelp.text, width: width) }
+        return ConceptHelp.page(word).map { TextWrap.lines($0, width: min(width, 100)) }
     }
 
     /// The built-in command names (for the REPL's completion and help).

@@ -24,6 +24,7 @@ struct NNSH: ParsableCommand {
             nnsh [--set <name=value> ...] <file> [<args> ...]
             nnsh [--set <name=value> ...] -e <code> [<args> ...]
             nnsh -i [--set <name=value> ...] <file> [<args> ...]   (the file, then the REPL)
+            nnsh --kernel [--max-memory <size>]                (for Jupyter: see docs/JUPYTER.md)
             """,
         discussion: """
             With no file and no -e, nnsh reads code from standard input when it is not a \
@@ -38,6 +39,9 @@ struct NNSH: ParsableCommand {
 
     @Flag(name: .customShort("i"), help: "After the file or -e code, stay at the prompt with its variables.")
     var interactive = false
+
+    @Flag(name: .customLong("kernel"), help: "Serve a notebook front end: JSON requests on standard input, one message a line on standard output (docs/JUPYTER.md).")
+    var kernel = false
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Define a variable before running, e.g. --set lr=0.01 (repeatable).", valueName: "name=value"))
@@ -74,6 +78,13 @@ struct NNSH: ParsableCommand {
                 usageError("--max-memory expects a size of at least 1MB such as 2GB or 512MB, got '\(size)'")
             }
             MemoryLimit.set(bytes: bytes)
+        }
+        if command.kernel {
+            guard command.code == nil, !command.interactive, command.definitions.isEmpty,
+                  command.fileAndArguments.isEmpty else {
+                usageError("--kernel takes no file, -e, -i or --set")
+            }
+            Foundation.exit(Kernel.run())
         }
         do {
             let mode = try command.mode()

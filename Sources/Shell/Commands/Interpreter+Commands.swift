@@ -92,7 +92,7 @@ extension Interpreter {
     /// A line may be redrawn in place (`\r`, erase line): a terminal that is not `TERM=dumb`,
     /// whatever `NO_COLOR` says; see `TerminalColour`.
     var canRedrawLine: Bool {
-        TerminalColour.canMoveCursor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment)
+        drawsProgressLine || TerminalColour.canMoveCursor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment)
     }
 
     /// How many columns a line of output may take: the terminal's width; without a terminal

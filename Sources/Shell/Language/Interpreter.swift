@@ -17,6 +17,15 @@ final class Interpreter {
     /// Shows a long text through a pager (the executable's `$PAGER`); false when it could not,
     /// and the text should be printed. See `page(_:)`.
     var pager: ((String) -> Bool)? = nil
+    /// A notebook front end (`nnsh --kernel`) sets it: a view that can draw itself as SVG hands
+    /// over its terminal text and its SVG together (see `show(_:svg:)`) instead of printing.
+    var showPicture: ((_ text: String, _ svg: String) -> Void)? = nil
+    /// A notebook front end sets it: the training progress line is drawn (as `\r`, erase line,
+    /// text) though output is not a terminal; the front end turns the redraws into one updating line.
+    var drawsProgressLine = false
+    /// In a notebook: a report drawn as SVG by the command that made it (`eval`'s confusion
+    /// matrix), shown when the statement's value is that report and is echoed.
+    var reportPicture: (report: String, svg: String)?
 
     var globals: [String: Value] = [:]
     /// Local variables of the procedures being run, innermost last.
@@ -166,9 +175,18 @@ final class Interpreter {
     func execute(_ s: Statement) throws(ShellError) -> Flow {
         switch s.kind {
         case .expression(let e):
+            reportPicture = nil
             let v = try evaluate(e)
             if quitCode != nil { return .quit }
-            if !v.isNone, Interpreter.echoes(e) { print(Interpreter.echo(v, writtenAs: e, width: columns)) }
+            if !v.isNone, Interpreter.echoes(e) {
+                let text = Interpreter.echo(v, writtenAs: e, width: columns)
+                if case .record(let r) = v, let picture = reportPicture, picture.report == r.report {
+                    show(text, svg: { picture.svg })
+                } else {
+                    print(text)
+                }
+            }
+            reportPicture = nil
             if isInteractive, !v.isNone, frames.isEmpty, runStack.isEmpty {
                 globals["ans"] = v
                 globals["_"] = v

@@ -105,7 +105,13 @@ struct EvalCommand: Command {
                 return nil
             })
         })
-        return .record(Record(fields, report: report.joined(separator: "\n")))
+        let text = report.joined(separator: "\n")
+        if shell.showPicture != nil, let confusion = e.confusion {   // a notebook shows the matrix
+            var map = ClassReport.heatmap(confusion, names: names)
+            map.title = "Confusion matrix: \(data.dataset.name), accuracy \(EpochLine.percent(confusion.accuracy))"
+            shell.reportPicture = (text, map.renderSVG())
+        }
+        return .record(Record(fields, report: text))
     }
 
     /// mse, log10_mse, mae, r2 (with a prefix: true_mse, log10_true_mse, ...).

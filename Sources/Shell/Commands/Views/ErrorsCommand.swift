@@ -72,8 +72,8 @@ struct ErrorsCommand: Command {
             }).renderSVG()
         }, csv: {
             Table(header: ["index", "true", "predicted"],
-                  rows: found.map { [String($0), data.printableClassName(labels[$0]), data.printableClassName(predicted[$0])] })
-        }, announce: !a.bool("quiet"))
+                  rows: found.map { [String($0), data.className(labels[$0]), data.className(predicted[$0])] })
+        }, announce: !a.bool("quiet"), picture: !a.bool("quiet") && !drawn.isEmpty)
         return .list(found.map { .number(Double($0)) })
     }
 

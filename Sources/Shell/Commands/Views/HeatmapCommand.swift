@@ -46,8 +46,8 @@ struct HeatmapCommand: Command {
                           rowLabels: names, columnLabels: names, values: values)
         case .object(let m as MatrixObject):
             let terminal = fromMatrix(m, fitting: terminalRoom(m, shell))
-            try draw(terminal, a, shell)
             let svg = fromMatrix(m, fitting: (64, 64))
+            try draw(terminal, a, shell, svg: { styled(svg, a).renderSVG() })
             try shell.writeView(a, svg: { styled(svg, a).renderSVG() }, csv: { ViewTables.grid(fromMatrix(m, fitting: (m.matrix.rows, m.matrix.columns))) })
             return .none
         case .list(let rows):
@@ -59,8 +59,8 @@ struct HeatmapCommand: Command {
         }
         if let t = try a.optionalString("title") { map.title = t }
         if a.bool("log") { map.scale = .log }
-        shell.print(map.renderTerminal(width: 100, colour: shell.useColour))
         let drawn = map
+        shell.show(map.renderTerminal(width: 100, colour: shell.useColour), svg: { drawn.renderSVG() })
         try shell.writeView(a, svg: { drawn.renderSVG() }, csv: { ViewTables.grid(drawn) })
         return .none
     }
@@ -73,11 +73,12 @@ struct HeatmapCommand: Command {
         return map
     }
 
-    static func draw(_ map: Heatmap, _ a: Arguments, _ shell: Interpreter) throws(CommandError) {
+    static func draw(_ map: Heatmap, _ a: Arguments, _ shell: Interpreter,
+                     svg: () throws(CommandError) -> String) throws(CommandError) {
         if a.has("x") || a.has("y") || a.has("value") {
             throw CommandError("x=, y= and value= choose a results table's columns; a matrix is drawn as it is", parameter: "source")
         }
-        shell.print(styled(map, a).renderTerminal(width: shell.columns, colour: shell.useColour))
+        shell.show(styled(map, a).renderTerminal(width: shell.columns, colour: shell.useColour), svg: svg)
     }
 
     /// How many rows and columns of cells fit on the terminal: a row per line (the terminal's

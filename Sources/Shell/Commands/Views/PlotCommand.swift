@@ -63,8 +63,9 @@ struct PlotCommand: Command {
         }
         if let t = try a.optionalString("title") { chart.title = t }
         if a.bool("log") { chart.yScale = .log }
-        shell.print(chart.renderTerminal(width: try a.int("width"), height: try a.int("height"), colour: shell.useColour))
         let drawn = chart
+        shell.show(chart.renderTerminal(width: try a.int("width"), height: try a.int("height"), colour: shell.useColour),
+                   svg: { drawn.renderSVG() })
         try shell.writeView(a, svg: { drawn.renderSVG() }, csv: {
             history.map(ViewTables.history) ?? ViewTables.series(drawn)
         })

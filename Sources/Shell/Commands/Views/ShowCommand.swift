@@ -36,7 +36,7 @@ struct ShowCommand: Command {
                 }
                 let picture = ImageGrid(title: path, images: [
                     ImageGrid.Image(pixels: image.pixels.map(Double.init), width: image.width, height: image.height, caption: path)])
-                try shell.writeView(a, svg: { picture.renderSVG() })
+                try shell.writeView(a, svg: { picture.renderSVG() }, picture: true)
             } catch {
                 throw CommandError(error, parameter: "source")
             }
@@ -66,7 +66,7 @@ struct ShowCommand: Command {
                 shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
                                                  width: shell.columns))
             }
-            try shell.writeView(a, svg: { picture.renderSVG() })
+            try shell.writeView(a, svg: { picture.renderSVG() }, picture: true)
         default:
             throw CommandError("source: expected an image dataset or a file name", parameter: "source")
         }

@@ -31,10 +31,23 @@ enum ViewFile {
 }
 
 extension Interpreter {
+    /// Prints a view's terminal text; in a notebook (`showPicture` set) hands over the text and
+    /// its SVG together instead, so the notebook shows the picture (the text when it cannot).
+    func show(_ text: String, svg: () throws(CommandError) -> String) {
+        if let showPicture, let picture = try? svg() {
+            showPicture(text, picture)
+        } else {
+            print(text)
+        }
+    }
+
     /// Writes the `to=` file of a view, if asked for: `svg()` or `csv()` by the extension, then
     /// prints "wrote PATH" (unless `announce` is false). A nil maker means the view has no such form.
+    /// With `picture`, in a notebook the SVG is also shown, after the text the view printed.
     func writeView(_ a: Arguments, svg: (() throws(CommandError) -> String)? = nil,
-                   csv: (() throws(CommandError) -> Table)? = nil, announce: Bool = true) throws(CommandError) {
+                   csv: (() throws(CommandError) -> Table)? = nil, announce: Bool = true,
+                   picture: Bool = false) throws(CommandError) {
+        if picture, let showPicture, let svg, let drawn = try? svg() { showPicture("", drawn) }
         guard let path = try a.optionalString("to") else { return }
         var allowed: [ViewFile.Format] = []
         if svg != nil { allowed.append(.svg) }
