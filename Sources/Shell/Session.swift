@@ -128,6 +128,7 @@ public final class Session {
     /// error messages; `firstLine` is the line number of its first line (REPL input).
     public func execute(_ source: String, file: String, firstLine: Int = 1) -> ExecutionResult {
         interpreter.quitCode = nil
+        interpreter.stackFloor = StackRoom.floor() ?? 0
         Interrupt.clear()
         interpreter.interruptAcknowledged = false
         let source = Session.helpQuery(source).map { "help " + $0 } ?? source

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Shell
 
@@ -144,5 +145,31 @@ import Testing
         #expect(e.message == "'train' needs its 'data' argument (usage: train net data ...; see help train)")
         #expect(runShell("sleep").error?.message == "'sleep' needs its 'seconds' argument (usage: sleep seconds)",
                 "a short usage is given whole")
+    }
+}
+
+/// Deep recursion stops with an error before the stack overflows, whatever the thread's stack
+/// size: on a thread with a 256 KB stack (a sanitizer build's frames are larger still; found by
+/// the shell fuzz target), 200 nested calls would overflow it.
+@Suite struct StackRoomTests {
+    @Test func recursionOnASmallStackIsAnError() throws {
+        final class Box: @unchecked Sendable { var run: ShellRun? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.run = runShell("proc f(n) { return 1 + (f n) }\nf 1")
+            done.signal()
+        }
+        thread.stackSize = 256 << 10
+        thread.start()
+        done.wait()
+        let e = try #require(box.run?.error)
+        #expect(e.message.hasPrefix("too many nested procedure calls ("), "\(e.message)")
+        #expect(e.message.contains("stack is nearly full"), "the stack, not the count of 200, stopped it")
+    }
+
+    @Test func theFloorIsInsideThisThreadsStack() throws {
+        let floor = try #require(StackRoom.floor())
+        #expect(StackRoom.here() > floor)
     }
 }

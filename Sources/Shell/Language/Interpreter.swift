@@ -46,6 +46,9 @@ final class Interpreter {
     var runStack: [String] = []
     static let maxRunDepth = 16
     static let maxCallDepth = 200
+    /// The deepest stack address procedure calls may reach on the thread running the session
+    /// (`StackRoom.floor`, set by `Session.execute`); 0 when unknown.
+    var stackFloor: UInt = 0
     static let maxListNesting = 100
     /// Polled by loops and `train` (after every batch): has the user asked to stop?
     /// `Interrupt.isRequested` (Ctrl-C); tests substitute their own.
@@ -486,6 +489,9 @@ final class Interpreter {
     func callProcedure(_ p: Procedure, _ call: CommandCall) throws(ShellError) -> Value {
         guard frames.count < Interpreter.maxCallDepth else {
             throw call.location.error("too many nested procedure calls (more than \(Interpreter.maxCallDepth)); is '\(p.name)' calling itself forever?")
+        }
+        guard StackRoom.here() > stackFloor else {
+            throw call.location.error("too many nested procedure calls (\(frames.count), and this thread's stack is nearly full); is '\(p.name)' calling itself forever?")
         }
         let parameters = p.declaration.parameters
         var frame: [String: Value] = [:]

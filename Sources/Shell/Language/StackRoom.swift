@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How much stack the current thread has left, so that deep recursion in nnsh code (a
+/// procedure calling itself) stops with an error instead of overflowing the stack, whatever the
+/// thread's stack size (8 MB on the main thread, 512 KB on a worker) and the build (a sanitizer
+/// build's frames are several times larger). `Interpreter.maxCallDepth` bounds the depth as
+/// well; this bounds the bytes.
+enum StackRoom {
+    /// The lowest address the interpreter may reach on this thread before it refuses to go
+    /// deeper: the stack's end plus a reserve for the deepest work one call does without
+    /// calling again (nested expressions, a command); nil when the system does not say.
+    static func floor() -> UInt? {
+        #if canImport(Glibc)
+        var attributes = pthread_attr_t()
+        guard let getAttributes, getAttributes(pthread_self(), &attributes) == 0 else { return nil }
+        defer { pthread_attr_destroy(&attributes) }
+        var base: UnsafeMutableRawPointer? = nil
+        var size = 0
+        guard pthread_attr_getstack(&attributes, &base, &size) == 0, let base, size > 0 else { return nil }
+        let reserve = Swift.max(64 << 10, Swift.min(1 << 20, size / 4))
+        return UInt(bitPattern: base) + UInt(reserve)
+        #else
+        return nil
+        #endif
+    }
+
+    #if canImport(Glibc)
+    /// glibc's `pthread_getattr_np` (a GNU extension the Glibc module does not import).
+    private typealias GetAttributes = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
+    private static let getAttributes: GetAttributes? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np")
+        .map { unsafeBitCast($0, to: GetAttributes.self) }
+    #endif
+
+    /// The address of a local of the caller's frame (the stack grows down).
+    @inline(never) static func here() -> UInt {
+        var marker: UInt8 = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    }
+}
