@@ -42,9 +42,14 @@ def stdout(messages):
     return "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
 
 
+PASSED = []
+
+
 def check(condition, what):
     if not condition:
+        print(f"kernel: {len(PASSED)} passed, 1 failed")
         raise AssertionError(what)
+    PASSED.append(what)
     print(f"ok: {what}")
 
 
@@ -62,7 +67,7 @@ def main():
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
-    print("nnsh kernel: all passed")
+    print(f"kernel: {len(PASSED)} passed, 0 failed")
 
 
 def tests(manager, client):
