@@ -188,37 +188,31 @@ def digit_model(root, nnsh, folder, tmp, notes):
     return out
 
 
-def build_gemm(tmp):
-    """Compiles sgemm.c against OpenBLAS; None if there is no C compiler."""
+def build_c(tmp, source, flags=("-lopenblas",)):
+    """Compiles Scripts/bench/SOURCE with -O2 into tmp; the executable, or None if it cannot."""
     cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
     if not cc:
         return None
-    exe = os.path.join(tmp, "gemm")
-    r = subprocess.run([cc, "-O2", os.path.join(HERE, "sgemm.c"), "-lopenblas", "-o", exe],
-                       capture_output=True, text=True)
+    exe = os.path.join(tmp, os.path.splitext(source)[0])
+    r = subprocess.run([cc, "-O2", os.path.join(HERE, source), *flags, "-o", exe], capture_output=True, text=True)
     return exe if r.returncode == 0 else None
+
+
+def build_gemm(tmp):
+    """Compiles sgemm.c against OpenBLAS; None if there is no C compiler."""
+    return build_c(tmp, "sgemm.c")
 
 
 def build_narrow(tmp):
     """Compiles narrow.c (the output layer's products, two ways); None if it cannot."""
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if not cc:
-        return None
-    exe = os.path.join(tmp, "narrow")
-    r = subprocess.run([cc, "-O2", os.path.join(HERE, "narrow.c"), "-lopenblas", "-o", exe],
-                       capture_output=True, text=True)
-    return exe if r.returncode == 0 else None
+    return build_c(tmp, "narrow.c")
 
 
 def build_coretrip(tmp):
     """Compiles coretrip.c (the cache-line round trip between CPUs 0 and 1); None if it cannot."""
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if not cc or (os.cpu_count() or 1) < 2:
+    if (os.cpu_count() or 1) < 2:
         return None
-    exe = os.path.join(tmp, "coretrip")
-    r = subprocess.run([cc, "-O2", "-pthread", os.path.join(HERE, "coretrip.c"), "-o", exe],
-                       capture_output=True, text=True)
-    return exe if r.returncode == 0 else None
+    return build_c(tmp, "coretrip.c", ("-pthread",))
 
 
 def core_roundtrip(exe, root):
