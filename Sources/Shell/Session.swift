@@ -18,6 +18,9 @@ public final class Session {
     let interpreter: Interpreter
     /// What the session's values hold, charged against `MemoryLimit` while it runs.
     private let ledger: MemoryLedger
+    /// The stack of the thread that last ran `execute` (`StackRoom.bounds`), kept while the
+    /// session runs on that stack.
+    private var stack: (floor: UInt, top: UInt)?
 
     /// All printing goes through `output` (each call's text includes its newline).
     /// `isTerminal`: standard output is a terminal (progress lines, images, colour).
@@ -128,7 +131,8 @@ public final class Session {
     /// error messages; `firstLine` is the line number of its first line (REPL input).
     public func execute(_ source: String, file: String, firstLine: Int = 1) -> ExecutionResult {
         interpreter.quitCode = nil
-        interpreter.stackFloor = StackRoom.floor() ?? 0
+        stack = StackRoom.bounds(reusing: stack)
+        interpreter.stackFloor = stack?.floor ?? 0
         Interrupt.clear()
         interpreter.interruptAcknowledged = false
         let source = Session.helpQuery(source).map { "help " + $0 } ?? source

@@ -169,7 +169,16 @@ import Testing
     }
 
     @Test func theFloorIsInsideThisThreadsStack() throws {
-        let floor = try #require(StackRoom.floor())
-        #expect(StackRoom.here() > floor)
+        let stack = try #require(StackRoom.bounds())
+        #expect(StackRoom.here() > stack.floor && StackRoom.here() < stack.top)
+        // Another thread's stack is not taken for this one's.
+        final class Box: @unchecked Sendable { var other: (floor: UInt, top: UInt)? }
+        let box = Box(), done = DispatchSemaphore(value: 0)
+        let thread = Thread { box.other = StackRoom.bounds(reusing: stack); done.signal() }
+        thread.start()
+        done.wait()
+        let other = try #require(box.other)
+        #expect(other.floor != stack.floor)
+        #expect(StackRoom.bounds(reusing: stack)?.floor == stack.floor)
     }
 }

@@ -47,7 +47,7 @@ final class Interpreter {
     static let maxRunDepth = 16
     static let maxCallDepth = 200
     /// The deepest stack address procedure calls may reach on the thread running the session
-    /// (`StackRoom.floor`, set by `Session.execute`); 0 when unknown.
+    /// (`StackRoom.bounds`, set by `Session.execute`); 0 when unknown.
     var stackFloor: UInt = 0
     static let maxListNesting = 100
     /// Polled by loops and `train` (after every batch): has the user asked to stop?

@@ -10,10 +10,11 @@ import Darwin
 /// build's frames are several times larger). `Interpreter.maxCallDepth` bounds the depth as
 /// well; this bounds the bytes.
 enum StackRoom {
-    /// The lowest address the interpreter may reach on this thread before it refuses to go
-    /// deeper: the stack's end plus a reserve for the deepest work one call does without
-    /// calling again (nested expressions, a command); nil when the system does not say.
-    static func floor() -> UInt? {
+    /// This thread's stack: `floor`, the lowest address the interpreter may reach before it
+    /// refuses to go deeper (the stack's end plus a reserve for the deepest work one call does
+    /// without calling again: nested expressions, a command), and `top`, its highest address;
+    /// nil when the system does not say.
+    static func bounds() -> (floor: UInt, top: UInt)? {
         #if canImport(Glibc)
         var attributes = pthread_attr_t()
         guard let getAttributes, getAttributes(pthread_self(), &attributes) == 0 else { return nil }
@@ -22,10 +23,19 @@ enum StackRoom {
         var size = 0
         guard pthread_attr_getstack(&attributes, &base, &size) == 0, let base, size > 0 else { return nil }
         let reserve = Swift.max(64 << 10, Swift.min(1 << 20, size / 4))
-        return UInt(bitPattern: base) + UInt(reserve)
+        return (UInt(bitPattern: base) + UInt(reserve), UInt(bitPattern: base) + UInt(size))
         #else
         return nil
         #endif
+    }
+
+    /// The floor for the calling thread: `cached` when the caller's frame lies in that stack
+    /// (asking the system reads /proc/self/maps for the main thread: not for every statement),
+    /// else asked anew.
+    static func bounds(reusing cached: (floor: UInt, top: UInt)?) -> (floor: UInt, top: UInt)? {
+        let address = here()
+        if let cached, address > cached.floor, address < cached.top { return cached }
+        return bounds()
     }
 
     #if canImport(Glibc)
