@@ -82,16 +82,19 @@ import Testing
         #expect(assigned.count == 1 && assigned.first?["status"] as? String == "ok")
     }
 
-    @Test func showGivesItsTextThenItsSVG() throws {
+    @Test func showGivesItsPictureWithTheDrawingAsItsTextThenItsCaption() throws {
         let image = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Models/drawn-3.png").path
         let kernel = try KernelProcess()
         let messages = try kernel.request(["type": "execute", "id": "s", "code": "show \"\(image)\""])
         let kinds = messages.compactMap { $0["type"] as? String }
-        #expect(kinds.last == "reply" && kinds.dropLast().last == "display")
-        #expect(KernelProcess.streamText(messages).contains("160×160"))
-        let svg = (messages.first { $0["type"] as? String == "display" }?["data"] as? [String: String])?["image/svg+xml"]
-        #expect(svg?.contains("<image") == true || svg?.contains("<rect") == true)
+        #expect(kinds == ["display", "stream", "reply"])
+        let data = messages.first { $0["type"] as? String == "display" }?["data"] as? [String: String]
+        #expect(data?["image/svg+xml"]?.contains("<image") == true || data?["image/svg+xml"]?.contains("<rect") == true)
+        // The terminal drawing is the picture's plain-text form, not printed beside the picture.
+        #expect(data?["text/plain"]?.contains("█") == true)
+        #expect(KernelProcess.streamText(messages).hasPrefix("\(image): 160×160"))
+        #expect(!KernelProcess.streamText(messages).contains("█"))
     }
 
     @Test func trainingIsOneUpdatingDisplayNotALinePerEpoch() throws {
