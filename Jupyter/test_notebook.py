@@ -5,9 +5,9 @@
 Executes every cell with nbclient (the kernel from a kernelspec in a temporary JUPYTER_PATH,
 nothing installed; the working directory is Notebooks/, so the notebook's relative paths are
 the ones a person gets) and checks the outputs: no error outputs, an SVG picture in each cell
-of a view (plot, show, eval, errors), training as one display ending at its last epoch, the
-test accuracy above a bound, gradcheck's verdict, the saved model loading back, and the drawn 3
-classified. OUT.ipynb, if given, receives the executed notebook (to look at or render). The
+of a view (plot, show, eval, errors, inspect), training as one display ending at its last
+epoch, the test accuracy above a bound, gradcheck's verdict, the saved model loading back, and
+the drawn 3 classified. OUT.ipynb, if given, receives the executed notebook (to look at or render). The
 model file the notebook saves is removed afterwards. Exit status 0 when all pass.
 """
 
@@ -92,7 +92,7 @@ def main():
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     check(not errors, "no cell shows an error")
     for start in ("plot fit r", "plot fit.history", "show data.train", "plot net.history", "eval net test_set",
-                  "wrong = errors", 'show "../Models/drawn-3.png"'):
+                  "wrong = errors", "inspect net", 'show "../Models/drawn-3.png"'):
         pictures = svgs(cell(nb, start))
         check(len(pictures) == 1 and "<svg" in pictures[0] and pictures[0].rstrip().endswith("</svg>"),
               f"{start}: an SVG picture")

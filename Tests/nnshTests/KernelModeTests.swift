@@ -68,6 +68,23 @@ import Testing
         }
     }
 
+    @Test func inspectIsATablePictureWithItsNoteAsText() throws {
+        let kernel = try KernelProcess()
+        let messages = try kernel.request(["type": "execute", "id": "i", "code": """
+            r = runge n=32 seed=1
+            net = network 1
+            add net dense 4 relu
+            add net dense 1 linear
+            inspect net r
+            """])
+        #expect(messages.compactMap { $0["type"] as? String } == ["display", "stream", "reply"])
+        let data = try #require(messages.first?["data"] as? [String: String])
+        let svg = try #require(data["image/svg+xml"])
+        #expect(svg.contains("Layer health: 1 → 4 relu → 1 linear on r") && svg.contains("‖∂W‖"))
+        #expect(data["text/plain"]?.hasPrefix("layer  shape") == true)
+        #expect(KernelProcess.streamText(messages).hasPrefix("gradients: of the mean cost over r (32 examples)"))
+    }
+
     @Test func evalOfClassDataShowsItsConfusionMatrixOnlyWhenEchoed() throws {
         let data = try TemporaryFile(contents: "x,y,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n", suffix: ".csv")
         let kernel = try KernelProcess()
