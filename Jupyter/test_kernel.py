@@ -81,7 +81,9 @@ def tests(manager, client):
     reply, out = run(client, "z = x +* 2")
     errors = [m["content"] for m in out if m["msg_type"] == "error"]
     check(reply["status"] == "error" and len(errors) == 1, "an error is an error")
-    check(errors[0]["traceback"][1:] == ["z = x +* 2", "       ^"], "the error shows its line and caret")
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in errors[0]["traceback"]]
+    check(plain[1:] == ["z = x +* 2", "       ^"], "the error shows its line and caret")
+    check("\x1b[1;31merror:" in errors[0]["traceback"][0], "the error is red")
 
     reply, out = run(client, 'plot [1, 4, 9, 16] title="squares"')
     svgs = [m for m in out if m["msg_type"] == "display_data" and "image/svg+xml" in m["content"]["data"]]

@@ -22,7 +22,9 @@ import Testing
         let error = try #require(failed.first { $0["type"] as? String == "error" })
         #expect(error["evalue"] as? String == "an expression expected near '*'")
         let traceback = try #require(error["traceback"] as? [String])
-        #expect(traceback == ["cell:1:11: error: an expression expected near '*'", "z = keep +* 2", "          ^"])
+        // In colour, as at the prompt: the place in bold, "error:" in red, the caret in green.
+        #expect(traceback == ["\u{1B}[1mcell:1:11:\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m \u{1B}[1man expression expected near '*'\u{1B}[0m",
+                              "z = keep +* 2", "          \u{1B}[1;32m^\u{1B}[0m"])
         #expect(failed.last?["status"] as? String == "error")
         let after = try kernel.request(["type": "execute", "id": "3", "code": "print keep"])
         #expect(KernelProcess.streamText(after) == "7\n")
