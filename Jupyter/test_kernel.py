@@ -85,6 +85,11 @@ def tests(manager, client):
     check(plain[1:] == ["z = x +* 2", "       ^"], "the error shows its line and caret")
     check("\x1b[1;31merror:" in errors[0]["traceback"][0], "the error is red")
 
+    outputs = []
+    client.execute_interactive("print 1\nclear\nprint 2", timeout=TIMEOUT, output_hook=outputs.append)
+    kinds = [m["msg_type"] for m in outputs if m["msg_type"] in ("stream", "clear_output")]
+    check(kinds == ["stream", "clear_output", "stream"], "clear clears the cell's output")
+
     reply, out = run(client, 'plot [1, 4, 9, 16] title="squares"')
     svgs = [m for m in out if m["msg_type"] == "display_data" and "image/svg+xml" in m["content"]["data"]]
     check(len(svgs) == 1 and "<svg" in svgs[0]["content"]["data"]["image/svg+xml"], "plot is an SVG picture")

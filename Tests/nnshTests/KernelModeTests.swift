@@ -162,6 +162,14 @@ import Testing
         #expect(KernelProcess.streamText(after) == "2\n")
     }
 
+    @Test func clearClearsTheCellsOutputNotTheScreen() throws {
+        let kernel = try KernelProcess()
+        let messages = try kernel.request(["type": "execute", "id": "c", "code": "print 1\nclear\nprint 2"])
+        #expect(messages.compactMap { $0["type"] as? String } == ["stream", "clear", "stream", "reply"])
+        #expect(messages[1]["id"] as? String == "c")
+        #expect(!KernelProcess.streamText(messages).contains("\u{1B}"))
+    }
+
     @Test func aLineThatIsNotARequestIsAnsweredAndTheSessionGoesOn() throws {
         let kernel = try KernelProcess()
         _ = try kernel.request(["type": "execute", "id": "1", "code": "v = 3"])

@@ -20,6 +20,7 @@ final class Kernel {
         session.isInteractive = true
         session.drawsProgressLine = true
         session.showPicture = { text, svg in output.picture(text: text, svg: svg) }
+        session.clearOutput = { output.clear() }
     }
 
     /// Reads requests until end of input, `shutdown` or `quit`; returns the exit code. Standard

@@ -53,6 +53,12 @@ final class KernelOutput {
         channel.display(data, displayID: newDisplay(), update: false, id: id)
     }
 
+    /// `clear`: the cell's output so far is cleared.
+    func clear() {
+        closeProgress()
+        channel.send("clear", id: id, [:])
+    }
+
     /// Later redraws start a new display (the progress line of the next training).
     func closeProgress() { progressDisplay = nil }
 
