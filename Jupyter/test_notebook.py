@@ -129,6 +129,6 @@ def main():
 if __name__ == "__main__":
     try:
         main()
-    except BaseException:
+    except Exception:
         print(f"notebook: {len(PASSED)} passed, 1 failed")
         raise

@@ -31,7 +31,8 @@ struct ShowCommand: Command {
                                                       columns: room.columns, lines: room.lines)
                 let size = "\(path): \(image.width)×\(image.height)"
                 let note = "(drawn \(drawn.columns)×\(drawn.rows) to fit)"
-                if drawn.columns == image.width && drawn.rows == image.height {
+                // In a notebook the picture is shown whole: the terminal drawing's size is beside the point.
+                if (drawn.columns == image.width && drawn.rows == image.height) || shell.showPicture != nil {
                     shell.print(size)
                 } else {
                     shell.print(size + (size.displayWidth + 1 + note.count <= shell.columns ? " " : "\n") + note)
