@@ -5,13 +5,15 @@
 Starts the real kernel (this folder's nnsh_kernel with the given nnsh) from a kernelspec in a
 temporary JUPYTER_PATH (nothing is installed), runs cells and checks the messages: variables
 persist, an error is an error with its caret, plot is an SVG, training is one display updated
-in place, completion and inspection answer, the interrupt button pauses training. Exit status
+in place, completion and inspection answer, the interrupt button pauses training
+and `resume` in the next cell goes on. Exit status
 0 when all pass.
 """
 
 import json
 import os
 import queue
+import re
 import sys
 import tempfile
 
@@ -79,7 +81,14 @@ def tests(manager, client):
     reply, out = run(client, "z = x +* 2")
     errors = [m["content"] for m in out if m["msg_type"] == "error"]
     check(reply["status"] == "error" and len(errors) == 1, "an error is an error")
-    check(errors[0]["traceback"][1:] == ["z = x +* 2", "       ^"], "the error shows its line and caret")
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in errors[0]["traceback"]]
+    check(plain[1:] == ["z = x +* 2", "       ^"], "the error shows its line and caret")
+    check("\x1b[1;31merror:" in errors[0]["traceback"][0], "the error is red")
+
+    outputs = []
+    client.execute_interactive("print 1\nclear\nprint 2", timeout=TIMEOUT, output_hook=outputs.append)
+    kinds = [m["msg_type"] for m in outputs if m["msg_type"] in ("stream", "clear_output")]
+    check(kinds == ["stream", "clear_output", "stream"], "clear clears the cell's output")
 
     reply, out = run(client, 'plot [1, 4, 9, 16] title="squares"')
     svgs = [m for m in out if m["msg_type"] == "display_data" and "image/svg+xml" in m["content"]["data"]]
@@ -102,10 +111,13 @@ def tests(manager, client):
     interrupt(manager, client)
 
 
-def interrupt(manager, client):
-    """The interrupt button during a long training: it pauses; the network stays."""
-    msg_id = client.execute("train net r epochs=1000000 batch=1")
-    while True:   # interrupt once its progress line shows: no timing involved
+def interrupted(manager, client, code):
+    """Runs `code` and presses the interrupt button once its progress line shows (no timing
+    involved); returns the reply's content. The button's path: jupyter_client's interrupt_kernel
+    (what the notebook server calls) signals the kernel's process group, as kernel.json's
+    interrupt_mode "signal" says; the wrapper passes the SIGINT on to nnsh."""
+    msg_id = client.execute(code)
+    while True:
         message = client.get_iopub_msg(timeout=TIMEOUT)
         if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "display_data":
             break
@@ -113,16 +125,28 @@ def interrupt(manager, client):
     reply = client.get_shell_msg(timeout=TIMEOUT)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = client.get_shell_msg(timeout=TIMEOUT)
-    content = reply["content"]
-    check(content["status"] == "error" and content["evalue"].startswith("training paused by Ctrl-C"),
-          "the interrupt button pauses training")
     try:
         while True:
             client.get_iopub_msg(timeout=1)
     except queue.Empty:
         pass
+    return reply["content"]
+
+
+def interrupt(manager, client):
+    """The interrupt button during a long training: it pauses; `resume` in the next cell goes on
+    with the same run; the network stays."""
+    paused = re.compile(r"training paused by Ctrl-C in epoch (\d+) of 1000000")
+    content = interrupted(manager, client, "train net r epochs=1000000 batch=1")
+    first = paused.match(content.get("evalue", ""))
+    check(content["status"] == "error" and content["ename"] == "Interrupted" and first,
+          "the interrupt button pauses training")
     reply, out = run(client, "print net.layers.count")
     check(stdout(out) == "2\n", "the session goes on after an interrupt")
+    content = interrupted(manager, client, "resume net")
+    again = paused.match(content.get("evalue", ""))
+    check(content["status"] == "error" and again and int(again.group(1)) >= int(first.group(1)),
+          "resume goes on with the paused run (its epochs of 1000000), until interrupted again")
 
 
 if __name__ == "__main__":

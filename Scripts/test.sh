@@ -11,12 +11,15 @@ Scripts/fetch-mnist.sh || echo "test: MNIST could not be fetched; its integratio
 swift build
 swift test --parallel
 # The Jupyter kernel end to end through jupyter_client (Jupyter/test_kernel.py, a few seconds),
-# with ipykernel and jupyter_client from PyPI in a virtual environment under .build; skipped with
-# the reason when they cannot be installed (offline, no python3-venv).
+# then Notebooks/tour.ipynb executed headless with nbclient and its outputs checked
+# (Jupyter/test_notebook.py, under a minute; skipped with the reason when MNIST is absent), with
+# ipykernel, jupyter_client, nbclient and nbformat from PyPI in a virtual environment under
+# .build; skipped with the reason when they cannot be installed (offline, no python3-venv).
 venv=.build/jupyter-venv
 if { [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >/dev/null 2>&1; } &&
-   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ipykernel jupyter_client >/dev/null 2>&1; then
+   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ipykernel jupyter_client nbclient nbformat >/dev/null 2>&1; then
   "$venv/bin/python" Jupyter/test_kernel.py "$(swift build --show-bin-path)/nnsh"
+  "$venv/bin/python" Jupyter/test_notebook.py "$(swift build --show-bin-path)/nnsh" .build/tour-executed.ipynb
 else
-  echo "test: the Jupyter kernel test is skipped: ipykernel and jupyter_client could not be installed from PyPI into $venv" >&2
+  echo "test: the Jupyter kernel and notebook tests are skipped: ipykernel, jupyter_client, nbclient and nbformat could not be installed from PyPI into $venv" >&2
 fi

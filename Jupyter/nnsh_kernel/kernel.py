@@ -7,6 +7,7 @@ down in Sources/nnsh/Kernel/KernelProtocol.swift and docs/JUPYTER.md):
     stream   -> a stream message (stdout)
     display  -> display_data, or update_display_data for the progress line of `train`
     error    -> an error message (the rendered error with its caret)
+    clear    -> clear_output (`clear` clears the cell's output)
     reply    -> ends the request: its status (and matches, found, state...) go in the reply
 
 Interrupt: Jupyter sends SIGINT to this process (and its process group); while a cell runs, this
@@ -117,6 +118,8 @@ class NNSHKernel(Kernel):
                            "transient": {"display_id": message["display_id"]}}
                 self.send_response(self.iopub_socket,
                                    "update_display_data" if message.get("update") else "display_data", content)
+            elif kind == "clear":
+                self.send_response(self.iopub_socket, "clear_output", {"wait": False})
             elif kind == "error":
                 self.send_response(self.iopub_socket, "error", {
                     "ename": message["ename"], "evalue": message["evalue"], "traceback": message["traceback"]})

@@ -45,11 +45,18 @@ public final class Session {
     }
 
     /// A notebook front end (`nnsh --kernel`) sets it: each view that can draw SVG (plot,
-    /// heatmap, the confusion matrix of an `eval` written on its own, show, errors) gives its
-    /// terminal text (empty when the text was printed) and its SVG here, to be shown as a picture.
+    /// heatmap, the confusion matrix of an `eval` written on its own, show, errors, inspect)
+    /// gives its terminal text and its SVG here, to be shown as a picture.
     public var showPicture: ((_ text: String, _ svg: String) -> Void)? {
         get { interpreter.showPicture }
         set { interpreter.showPicture = newValue }
+    }
+
+    /// A notebook front end sets it: `clear` calls it (to clear the cell's output) instead of
+    /// clearing the screen.
+    public var clearOutput: (() -> Void)? {
+        get { interpreter.clearOutput }
+        set { interpreter.clearOutput = newValue }
     }
 
     /// A notebook front end sets it: `train` draws its live progress line (`\r`, erase line,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Engine
 @testable import Shell
@@ -155,6 +156,27 @@ import Engine
         #expect(withData[3].hasPrefix("gradients: of the mean cost over d (50 examples)"))
         let wide = runShell("w = runge n=5 seed=1 degree=2\ninspect n w", in: (s, out))
         #expect(wide.error?.message == "the data has 2 features per example but the network takes 1")
+    }
+
+    @Test func inspectWritesItsTableAsSVGOrCSV() throws {
+        let (s, out) = makeSession()
+        #expect(runShell(Self.setup + "\ntrain n d epochs=2 quiet", in: (s, out)).succeeded)
+        let stem = NSTemporaryDirectory() + "/nnsh-inspect-\(UUID().uuidString)"
+        let svg = stem + ".svg", csv = stem + ".csv"
+        defer { for path in [svg, csv] { try? FileManager.default.removeItem(atPath: path) } }
+        let printed = runShell("inspect n d to=\"\(svg)\"", in: (s, out))
+        #expect(printed.output.hasSuffix("wrote \(svg)\n"))
+        let picture = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(picture.contains("<svg") && picture.contains("Layer health: 1 → 6 tanh → 1 linear on d"))
+        // Every cell of the printed table is in the picture.
+        let cells = printed.output.split(separator: "\n").prefix(3).flatMap { $0.split(separator: " ") }
+        #expect(cells.count > 15 && cells.allSatisfy { picture.contains(">\($0)<") })
+        #expect(runShell("inspect n d to=\"\(csv)\"", in: (s, out)).succeeded)
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+        #expect(rows.first == "layer,shape,activation,‖W‖,‖b‖,‖∂W‖,‖∂b‖,dead,saturated")
+        #expect(rows.count == 3 && rows[1].hasPrefix("1,1×6,tanh,"))
+        let bad = runShell("inspect n to=\"table.png\"", in: (s, out))
+        #expect(bad.error?.message == "to: cannot tell what to write to 'table.png': name a .svg or .csv file")
     }
 
     @Test(arguments: [

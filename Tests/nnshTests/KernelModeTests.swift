@@ -22,7 +22,9 @@ import Testing
         let error = try #require(failed.first { $0["type"] as? String == "error" })
         #expect(error["evalue"] as? String == "an expression expected near '*'")
         let traceback = try #require(error["traceback"] as? [String])
-        #expect(traceback == ["cell:1:11: error: an expression expected near '*'", "z = keep +* 2", "          ^"])
+        // In colour, as at the prompt: the place in bold, "error:" in red, the caret in green.
+        #expect(traceback == ["\u{1B}[1mcell:1:11:\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m \u{1B}[1man expression expected near '*'\u{1B}[0m",
+                              "z = keep +* 2", "          \u{1B}[1;32m^\u{1B}[0m"])
         #expect(failed.last?["status"] as? String == "error")
         let after = try kernel.request(["type": "execute", "id": "3", "code": "print keep"])
         #expect(KernelProcess.streamText(after) == "7\n")
@@ -68,6 +70,23 @@ import Testing
         }
     }
 
+    @Test func inspectIsATablePictureWithItsNoteAsText() throws {
+        let kernel = try KernelProcess()
+        let messages = try kernel.request(["type": "execute", "id": "i", "code": """
+            r = runge n=32 seed=1
+            net = network 1
+            add net dense 4 relu
+            add net dense 1 linear
+            inspect net r
+            """])
+        #expect(messages.compactMap { $0["type"] as? String } == ["display", "stream", "reply"])
+        let data = try #require(messages.first?["data"] as? [String: String])
+        let svg = try #require(data["image/svg+xml"])
+        #expect(svg.contains("Layer health: 1 → 4 relu → 1 linear on r") && svg.contains("‖∂W‖"))
+        #expect(data["text/plain"]?.hasPrefix("layer  shape") == true)
+        #expect(KernelProcess.streamText(messages).hasPrefix("gradients: of the mean cost over r (32 examples)"))
+    }
+
     @Test func evalOfClassDataShowsItsConfusionMatrixOnlyWhenEchoed() throws {
         let data = try TemporaryFile(contents: "x,y,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n", suffix: ".csv")
         let kernel = try KernelProcess()
@@ -82,16 +101,18 @@ import Testing
         #expect(assigned.count == 1 && assigned.first?["status"] as? String == "ok")
     }
 
-    @Test func showGivesItsTextThenItsSVG() throws {
+    @Test func showGivesItsPictureWithTheDrawingAsItsTextThenItsCaption() throws {
         let image = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Models/drawn-3.png").path
         let kernel = try KernelProcess()
         let messages = try kernel.request(["type": "execute", "id": "s", "code": "show \"\(image)\""])
         let kinds = messages.compactMap { $0["type"] as? String }
-        #expect(kinds.last == "reply" && kinds.dropLast().last == "display")
-        #expect(KernelProcess.streamText(messages).contains("160×160"))
-        let svg = (messages.first { $0["type"] as? String == "display" }?["data"] as? [String: String])?["image/svg+xml"]
-        #expect(svg?.contains("<image") == true || svg?.contains("<rect") == true)
+        #expect(kinds == ["display", "stream", "reply"])
+        let data = messages.first { $0["type"] as? String == "display" }?["data"] as? [String: String]
+        #expect(data?["image/svg+xml"]?.contains("<image") == true || data?["image/svg+xml"]?.contains("<rect") == true)
+        // The terminal drawing is the picture's plain-text form, not printed beside the picture.
+        #expect(data?["text/plain"]?.contains("█") == true)
+        #expect(KernelProcess.streamText(messages) == "\(image): 160×160\n")
     }
 
     @Test func trainingIsOneUpdatingDisplayNotALinePerEpoch() throws {
@@ -138,6 +159,14 @@ import Testing
         #expect((again["evalue"] as? String)?.contains("of 1000000") == true)
         let after = try kernel.request(["type": "execute", "id": "s", "code": "print net.layers.count"])
         #expect(KernelProcess.streamText(after) == "2\n")
+    }
+
+    @Test func clearClearsTheCellsOutputNotTheScreen() throws {
+        let kernel = try KernelProcess()
+        let messages = try kernel.request(["type": "execute", "id": "c", "code": "print 1\nclear\nprint 2"])
+        #expect(messages.compactMap { $0["type"] as? String } == ["stream", "clear", "stream", "reply"])
+        #expect(messages[1]["id"] as? String == "c")
+        #expect(!KernelProcess.streamText(messages).contains("\u{1B}"))
     }
 
     @Test func aLineThatIsNotARequestIsAnsweredAndTheSessionGoesOn() throws {

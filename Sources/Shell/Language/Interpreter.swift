@@ -20,6 +20,8 @@ final class Interpreter {
     /// A notebook front end (`nnsh --kernel`) sets it: a view that can draw itself as SVG hands
     /// over its terminal text and its SVG together (see `show(_:svg:)`) instead of printing.
     var showPicture: ((_ text: String, _ svg: String) -> Void)? = nil
+    /// A notebook front end sets it: `clear` clears the cell's output instead of the screen.
+    var clearOutput: (() -> Void)? = nil
     /// A notebook front end sets it: the training progress line is drawn (as `\r`, erase line,
     /// text) though output is not a terminal; the front end turns the redraws into one updating line.
     var drawsProgressLine = false

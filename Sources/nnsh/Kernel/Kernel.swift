@@ -20,6 +20,7 @@ final class Kernel {
         session.isInteractive = true
         session.drawsProgressLine = true
         session.showPicture = { text, svg in output.picture(text: text, svg: svg) }
+        session.clearOutput = { output.clear() }
     }
 
     /// Reads requests until end of input, `shutdown` or `quit`; returns the exit code. Standard
@@ -62,7 +63,7 @@ final class Kernel {
     }
 
     /// Runs a cell: its output as stream and display messages, an error as an error message
-    /// (the rendered error with its caret), then the reply.
+    /// (the rendered error with its caret, in colour; `evalue` plain), then the reply.
     func execute(_ code: String, id: String?) -> Int32? {
         output.begin(id)
         defer { output.end() }
@@ -81,7 +82,9 @@ final class Kernel {
             return nil
         case .error(let error):
             session.recordEntry(code, ran: false)
-            let traceback = error.rendered(width: 100, colour: false)
+            // Coloured as at the prompt (a red "error:", a green caret): Jupyter shows a
+            // traceback's ANSI colours, as it does Python's.
+            let traceback = error.rendered(width: 100, colour: true)
                 .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let fields: [String: Any] = ["ename": error.isInterruption ? "Interrupted" : "Error",
                                          "evalue": error.message, "traceback": traceback]

@@ -33,10 +33,12 @@ final class KernelOutput {
             channel.stream(text, id: id)
             return
         }
-        // A redraw: the line is replaced, by a live line or by an epoch's summary ending in "\n".
+        // A redraw: the line is replaced, by a live line or by an epoch's summary ending in "\n",
+        // or erased (gradcheck's line when the check ends): the display then shows nothing, as
+        // the terminal would (a display stays in the notebook; it can only be emptied).
         var line = String(text.dropFirst(Self.redraw.count))
         if line.hasSuffix("\n") { line.removeLast() }
-        guard !line.isEmpty else { return }
+        guard !line.isEmpty || progressDisplay != nil else { return }
         let update = progressDisplay != nil
         let displayID = progressDisplay ?? newDisplay()
         progressDisplay = displayID
@@ -49,6 +51,12 @@ final class KernelOutput {
         var data = ["image/svg+xml": svg]
         data["text/plain"] = text.isEmpty ? "(an SVG picture)" : text
         channel.display(data, displayID: newDisplay(), update: false, id: id)
+    }
+
+    /// `clear`: the cell's output so far is cleared.
+    func clear() {
+        closeProgress()
+        channel.send("clear", id: id, [:])
     }
 
     /// Later redraws start a new display (the progress line of the next training).

@@ -18,6 +18,7 @@ import Foundation
 ///     {"type": "display", "id": "1", "display_id": "p1", "update": false,
 ///      "data": {"image/svg+xml": "<svg…", "text/plain": "…"}}
 ///     {"type": "error", "id": "1", "ename": "Error", "evalue": "message", "traceback": [lines]}
+///     {"type": "clear", "id": "1"}                      clear the cell's output so far (`clear`)
 ///     {"type": "reply", "id": "1", "status": "ok" | "error", …}   always last for a request
 ///
 /// A reply to `complete` carries `matches`, `cursor_start` and `cursor_end`; to `inspect`,

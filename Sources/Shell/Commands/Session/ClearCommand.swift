@@ -7,7 +7,10 @@ struct ClearCommand: Command {
         .variadic("names", .column, help: "none: to delete variables write forget x or forget all"),
     ]
     static let example = "clear"
-    static let details = "Where output is not a terminal that can move its cursor (a file, a pipe, TERM=dumb) it does nothing."
+    static let details = """
+        Where output is not a terminal that can move its cursor (a file, a pipe, TERM=dumb) it does
+        nothing. In a notebook it clears the output of its cell.
+        """
 
     /// Cursor to the top left, then erase the whole screen.
     static let clearScreen = "\u{1b}[H\u{1b}[2J"
@@ -17,7 +20,11 @@ struct ClearCommand: Command {
             throw CommandError("clear clears the screen and takes no names; to delete variables write forget "
                                + a.rest.map(\.display).joined(separator: " "), parameter: "names")
         }
-        if shell.canRedrawLine { shell.output(clearScreen) }
+        if let clearOutput = shell.clearOutput {
+            clearOutput()
+        } else if shell.canRedrawLine {
+            shell.output(clearScreen)
+        }
         return .none
     }
 }

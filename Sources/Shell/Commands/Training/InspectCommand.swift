@@ -1,4 +1,5 @@
 import Engine
+import Plots
 
 /// `inspect net [data]`: a per-layer table of weight norms, gradient norms, dead ReLU units and
 /// saturated sigmoid/tanh units.
@@ -10,6 +11,7 @@ struct InspectCommand: Command {
         .positional("net", CommonParameters.network, help: "the network"),
         .positional("data", CommonParameters.dataset, default: Value.none,
                     help: "data for the gradient norms and the dead/saturated fractions (without it: weight norms only)"),
+        ViewFile.parameter([.svg, .csv]),
     ]
     static let example = """
         r = runge n=100 noise=0.05 seed=1
@@ -26,7 +28,8 @@ struct InspectCommand: Command {
         ReLU layer's units that output 0 for every example (they no longer learn). saturated: the
         share of a sigmoid or tanh layer's outputs in the flat parts (sigmoid below 0.01 or above
         0.99, tanh beyond ±0.99), where gradients nearly vanish. A layer holding NaN or infinite
-        weights is marked "non-finite".
+        weights is marked "non-finite". to="file.svg" draws the table as a picture (a notebook
+        shows it so), to="file.csv" writes its rows.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -41,35 +44,47 @@ struct InspectCommand: Command {
         } catch {
             throw CommandError(error, parameter: error.kind == .shapeMismatch ? "data" : "net")
         }
-        shell.print(table(health, dataName: data.map { _ in argumentText(a, "data") }, examples: data?.dataset.count))
+        let dataName = data.map { _ in argumentText(a, "data") }
+        let rows = cells(health)
+        let title = "Layer health: \(net.shape)" + (dataName.map { " on \($0)" } ?? "")
+        let svg = { Table(header: header, rows: rows).renderSVG(title: title, rightAligned: header.indices.map { $0 >= 3 }) }
+        shell.show(text(rows), svg: svg)
+        shell.print(note(dataName: dataName, examples: data?.dataset.count))
+        try shell.writeView(a, svg: svg, csv: { Table(header: header, rows: rows) })
         return .none
     }
 
-    /// The printed table; `dataName` nil when no data was given.
-    static func table(_ health: [LayerHealth], dataName: String?, examples: Int?) -> String {
-        let header = ["layer", "shape", "activation", "‖W‖", "‖b‖", "‖∂W‖", "‖∂b‖", "dead", "saturated"]
-        var rows: [[String]] = []
-        for h in health {
+    static let header = ["layer", "shape", "activation", "‖W‖", "‖b‖", "‖∂W‖", "‖∂b‖", "dead", "saturated"]
+
+    /// One row of `header` per layer ("-" where there is no figure).
+    static func cells(_ health: [LayerHealth]) -> [[String]] {
+        health.map { h in
             func figure(_ x: Double?) -> String { x.map(EpochLine.figure) ?? "-" }
-            rows.append([
+            return [
                 String(h.layer + 1), "\(h.inputs)×\(h.outputs)", h.activation.name + (h.nonFinite ? " non-finite" : ""),
                 figure(h.weightNorm), figure(h.biasNorm), figure(h.weightGradientNorm), figure(h.biasGradientNorm),
                 h.deadFraction.map(EpochLine.percent) ?? "-", h.saturatedFraction.map(EpochLine.percent) ?? "-",
-            ])
+            ]
         }
+    }
+
+    /// The table as terminal text: names left-aligned, figures right-aligned.
+    static func text(_ rows: [[String]]) -> String {
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { c, s in c < 3 ? pad(s, widths[c]) : padLeft(s, widths[c]) }
                 .joined(separator: "  ").trimmingTrailingSpaces()
         }
-        var lines = [line(header)] + rows.map(line)
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// The line under the table: what the figures were computed on; `dataName` nil when no data was given.
+    static func note(dataName: String?, examples: Int?) -> String {
         if let dataName, let examples {
-            lines.append("gradients: of the mean cost over \(dataName) (\(examples) examples) at the current weights; "
-                         + "dead: ReLU units never above 0 on it; saturated: sigmoid/tanh outputs within 0.01 of their limits")
-        } else {
-            lines.append("weight norms only: give data for gradient norms and dead/saturated units (inspect net data)")
+            return "gradients: of the mean cost over \(dataName) (\(examples) examples) at the current weights; "
+                + "dead: ReLU units never above 0 on it; saturated: sigmoid/tanh outputs within 0.01 of their limits"
         }
-        return lines.joined(separator: "\n")
+        return "weight norms only: give data for gradient norms and dead/saturated units (inspect net data)"
     }
 }
 

@@ -54,26 +54,27 @@ struct ErrorsCommand: Command {
         let shape = data.imageShape
         let drawn = Array(found.prefix(try a.int("count")))
         func caption(_ i: Int) -> String { "\(data.printableClassName(labels[i]))→\(data.printableClassName(predicted[i])) #\(i)" }
-        if !a.bool("quiet") {
-            shell.print("\(found.count) of \(data.count) examples misclassified" + (what.isEmpty ? "" : " (\(what))"))
-            if let shape, !drawn.isEmpty {
-                let items = drawn.map { i in (pixels: data.image(i) ?? [], caption: caption(i)) }
-                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
-                                                 width: shell.columns))
-            } else {
-                for i in drawn { shell.print("#\(i): true \(data.printableClassName(labels[i])), predicted \(data.printableClassName(predicted[i]))") }
-            }
-        }
         let title = "\(found.count) misclassified" + (what.isEmpty ? "" : " (\(what))")
-        try shell.writeView(a, svg: { () throws(CommandError) in
+        let svg = { () throws(CommandError) -> String in
             guard let shape else { throw CommandError("to: \(data.name) holds no images to draw; write a .csv file instead", parameter: "to") }
             return ImageGrid(title: title, images: drawn.map { i in
                 ImageGrid.Image(pixels: (data.image(i) ?? []).map(Double.init), width: shape.columns, height: shape.rows, caption: caption(i))
             }).renderSVG()
-        }, csv: {
+        }
+        if !a.bool("quiet") {
+            shell.print("\(found.count) of \(data.count) examples misclassified" + (what.isEmpty ? "" : " (\(what))"))
+            if let shape, !drawn.isEmpty {
+                let items = drawn.map { i in (pixels: data.image(i) ?? [], caption: caption(i)) }
+                shell.show(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
+                                              width: shell.columns), svg: svg)
+            } else {
+                for i in drawn { shell.print("#\(i): true \(data.printableClassName(labels[i])), predicted \(data.printableClassName(predicted[i]))") }
+            }
+        }
+        try shell.writeView(a, svg: svg, csv: {
             Table(header: ["index", "true", "predicted"],
                   rows: found.map { [String($0), data.className(labels[$0]), data.className(predicted[$0])] })
-        }, announce: !a.bool("quiet"), picture: !a.bool("quiet") && !drawn.isEmpty)
+        }, announce: !a.bool("quiet"))
         return .list(found.map { .number(Double($0)) })
     }
 

@@ -24,19 +24,20 @@ struct ShowCommand: Command {
             do {
                 let image = try ImageFile.read(path: path)
                 let room = shell.pictureRoom
-                shell.print(TerminalImage.render(image, style: shell.imageStyle, fitting: room))
+                let picture = ImageGrid(title: path, images: [
+                    ImageGrid.Image(pixels: image.pixels.map(Double.init), width: image.width, height: image.height, caption: path)])
+                shell.show(TerminalImage.render(image, style: shell.imageStyle, fitting: room), svg: { picture.renderSVG() })
                 let drawn = TerminalImage.fittedShape(ImageShape(rows: image.height, columns: image.width),
                                                       columns: room.columns, lines: room.lines)
                 let size = "\(path): \(image.width)×\(image.height)"
                 let note = "(drawn \(drawn.columns)×\(drawn.rows) to fit)"
-                if drawn.columns == image.width && drawn.rows == image.height {
+                // In a notebook the picture is shown whole: the terminal drawing's size is beside the point.
+                if (drawn.columns == image.width && drawn.rows == image.height) || shell.showPicture != nil {
                     shell.print(size)
                 } else {
                     shell.print(size + (size.displayWidth + 1 + note.count <= shell.columns ? " " : "\n") + note)
                 }
-                let picture = ImageGrid(title: path, images: [
-                    ImageGrid.Image(pixels: image.pixels.map(Double.init), width: image.width, height: image.height, caption: path)])
-                try shell.writeView(a, svg: { picture.renderSVG() }, picture: true)
+                try shell.writeView(a, svg: { picture.renderSVG() })
             } catch {
                 throw CommandError(error, parameter: "source")
             }
@@ -56,17 +57,17 @@ struct ShowCommand: Command {
                 ImageGrid.Image(pixels: (data.image(i) ?? []).map(Double.init), width: shape.columns, height: shape.rows, caption: caption)
             })
             if indices.count == 1 {
-                shell.print(TerminalImage.render(data.image(first) ?? [], shape: shape, style: shell.imageStyle,
-                                                 fitting: shell.pictureRoom))
+                shell.show(TerminalImage.render(data.image(first) ?? [], shape: shape, style: shell.imageStyle,
+                                                fitting: shell.pictureRoom), svg: { picture.renderSVG() })
                 shell.print("#\(first)" + (data.classLabel(first).map { "  label \(data.printableClassName($0))" } ?? ""))
             } else {
                 let items = indices.map { i in
                     (pixels: data.image(i) ?? [], caption: data.classLabel(i).map { "\(data.printableClassName($0)) #\(i)" } ?? "#\(i)")
                 }
-                shell.print(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
-                                                 width: shell.columns))
+                shell.show(TerminalImage.grid(items, shape: shape, perRow: 6, downsample: 2, style: shell.imageStyle,
+                                              width: shell.columns), svg: { picture.renderSVG() })
             }
-            try shell.writeView(a, svg: { picture.renderSVG() }, picture: true)
+            try shell.writeView(a, svg: { picture.renderSVG() })
         default:
             throw CommandError("source: expected an image dataset or a file name", parameter: "source")
         }

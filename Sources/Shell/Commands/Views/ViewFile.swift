@@ -43,11 +43,8 @@ extension Interpreter {
 
     /// Writes the `to=` file of a view, if asked for: `svg()` or `csv()` by the extension, then
     /// prints "wrote PATH" (unless `announce` is false). A nil maker means the view has no such form.
-    /// With `picture`, in a notebook the SVG is also shown, after the text the view printed.
     func writeView(_ a: Arguments, svg: (() throws(CommandError) -> String)? = nil,
-                   csv: (() throws(CommandError) -> Table)? = nil, announce: Bool = true,
-                   picture: Bool = false) throws(CommandError) {
-        if picture, let showPicture, let svg, let drawn = try? svg() { showPicture("", drawn) }
+                   csv: (() throws(CommandError) -> Table)? = nil, announce: Bool = true) throws(CommandError) {
         guard let path = try a.optionalString("to") else { return }
         var allowed: [ViewFile.Format] = []
         if svg != nil { allowed.append(.svg) }
