@@ -50,7 +50,7 @@ let package = Package(
         // MARK: - Libraries, bottom up
         .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: hotLoopSettings),
         .target(name: "Data", dependencies: ["Engine", "CZlib"], swiftSettings: hotLoopSettings),
-        .target(name: "Plots", dependencies: []),
+        .target(name: "Plots", dependencies: ["CZlib"]),
         .target(name: "Shell", dependencies: ["Engine", "Data", "Plots"]),
 
         // MARK: - The executable
@@ -65,8 +65,8 @@ let package = Package(
         // Test support (C): counts the heap allocations of chosen threads (TrainingAllocationTests).
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "AllocationCounter"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "AllocationCounter"]),
-        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "Plots", "AllocationCounter"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "CZlib"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Data"], exclude: ["scripts"]),
         .testTarget(name: "nnshTests", dependencies: ["nnsh"]),
     ]

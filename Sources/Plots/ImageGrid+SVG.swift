@@ -1,6 +1,6 @@
 extension ImageGrid {
     /// The images as a standalone SVG document `width` pixels wide (the height follows from
-    /// the layout): each image on a black square, one `<rect>` per pixel with ink, white ink,
+    /// the layout): each image on a black square as one embedded greyscale PNG (white ink, pixels drawn square),
     /// its caption below; `<g class="image">` per image.
     public func renderSVG(width: Int = 640) -> String {
         let width = max(width, 100)
@@ -31,18 +31,11 @@ extension ImageGrid {
             svg.openGroup([("class", "image")])
             svg.element("rect", [("x", n(x0)), ("y", n(y0)), ("width", n(imageWidth)),
                                  ("height", n(imageHeight)), ("fill", "black")])
-            let range = image.range
-            for y in 0..<max(0, image.height) {
-                for x in 0..<max(0, image.width) {
-                    let t = image.intensity(x: x, y: y, range: range)
-                    guard t > 0.02 else { continue }
-                    let level = Int((min(1, t) * 255).rounded())
-                    let hex = String(level, radix: 16)
-                    let grey = level < 16 ? "0" + hex : hex
-                    svg.element("rect", [("x", n(x0 + Double(x) * scale)), ("y", n(y0 + Double(y) * scale)),
-                                         ("width", n(scale)), ("height", n(scale)),
-                                         ("fill", "#\(grey)\(grey)\(grey)")])
-                }
+            // The pixels as one embedded PNG, drawn with square pixels (no smoothing).
+            if let uri = PNGEncoder.dataURI(width: size.width, height: size.height, levels: image.levels(width: size.width, height: size.height)) {
+                svg.element("image", [("x", n(x0)), ("y", n(y0)), ("width", n(imageWidth)), ("height", n(imageHeight)),
+                                      ("preserveAspectRatio", "none"), ("image-rendering", "optimizeSpeed"),
+                                      ("style", "image-rendering:pixelated"), ("href", uri)])
             }
             if !image.caption.isEmpty {
                 svg.text(image.caption, x: x0 + imageWidth / 2, y: y0 + imageHeight + 13, size: captionSize, className: "caption")
@@ -50,5 +43,22 @@ extension ImageGrid {
             svg.closeGroup()
         }
         return svg.rendered()
+    }
+}
+
+extension ImageGrid.Image {
+    /// Grey levels of a `width` × `height` cell (the image at its top left, black around it;
+    /// ink fainter than 2% black, as the terminal drawing leaves it out).
+    func levels(width: Int, height: Int) -> [UInt8] {
+        let range = self.range
+        var out = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<min(height, max(0, self.height)) {
+            for x in 0..<min(width, max(0, self.width)) {
+                let t = intensity(x: x, y: y, range: range)
+                guard t > 0.02 else { continue }
+                out[y * width + x] = UInt8((min(1, t) * 255).rounded())
+            }
+        }
+        return out
     }
 }

@@ -1,10 +1,20 @@
 import Testing
 @testable import Data
+@testable import Plots
 
 /// The low byte of `v` (values above 255 wrap).
 private func byte(_ v: Int) -> UInt8 { UInt8(truncatingIfNeeded: v) }
 
 @Suite struct PNGTests {
+    /// The PNGs the SVG pictures embed (Plots' encoder) read back with this reader, level for level.
+    @Test func thePicturesEmbeddedPNGsReadBack() throws {
+        let levels = (0..<(29 * 13)).map { UInt8(truncatingIfNeeded: $0 &* 53) }
+        let png = try #require(PNGEncoder.greyscale(width: 29, height: 13, levels: levels))
+        let image = try ImageFile.decode(png, file: "embedded.png")
+        #expect(image.width == 29 && image.height == 13)
+        #expect(image.bytes == levels)
+    }
+
     let dir = TemporaryDirectory()
 
     /// A 7×5 gray ramp whose values exercise every filter (row y uses filter y).

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Plots
 
@@ -59,8 +60,21 @@ import Testing
         let captions = document.elements(named: "text").filter { $0.attributes["class"] == "caption" }.map(\.text)
         #expect(captions.first == "0 → 6" && captions.count == 3)
         let ink = Fixtures.seven.filter { $0 > 0.02 }.count + 2 * Fixtures.ring.filter { $0 > 0.02 * 255 }.count
-        let pixels = document.elements(named: "rect").filter { $0.groupClasses.last == "image" && $0.attributes["fill"] != "black" }
-        #expect(pixels.count == ink)
-        #expect(pixels.contains { $0.attributes["fill"] == "#ffffff" })
+        let pictures = document.elements(named: "image").filter { $0.groupClasses.last == "image" }
+        #expect(pictures.count == 3)
+        var inked = 0, white = 0
+        for picture in pictures {
+            let href = try #require(picture.attributes["href"])
+            #expect(href.hasPrefix("data:image/png;base64,"))
+            #expect(picture.attributes["style"] == "image-rendering:pixelated")
+            let png = try #require(Data(base64Encoded: String(href.dropFirst("data:image/png;base64,".count))))
+            let levels = try #require(PNGDecoding.greyscaleLevels(Array(png)))
+            inked += levels.filter { $0 > 0 }.count
+            white += levels.filter { $0 == 255 }.count
+        }
+        #expect(inked == ink)
+        #expect(white > 0)
+        // No pixel is drawn as an element of its own any more.
+        #expect(document.elements(named: "rect").filter { $0.groupClasses.last == "image" }.count == 3)
     }
 }
