@@ -84,11 +84,7 @@ extension ModelFile {
                 throw ModelFileError(.nonFiniteValue, "an optimiser setting is NaN or infinite", hint: hint)
             }
         }
-        if let g = header.generator {
-            guard g.state != (0, 0, 0, 0), g.spareGaussian?.isFinite ?? true else {
-                throw ModelFileError(.malformed, "the generator state is invalid", hint: hint)
-            }
-        }
+        if let why = header.generator?.problem { throw ModelFileError(.malformed, why, hint: hint) }
         if header.history.epochs.contains(where: { $0.epoch < 0 || $0.samples < 0 }) {
             throw ModelFileError(.malformed, "the training history has a negative epoch or sample count", hint: hint)
         }

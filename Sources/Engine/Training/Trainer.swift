@@ -42,13 +42,16 @@ public final class Trainer<T: Scalar> {
     var order: [Int] = []
 
     public init(network: Network<T>, options: TrainingOptions) throws(EngineError) {
-        if let why = options.problem { throw EngineError(.invalidArgument, why) }
-        guard let out = network.layers.last else { throw EngineError(.empty, "the network has no layers yet") }
+        try options.check()
+        guard let out = network.layers.last else {
+            throw EngineError(.empty, "the network has no layers yet", field: .network)
+        }
         guard network.pendingDropout == 0 else {
-            throw EngineError(.invalidArgument, "the network ends with a dropout layer; add a dense layer after it")
+            throw EngineError(.invalidArgument, "the network ends with a dropout layer; add a dense layer after it",
+                              field: .network)
         }
         if let why = network.cost.incompatibility(with: out.activation) {
-            throw EngineError(.incompatibleCost, why, layer: network.layers.count - 1)
+            throw EngineError(.incompatibleCost, why, layer: network.layers.count - 1, field: .network)
         }
         self.network = network
         self.options = options
