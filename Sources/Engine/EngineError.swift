@@ -33,6 +33,9 @@ public struct EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The training option (or the part of a training request) the problem lies in, so a
     /// caller can point at whatever set it: a learning rate of 0, a holdout fraction of 1.
     public var field: TrainingOptions.Field?
+    /// For `.tooLarge`: the bytes the values already held took of the memory limit, when they
+    /// are what left too little room (`MemoryLimit.check`); nil when the request alone is too large.
+    public var heldBytes: Int?
 
     public init(_ kind: Kind, _ message: String, layer: Int? = nil, epoch: Int? = nil, batch: Int? = nil,
                 field: TrainingOptions.Field? = nil) {

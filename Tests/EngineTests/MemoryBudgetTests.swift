@@ -24,7 +24,8 @@ import Testing
     @Test func aRequestIsChargedWithWhatIsInUse() {
         let e = refusal(2 << 20, limit: 10 << 20, inUse: 9 << 20)
         #expect(e?.kind == .tooLarge)
-        #expect(e?.message == "a tensor needs 2 MB, but 9 MB of the memory limit of 10 MB is in use by the session's values; vars lists them and forget frees them")
+        #expect(e?.message == "a tensor needs 2 MB, but 9 MB of the memory limit of 10 MB is in use by the session's values")
+        #expect(e?.heldBytes == 9 << 20, "what stood in the way, as data: the shell words what to do about it")
         #expect(refusal(512 << 10, limit: 10 << 20, inUse: 9 << 20) == nil)
         #expect(refusal(2 << 20, limit: 10 << 20, inUse: nil) == nil, "no ledger: nothing is charged")
         // Requests too small to be worth measuring the session for are checked against the limit only.
@@ -69,7 +70,8 @@ import Testing
             #expect(FileManager.default.createFile(atPath: path, contents: Foundation.Data(count: 2 << 20)))
             let e = MemoryLimit.$scopedBytes.withValue(1 << 20) { expectModelFileError { _ = try AtomicFile.read(path) } }
             #expect(e?.kind == .tooLarge)
-            #expect(e?.description == "\(path): reading the whole file needs 2 MB, more than the memory limit of 1 MB (hint: set max_memory raises it)")
+            #expect(e?.description == "\(path): reading the whole file needs 2 MB, more than the memory limit of 1 MB (hint: raise the memory limit)")
+            #expect(e?.remedy == .raiseMemoryLimit, "the shell words it as its command")
         }
     }
 }

@@ -91,7 +91,8 @@ enum AtomicFile {
         do {
             try MemoryLimit.check(count: size, bytesEach: 1, for: "reading the whole file")
         } catch {
-            throw ModelFileError(.tooLarge, error.message, hint: "set max_memory raises it", path: path)
+            throw ModelFileError(.tooLarge, error.message, hint: "raise the memory limit", path: path,
+                                 remedy: .raiseMemoryLimit)
         }
         bytes.reserveCapacity(size)
         try readAll(fd, into: &bytes, atMost: Int.max, path: path)

@@ -56,9 +56,9 @@ extension ModelFile {
             throw ModelFileError(.notAModelFile,
                                  looksLikeSafeTensors ? "not an nnsh model file: it looks like a safetensors file"
                                      : "not an nnsh model file (it starts with \(Array(prefix.prefix(4)).hexString))",
-                                 hint: looksLikeSafeTensors ? "read it with `import`"
-                                     : "give a file written by `save`; use `import` for .safetensors files",
-                                 offset: 0)
+                                 hint: looksLikeSafeTensors ? "read it as a safetensors file"
+                                     : "give an nnsh model file; read .safetensors files as safetensors",
+                                 offset: 0, remedy: looksLikeSafeTensors ? .readAsSafeTensors : .giveModelFile)
         }
         guard fileSize >= preambleSize, head.count >= preambleSize else {
             throw ModelFileError(.truncated,

@@ -29,7 +29,7 @@ struct ExportCommand: Command {
         do {
             try ModelFile.exportSafeTensors(net.network, to: path, preprocessing: net.preprocessing)
         } catch {
-            throw CommandError(error.description, parameter: "file")
+            throw CommandError(error, parameter: "file")
         }
         shell.print("exported \(net.shape) to \(path)")
         return .none

@@ -42,7 +42,7 @@ struct ImportCommand: Command {
         do {
             loaded = try ModelFile.importSafeTensors(path, activations: activations)
         } catch {
-            throw CommandError(error.description, parameter: "file")
+            throw CommandError(error, parameter: "file")
         }
         if let c = try a.optionalString("cost") {
             do { try loaded.network.setCost(Cost(rawValue: c)) } catch {
