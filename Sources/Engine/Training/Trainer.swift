@@ -110,28 +110,17 @@ public final class Trainer<T: Scalar> {
                             shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
     }
 
+    /// (A precision entry point: see Scalar.swift, "Specialised entry points".)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func dispatch(
         on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
         paused: PausedRun<T>?, shouldStop: () -> Bool, progress: (TrainingProgress) -> Void,
         epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
         try withSubnormalsFlushed { () throws(EngineError) -> TrainingResult in
-            // Called from another module, this generic method runs unspecialised (about 70×
-            // slower): hand over to the Float and Double instances compiled in this module.
-            if T.self == Float.self {
-                return try unsafeDowncast(self, to: Trainer<Float>.self).runSpecialized(
-                    on: data, validation: validation, generator: &generator,
-                    paused: paused.map { unsafeBitCast($0, to: PausedRun<Float>.self) },
+            try run(on: data, validation: validation, generator: &generator, paused: paused,
                     shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
-            }
-            if T.self == Double.self {
-                return try unsafeDowncast(self, to: Trainer<Double>.self).runSpecialized(
-                    on: data, validation: validation, generator: &generator,
-                    paused: paused.map { unsafeBitCast($0, to: PausedRun<Double>.self) },
-                    shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
-            }
-            return try run(on: data, validation: validation, generator: &generator, paused: paused,
-                           shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
         }
     }
 

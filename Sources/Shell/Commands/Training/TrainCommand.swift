@@ -230,10 +230,19 @@ struct TrainCommand: Command {
     /// the run's generator at the end.
     static func drive(_ net: NetworkObject, _ start: Start, _ context: TrainingContext,
                       _ generator: inout RandomGenerator, _ report: ProgressReport) throws(CommandError) -> TrainingResult {
+        let stop = report.shell.isInterrupted   // Interrupt.isRequested: Ctrl-C
         do {
-            switch net.network {
-            case .float(let n): return try drive(n, start, context, &generator, report)
-            case .double(let n): return try drive(n, start, context, &generator, report)
+            switch start {
+            case .start(let options):
+                return try net.network.train(
+                    on: context.data.dataset, validation: context.validation?.dataset, options: options,
+                    generator: &generator, shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
+            case .resume:
+                let result = try net.network.resume(
+                    on: context.data.dataset, validation: context.validation?.dataset,
+                    shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
+                generator = result.generator
+                return result
             }
         } catch {
             report.finishLine()
@@ -273,25 +282,6 @@ struct TrainCommand: Command {
         case .selection, .patience: "patience"
         case .minDelta: "min_delta"
         case .threads, .beta1, .beta2, .epsilon: nil
-        }
-    }
-
-    private static func drive<T: Scalar>(
-        _ network: Network<T>, _ start: Start, _ context: TrainingContext,
-        _ generator: inout RandomGenerator, _ report: ProgressReport
-    ) throws(EngineError) -> TrainingResult {
-        let stop = report.shell.isInterrupted   // Interrupt.isRequested: Ctrl-C
-        switch start {
-        case .start(let options):
-            return try Trainer(network: network, options: options).train(
-                on: context.data.dataset, validation: context.validation?.dataset, generator: &generator,
-                shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
-        case .resume:
-            let result = try Trainer(resuming: network).resume(
-                on: context.data.dataset, validation: context.validation?.dataset,
-                shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
-            generator = result.generator
-            return result
         }
     }
 
