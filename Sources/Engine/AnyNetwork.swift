@@ -1,14 +1,3 @@
-extension Precision {
-    /// Parses "float32" ("float", "f32", "single") and "float64" ("double", "f64").
-    public init(parsing name: String) throws(EngineError) {
-        switch name.lowercased() {
-        case "float32", "float", "f32", "single": self = .float32
-        case "float64", "double", "f64": self = .float64
-        default: throw EngineError(.invalidArgument, "unknown precision '\(name)' (expected float32 or float64)")
-        }
-    }
-}
-
 /// One layer as the shell shows it: "dense 784→300 relu, 235500 parameters".
 public struct LayerSummary: Hashable, Sendable {
     /// 0-based.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import ModelFiles
 @testable import Shell
 
 /// The bad-input catalogue (issue 9): mistakes people type and damaged files they give, one

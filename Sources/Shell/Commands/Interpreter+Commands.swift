@@ -1,6 +1,7 @@
 import Foundation
 import Data
 import Engine
+import ModelFiles
 
 /// Helpers the commands share.
 extension Interpreter {

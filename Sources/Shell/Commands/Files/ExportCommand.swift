@@ -1,4 +1,5 @@
 import Engine
+import ModelFiles
 
 /// `export net "x.safetensors"`: the weights in the safetensors layout, for PyTorch and others.
 struct ExportCommand: Command {

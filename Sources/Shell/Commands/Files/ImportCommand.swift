@@ -1,4 +1,5 @@
 import Engine
+import ModelFiles
 
 /// `m = import "x.safetensors"`: a network from a safetensors file.
 struct ImportCommand: Command {

@@ -1,5 +1,6 @@
 import Data
 import Engine
+import ModelFiles
 import Foundation
 import Plots
 

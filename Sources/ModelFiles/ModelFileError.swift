@@ -1,3 +1,4 @@
+import Engine
 /// Why a model file (nnsh's own format or safetensors) could not be read or written.
 ///
 /// A value, rendered only at the edge: `description` is one line naming the file, the byte

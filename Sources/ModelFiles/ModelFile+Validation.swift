@@ -1,3 +1,4 @@
+import Engine
 /// The checks writing and reading share: tensor shapes, finite numbers, header consistency.
 extension ModelFile {
     /// "layer 2 weights", "optimiser moment 1 of layer 1 biases" (layers counted from 1).

@@ -1,3 +1,4 @@
+import Engine
 /// Reading: bytes -> `LoadedModel`, checking in this order (FORMAT.md, "Reading"):
 /// magic, version, total size (truncated / trailing bytes), CRC-32, records, tensors.
 extension ModelFile {
