@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // nnsh — a neural-network shell. One target per layer; dependencies point one way:
-//   nnsh (executable) -> Shell -> Engine, Data, Plots;  Data -> Engine;  Engine -> CBLAS.
+//   nnsh (executable) -> Shell -> ModelFiles, Engine, Data, Plots;  ModelFiles -> Engine;
+//   Data -> Engine;  Plots -> zlib (PNG pictures);  Engine -> CBLAS.
 import PackageDescription
 #if os(Linux) && arch(x86_64)
 import Foundation
@@ -50,24 +51,29 @@ let package = Package(
         // MARK: - Libraries, bottom up
         .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: hotLoopSettings),
         .target(name: "Data", dependencies: ["Engine", "CZlib"], swiftSettings: hotLoopSettings),
+        // Model files: nnsh's own format, safetensors, JSON, atomic writes (docs/FORMAT.md).
+        .target(name: "ModelFiles", dependencies: ["Engine", "CZlib"]),
         .target(name: "Plots", dependencies: ["CZlib"]),
-        .target(name: "Shell", dependencies: ["Engine", "Data", "Plots"]),
+        .target(name: "Shell", dependencies: ["Engine", "ModelFiles", "Data", "Plots"]),
 
         // MARK: - The executable
         .executableTarget(
             name: "nnsh",
             dependencies: [
-                "Shell", "CEditLine",
+                "Shell", "Engine", "ModelFiles", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: - Tests: one target per library, plus end-to-end tests of the executable
         // Test support (C): counts the heap allocations of chosen threads (TrainingAllocationTests).
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "AllocationCounter"]),
+        // Test support (Swift): helpers EngineTests and ModelFilesTests share.
+        .target(name: "EngineTestSupport", dependencies: ["Engine"], path: "Tests/EngineTestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "EngineTestSupport", "AllocationCounter"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Engine", "EngineTestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "Plots", "AllocationCounter"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "CZlib"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Data"], exclude: ["scripts"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "ModelFiles", "Data"], exclude: ["scripts"]),
         .testTarget(name: "nnshTests", dependencies: ["nnsh"]),
     ]
 )

@@ -1,12 +1,9 @@
 import Engine
 
 /// Stored pixels into network inputs, byte → byte/255: `convert` does 8 at a time; the table
-/// (for Float and Double made once per process, so filling a batch allocates nothing) serves
+/// (`Scalar.byteFractions`, made once per process, so filling a batch allocates nothing) serves
 /// the last `count % 8` of a row and defines the values both must give.
 enum ByteScale {
-    static let float: [Float] = (0..<256).map { Float($0) / 255 }
-    static let double: [Double] = (0..<256).map { Double($0) / 255 }
-
     /// Writes `x[i] = T(bytes[i]) / 255` for `i < count`: 8 at a time through integer-to-float
     /// conversion and one division (the same IEEE operation the table was made with, so the
     /// same bits), the last `count % 8` through `table`. About twice as fast as a table
@@ -28,15 +25,8 @@ enum ByteScale {
         }
     }
 
-    /// Calls `body` with the table for `T` (`table[b] == T(b) / 255`).
+    /// Calls `body` with the table for `T` (`table[b] == T(b) / 255`, `Scalar.byteFractions`).
     static func withTable<T: Scalar, R>(of _: T.Type, _ body: (UnsafePointer<T>) -> R) -> R {
-        if T.self == Float.self {
-            return float.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: T.self)) }
-        }
-        if T.self == Double.self {
-            return double.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: T.self)) }
-        }
-        let table = (0..<256).map { T($0) / 255 }
-        return table.withUnsafeBufferPointer { body($0.baseAddress!) }
+        T.byteFractions.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

@@ -40,6 +40,9 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// 1-based character column, when the format has lines.
     public var column: Int?
     public var message: String
+    /// For `.tooLarge`: the bytes the values already held took of the memory limit, when they
+    /// are what left too little room (`EngineError.heldBytes`).
+    public var heldBytes: Int?
 
     public init(_ kind: Kind, file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
         self.kind = kind

@@ -99,26 +99,13 @@ public struct Dataset: TrainingData, Sendable {
     /// Writes the examples `indices` as consecutive rows of `inputs` (`indices.count ×
     /// inputWidth`) and `targets` (`indices.count × targetWidth`, one-hot for class data).
     /// Pixel bytes become byte/255.
+    ///
+    /// Specialised for Float and Double (called from the engine, a generic function runs
+    /// unspecialised, and per-element generic conversions cost ~10× more; Engine's Scalar.swift,
+    /// "One way across precisions").
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func fillBatch<T: Scalar>(
-        _ indices: UnsafeBufferPointer<Int>,
-        inputs: UnsafeMutablePointer<T>, targets: UnsafeMutablePointer<T>
-    ) {
-        // Concrete paths for the two engine precisions: called from another module, a generic
-        // function is not specialised, and per-element generic conversions cost ~10× more.
-        if T.self == Float.self {
-            fillBatchConcrete(indices,
-                              inputs: UnsafeMutableRawPointer(inputs).assumingMemoryBound(to: Float.self),
-                              targets: UnsafeMutableRawPointer(targets).assumingMemoryBound(to: Float.self))
-        } else if T.self == Double.self {
-            fillBatchConcrete(indices,
-                              inputs: UnsafeMutableRawPointer(inputs).assumingMemoryBound(to: Double.self),
-                              targets: UnsafeMutableRawPointer(targets).assumingMemoryBound(to: Double.self))
-        } else {
-            fillBatchConcrete(indices, inputs: inputs, targets: targets)
-        }
-    }
-
-    private func fillBatchConcrete<T: Scalar>(
         _ indices: UnsafeBufferPointer<Int>,
         inputs x: UnsafeMutablePointer<T>, targets y: UnsafeMutablePointer<T>
     ) {

@@ -7,6 +7,8 @@ func checkMemory(count: Int, times: Int = 1, bytesEach: Int, for what: String, f
     do {
         try MemoryLimit.check(count: count, times: times, bytesEach: bytesEach, for: what)
     } catch {
-        throw DataError(.tooLarge, file: file, error.message)
+        var e = DataError(.tooLarge, file: file, error.message)
+        e.heldBytes = error.heldBytes
+        throw e
     }
 }

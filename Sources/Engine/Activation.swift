@@ -177,20 +177,17 @@ extension Activation {
                 while c < columns { let z = row[c] + bias[c]; row[c] = z > 0 ? z : alpha * z; c += 1 }
             }
         case .sigmoid, .tanh:
-            // float32: 8 at a time through our own exponential (`exp8`); the rest (and float64,
-            // which keeps the C library's accuracy for gradient checks) one at a time.
+            // 8 at a time through `Scalar.sigmoid(lanes:)` / `tanh(lanes:)` (float32: our own
+            // exponential, `exp8`; float64 keeps the C library's accuracy for gradient
+            // checks), the rest one at a time.
             let isSigmoid = self == .sigmoid
             for r in 0..<rows {
                 let row = out + r * stride
                 var c = 0
-                if T.self == Float.self {
-                    let rowF = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
-                    let biasF = UnsafeRawPointer(bias).assumingMemoryBound(to: Float.self)
-                    while c + 8 <= columns {
-                        let z = rowF.lanes(at: c) + UnsafePointer(biasF).lanes(at: c)
-                        rowF.store(isSigmoid ? sigmoid8(z) : tanh8(z), at: c)
-                        c += 8
-                    }
+                while c + 8 <= columns {
+                    let z = row.lanes(at: c) + bias.lanes(at: c)
+                    row.store(isSigmoid ? T.sigmoid(lanes: z) : T.tanh(lanes: z), at: c)
+                    c += 8
                 }
                 while c < columns {
                     row[c] = isSigmoid ? Activation.sigmoid(row[c] + bias[c]) : T.tanh(row[c] + bias[c])

@@ -1,14 +1,3 @@
-extension Precision {
-    /// Parses "float32" ("float", "f32", "single") and "float64" ("double", "f64").
-    public init(parsing name: String) throws(EngineError) {
-        switch name.lowercased() {
-        case "float32", "float", "f32", "single": self = .float32
-        case "float64", "double", "f64": self = .float64
-        default: throw EngineError(.invalidArgument, "unknown precision '\(name)' (expected float32 or float64)")
-        }
-    }
-}
-
 /// One layer as the shell shows it: "dense 784→300 relu, 235500 parameters".
 public struct LayerSummary: Hashable, Sendable {
     /// 0-based.
@@ -138,20 +127,46 @@ public enum AnyNetwork {
 
     // MARK: - Training and evaluation
 
+    /// Trains the network (see `Trainer`).
     @discardableResult
     public func train(
         on data: any TrainingData, validation: (any TrainingData)? = nil, options: TrainingOptions,
         generator: inout RandomGenerator, shouldStop: () -> Bool = { false },
-        progress: (TrainingProgress) -> Void = { _ in }
+        progress: (TrainingProgress) -> Void = { _ in }, epochEnded: (EpochRecord) -> Void = { _ in }
     ) throws(EngineError) -> TrainingResult {
         switch self {
         case .float(let n):
             return try n.train(on: data, validation: validation, options: options, generator: &generator,
-                               shouldStop: shouldStop, progress: progress)
+                               shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
         case .double(let n):
             return try n.train(on: data, validation: validation, options: options, generator: &generator,
-                               shouldStop: shouldStop, progress: progress)
+                               shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
         }
+    }
+
+    /// Goes on with the paused run exactly where it stopped (see `Trainer.resume`); the run's
+    /// generator comes back in the result.
+    @discardableResult
+    public func resume(
+        on data: any TrainingData, validation: (any TrainingData)? = nil, shouldStop: () -> Bool = { false },
+        progress: (TrainingProgress) -> Void = { _ in }, epochEnded: (EpochRecord) -> Void = { _ in }
+    ) throws(EngineError) -> TrainingResult {
+        switch self {
+        case .float(let n):
+            try n.resume(on: data, validation: validation, shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
+        case .double(let n):
+            try n.resume(on: data, validation: validation, shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
+        }
+    }
+
+    /// The options of the paused run (`Network.pausedRun`), nil when there is none.
+    public var pausedOptions: TrainingOptions? {
+        switch self { case .float(let n): n.pausedRun?.options; case .double(let n): n.pausedRun?.options }
+    }
+
+    /// Per layer: dead and saturated units, weight and gradient sizes (see `Network.health`).
+    public func health(on data: (any TrainingData)? = nil) throws(EngineError) -> [LayerHealth] {
+        switch self { case .float(let n): try n.health(on: data); case .double(let n): try n.health(on: data) }
     }
 
     public func evaluate(on data: any TrainingData, batchSize: Int = 256, top: Int? = nil,

@@ -30,13 +30,21 @@ public struct EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// 1-based epoch and batch in which training stopped, for `.nonFinite`.
     public var epoch: Int?
     public var batch: Int?
+    /// The training option (or the part of a training request) the problem lies in, so a
+    /// caller can point at whatever set it: a learning rate of 0, a holdout fraction of 1.
+    public var field: TrainingOptions.Field?
+    /// For `.tooLarge`: the bytes the values already held took of the memory limit, when they
+    /// are what left too little room (`MemoryLimit.check`); nil when the request alone is too large.
+    public var heldBytes: Int?
 
-    public init(_ kind: Kind, _ message: String, layer: Int? = nil, epoch: Int? = nil, batch: Int? = nil) {
+    public init(_ kind: Kind, _ message: String, layer: Int? = nil, epoch: Int? = nil, batch: Int? = nil,
+                field: TrainingOptions.Field? = nil) {
         self.kind = kind
         self.message = message
         self.layer = layer
         self.epoch = epoch
         self.batch = batch
+        self.field = field
     }
 
     public var description: String { message }

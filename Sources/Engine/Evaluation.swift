@@ -30,17 +30,11 @@ extension Network {
     /// Loss, MSE, MAE, R² and, for class data, accuracy, the confusion matrix and (with `top`)
     /// top-k accuracy, in batches of `batchSize` examples. `shouldStop` is asked before each
     /// batch: when it says true, evaluation throws `.stopped`.
+    /// (A precision entry point: see Scalar.swift, "Specialised entry points".)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func evaluate(on data: any TrainingData, batchSize: Int = 256, top: Int? = nil,
                          shouldStop: () -> Bool = { false }) throws(EngineError) -> Evaluation {
-        // Generic code called from another module runs unspecialised: use this module's
-        // Float and Double instances.
-        if T.self == Float.self { return try unsafeDowncast(self, to: Network<Float>.self).evaluateFloat(data, batchSize, top, shouldStop) }
-        if T.self == Double.self { return try unsafeDowncast(self, to: Network<Double>.self).evaluateDouble(data, batchSize, top, shouldStop) }
-        return try evaluateBody(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
-    }
-
-    fileprivate func evaluateBody(on data: any TrainingData, batchSize: Int, top: Int?,
-                                  shouldStop: () -> Bool) throws(EngineError) -> Evaluation {
         guard data.count > 0 else { throw EngineError(.empty, "the data has no examples") }
         try check(inputWidth: data.inputWidth, targetWidth: data.targetWidth, what: "the data")
         if let top, top < 1 { throw EngineError(.invalidArgument, "top-k needs k ≥ 1, not \(top)") }
@@ -125,19 +119,5 @@ extension Network {
             start += rows
         }
         return totals
-    }
-}
-
-extension Network where T == Float {
-    fileprivate func evaluateFloat(_ data: any TrainingData, _ batchSize: Int, _ top: Int?,
-                                   _ shouldStop: () -> Bool) throws(EngineError) -> Evaluation {
-        try evaluateBody(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
-    }
-}
-
-extension Network where T == Double {
-    fileprivate func evaluateDouble(_ data: any TrainingData, _ batchSize: Int, _ top: Int?,
-                                    _ shouldStop: () -> Bool) throws(EngineError) -> Evaluation {
-        try evaluateBody(on: data, batchSize: batchSize, top: top, shouldStop: shouldStop)
     }
 }

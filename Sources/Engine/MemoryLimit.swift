@@ -14,7 +14,7 @@ import Darwin
 /// data readers and the language call `check` with the element count and size they are about
 /// to allocate; `check` compares it with the limit less what is in use, as reported by the
 /// `ledger` the session binds while it runs (its variables' datasets, networks, lists and
-/// strings). The shell sets the limit (`set max_memory`, `nnsh --max-memory`). The default is
+/// strings). The program using the engine sets the limit (`set(bytes:)`). The default is
 /// three quarters of the machine's physical memory.
 ///
 ///     try MemoryLimit.check(count: inputs, times: outputs, bytesEach: 4, for: "a 784×300 weight matrix")
@@ -64,8 +64,10 @@ public enum MemoryLimit {
         guard need >= unmeasured, let ledger else { return }
         let inUse = ledger.bytesInUse()
         guard need <= limit - min(inUse, limit) else {
-            throw EngineError(.tooLarge, "\(what) needs \(describe(need)), but \(describe(inUse)) of the memory limit of "
-                              + "\(describe(limit)) is in use by the session's values; vars lists them and forget frees them")
+            var e = EngineError(.tooLarge, "\(what) needs \(describe(need)), but \(describe(inUse)) of the memory limit of "
+                                + "\(describe(limit)) is in use by the session's values")
+            e.heldBytes = inUse
+            throw e
         }
     }
 

@@ -25,7 +25,7 @@ public final class Network<T: Scalar> {
     public let inputWidth: Int
     /// The layers, input side first. Set through `addDense`, `add` or the initialiser, which
     /// check that each layer's inputs equal the previous layer's outputs.
-    public internal(set) var layers: [DenseLayer<T>]
+    public package(set) var layers: [DenseLayer<T>]
     /// The cost set explicitly, or nil to use `Cost.default(for:)` of the output activation.
     /// Set it with `setCost`, which checks it fits the output layer.
     public private(set) var explicitCost: Cost?

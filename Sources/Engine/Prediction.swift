@@ -2,21 +2,10 @@ extension Network {
     /// The network's outputs for a batch: `x` is rows × inputWidth, the result rows × outputWidth
     /// (class probabilities after softmax). Runs in chunks of up to 256 rows; `shouldStop` is
     /// asked before each: when it says true, prediction throws `.stopped`.
+    /// (A precision entry point: see Scalar.swift, "Specialised entry points".)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func predict(_ x: Matrix<T>, shouldStop: () -> Bool = { false }) throws(EngineError) -> Matrix<T> {
-        // Use this module's Float and Double instances (generic code called from another
-        // module runs unspecialised).
-        if T.self == Float.self {
-            let r = try unsafeDowncast(self, to: Network<Float>.self).predictFloat(unsafeBitCast(x, to: Matrix<Float>.self), shouldStop)
-            return unsafeBitCast(r, to: Matrix<T>.self)
-        }
-        if T.self == Double.self {
-            let r = try unsafeDowncast(self, to: Network<Double>.self).predictDouble(unsafeBitCast(x, to: Matrix<Double>.self), shouldStop)
-            return unsafeBitCast(r, to: Matrix<T>.self)
-        }
-        return try predictBody(x, shouldStop)
-    }
-
-    fileprivate func predictBody(_ x: Matrix<T>, _ shouldStop: () -> Bool) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: x.columns, targetWidth: nil, what: "the input")
         let k = outputWidth, w = inputWidth
         try MemoryLimit.check(count: x.rows, times: k, bytesEach: MemoryLayout<T>.size,
@@ -44,17 +33,9 @@ extension Network {
 
     /// The outputs for every example of `data` (targets, if any, are ignored), stopping as
     /// `predict(_:shouldStop:)` does.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func predict(_ data: any TrainingData, shouldStop: () -> Bool = { false }) throws(EngineError) -> Matrix<T> {
-        if T.self == Float.self {
-            return unsafeBitCast(try unsafeDowncast(self, to: Network<Float>.self).predictFloat(data, shouldStop), to: Matrix<T>.self)
-        }
-        if T.self == Double.self {
-            return unsafeBitCast(try unsafeDowncast(self, to: Network<Double>.self).predictDouble(data, shouldStop), to: Matrix<T>.self)
-        }
-        return try predictBody(data, shouldStop)
-    }
-
-    fileprivate func predictBody(_ data: any TrainingData, _ shouldStop: () -> Bool) throws(EngineError) -> Matrix<T> {
         try check(inputWidth: data.inputWidth, targetWidth: nil, what: "the data")
         let k = outputWidth
         try MemoryLimit.check(count: data.count, times: k, bytesEach: MemoryLayout<T>.size,
@@ -81,19 +62,5 @@ extension Network {
     /// The reference forward pass: each layer's `DenseLayer.forward` in turn (allocating).
     public func referenceForward(_ x: Matrix<T>) -> Matrix<T> {
         layers.reduce(x) { $1.forward($0) }
-    }
-}
-
-extension Network where T == Float {
-    fileprivate func predictFloat(_ x: Matrix<Float>, _ stop: () -> Bool) throws(EngineError) -> Matrix<Float> { try predictBody(x, stop) }
-    fileprivate func predictFloat(_ data: any TrainingData, _ stop: () -> Bool) throws(EngineError) -> Matrix<Float> {
-        try predictBody(data, stop)
-    }
-}
-
-extension Network where T == Double {
-    fileprivate func predictDouble(_ x: Matrix<Double>, _ stop: () -> Bool) throws(EngineError) -> Matrix<Double> { try predictBody(x, stop) }
-    fileprivate func predictDouble(_ data: any TrainingData, _ stop: () -> Bool) throws(EngineError) -> Matrix<Double> {
-        try predictBody(data, stop)
     }
 }

@@ -27,6 +27,14 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
         self.spareGaussian = spareGaussian
     }
 
+    /// Why this state cannot be a generator's (one restored from a file), or nil: xoshiro256**
+    /// never reaches the all-zero state (it would stay there), and a spare Gaussian is finite.
+    public var problem: String? {
+        if state == (0, 0, 0, 0) { return "the generator state is all zero, which xoshiro256** cannot have" }
+        if let spare = spareGaussian, !spare.isFinite { return "the generator's spare Gaussian is \(spare)" }
+        return nil
+    }
+
     public static func == (l: RandomGenerator, r: RandomGenerator) -> Bool {
         l.state == r.state && l.spareGaussian == r.spareGaussian
     }

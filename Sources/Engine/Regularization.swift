@@ -40,9 +40,11 @@ public struct Regularization: Hashable, Sendable {
     }
 
     /// Nil when both coefficients are finite and ≥ 0, else why not.
-    public var problem: String? {
-        if !(l1 >= 0 && l1.isFinite) { return "l1 must be a finite number ≥ 0, got \(l1)" }
-        if !(l2 >= 0 && l2.isFinite) { return "l2 must be a finite number ≥ 0, got \(l2)" }
+    public var problem: String? { fieldProblem?.message }
+
+    var fieldProblem: (field: TrainingOptions.Field, message: String)? {
+        if !(l1 >= 0 && l1.isFinite) { return (.l1, "l1 must be a finite number ≥ 0, got \(l1)") }
+        if !(l2 >= 0 && l2.isFinite) { return (.l2, "l2 must be a finite number ≥ 0, got \(l2)") }
         return nil
     }
 }

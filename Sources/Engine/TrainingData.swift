@@ -61,36 +61,15 @@ public struct MatrixData<S: Scalar>: TrainingData, Sendable {
     }
 
     /// Copies rows `indices` of a row-major `source` (rows of `width`) to consecutive rows of
-    /// `out`, converting precision. Same precision: one memcpy per row. Called through the
-    /// protocol this function is not specialised, so the conversions go through concrete types.
+    /// `out`, converting precision (`Scalar.convert`: a copy per row when the types agree).
     private static func gatherRows<T: Scalar>(
         _ source: [S], width: Int, _ indices: UnsafeBufferPointer<Int>, into out: UnsafeMutablePointer<T>
     ) {
         guard width > 0 else { return }
         source.withUnsafeBufferPointer { src in
             let base = src.baseAddress!
-            if S.self == T.self {
-                let raw = UnsafeRawPointer(base), bytes = width * MemoryLayout<T>.stride
-                for (row, i) in indices.enumerated() {
-                    UnsafeMutableRawPointer(out + row * width)
-                        .copyMemory(from: raw + i * bytes, byteCount: bytes)
-                }
-            } else if S.self == Float.self, T.self == Double.self {
-                let from = UnsafeRawPointer(base).assumingMemoryBound(to: Float.self)
-                let to = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self)
-                for (row, i) in indices.enumerated() {
-                    for c in 0..<width { to[row * width + c] = Double(from[i * width + c]) }
-                }
-            } else if S.self == Double.self, T.self == Float.self {
-                let from = UnsafeRawPointer(base).assumingMemoryBound(to: Double.self)
-                let to = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self)
-                for (row, i) in indices.enumerated() {
-                    for c in 0..<width { to[row * width + c] = Float(from[i * width + c]) }
-                }
-            } else {
-                for (row, i) in indices.enumerated() {
-                    for c in 0..<width { out[row * width + c] = T(base[i * width + c]) }
-                }
+            for (row, i) in indices.enumerated() {
+                S.convert(base + i * width, into: out + row * width, count: width)
             }
         }
     }

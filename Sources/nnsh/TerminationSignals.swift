@@ -1,4 +1,5 @@
 import Engine
+import ModelFiles
 import Glibc
 
 /// Signals that end nnsh while it may be saving: SIGTERM and SIGHUP always, and SIGINT in

@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 @Suite struct ActivationTests {
     static let elementWise: [Activation] = [.sigmoid, .relu, .leakyReLU(alpha: 0.2), .tanh, .linear]

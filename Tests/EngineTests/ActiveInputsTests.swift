@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// The first layer's products over the batch's nonzero input columns only (`ActiveInputs`)
 /// give what the products over every column give: outputs, loss and gradients, on one thread

@@ -1,5 +1,6 @@
 import Foundation
 import Engine
+import EngineTestSupport
 import Testing
 
 /// Metrics on hand-made cases, each worked out by hand in the comment above it.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// Backpropagation against central differences in Double, for every combination of hidden
 /// activation × (cost, output activation) × regulariser that makes sense, on small random nets

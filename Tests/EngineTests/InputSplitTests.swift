@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// The hidden layers' forward product cut along the layer's inputs (`ParallelJobs.InputSplit`),
 /// the ∂W product cut by rows to match (`GemmSplit.rows`) and the optimiser update cut by the

@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// The 8-lane element-wise kernels against one-value-at-a-time arithmetic, in float32, on blocks
 /// whose rows hold a full 8-lane run and a tail, and on a column slice of a wider matrix (the

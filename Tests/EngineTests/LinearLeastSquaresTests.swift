@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 @Suite struct LinearLeastSquaresTests {
     /// The points (0, 1), (1, 3), (2, 2) solved by hand: x̄ = 1, ȳ = 2, Sxy = 1, Sxx = 2, so

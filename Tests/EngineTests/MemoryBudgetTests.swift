@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// The memory limit is a budget: a request is compared with the limit less what the session's
-/// ledger says is in use, and model files are checked before they are read and parsed. Limits
+/// ledger says is in use (model files: ModelFilesTests.ModelFileMemoryBudgetTests). Limits
 /// and ledgers are bound for the test's task only (tests run in parallel).
 @Suite struct MemoryBudgetTests {
     /// The error `MemoryLimit.check` throws for `bytes` under `limit` with `inUse` held, or nil.
@@ -24,7 +25,8 @@ import Testing
     @Test func aRequestIsChargedWithWhatIsInUse() {
         let e = refusal(2 << 20, limit: 10 << 20, inUse: 9 << 20)
         #expect(e?.kind == .tooLarge)
-        #expect(e?.message == "a tensor needs 2 MB, but 9 MB of the memory limit of 10 MB is in use by the session's values; vars lists them and forget frees them")
+        #expect(e?.message == "a tensor needs 2 MB, but 9 MB of the memory limit of 10 MB is in use by the session's values")
+        #expect(e?.heldBytes == 9 << 20, "what stood in the way, as data: the shell words what to do about it")
         #expect(refusal(512 << 10, limit: 10 << 20, inUse: 9 << 20) == nil)
         #expect(refusal(2 << 20, limit: 10 << 20, inUse: nil) == nil, "no ledger: nothing is charged")
         // Requests too small to be worth measuring the session for are checked against the limit only.
@@ -50,26 +52,5 @@ import Testing
         #expect(net.memoryBytes == parameters * 4 * 3, "Adam keeps two moments per parameter")
         #expect(AnyNetwork.float(net).memoryBytes == net.memoryBytes)
         #expect(AnyNetwork.float(net).converted(to: .float64).memoryBytes == parameters * 8 * 3)
-    }
-
-    @Test func aHugeSafeTensorsHeaderIsRefusedBeforeParsing() {
-        // 200 KB of `0,0,...` parse into a value per two bytes.
-        let header = "{\"a\":[" + String(repeating: "0,", count: 100_000) + "0]}"
-        let e = MemoryLimit.$scopedBytes.withValue(1 << 20) {
-            expectModelFileError { _ = try SafeTensorsFile.decode(ModelFileSafeTensorsTests.framed(header)) }
-        }
-        #expect(e?.kind == .tooLarge)
-        #expect(e?.message.hasPrefix("the 200009-byte safetensors header needs ") == true)
-        #expect(e?.message.hasSuffix(", more than the memory limit of 1 MB") == true)
-    }
-
-    @Test func aModelFileLargerThanTheBudgetIsNotRead() throws {
-        try withTemporaryFolder { folder in
-            let path = folder + "/big.nnm"
-            #expect(FileManager.default.createFile(atPath: path, contents: Foundation.Data(count: 2 << 20)))
-            let e = MemoryLimit.$scopedBytes.withValue(1 << 20) { expectModelFileError { _ = try AtomicFile.read(path) } }
-            #expect(e?.kind == .tooLarge)
-            #expect(e?.description == "\(path): reading the whole file needs 2 MB, more than the memory limit of 1 MB (hint: set max_memory raises it)")
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// `Network.health` on hand-made networks whose answers are worked out by hand.
 @Suite struct NetworkHealthTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 @Suite struct NetworkTests {
     @Test func buildsAndCountsParameters() throws {

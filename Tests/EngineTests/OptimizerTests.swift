@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// Each optimiser's first two updates on a tiny problem, against values computed by hand.
 ///

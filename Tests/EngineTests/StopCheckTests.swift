@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// Long engine work (gradient check, evaluation, prediction) asks its `shouldStop` as it goes
 /// and throws `.stopped` when it says true, leaving the network unchanged. `shouldStop` turns

@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// The trainer's own worker threads (WorkerPool, split GEMMs and optimiser updates) give the
 /// same weights as one thread. Also the test Scripts/sanitize.sh runs under the thread

@@ -2,6 +2,7 @@ import AllocationCounter
 import Glibc
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// nnsh's own code allocates nothing in the training loop after the first batch (issues 2 and
 /// 7): every buffer is made before it, and the batches (dropout masks included), the

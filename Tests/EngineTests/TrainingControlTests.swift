@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// Pause and resume, the NaN stop, early stopping, learning-rate schedules and held-out
 /// validation (issue 6, training).

@@ -1,5 +1,6 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 @Suite struct TrainingTests {
     @Test(arguments: [OptimizerKind.adam, .momentum])

@@ -3,6 +3,7 @@ import Testing
 import Glibc
 #endif
 @testable import Engine
+import EngineTestSupport
 
 @Suite struct WorkerPoolTests {
     /// Every part runs exactly once per job, on as many threads as asked for.

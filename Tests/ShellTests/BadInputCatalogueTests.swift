@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+@testable import ModelFiles
 @testable import Shell
 
 /// The bad-input catalogue (issue 9): mistakes people type and damaged files they give, one
@@ -157,6 +158,15 @@ import Testing
         Case(name: "batch of zero", source: "train net d batch=0", line: 1, column: 13, message: "batch: expected a whole number from 1 to 100000000, got 0"),
         Case(name: "negative epochs", source: "train net d epochs=-1", line: 1, column: 13, message: "epochs: expected a whole number from 0 to 1000000, got -1"),
         Case(name: "NaN learning rate", source: "train net d lr=nan", line: 1, column: 16, message: "unknown variable 'nan'"),
+        // The engine's refusals of the options point at the argument that set the field.
+        Case(name: "learning rate of zero", source: "train net d epochs=2 lr=0", line: 1, column: 22,
+             message: "learning rate must be a finite number > 0, got 0.0"),
+        Case(name: "holdout of everything", source: "train net d holdout=1 quiet", line: 1, column: 13,
+             message: "the holdout fraction must be between 0 and 1 (exclusive), got 1.0"),
+        Case(name: "patience without validation", source: "train net d epochs=2 patience=2", line: 1, column: 22,
+             message: "patience= needs validation data: add validate=DATASET or holdout=0.1"),
+        Case(name: "validation set and holdout", source: "train net d validate=d holdout=0.5", line: 1, column: 24,
+             message: "give either validate= or holdout=, not both"),
         Case(name: "computed NaN learning rate", source: "train net d lr=(10 ^ 400 - 10 ^ 400)", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got nan"),
         Case(name: "a trillion numbers as a list", source: "print (sum 0..<1e12)", line: 1, column: 8,
              message: "values: a range of 1000000000000 numbers is too long to use as a list (at most 10000000; a for loop can step through it)"),

@@ -1,4 +1,5 @@
 @testable import Engine
+@testable import ModelFiles
 import Foundation
 import Testing
 @testable import Shell

@@ -52,8 +52,8 @@ public enum OptimizerKind: String, CaseIterable, Hashable, Sendable {
 
 /// An optimiser and its hyper-parameters. Unused fields are ignored by the other kinds.
 ///
-/// Defaults: momentum μ = 0.9, RMSprop ρ = 0.9, Adam β₁ = 0.9, β₂ = 0.999, ε = 1e-8 (also
-/// AdaGrad's and RMSprop's ε); learning rate per `OptimizerKind.defaultLearningRate`.
+/// Defaults (`defaultMomentum` …): momentum μ = 0.9, RMSprop ρ = 0.9, Adam β₁ = 0.9, β₂ = 0.999,
+/// ε = 1e-8 (also AdaGrad's and RMSprop's ε); learning rate per `OptimizerKind.defaultLearningRate`.
 public struct OptimizerSettings: Hashable, Sendable {
     public var kind: OptimizerKind
     /// η.
@@ -68,9 +68,18 @@ public struct OptimizerSettings: Hashable, Sendable {
     /// ε, added to the denominator of AdaGrad, RMSprop and Adam.
     public var epsilon: Double
 
+    /// The defaults of the hyper-parameters not given (each kind's learning rate is
+    /// `OptimizerKind.defaultLearningRate`).
+    public static let defaultMomentum = 0.9
+    public static let defaultRho = 0.9
+    public static let defaultBeta1 = 0.9
+    public static let defaultBeta2 = 0.999
+    public static let defaultEpsilon = 1e-8
+
     public init(
-        _ kind: OptimizerKind, learningRate: Double? = nil, momentum: Double = 0.9, rho: Double = 0.9,
-        beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8
+        _ kind: OptimizerKind, learningRate: Double? = nil, momentum: Double = defaultMomentum,
+        rho: Double = defaultRho, beta1: Double = defaultBeta1, beta2: Double = defaultBeta2,
+        epsilon: Double = defaultEpsilon
     ) {
         self.kind = kind
         self.learningRate = learningRate ?? kind.defaultLearningRate
@@ -85,13 +94,18 @@ public struct OptimizerSettings: Hashable, Sendable {
     public static let adam = OptimizerSettings(.adam)
 
     /// Nil when every hyper-parameter is in range, else why not (one line).
-    public var problem: String? {
-        if !(learningRate > 0 && learningRate.isFinite) { return "learning rate must be a finite number > 0, got \(learningRate)" }
-        if !(momentum >= 0 && momentum < 1) { return "momentum must be in [0, 1), got \(momentum)" }
-        if !(rho >= 0 && rho < 1) { return "rho must be in [0, 1), got \(rho)" }
-        if !(beta1 >= 0 && beta1 < 1) { return "beta1 must be in [0, 1), got \(beta1)" }
-        if !(beta2 >= 0 && beta2 < 1) { return "beta2 must be in [0, 1), got \(beta2)" }
-        if !(epsilon > 0 && epsilon.isFinite) { return "epsilon must be a finite number > 0, got \(epsilon)" }
+    public var problem: String? { fieldProblem?.message }
+
+    /// The first hyper-parameter out of range and why.
+    var fieldProblem: (field: TrainingOptions.Field, message: String)? {
+        if !(learningRate > 0 && learningRate.isFinite) {
+            return (.learningRate, "learning rate must be a finite number > 0, got \(learningRate)")
+        }
+        if !(momentum >= 0 && momentum < 1) { return (.momentum, "momentum must be in [0, 1), got \(momentum)") }
+        if !(rho >= 0 && rho < 1) { return (.rho, "rho must be in [0, 1), got \(rho)") }
+        if !(beta1 >= 0 && beta1 < 1) { return (.beta1, "beta1 must be in [0, 1), got \(beta1)") }
+        if !(beta2 >= 0 && beta2 < 1) { return (.beta2, "beta2 must be in [0, 1), got \(beta2)") }
+        if !(epsilon > 0 && epsilon.isFinite) { return (.epsilon, "epsilon must be a finite number > 0, got \(epsilon)") }
         return nil
     }
 }

@@ -39,9 +39,9 @@ public struct EpochSelection: Hashable, Sendable {
         return higherIsBetter ? score > best + minDelta : score < best - minDelta
     }
 
-    var problem: String? {
-        if let patience, patience < 1 { return "patience must be ≥ 1, got \(patience)" }
-        if !(minDelta >= 0 && minDelta.isFinite) { return "min_delta must be ≥ 0, got \(minDelta)" }
+    var fieldProblem: (field: TrainingOptions.Field, message: String)? {
+        if let patience, patience < 1 { return (.patience, "patience must be ≥ 1, got \(patience)") }
+        if !(minDelta >= 0 && minDelta.isFinite) { return (.minDelta, "the smallest improvement must be ≥ 0, got \(minDelta)") }
         return nil
     }
 }

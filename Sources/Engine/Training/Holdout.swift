@@ -28,8 +28,8 @@ public struct Holdout: Hashable, Sendable {
         return HoldoutSplit(training: order[held...].sorted(), validation: order[..<held].sorted())
     }
 
-    var problem: String? {
-        fraction > 0 && fraction < 1 ? nil : "the holdout fraction must be between 0 and 1 (exclusive), got \(fraction)"
+    var fieldProblem: (field: TrainingOptions.Field, message: String)? {
+        fraction > 0 && fraction < 1 ? nil : (.holdout, "the holdout fraction must be between 0 and 1 (exclusive), got \(fraction)")
     }
 }
 

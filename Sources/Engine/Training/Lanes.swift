@@ -1,7 +1,3 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
-
 /// Eight scalars processed as one SIMD vector by the element-wise hot loops.
 typealias Lanes<T: Scalar> = SIMD8<T>
 
@@ -25,50 +21,14 @@ extension UnsafeMutablePointer where Pointee: Scalar {
     }
 }
 
-/// √v lane by lane. The standard library's `squareRoot()` goes through the C library's `sqrtf`
-/// (with its errno check) and never vectorises on Linux, so on x86-64 this uses the SSE
-/// instructions (`sqrtps`, `sqrtpd`: correctly rounded, like `squareRoot()`) and elsewhere
-/// falls back to one lane at a time. The type tests fold away when `T` is concrete.
+/// √v lane by lane, correctly rounded (`Scalar.squareRoot(lanes:)`).
 @inline(__always)
-func squareRoot<T: Scalar>(_ v: Lanes<T>) -> Lanes<T> {
-    #if arch(x86_64)
-    if T.self == Float.self {
-        let f = unsafeBitCast(v, to: SIMD8<Float>.self)
-        let r = SIMD8(lowHalf: _mm_sqrt_ps(f.lowHalf), highHalf: _mm_sqrt_ps(f.highHalf))
-        return unsafeBitCast(r, to: Lanes<T>.self)
-    }
-    if T.self == Double.self {
-        let d = unsafeBitCast(v, to: SIMD8<Double>.self)
-        let low = SIMD4(lowHalf: _mm_sqrt_pd(d.lowHalf.lowHalf), highHalf: _mm_sqrt_pd(d.lowHalf.highHalf))
-        let high = SIMD4(lowHalf: _mm_sqrt_pd(d.highHalf.lowHalf), highHalf: _mm_sqrt_pd(d.highHalf.highHalf))
-        return unsafeBitCast(SIMD8(lowHalf: low, highHalf: high), to: Lanes<T>.self)
-    }
-    #endif
-    var r = v
-    for i in r.indices { r[i] = v[i].squareRoot() }
-    return r
-}
+func squareRoot<T: Scalar>(_ v: Lanes<T>) -> Lanes<T> { T.squareRoot(lanes: v) }
 
-/// `a` where `y > 0`, else `b`, lane by lane (`y` NaN: `b`). Lane comparisons on a generic
-/// `Lanes<T>` go through the standard library's generic SIMD code, which the compiler turned
-/// into one lane at a time through the stack (slower than a scalar loop); the concrete
-/// `SIMD8<Float>` and `SIMD8<Double>` comparisons compile to `cmpps`/`cmppd` and a blend. The
-/// type tests fold away when `T` is concrete.
+/// `a` where `y > 0`, else `b`, lane by lane (`y` NaN: `b`; `Scalar.select`).
 @inline(__always)
 func select<T: Scalar>(_ a: Lanes<T>, whereIsPositive y: Lanes<T>, else b: Lanes<T>) -> Lanes<T> {
-    if T.self == Float.self {
-        let (a, y, b) = (unsafeBitCast(a, to: SIMD8<Float>.self), unsafeBitCast(y, to: SIMD8<Float>.self),
-                         unsafeBitCast(b, to: SIMD8<Float>.self))
-        return unsafeBitCast(b.replacing(with: a, where: y .> 0), to: Lanes<T>.self)
-    }
-    if T.self == Double.self {
-        let (a, y, b) = (unsafeBitCast(a, to: SIMD8<Double>.self), unsafeBitCast(y, to: SIMD8<Double>.self),
-                         unsafeBitCast(b, to: SIMD8<Double>.self))
-        return unsafeBitCast(b.replacing(with: a, where: y .> 0), to: Lanes<T>.self)
-    }
-    var r = b
-    for i in r.indices where y[i] > 0 { r[i] = a[i] }
-    return r
+    T.select(a, whereIsPositive: y, else: b)
 }
 
 // MARK: - Exponential and friends, 8 lanes at a time (Float)

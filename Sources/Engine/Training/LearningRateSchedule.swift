@@ -34,27 +34,38 @@ public enum LearningRateSchedule: Hashable, Sendable {
         }
     }
 
-    /// "step", "exp", "cosine" or "constant": the shell's `schedule=` words.
-    public var name: String {
+    /// The schedules by name: the shell's `schedule=` words.
+    public enum Kind: String, CaseIterable, Hashable, Sendable {
+        case constant, step, exp, cosine
+    }
+
+    public var kind: Kind {
         switch self {
-        case .constant: "constant"
-        case .step: "step"
-        case .exponential: "exp"
-        case .cosine: "cosine"
+        case .constant: .constant
+        case .step: .step
+        case .exponential: .exp
+        case .cosine: .cosine
         }
     }
 
-    /// Nil when the parameters are in range, else why not (one line).
-    var problem: String? {
+    /// "step", "exp", "cosine" or "constant".
+    public var name: String { kind.rawValue }
+
+    /// γ when none is given: 0.1 for a step schedule, 0.95 for an exponential one.
+    public static let defaultStepGamma = 0.1
+    public static let defaultExponentialGamma = 0.95
+
+    /// Nil when the parameters are in range, else the first one that is not and why.
+    var fieldProblem: (field: TrainingOptions.Field, message: String)? {
         switch self {
         case .constant: return nil
         case .step(let every, let gamma):
-            if every < 1 { return "a step schedule needs step_every ≥ 1, got \(every)" }
-            if !(gamma > 0 && gamma.isFinite) { return "gamma must be > 0, got \(gamma)" }
+            if every < 1 { return (.stepEvery, "a step schedule needs at least 1 epoch between steps, got \(every)") }
+            if !(gamma > 0 && gamma.isFinite) { return (.gamma, "gamma must be > 0, got \(gamma)") }
         case .exponential(let gamma):
-            if !(gamma > 0 && gamma.isFinite) { return "gamma must be > 0, got \(gamma)" }
+            if !(gamma > 0 && gamma.isFinite) { return (.gamma, "gamma must be > 0, got \(gamma)") }
         case .cosine(let minimum):
-            if !(minimum >= 0 && minimum.isFinite) { return "lr_min must be ≥ 0, got \(minimum)" }
+            if !(minimum >= 0 && minimum.isFinite) { return (.minimumRate, "the cosine schedule's last rate must be ≥ 0, got \(minimum)") }
         }
         return nil
     }

@@ -1,27 +1,4 @@
-/// The entry points around `Trainer.run`: the Float and Double instances compiled in this
-/// module (`Trainer.dispatch` hands over to them), and `Network.train` / `Network.resume`.
-extension Trainer where T == Float {
-    func runSpecialized(
-        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
-        paused: PausedRun<Float>?, shouldStop: () -> Bool, progress: (TrainingProgress) -> Void,
-        epochEnded: (EpochRecord) -> Void
-    ) throws(EngineError) -> TrainingResult {
-        try run(on: data, validation: validation, generator: &generator, paused: paused,
-                shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
-    }
-}
-
-extension Trainer where T == Double {
-    func runSpecialized(
-        on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
-        paused: PausedRun<Double>?, shouldStop: () -> Bool, progress: (TrainingProgress) -> Void,
-        epochEnded: (EpochRecord) -> Void
-    ) throws(EngineError) -> TrainingResult {
-        try run(on: data, validation: validation, generator: &generator, paused: paused,
-                shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
-    }
-}
-
+/// The entry points around `Trainer`: `Network.train` / `Network.resume`.
 extension Network {
     /// Trains this network; see `Trainer` (a new trainer per call).
     @discardableResult

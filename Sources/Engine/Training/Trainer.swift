@@ -42,13 +42,16 @@ public final class Trainer<T: Scalar> {
     var order: [Int] = []
 
     public init(network: Network<T>, options: TrainingOptions) throws(EngineError) {
-        if let why = options.problem { throw EngineError(.invalidArgument, why) }
-        guard let out = network.layers.last else { throw EngineError(.empty, "the network has no layers yet") }
+        try options.check()
+        guard let out = network.layers.last else {
+            throw EngineError(.empty, "the network has no layers yet", field: .network)
+        }
         guard network.pendingDropout == 0 else {
-            throw EngineError(.invalidArgument, "the network ends with a dropout layer; add a dense layer after it")
+            throw EngineError(.invalidArgument, "the network ends with a dropout layer; add a dense layer after it",
+                              field: .network)
         }
         if let why = network.cost.incompatibility(with: out.activation) {
-            throw EngineError(.incompatibleCost, why, layer: network.layers.count - 1)
+            throw EngineError(.incompatibleCost, why, layer: network.layers.count - 1, field: .network)
         }
         self.network = network
         self.options = options
@@ -107,28 +110,17 @@ public final class Trainer<T: Scalar> {
                             shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
     }
 
+    /// (A precision entry point: see Scalar.swift, "Specialised entry points".)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func dispatch(
         on data: any TrainingData, validation: (any TrainingData)?, generator: inout RandomGenerator,
         paused: PausedRun<T>?, shouldStop: () -> Bool, progress: (TrainingProgress) -> Void,
         epochEnded: (EpochRecord) -> Void
     ) throws(EngineError) -> TrainingResult {
         try withSubnormalsFlushed { () throws(EngineError) -> TrainingResult in
-            // Called from another module, this generic method runs unspecialised (about 70×
-            // slower): hand over to the Float and Double instances compiled in this module.
-            if T.self == Float.self {
-                return try unsafeDowncast(self, to: Trainer<Float>.self).runSpecialized(
-                    on: data, validation: validation, generator: &generator,
-                    paused: paused.map { unsafeBitCast($0, to: PausedRun<Float>.self) },
+            try run(on: data, validation: validation, generator: &generator, paused: paused,
                     shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
-            }
-            if T.self == Double.self {
-                return try unsafeDowncast(self, to: Trainer<Double>.self).runSpecialized(
-                    on: data, validation: validation, generator: &generator,
-                    paused: paused.map { unsafeBitCast($0, to: PausedRun<Double>.self) },
-                    shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
-            }
-            return try run(on: data, validation: validation, generator: &generator, paused: paused,
-                           shouldStop: shouldStop, progress: progress, epochEnded: epochEnded)
         }
     }
 

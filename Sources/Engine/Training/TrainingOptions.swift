@@ -45,11 +45,48 @@ public struct TrainingOptions: Hashable, Sendable {
     }
 
     /// Nil when every option is in range, else why not (one line).
-    public var problem: String? {
-        if epochs < 0 { return "epochs must be ≥ 0, got \(epochs)" }
-        if batchSize < 1 { return "batch size must be ≥ 1, got \(batchSize)" }
-        if let threads, threads < 1 { return "threads must be ≥ 1, got \(threads)" }
-        return optimizer.problem ?? regularization.problem ?? schedule.problem ?? holdout?.problem ?? selection?.problem
+    public var problem: String? { fieldProblem?.message }
+
+    /// Each option's range: throws `.invalidArgument` naming the first field out of range.
+    public func check() throws(EngineError) {
+        if let (field, why) = fieldProblem { throw EngineError(.invalidArgument, why, field: field) }
+    }
+
+    /// Each option's range and the rules that join the options to the validation data, the one
+    /// place they live (a run checks them again when it starts): a validation set of
+    /// `validationExamples` examples (nil: none is passed) cannot go with `holdout`, and
+    /// `selection` needs validation data, from either.
+    public func check(validationExamples: Int?) throws(EngineError) {
+        try check()
+        if validationExamples != nil && holdout != nil {
+            throw EngineError(.invalidArgument, "give either a validation set or a holdout fraction, not both",
+                              field: .validation)
+        }
+        if selection != nil && holdout == nil && (validationExamples ?? 0) == 0 {
+            throw EngineError(.invalidArgument,
+                              "early stopping and keeping the best epoch need validation data (a validation set or a holdout fraction)",
+                              field: .selection)
+        }
+    }
+
+    private var fieldProblem: (field: Field, message: String)? {
+        if epochs < 0 { return (.epochs, "epochs must be ≥ 0, got \(epochs)") }
+        if batchSize < 1 { return (.batchSize, "batch size must be ≥ 1, got \(batchSize)") }
+        if let threads, threads < 1 { return (.threads, "threads must be ≥ 1, got \(threads)") }
+        return optimizer.fieldProblem ?? regularization.fieldProblem ?? schedule.fieldProblem ?? holdout?.fieldProblem
+            ?? selection?.fieldProblem
+    }
+
+    /// The part of a training request a problem lies in (`EngineError.field`): an option, or
+    /// for the rules that join options, `validation` (a validation set beside a holdout
+    /// fraction) and `selection` (early stopping or best-epoch keeping without validation
+    /// data); `network` when the network cannot be trained as it is.
+    public enum Field: String, CaseIterable, Hashable, Sendable {
+        case network, epochs, batchSize, threads
+        case learningRate, momentum, rho, beta1, beta2, epsilon
+        case l1, l2
+        case stepEvery, gamma, minimumRate
+        case holdout, validation, selection, patience, minDelta
     }
 }
 

@@ -70,11 +70,6 @@ final class TrainingRun<T: Scalar> {
         if let paused { split = paused.split }
         else if let holdout = options.holdout { split = try holdout.split(count: data.count) }
         else { split = .all(data.count) }
-        let hasValidation = (validation.map { $0.count > 0 } ?? false) || !split.validation.isEmpty
-        if options.selection != nil && !hasValidation {
-            throw EngineError(.invalidArgument,
-                              "early stopping and keeping the best epoch need validation data (a validation set or a holdout fraction)")
-        }
         count = split.training.count
         chunk = Swift.min(options.batchSize, count)
         stepSize = options.optimizer.kind == .gd ? count : chunk
@@ -122,12 +117,10 @@ final class TrainingRun<T: Scalar> {
             throw EngineError(.invalidArgument,
                               "the output layer is a softmax of 1 unit, which always gives 1, so training cannot change anything (use one softmax unit per class, or 1 sigmoid unit for two classes)")
         }
+        try options.check(validationExamples: validation?.count)
         if let validation {
             try net.check(inputWidth: validation.inputWidth, targetWidth: validation.targetWidth,
                           what: "the validation data")
-            if options.holdout != nil {
-                throw EngineError(.invalidArgument, "give either a validation set or a holdout fraction, not both")
-            }
         }
     }
 

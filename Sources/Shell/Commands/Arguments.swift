@@ -54,6 +54,24 @@ struct Arguments {
         return try string(name)
     }
 
+    /// A `.cases(E.self)` argument as its enum case; a word that names none is refused (the
+    /// binder has checked the words, so this is a declaration that lists other words).
+    func choice<E: CaseIterable & RawRepresentable>(_ name: String, as type: E.Type = E.self) throws(CommandError) -> E
+    where E.RawValue == String {
+        let word = try string(name)
+        guard let e = E(rawValue: word) else {
+            throw CommandError("\(name): expected one of \(E.allCases.map(\.rawValue).joined(separator: ", ")), got \(word)",
+                               parameter: name)
+        }
+        return e
+    }
+
+    func optionalChoice<E: CaseIterable & RawRepresentable>(_ name: String, as type: E.Type = E.self) throws(CommandError) -> E?
+    where E.RawValue == String {
+        guard values[name].map({ !$0.isNone }) ?? false else { return nil }
+        return try choice(name, as: type)
+    }
+
     func bool(_ name: String) -> Bool {
         if case .bool(let b) = values[name] { return b }
         return false

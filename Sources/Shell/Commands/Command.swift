@@ -143,6 +143,11 @@ enum ArgumentType: Sendable {
         }
     }
 
+    /// The names of an enum's cases, the one list of the words a setting takes.
+    static func cases<E: CaseIterable & RawRepresentable>(_: E.Type) -> ArgumentType where E.RawValue == String {
+        .word(E.allCases.map(\.rawValue))
+    }
+
     /// The bare words this type accepts (`.word` choices, also inside `.oneOf`).
     var words: [String] {
         switch self {
@@ -171,6 +176,11 @@ enum ArgumentType: Sendable {
         case .oneOf(let ts): return ts.map(\.expectation).joined(separator: " or ")
         }
     }
+}
+
+/// Words for help text: "a, b or c" (or "a, b and c").
+func alternatives(_ words: [String], _ conjunction: String = "or") -> String {
+    words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " \(conjunction) " + words[words.count - 1]
 }
 
 /// An error raised by a command. `parameter` names the argument at fault, so the message

@@ -1,6 +1,7 @@
 import Foundation
 import Data
 import Engine
+import ModelFiles
 
 /// Helpers the commands share.
 extension Interpreter {
@@ -35,7 +36,7 @@ extension CommandError {
             namesCommand = true
             return
         }
-        self.init(e.description + (e.kind == .tooLarge && e.message.contains("memory limit") ? CommandError.memoryHint : ""),
+        self.init(e.description + (e.kind == .tooLarge && e.message.contains("memory limit") ? CommandError.memoryAdvice(e.heldBytes) : ""),
                   parameter: parameter)
     }
     /// An engine error (its message names the layer when there is one). Work the engine
@@ -46,7 +47,26 @@ extension CommandError {
             namesCommand = true
             return
         }
-        self.init(e.message + (e.kind == .tooLarge ? CommandError.memoryHint : ""), parameter: parameter)
+        self.init(e.message + (e.kind == .tooLarge ? CommandError.memoryAdvice(e.heldBytes) : ""), parameter: parameter)
+    }
+
+    /// A model-file error: one line naming the file, with a remedy the engine gives as data
+    /// worded as the commands that carry it out.
+    init(_ e: ModelFileError, parameter: String? = nil) {
+        var e = e
+        switch e.remedy {
+        case .raiseMemoryLimit?: e.hint = "set max_memory raises it"
+        case .readAsSafeTensors?: e.hint = "read it with `import`"
+        case .giveModelFile?: e.hint = "give a file written by `save`; use `import` for .safetensors files"
+        case nil: break
+        }
+        self.init(e.description, parameter: parameter)
+    }
+
+    /// Added to a refusal by `MemoryLimit`: when the values held left too little room
+    /// (`heldBytes`), how to see and free them; always, how to raise the limit.
+    static func memoryAdvice(_ heldBytes: Int?) -> String {
+        (heldBytes == nil ? "" : "; vars lists them and forget frees them") + memoryHint
     }
 
     /// Added to errors from `MemoryLimit`.
@@ -57,6 +77,7 @@ extension CommandError {
         case let c as CommandError: self = c
         case let d as DataError: self.init(d, parameter: parameter)
         case let g as EngineError: self.init(g, parameter: parameter)
+        case let m as ModelFileError: self.init(m, parameter: parameter)
         default: self.init("\(e)", parameter: parameter)
         }
     }

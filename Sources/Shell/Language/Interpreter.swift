@@ -38,8 +38,9 @@ final class Interpreter {
     /// random numbers take it from here, or make their own from a `seed=` option.
     var generator = RandomGenerator(seed: 42)
     var seed: UInt64 = 42
-    /// The precision new networks are built in: "float32" or "float64".
-    var precision = "float32"
+    /// The precision new networks are built in (`set precision`).
+    var precision = Interpreter.defaultPrecision
+    static let defaultPrecision = Precision.float32
     /// Whether training leaves out the first layer's products over all-zero input columns
     /// (`set skip_zero_inputs false` to compute them, as the benchmark's floor counts them).
     var skipsZeroInputs = true

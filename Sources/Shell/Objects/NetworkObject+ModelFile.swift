@@ -1,5 +1,6 @@
 import Data
 import Engine
+import ModelFiles
 
 /// What a network object carries into and out of model files (nnsh's own and safetensors):
 /// the input preprocessing of the data it was trained on, and its provenance.

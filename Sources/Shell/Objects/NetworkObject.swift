@@ -64,7 +64,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         case "cost": return network.layers.isEmpty ? Value.none : .string(network.cost.name)
         case "epochs": return .number(Double(network.history.epochs.count))
         case "history": return .object(HistoryObject(network.history))
-        case "paused": return .bool(pausedTraining != nil && network.hasPausedRun)
+        case "paused": return .bool(pausedTraining != nil && network.pausedOptions != nil)
         default: return nil
         }
     }

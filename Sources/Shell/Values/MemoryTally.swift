@@ -80,7 +80,7 @@ extension Interpreter {
         do {
             try MemoryLimit.check(count: count, bytesEach: bytesEach, for: what)
         } catch {
-            throw place.error(error.message + CommandError.memoryHint)
+            throw place.error(error.message + CommandError.memoryAdvice(error.heldBytes))
         }
     }
 }

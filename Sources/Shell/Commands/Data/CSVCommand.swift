@@ -1,4 +1,5 @@
 import Data
+import Engine
 
 /// `csv "iris.csv" label="species"`: a dataset from a CSV file.
 struct CSVCommand: Command {
@@ -12,7 +13,7 @@ struct CSVCommand: Command {
         .option("header", .bool, help: "whether the first row names the columns (default: guessed)"),
         .option("delimiter", .string, default: .string(","), help: "the cell separator"),
         .flag("pixels", help: "features are pixel values 0 to 255 (stored as bytes, read as value/255)"),
-        .option("precision", .word(["float32", "float64"]), default: .string("float32"), help: "how other features are stored"),
+        .option("precision", .cases(Precision.self), default: .string(Precision.float32.rawValue), help: "how other features are stored"),
         .option("classes", .oneOf([.list, .integer(1...100_000)]), help: "the label's classes: their names in class order, or their number (default: from the labels; names sorted)"),
     ]
     static let example = """
@@ -47,7 +48,10 @@ struct CSVCommand: Command {
             }
         }
         options.pixels = a.bool("pixels")
-        options.precision = try a.string("precision") == "float64" ? .double : .float
+        options.precision = switch try a.choice("precision", as: Precision.self) {
+        case .float32: .float
+        case .float64: .double
+        }
         switch a.values["classes"] {
         case .list(let items)?:
             var names: [String] = []

@@ -1,4 +1,5 @@
 import Engine
+import ModelFiles
 
 /// `export net "x.safetensors"`: the weights in the safetensors layout, for PyTorch and others.
 struct ExportCommand: Command {
@@ -29,7 +30,7 @@ struct ExportCommand: Command {
         do {
             try ModelFile.exportSafeTensors(net.network, to: path, preprocessing: net.preprocessing)
         } catch {
-            throw CommandError(error.description, parameter: "file")
+            throw CommandError(error, parameter: "file")
         }
         shell.print("exported \(net.shape) to \(path)")
         return .none

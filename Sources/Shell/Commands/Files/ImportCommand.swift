@@ -1,4 +1,5 @@
 import Engine
+import ModelFiles
 
 /// `m = import "x.safetensors"`: a network from a safetensors file.
 struct ImportCommand: Command {
@@ -42,7 +43,7 @@ struct ImportCommand: Command {
         do {
             loaded = try ModelFile.importSafeTensors(path, activations: activations)
         } catch {
-            throw CommandError(error.description, parameter: "file")
+            throw CommandError(error, parameter: "file")
         }
         if let c = try a.optionalString("cost") {
             do { try loaded.network.setCost(Cost(rawValue: c)) } catch {

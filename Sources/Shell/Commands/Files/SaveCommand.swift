@@ -1,5 +1,6 @@
 import Data
 import Engine
+import ModelFiles
 import Foundation
 import Plots
 
@@ -51,7 +52,7 @@ struct SaveCommand: Command {
             do {
                 try ModelFile.write(net.network, to: path, extras: extras(net, shell, optimizer: !a.bool("weights_only")))
             } catch {
-                throw CommandError(error.description, parameter: "file")
+                throw CommandError(error, parameter: "file")
             }
             net.savedMark = net.trainingMark
             shell.print("saved \(net.shape) to \(path)")
@@ -144,7 +145,7 @@ struct LoadCommand: Command {
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let path = try a.string("file")
         let loaded: LoadedNetwork
-        do { loaded = try ModelFile.read(path) } catch { throw CommandError(error.description, parameter: "file") }
+        do { loaded = try ModelFile.read(path) } catch { throw CommandError(error, parameter: "file") }
         let net = NetworkObject(loaded: loaded)
         net.savedMark = net.trainingMark
         net.log = loaded.provenance.commands + ["load \"\(path)\""]
@@ -175,7 +176,7 @@ struct InfoCommand: Command {
         do {
             shell.print(try ModelFile.info(path).lines.joined(separator: "\n"))
         } catch {
-            throw CommandError(error.description, parameter: "file")
+            throw CommandError(error, parameter: "file")
         }
         return .none
     }

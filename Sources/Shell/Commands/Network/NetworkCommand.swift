@@ -7,7 +7,8 @@ struct NetworkCommand: Command {
     static let summary = "A new network with the given input width; add layers with add."
     static let parameters: [Parameter] = [
         .positional("inputs", .integer(1...100_000_000), help: "features per example (784 for MNIST, 1 for Runge)"),
-        .option("precision", .word(["float32", "float64"]), help: "float32 or float64 (default: set precision, float32 at start)"),
+        .option("precision", .cases(Precision.self),
+                help: "\(alternatives(Precision.allCases.map(\.rawValue))) (default: set precision, \(Interpreter.defaultPrecision.rawValue) at start)"),
     ]
     static let example = """
         net = network 784
@@ -16,7 +17,7 @@ struct NetworkCommand: Command {
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
-        let precision = Precision(rawValue: try a.optionalString("precision") ?? shell.precision) ?? .float32
+        let precision = try a.optionalChoice("precision", as: Precision.self) ?? shell.precision
         do {
             let net = NetworkObject(try AnyNetwork(inputWidth: try a.int("inputs"), precision: precision))
             net.log.append("network \(net.network.inputWidth) precision=\(precision.rawValue)")

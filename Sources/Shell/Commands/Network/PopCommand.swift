@@ -26,7 +26,7 @@ struct PopCommand: Command {
         let net = try a.network("net")
         let name = argumentText(a, "net")
         let hadOptimizer = net.network.optimizerSummary != nil
-        let wasPaused = net.pausedTraining != nil && net.network.hasPausedRun
+        let wasPaused = net.pausedTraining != nil && net.network.pausedOptions != nil
         let costBefore = net.network.cost
         let removed: RemovedLayer
         do { removed = try net.network.removeLast() } catch {

@@ -7,8 +7,8 @@ struct SetCommand: Command {
     static let group = CommandGroup.session
     static let summary = "Set the random seed, threads, the precision of new networks, the memory limit, or zero-input skipping."
     static let parameters: [Parameter] = [
-        .positional("setting", .word(["seed", "threads", "precision", "max_memory", "skip_zero_inputs"]), help: "what to set"),
-        .positional("value", .oneOf([.number, .bool, .word(["float32", "float64"]), .string]), default: Value.none, help: "the new value; without it, show the current one"),
+        .positional("setting", .cases(Setting.self), help: "what to set"),
+        .positional("value", .oneOf([.number, .bool, .cases(Precision.self), .string]), default: Value.none, help: "the new value; without it, show the current one"),
     ]
     static let example = """
         set seed 1993
@@ -33,30 +33,35 @@ struct SetCommand: Command {
                    products run over every column
         """
 
+    /// What `set` sets.
+    enum Setting: String, CaseIterable {
+        case seed, threads, precision, max_memory, skip_zero_inputs
+    }
+
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
-        let setting = try a.string("setting")
+        let setting = try a.choice("setting", as: Setting.self)
         let value = a.values["value"] ?? .none
         switch setting {
-        case "seed":
+        case .seed:
             if value.isNone { return .number(Double(shell.seed)) }
             guard case .number(let x) = value, x == x.rounded(), x >= 0, x < 1e15 else {
                 throw CommandError("seed: expected a whole number ≥ 0, got \(value.literal)", parameter: "value")
             }
             shell.seed = UInt64(x)
             shell.generator = RandomGenerator(seed: shell.seed)
-        case "threads":
+        case .threads:
             if value.isNone { return .number(Double(BLASThreads.current)) }
             guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= 64 else {
                 throw CommandError("threads: expected a whole number from 1 to 64, got \(value.literal)", parameter: "value")
             }
             BLASThreads.set(Int(x))
-        case "skip_zero_inputs":
+        case .skip_zero_inputs:
             if value.isNone { return .bool(shell.skipsZeroInputs) }
             guard case .bool(let on) = value else {
                 throw CommandError("skip_zero_inputs: expected true or false, got \(value.literal)", parameter: "value")
             }
             shell.skipsZeroInputs = on
-        case "max_memory":
+        case .max_memory:
             if value.isNone { return .string(MemoryLimit.describe(MemoryLimit.bytes)) }
             let bytes: Int?
             switch value {
@@ -68,12 +73,13 @@ struct SetCommand: Command {
                 throw CommandError("max_memory: expected a size of at least 1MB (2GB, 512MB), got \(value.literal)", parameter: "value")
             }
             MemoryLimit.set(bytes: bytes)
-        default:
-            if value.isNone { return .string(shell.precision) }
-            guard case .string(let p) = value, p == "float32" || p == "float64" else {
-                throw CommandError("precision: expected float32 or float64, got \(value.literal)", parameter: "value")
+        case .precision:
+            if value.isNone { return .string(shell.precision.rawValue) }
+            guard case .string(let p) = value, let precision = Precision(rawValue: p) else {
+                throw CommandError("precision: expected \(alternatives(Precision.allCases.map(\.rawValue), "or")), got \(value.literal)",
+                                   parameter: "value")
             }
-            shell.precision = p
+            shell.precision = precision
         }
         return .none
     }

@@ -37,10 +37,7 @@ struct InspectCommand: Command {
         let data = try a.optionalObject("data", as: DatasetObject.self)
         let health: [LayerHealth]
         do {
-            switch net.network {
-            case .float(let n): health = try n.health(on: data?.dataset)
-            case .double(let n): health = try n.health(on: data?.dataset)
-            }
+            health = try net.network.health(on: data?.dataset)
         } catch {
             throw CommandError(error, parameter: error.kind == .shapeMismatch ? "data" : "net")
         }

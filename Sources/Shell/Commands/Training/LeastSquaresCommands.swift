@@ -74,7 +74,7 @@ struct LassoCommand: Command {
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let data = try a.dataset("data"), l1 = try a.number("l1")
-        let precision = Precision(rawValue: shell.precision) ?? .float32
+        let precision = shell.precision
         let fit: (network: AnyNetwork, result: LassoCoordinateDescent.Result)
         do {
             fit = try AnyNetwork.lasso(data.dataset, l1: l1, precision: precision, shouldStop: shell.isInterrupted)
@@ -94,7 +94,7 @@ struct LassoCommand: Command {
 enum LeastSquaresFit {
     static func fit(_ a: Arguments, _ shell: Interpreter, l2: Double, verb: String) throws(CommandError) -> Value {
         let data = try a.dataset("data")
-        let precision = Precision(rawValue: shell.precision) ?? .float32
+        let precision = shell.precision
         let network: AnyNetwork
         do {
             network = try AnyNetwork.leastSquares(data.dataset, l2: l2, precision: precision,

@@ -27,7 +27,7 @@ struct ResumeCommand: Command {
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net")
-        guard let saved = net.pausedTraining, net.network.hasPausedRun else {
+        guard let saved = net.pausedTraining, let paused = net.network.pausedOptions else {
             throw CommandError("\(argumentText(a, "net")) has no paused training run (Ctrl-C during train pauses one)",
                                parameter: "net")
         }
@@ -36,8 +36,8 @@ struct ResumeCommand: Command {
                                       liveLine: saved.liveLine, every: saved.every,
                                       sessionGenerator: saved.sessionGenerator, netName: saved.netName,
                                       validationName: saved.validationName)
-        let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: net.network.pausedEpochs ?? 0,
-                                    context: context, scheduled: net.network.pausedSchedule != .constant)
+        let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: paused.epochs,
+                                    context: context, scheduled: paused.schedule != .constant)
         var generator = net.generator ?? shell.generator
         let result = try TrainCommand.drive(net, .resume, context, &generator, report)
         if context.sessionGenerator {
@@ -45,30 +45,5 @@ struct ResumeCommand: Command {
         }
         try TrainCommand.finish(net, result, context, report)
         return .none
-    }
-}
-
-extension AnyNetwork {
-    /// The network has a paused training run (`Network.pausedRun`).
-    var hasPausedRun: Bool {
-        switch self {
-        case .float(let n): n.pausedRun != nil
-        case .double(let n): n.pausedRun != nil
-        }
-    }
-
-    /// The epochs and schedule of the paused run.
-    var pausedEpochs: Int? {
-        switch self {
-        case .float(let n): n.pausedRun?.options.epochs
-        case .double(let n): n.pausedRun?.options.epochs
-        }
-    }
-
-    var pausedSchedule: LearningRateSchedule? {
-        switch self {
-        case .float(let n): n.pausedRun?.options.schedule
-        case .double(let n): n.pausedRun?.options.schedule
-        }
     }
 }

@@ -12,19 +12,21 @@ struct TrainCommand: Command {
         .positional("data", CommonParameters.dataset, help: "the training data"),
         .option("epochs", .integer(0...1_000_000), default: .number(10), help: "passes over the data"),
         .option("batch", .integer(1...100_000_000), default: .number(32), help: "examples per step"),
-        .option("optimizer", .word(OptimizerKind.allCases.map(\.rawValue)), default: .string("adam"), help: "gd, sgd, momentum, nesterov, adagrad, rmsprop or adam"),
-        .option("lr", .numberIn(0...1e6), help: "learning rate (default: 0.001 for adam and rmsprop, 0.01 for sgd, momentum, nesterov, adagrad, 0.1 for gd); the first epoch's rate under a schedule"),
-        .option("momentum", .numberIn(0...0.999999), help: "momentum μ for momentum and nesterov (default 0.9)"),
-        .option("rho", .numberIn(0...0.999999), help: "RMSprop's decay ρ (default 0.9)"),
+        .option("optimizer", .cases(OptimizerKind.self), default: .string(OptimizerSettings.adam.kind.rawValue),
+                help: alternatives(OptimizerKind.allCases.map(\.rawValue))),
+        .option("lr", .numberIn(0...1e6), help: "learning rate (default: \(defaultRates)); the first epoch's rate under a schedule"),
+        .option("momentum", .numberIn(0...0.999999), help: "momentum μ for momentum and nesterov (default \(formatNumber(OptimizerSettings.defaultMomentum)))"),
+        .option("rho", .numberIn(0...0.999999), help: "RMSprop's decay ρ (default \(formatNumber(OptimizerSettings.defaultRho)))"),
         .option("l1", .numberIn(0...1e6), default: .number(0), help: "L1 penalty: adds l1·Σ|w| (weights only) to the batch's mean loss; gradient + l1·sign(w)"),
         .option("l2", .numberIn(0...1e6), default: .number(0), help: "L2 penalty: adds (l2/2)·Σw² (weights only) to the batch's mean loss; gradient + l2·w"),
         .option("l1_paper", .numberIn(0...1e6), help: "the first paper's L1 λ in λ/(2n)·Σ|w|, n = batch: the same as l1=λ/(2·batch)"),
         .option("l2_paper", .numberIn(0...1e6), help: "the first paper's L2 λ in λ/(2n)·Σw², n = batch: the same as l2=λ/batch"),
-        .option("cost", .word(Cost.allCases.map(\.rawValue)), help: "mse, cross_entropy or binary_cross_entropy (default: cross_entropy after softmax, else mse)"),
-        .option("schedule", .word(["constant", "step", "exp", "cosine"]), default: .string("constant"),
-                help: "learning rate per epoch: constant, step (× gamma every step_every epochs), exp (× gamma every epoch), cosine (from lr down to lr_min in the last epoch)"),
+        .option("cost", .cases(Cost.self), help: "\(alternatives(Cost.allCases.map(\.rawValue))) (default: cross_entropy after softmax, else mse)"),
+        .option("schedule", .cases(LearningRateSchedule.Kind.self), default: .string(LearningRateSchedule.constant.name),
+                help: "learning rate per epoch: \(LearningRateSchedule.Kind.allCases.map(scheduleHelp).joined(separator: ", "))"),
         .option("step_every", .integer(1...1_000_000), default: .number(10), help: "epochs between the step schedule's steps"),
-        .option("gamma", .numberIn(1e-9...1e3), help: "the step and exp schedules' factor (default 0.1 for step, 0.95 for exp)"),
+        .option("gamma", .numberIn(1e-9...1e3),
+                help: "the step and exp schedules' factor (default \(formatNumber(LearningRateSchedule.defaultStepGamma)) for step, \(formatNumber(LearningRateSchedule.defaultExponentialGamma)) for exp)"),
         .option("lr_min", .numberIn(0...1e6), default: .number(0), help: "the cosine schedule's last rate"),
         .option("validate", CommonParameters.dataset, help: "a dataset scored after every epoch (val_loss, val_accuracy)"),
         .option("holdout", .numberIn(0...1), help: "hold out this fraction of the data for validation instead (split by seed=, else the session's seed: the same every run)"),
@@ -77,6 +79,23 @@ struct TrainCommand: Command {
         the last good epoch's weights.
         """
 
+    /// "0.001 for rmsprop and adam, 0.01 for sgd, …": each optimiser's default rate, from the engine.
+    private static var defaultRates: String {
+        let rates = Set(OptimizerKind.allCases.map(\.defaultLearningRate)).sorted()
+        return rates.map { rate in
+            "\(formatNumber(rate)) for \(alternatives(OptimizerKind.allCases.filter { $0.defaultLearningRate == rate }.map(\.rawValue), "and"))"
+        }.joined(separator: ", ")
+    }
+
+    private static func scheduleHelp(_ kind: LearningRateSchedule.Kind) -> String {
+        switch kind {
+        case .constant: "constant"
+        case .step: "step (× gamma every step_every epochs)"
+        case .exp: "exp (× gamma every epoch)"
+        case .cosine: "cosine (from lr down to lr_min in the last epoch)"
+        }
+    }
+
     /// l1= and l2=, or the first paper's l1_paper= and l2_paper= converted for the batch size
     /// (Regularization(paperL1:paperL2:batchSize:)); each pair one way or the other.
     static func regularization(_ a: Arguments, batchSize: Int) throws(CommandError) -> Regularization {
@@ -95,11 +114,8 @@ struct TrainCommand: Command {
         let data = try a.dataset("data")
         let validation = try a.optionalObject("validate", as: DatasetObject.self)
         let keepBest = try a.optionalObject("keep_best", as: DatasetObject.self)
-        guard !net.network.layers.isEmpty else {
-            throw CommandError("the network has no layers yet (add \(argumentText(a, "net")) dense 10 relu)", parameter: "net")
-        }
         var options = TrainingOptions(epochs: try a.int("epochs"), batchSize: try a.int("batch"))
-        let kind = OptimizerKind(rawValue: try a.string("optimizer")) ?? .adam
+        let kind = try a.choice("optimizer", as: OptimizerKind.self)
         // The engine's defaults for what is not given (help adam shows the same ones).
         options.optimizer = OptimizerSettings(kind, learningRate: try a.optionalNumber("lr"))
         if let momentum = try a.optionalNumber("momentum") { options.optimizer.momentum = momentum }
@@ -109,13 +125,15 @@ struct TrainCommand: Command {
         options.skipsZeroInputs = shell.skipsZeroInputs
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
-            if validation != nil { throw CommandError("give either validate= or holdout=, not both", parameter: "holdout") }
             options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed(for: net))
         }
         options.selection = try selection(a, validation: validation, keepBest: keepBest, holdout: options.holdout)
-        if let why = options.problem { throw CommandError(why) }
-        if let c = try a.optionalString("cost") {
-            do { try net.network.setCost(Cost(rawValue: c)) } catch { throw CommandError(error, parameter: "cost") }
+        do { try options.check(validationExamples: (keepBest ?? validation)?.dataset.count) } catch {
+            if error.field == .selection && !a.has("patience") { throw CommandError(error, parameter: "keep_best") }
+            throw refusal(error, netName: argumentText(a, "net"))
+        }
+        if let c = try a.optionalChoice("cost", as: Cost.self) {
+            do { try net.network.setCost(c) } catch { throw CommandError(error, parameter: "cost") }
         }
         let verbose = try a.int("verbose")
         let context = TrainingContext(data: data, validation: keepBest ?? validation, onTestSet: keepBest != nil,
@@ -154,7 +172,7 @@ struct TrainCommand: Command {
         // Options the lines above leave out, so provenance says everything that was chosen.
         var chosen: [(String, String)] = []
         for name in ["momentum", "rho"] where a.has(name) { chosen.append((name, "\(try a.number(name))")) }
-        if let c = try a.optionalString("cost") { chosen.append(("cost", c)) }
+        if let c = try a.optionalChoice("cost", as: Cost.self) { chosen.append(("cost", c.rawValue)) }
         if !options.shuffle { chosen.append(("shuffle", "false")) }
         net.trainingOptions += chosen
         if let v = validation {
@@ -168,18 +186,20 @@ struct TrainCommand: Command {
 
     /// `schedule=` with its parameters.
     private static func schedule(_ a: Arguments) throws(CommandError) -> LearningRateSchedule {
-        let name = try a.string("schedule")
-        for option in ["step_every", "gamma", "lr_min"] where a.has(option) {
-            let uses = ["step_every": ["step"], "gamma": ["step", "exp"], "lr_min": ["cosine"]][option]!
-            if !uses.contains(name) {
-                throw CommandError("\(option)= belongs to schedule=\(uses.joined(separator: " or schedule="))", parameter: option)
-            }
+        let kind = try a.choice("schedule", as: LearningRateSchedule.Kind.self)
+        let uses: [(option: String, kinds: [LearningRateSchedule.Kind])] = [
+            ("step_every", [.step]), ("gamma", [.step, .exp]), ("lr_min", [.cosine]),
+        ]
+        for (option, kinds) in uses where a.has(option) && !kinds.contains(kind) {
+            throw CommandError("\(option)= belongs to schedule=\(kinds.map(\.rawValue).joined(separator: " or schedule="))",
+                               parameter: option)
         }
-        switch name {
-        case "step": return .step(every: try a.int("step_every"), gamma: try a.optionalNumber("gamma") ?? 0.1)
-        case "exp": return .exponential(gamma: try a.optionalNumber("gamma") ?? 0.95)
-        case "cosine": return .cosine(minimum: try a.number("lr_min"))
-        default: return .constant
+        switch kind {
+        case .step: return .step(every: try a.int("step_every"),
+                                 gamma: try a.optionalNumber("gamma") ?? LearningRateSchedule.defaultStepGamma)
+        case .exp: return .exponential(gamma: try a.optionalNumber("gamma") ?? LearningRateSchedule.defaultExponentialGamma)
+        case .cosine: return .cosine(minimum: try a.number("lr_min"))
+        case .constant: return .constant
         }
     }
 
@@ -189,9 +209,6 @@ struct TrainCommand: Command {
         let patience = try a.optionalInt("patience")
         if keepBest != nil && (validation != nil || holdout != nil) {
             throw CommandError("keep_best= scores the epochs on its own set; leave out validate= and holdout=", parameter: "keep_best")
-        }
-        if patience != nil && keepBest == nil && validation == nil && holdout == nil {
-            throw CommandError("patience= needs validation data: add validate=DATASET or holdout=0.1", parameter: "patience")
         }
         if patience == nil && keepBest == nil {
             for option in ["min_delta", "restore_best"] where a.has(option) {
@@ -213,34 +230,58 @@ struct TrainCommand: Command {
     /// the run's generator at the end.
     static func drive(_ net: NetworkObject, _ start: Start, _ context: TrainingContext,
                       _ generator: inout RandomGenerator, _ report: ProgressReport) throws(CommandError) -> TrainingResult {
+        let stop = report.shell.isInterrupted   // Interrupt.isRequested: Ctrl-C
         do {
-            switch net.network {
-            case .float(let n): return try drive(n, start, context, &generator, report)
-            case .double(let n): return try drive(n, start, context, &generator, report)
+            switch start {
+            case .start(let options):
+                return try net.network.train(
+                    on: context.data.dataset, validation: context.validation?.dataset, options: options,
+                    generator: &generator, shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
+            case .resume:
+                let result = try net.network.resume(
+                    on: context.data.dataset, validation: context.validation?.dataset,
+                    shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
+                generator = result.generator
+                return result
             }
         } catch {
             report.finishLine()
-            if error.kind == .nonFinite { throw CommandError(error.message + " (a lower lr may help)") }
-            throw CommandError(error, parameter: error.kind == .shapeMismatch ? "data" : nil)
+            throw refusal(error, netName: context.netName)
         }
     }
 
-    private static func drive<T: Scalar>(
-        _ network: Network<T>, _ start: Start, _ context: TrainingContext,
-        _ generator: inout RandomGenerator, _ report: ProgressReport
-    ) throws(EngineError) -> TrainingResult {
-        let stop = report.shell.isInterrupted   // Interrupt.isRequested: Ctrl-C
-        switch start {
-        case .start(let options):
-            return try Trainer(network: network, options: options).train(
-                on: context.data.dataset, validation: context.validation?.dataset, generator: &generator,
-                shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
-        case .resume:
-            let result = try Trainer(resuming: network).resume(
-                on: context.data.dataset, validation: context.validation?.dataset,
-                shouldStop: stop, progress: report.batch, epochEnded: report.epochDone)
-            generator = result.generator
-            return result
+    /// The engine's refusal of a run, in the shell's words, pointed at the argument that set
+    /// the field it names (`EngineError.field`), else at the data for a shape that does not fit.
+    static func refusal(_ e: EngineError, netName: String) -> CommandError {
+        switch e.field {
+        case .validation?: return CommandError("give either validate= or holdout=, not both", parameter: "holdout")
+        case .selection?: return CommandError("patience= needs validation data: add validate=DATASET or holdout=0.1",
+                                              parameter: "patience")
+        case .network? where e.kind == .empty: return CommandError("\(e.message) (add \(netName) dense 10 relu)", parameter: "net")
+        default:
+            if e.kind == .nonFinite { return CommandError(e.message + " (a lower lr may help)") }
+            return CommandError(e, parameter: e.field.flatMap(parameter(for:)) ?? (e.kind == .shapeMismatch ? "data" : nil))
+        }
+    }
+
+    /// The argument of `train` that sets each field of the engine's options (nil: none does).
+    static func parameter(for field: TrainingOptions.Field) -> String? {
+        switch field {
+        case .network: "net"
+        case .epochs: "epochs"
+        case .batchSize: "batch"
+        case .learningRate: "lr"
+        case .momentum: "momentum"
+        case .rho: "rho"
+        case .l1: "l1"
+        case .l2: "l2"
+        case .stepEvery: "step_every"
+        case .gamma: "gamma"
+        case .minimumRate: "lr_min"
+        case .holdout, .validation: "holdout"
+        case .selection, .patience: "patience"
+        case .minDelta: "min_delta"
+        case .threads, .beta1, .beta2, .epsilon: nil
         }
     }
 

@@ -1,3 +1,4 @@
+import Engine
 /// Writing: `SavedModel` -> bytes, after checking it is a model `decode` will accept.
 extension ModelFile {
     /// The complete file for `model`.

@@ -1,23 +1,25 @@
 import Engine
 
+// Shared by EngineTests and ModelFilesTests (a library target: test targets cannot import each other).
+
 /// |a − b| ≤ tolerance · max(1, |a|, |b|): relative for large values, absolute near zero.
-func isClose(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
+public func isClose(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
     abs(a - b) <= tolerance * max(1, abs(a), abs(b))
 }
 
-func isClose<T: Scalar>(_ a: [T], _ b: [T], tolerance: Double = 1e-9) -> Bool {
+public func isClose<T: Scalar>(_ a: [T], _ b: [T], tolerance: Double = 1e-9) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { isClose(Double($0), Double($1), tolerance: tolerance) }
 }
 
 /// A random matrix with entries uniform in [−scale, scale).
-func randomMatrix<T: Scalar>(_ rows: Int, _ columns: Int, scale: Double = 1,
+public func randomMatrix<T: Scalar>(_ rows: Int, _ columns: Int, scale: Double = 1,
                              _ g: inout RandomGenerator) -> Matrix<T> {
     Matrix(rows: rows, columns: columns,
            storage: (0..<rows * columns).map { _ in T(scale * (2 * g.nextUniform() - 1)) })
 }
 
 /// A network of the given widths; `hidden` for every layer but the last, `output` for the last.
-func makeNetwork<T: Scalar>(
+public func makeNetwork<T: Scalar>(
     _ widths: [Int], hidden: Activation, output: Activation, cost: Cost? = nil, seed: UInt64 = 1
 ) throws -> Network<T> {
     var g = RandomGenerator(seed: seed)
@@ -30,6 +32,6 @@ func makeNetwork<T: Scalar>(
 }
 
 /// XOR as a two-class data set (one-hot targets).
-func xorData<T: Scalar>(_: T.Type = T.self) -> MatrixData<T> {
+public func xorData<T: Scalar>(_: T.Type = T.self) -> MatrixData<T> {
     MatrixData(inputs: Matrix([[0, 0], [0, 1], [1, 0], [1, 1]]), labels: [0, 1, 1, 0], classes: 2)
 }

@@ -1,3 +1,4 @@
+import Engine
 /// nnsh's own model file: save, load and inspect (docs/FORMAT.md is the specification).
 ///
 ///     try ModelFile.write(net, to: "digits.nnsh", extras: extras)   // atomic: old file survives a crash

@@ -1,22 +1,9 @@
+import Engine
 import Synchronization
 /// What a model file holds besides the numbers: the values `ModelFile` writes into the
 /// header section (docs/FORMAT.md). Plain data, independent of the engine's `Network`, so
 /// the format can be read and tested on its own.
 
-/// The floating-point type of a network's and a model file's numbers.
-public enum Precision: String, CaseIterable, Hashable, Sendable {
-    case float32, float64
-}
-
-extension Precision {
-    /// Bytes per number; also the code stored in the file.
-    public var byteWidth: Int { self == .float32 ? 4 : 8 }
-
-    /// The precision of the scalar type `T`.
-    public init<T: Scalar>(_: T.Type) {
-        self = MemoryLayout<T>.size == 4 ? .float32 : .float64
-    }
-}
 
 /// One dense layer: `out[batch, width] = activation(x·W + b)`, where `alpha` is the
 /// activation's parameter (leaky ReLU slope, ELU scale; 0 when it has none), and the rate of

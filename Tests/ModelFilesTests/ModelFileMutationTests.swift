@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
+@testable import ModelFiles
 
 /// Damaged files by the thousand: every truncation, random byte changes with and without a
 /// repaired checksum. Nothing may crash, and nothing damaged may load as if it were whole.

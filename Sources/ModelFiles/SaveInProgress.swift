@@ -1,3 +1,4 @@
+import Engine
 import Synchronization
 #if canImport(Glibc)
 import Glibc

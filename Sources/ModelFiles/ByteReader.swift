@@ -1,3 +1,4 @@
+import Engine
 /// Reads little-endian values from a byte array, refusing to read past its end.
 ///
 /// Every read checks the bytes that remain first; every count read from the file is checked

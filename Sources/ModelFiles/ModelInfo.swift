@@ -1,10 +1,11 @@
+import Engine
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// What `info FILE` shows: a model's architecture, state, metrics and provenance, without
+/// A model file's summary: its architecture, state, metrics and provenance, without
 /// its numbers. `lines` is ready to print, one fact per line.
 public struct ModelInfo: Equatable, Sendable {
     public var header: ModelHeader

@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
+@testable import ModelFiles
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import Engine
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -91,7 +92,8 @@ enum AtomicFile {
         do {
             try MemoryLimit.check(count: size, bytesEach: 1, for: "reading the whole file")
         } catch {
-            throw ModelFileError(.tooLarge, error.message, hint: "set max_memory raises it", path: path)
+            throw ModelFileError(.tooLarge, error.message, hint: "raise the memory limit", path: path,
+                                 remedy: .raiseMemoryLimit)
         }
         bytes.reserveCapacity(size)
         try readAll(fd, into: &bytes, atMost: Int.max, path: path)

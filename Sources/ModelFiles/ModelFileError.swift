@@ -1,3 +1,4 @@
+import Engine
 /// Why a model file (nnsh's own format or safetensors) could not be read or written.
 ///
 /// A value, rendered only at the edge: `description` is one line naming the file, the byte
@@ -21,13 +22,29 @@ public struct ModelFileError: Error, Equatable, Sendable, CustomStringConvertibl
     public var message: String
     /// What the user can do about it.
     public var hint: String
+    /// The remedy, as data, when it is a step taken in the program that uses the engine (raise
+    /// the memory limit, read the file the other way): that program words it in its own terms;
+    /// `hint` says it without them.
+    public var remedy: Remedy?
 
-    public init(_ kind: Kind, _ message: String, hint: String, offset: Int? = nil, path: String = "") {
+    public enum Remedy: Equatable, Sendable {
+        /// Raise the memory limit (`MemoryLimit.set`).
+        case raiseMemoryLimit
+        /// Read the file as safetensors (`ModelFile.importSafeTensors`).
+        case readAsSafeTensors
+        /// Give a file in nnsh's model format (`ModelFile.write` writes them); safetensors files
+        /// are read as such.
+        case giveModelFile
+    }
+
+    public init(_ kind: Kind, _ message: String, hint: String, offset: Int? = nil, path: String = "",
+                remedy: Remedy? = nil) {
         self.kind = kind
         self.message = message
         self.hint = hint
         self.offset = offset
         self.path = path
+        self.remedy = remedy
     }
 
     public var description: String {

@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
+@testable import ModelFiles
 
 /// ByteReader/ByteWriter, CRC-32 and SHA-256: the pieces the model file formats stand on.
 @Suite struct ModelFileBytesTests {

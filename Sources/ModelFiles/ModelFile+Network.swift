@@ -1,3 +1,4 @@
+import Engine
 /// Saving and loading the engine's `Network`: the mapping between a network (with its
 /// optimiser state and history) and a `SavedModel`, and the entry points the shell calls.
 ///

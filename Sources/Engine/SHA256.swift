@@ -140,12 +140,16 @@ extension SHA256 {
                     }
                 }
             }
-            var w = ByteWriter(reservingCapacity: n * (data.inputWidth + data.targetWidth) * 8)
-            for row in 0..<n {
-                for c in 0..<data.inputWidth { w.float64(inputs[row * data.inputWidth + c]) }
-                for c in 0..<data.targetWidth { w.float64(targets[row * data.targetWidth + c]) }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(n * (data.inputWidth + data.targetWidth) * 8)
+            func append(_ x: Double) {
+                for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: x.bitPattern >> (8 * i))) }
             }
-            h.update(w.bytes)
+            for row in 0..<n {
+                for c in 0..<data.inputWidth { append(inputs[row * data.inputWidth + c]) }
+                for c in 0..<data.targetWidth { append(targets[row * data.targetWidth + c]) }
+            }
+            h.update(bytes)
             start += n
         }
         return h.finalize()

@@ -1,3 +1,4 @@
+import Engine
 /// The checks writing and reading share: tensor shapes, finite numbers, header consistency.
 extension ModelFile {
     /// "layer 2 weights", "optimiser moment 1 of layer 1 biases" (layers counted from 1).
@@ -84,11 +85,7 @@ extension ModelFile {
                 throw ModelFileError(.nonFiniteValue, "an optimiser setting is NaN or infinite", hint: hint)
             }
         }
-        if let g = header.generator {
-            guard g.state != (0, 0, 0, 0), g.spareGaussian?.isFinite ?? true else {
-                throw ModelFileError(.malformed, "the generator state is invalid", hint: hint)
-            }
-        }
+        if let why = header.generator?.problem { throw ModelFileError(.malformed, why, hint: hint) }
         if header.history.epochs.contains(where: { $0.epoch < 0 || $0.samples < 0 }) {
             throw ModelFileError(.malformed, "the training history has a negative epoch or sample count", hint: hint)
         }

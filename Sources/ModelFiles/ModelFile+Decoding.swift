@@ -1,3 +1,4 @@
+import Engine
 /// Reading: bytes -> `LoadedModel`, checking in this order (FORMAT.md, "Reading"):
 /// magic, version, total size (truncated / trailing bytes), CRC-32, records, tensors.
 extension ModelFile {
@@ -56,9 +57,9 @@ extension ModelFile {
             throw ModelFileError(.notAModelFile,
                                  looksLikeSafeTensors ? "not an nnsh model file: it looks like a safetensors file"
                                      : "not an nnsh model file (it starts with \(Array(prefix.prefix(4)).hexString))",
-                                 hint: looksLikeSafeTensors ? "read it with `import`"
-                                     : "give a file written by `save`; use `import` for .safetensors files",
-                                 offset: 0)
+                                 hint: looksLikeSafeTensors ? "read it as a safetensors file"
+                                     : "give an nnsh model file; read .safetensors files as safetensors",
+                                 offset: 0, remedy: looksLikeSafeTensors ? .readAsSafeTensors : .giveModelFile)
         }
         guard fileSize >= preambleSize, head.count >= preambleSize else {
             throw ModelFileError(.truncated,
@@ -235,18 +236,12 @@ extension ModelFile {
         return (precision, Architecture(inputWidth: inputWidth, layers: layers, cost: cost, costIsExplicit: costIsExplicit))
     }
 
-    /// `drop`: `u64` L, then the rate in front of each of the L layers (`f64`, 0 ≤ p < 1).
+    /// `drop`: `u64` L, then the rate in front of each of the L layers (`f64`, 0 ≤ p < 1: `validate`
+    /// checks it).
     private static func readDropout(_ r: inout ByteReader) throws(ModelFileError) -> [Double] {
         let count = try r.count("number of dropout rates", minimumElementSize: 8)
         var rates: [Double] = []
-        for i in 0..<count {
-            let at = r.position
-            let rate = try r.finiteFloat64("dropout rate \(i + 1)")
-            if let why = Dropout.problem(rate: rate) {
-                throw ModelFileError(.malformed, "layer \(i + 1): \(why)", hint: "the file is damaged; save it again", offset: at)
-            }
-            rates.append(rate)
-        }
+        for i in 0..<count { rates.append(try r.finiteFloat64("dropout rate \(i + 1)")) }
         return rates
     }
 
@@ -292,13 +287,8 @@ extension ModelFile {
     }
 
     private static func readGenerator(_ r: inout ByteReader) throws(ModelFileError) -> RandomGenerator {
-        let at = r.position
         let state = (try r.uint64("generator state 0"), try r.uint64("generator state 1"),
                      try r.uint64("generator state 2"), try r.uint64("generator state 3"))
-        guard state != (0, 0, 0, 0) else {
-            throw ModelFileError(.malformed, "the generator state is all zero, which xoshiro256** cannot have",
-                                 hint: "the file is damaged; save it again", offset: at)
-        }
         let hasSpare = try r.bool("spare Gaussian flag")
         let spareAt = r.position
         let spare = try r.finiteFloat64("spare Gaussian")

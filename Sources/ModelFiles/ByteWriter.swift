@@ -1,3 +1,4 @@
+import Engine
 /// Appends little-endian values to a growing byte array: the mirror of `ByteReader`.
 ///
 ///     var w = ByteWriter()

@@ -1,3 +1,4 @@
+import Engine
 /// The safetensors container (https://huggingface.co/docs/safetensors): an 8-byte
 /// little-endian header length N, N bytes of JSON header, then the raw tensor bytes.
 ///

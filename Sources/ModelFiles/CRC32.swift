@@ -1,3 +1,4 @@
+import Engine
 import CZlib
 
 /// CRC-32 as in zlib, gzip and PNG (polynomial 0xEDB88320, reflected, initial and final

@@ -1,3 +1,4 @@
+import Engine
 /// A small, strict JSON (RFC 8259) reader and writer for safetensors headers.
 ///
 /// Strict: duplicate keys, nesting deeper than `maximumDepth`, invalid UTF-8, lone

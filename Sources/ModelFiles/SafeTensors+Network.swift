@@ -1,3 +1,4 @@
+import Engine
 /// Networks in safetensors form, for PyTorch and other tools:
 ///
 /// - tensors `layers.<i>.weight`, shape `[outputs, inputs]` (PyTorch `nn.Linear`'s orientation,

@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
+@testable import ModelFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -107,14 +109,16 @@ import Glibc
         let e = Self.refusal(bytes)
         #expect(e?.kind == .notAModelFile)
         #expect(e?.message == "not an nnsh model file (it starts with 89584e53)")
-        #expect(e?.hint.contains("save") == true)
+        #expect(e?.remedy == .giveModelFile, "the remedy as data: the shell words it with its commands")
+        #expect(e?.hint.contains("`") == false, "the engine's own hint names no command")
     }
 
     @Test func safetensorsFileIsRecognised() throws {
         let e = Self.refusal(Array("\u{2}\0\0\0\0\0\0\0{}".utf8))
         #expect(e?.kind == .notAModelFile)
         #expect(e?.message.contains("looks like a safetensors file") == true)
-        #expect(e?.hint.contains("import") == true)
+        #expect(e?.remedy == .readAsSafeTensors)
+        #expect(e?.hint.contains("`") == false)
     }
 
     @Test func newerMajorVersion() throws {

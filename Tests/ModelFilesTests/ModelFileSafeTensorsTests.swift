@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
+@testable import ModelFiles
 
 /// The safetensors container and network export/import.
 @Suite struct ModelFileSafeTensorsTests {

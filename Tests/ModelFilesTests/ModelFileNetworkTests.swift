@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import EngineTestSupport
+@testable import ModelFiles
 
 /// Saving and loading the engine's networks: identical predictions, identical training after
 /// a resume, and refusals of files the engine cannot run.
