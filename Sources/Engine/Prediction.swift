@@ -78,9 +78,10 @@ extension Network {
         return result
     }
 
-    /// The reference forward pass: each layer's `DenseLayer.forward` in turn (allocating).
+    /// The reference forward pass: each layer's `reference` in turn (allocating; dropout is
+    /// the identity).
     public func referenceForward(_ x: Matrix<T>) -> Matrix<T> {
-        layers.reduce(x) { $1.forward($0) }
+        stack.reduce(x) { $1.reference($0) }
     }
 }
 
