@@ -33,7 +33,7 @@ extension Network {
                 ws.inputs.pointer.update(from: src.baseAddress! + start * w, count: rows * w)
             }
             predictPass(ws, rows: rows)
-            let out = ws.outputs[layers.count - 1].pointer
+            let out = ws.outputs[ws.outputs.count - 1].pointer
             result.storage.withUnsafeMutableBufferPointer { dst in
                 (dst.baseAddress! + start * k).update(from: out, count: rows * k)
             }
@@ -69,7 +69,7 @@ extension Network {
             let rows = Swift.min(capacity, data.count - start)
             ws.fill(from: data, start: start, rows: rows)
             predictPass(ws, rows: rows)
-            let out = ws.outputs[layers.count - 1].pointer
+            let out = ws.outputs[ws.outputs.count - 1].pointer
             result.storage.withUnsafeMutableBufferPointer { dst in
                 (dst.baseAddress! + start * k).update(from: out, count: rows * k)
             }

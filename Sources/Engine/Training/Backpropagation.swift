@@ -32,7 +32,7 @@ extension Network {
     }
 
     /// Runs `rows` examples from `ws.inputs` through every layer without a cost (prediction);
-    /// the outputs are then at `ws.outputs[layers.count - 1]`.
+    /// the outputs are then at `ws.outputs.last` (the output layer's).
     func predictPass(_ ws: Workspace<T>, rows: Int) {
         let pass = Pass(ws: ws, rows: rows, training: false, parallel: nil, active: nil)
         for s in 0...ws.outputLayer { stack[s].predict(pass, at: s) }
