@@ -390,13 +390,22 @@ final class Snapshot<T: Scalar> {
     }
 
     /// A copy of the network's parameters now, with `optimizer`.
-    convenience init(of net: Network<T>, optimizer: OptimizerState<T>) {
-        self.init(weights: net.stack.flatMap { layer in layer.parameterShapes.indices.map { layer.parameter($0) } },
-                  optimizer: optimizer)
+    init(of net: Network<T>, optimizer: OptimizerState<T>) {
+        self.weights = net.tensorSizes.map { Buffer(count: $0) }
+        self.optimizer = Optimizer(state: optimizer)
+        self.epoch = nil
+        copyParameters(of: net)
     }
 
     /// Copies the network's parameters and `optimizer`'s moments and step into this snapshot.
     func take(from net: Network<T>, optimizer: Optimizer<T>, epoch: Int) {
+        copyParameters(of: net)
+        self.optimizer.restore(from: optimizer)
+        self.epoch = epoch
+    }
+
+    /// Every parameter tensor of the network, in optimiser order, into `weights`.
+    private func copyParameters(of net: Network<T>) {
         var t = 0
         for s in 0..<net.stack.count {
             for i in 0..<net.stack[s].parameterTensorCount {
@@ -405,8 +414,6 @@ final class Snapshot<T: Scalar> {
                 t += 1
             }
         }
-        self.optimizer.restore(from: optimizer)
-        self.epoch = epoch
     }
 
     /// Puts the parameters back into the network and the moments and step into `optimizer`.
