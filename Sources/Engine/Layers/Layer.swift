@@ -2,8 +2,10 @@
 /// the optimiser, snapshots, the gradient check and the workspace work for any of them without
 /// knowing which kinds exist. A network keeps its layers as `[any Layer<T>]` (`Network.stack`).
 ///
-/// A new kind is one file with a value type conforming to this protocol, plus one line in
-/// `LayerKinds.all` (and its model-file entry): see docs/ARCHITECTURE.md.
+/// A new kind is one file in Layers/ with a value type conforming to this protocol, plus its
+/// registration: the `Network` method that appends it (as `addDropout`: build it, `append`
+/// it, which checks its shape) and the shell command that calls it, and its model-file and
+/// safetensors entries. See docs/ARCHITECTURE.md.
 ///
 /// What a layer provides:
 /// - **shape inference**: `outputShape(for:)`, called when the layer is added (the network keeps
@@ -17,7 +19,10 @@
 ///   loops inside run specialised code);
 /// - **a reference**: `reference(_:)`, the plain allocating inference pass the tests hold the
 ///   fast passes against, and `drawParameters` (fresh weights, for tuning);
-/// - **what it shows and saves**: `kind`, `summary` (`Network.description`, the shell's summary).
+/// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
+///   file keeps of a layer is its tensors (in this order) and its settings (a dense layer's
+///   activation, a dropout layer's rate); the nnm and safetensors code still write them
+///   through `Network.layers`, the dense view, so a third kind needs its own record there.
 ///
 /// Buffers (see `Workspace`): each layer gets a `LayerBuffers` made by `makeBuffers`: where it
 /// writes its outputs, the gradient with respect to them, one gradient buffer per parameter
