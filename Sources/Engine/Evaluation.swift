@@ -54,7 +54,7 @@ extension Network {
             ws.fill(from: data, start: start, rows: rows)
             let t = forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1)
             totals.loss += t.loss
-            let out = ws.outputs[layers.count - 1].pointer, y = ws.targets.pointer
+            let out = ws.outputs[ws.outputs.count - 1].pointer, y = ws.targets.pointer
             for r in 0..<rows {
                 let p = out + r * k
                 regression.add(prediction: UnsafePointer(p), target: UnsafePointer(y + r * k))

@@ -72,11 +72,13 @@ extension Network {
         let n = data.count
         let ws = Workspace(network: net, capacity: Swift.min(n, 256), targetWidth: data.targetWidth)
 
-        // The parameters to compare, tensor by tensor (layer, kind, indices, size).
-        var tensors: [(layer: Int, kind: ParameterKind, chosen: [Int], total: Int)] = []
-        for l in net.layers.indices {
-            for kind in [ParameterKind.weights, .bias] {
-                let total = kind == .weights ? net.layers[l].weights.count : net.layers[l].outputs
+        // The parameters to compare, tensor by tensor: the layer (counted among those with
+        // parameters), its place in the stack, the tensor in the layer, kind, indices, size.
+        var tensors: [(layer: Int, s: Int, tensor: Int, kind: ParameterKind, chosen: [Int], total: Int)] = []
+        var l = 0
+        for s in net.stack.indices where net.stack[s].parameterTensorCount > 0 {
+            for (t, kind) in net.stack[s].parameterKinds.enumerated() {
+                let total = net.stack[s].parameterShapes[t].count
                 var chosen = Array(0..<total)
                 if let limit = maxPerTensor, limit < total {
                     for i in 0..<Swift.max(limit, 0) {   // a partial Fisher–Yates shuffle
@@ -84,8 +86,9 @@ extension Network {
                     }
                     chosen = Array(chosen[0..<Swift.max(limit, 0)])
                 }
-                tensors.append((l, kind, chosen, total))
+                tensors.append((l, s, t, kind, chosen, total))
             }
+            l += 1
         }
         let toCheck = tensors.reduce(0) { $0 + $1.chosen.count }
         var checked = 0
@@ -95,8 +98,13 @@ extension Network {
 
         func totalLoss() throws(EngineError) -> Double {
             guard let totals = net.evaluateTotals(data, ws: ws, cost: cost, shouldStop: shouldStop) else { throw stopped() }
-            return totals.loss / Double(n)
-                + net.layers.reduce(0) { $0 + regularization.penalty(weights: $1.weights.storage) }
+            var penalty = 0.0
+            for layer in net.stack {
+                for (t, kind) in layer.parameterKinds.enumerated() where kind == .weights {
+                    penalty += regularization.penalty(weights: layer.parameter(t))
+                }
+            }
+            return totals.loss / Double(n) + penalty
         }
 
         // Analytic gradient over all the data: chunks accumulated, each scaled by 1/n.
@@ -112,24 +120,17 @@ extension Network {
         let base = try totalLoss()
 
         var entries: [GradientCheckEntry] = []
-        for (l, kind, chosen, total) in tensors {
+        for (l, s, t, kind, chosen, total) in tensors {
             var diff = 0.0, aNorm = 0.0, nNorm = 0.0
             for i in chosen {
                 if shouldStop() { throw stopped() }
-                let original: Double
-                var analytic: Double
-                if kind == .weights {
-                    original = net.layers[l].weights.storage[i]
-                    analytic = ws.weightGradients[l].pointer[i]
+                let original = net.stack[s].withParameter(t) { $0[i] }
+                var analytic = ws.layers[s].parameterGradients[t].pointer[i]
+                if kind == .weights {   // the penalties' gradient
                     let sign: Double = original > 0 ? 1 : original < 0 ? -1 : 0
                     analytic += regularization.l1 * sign + regularization.l2 * original
-                } else {
-                    original = net.layers[l].bias[i]
-                    analytic = ws.biasGradients[l].pointer[i]
                 }
-                func set(_ v: Double) {
-                    if kind == .weights { net.layers[l].weights.storage[i] = v } else { net.layers[l].bias[i] = v }
-                }
+                func set(_ v: Double) { net.stack[s].withMutableParameter(t) { $0[i] = v } }
                 set(original + epsilon)
                 let plus = try totalLoss()
                 set(original - epsilon)

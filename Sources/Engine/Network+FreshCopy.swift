@@ -10,12 +10,7 @@ extension Network {
     ///     let fresh = net.freshCopy(generator: &g)   // same as building net again after seeding 7
     public func freshCopy(generator: inout RandomGenerator) -> Network<T> {
         let n = copy()
-        for l in n.layers.indices {
-            let drawn: (weights: Matrix<T>, bias: [T]) = WeightInitialization.default(for: n.layers[l].activation)
-                .draw(inputs: n.layers[l].inputs, outputs: n.layers[l].outputs, generator: &generator)
-            n.layers[l].weights = drawn.weights
-            n.layers[l].bias = drawn.bias
-        }
+        for s in n.stack.indices { n.stack[s].drawParameters(generator: &generator) }
         n.history = TrainingHistory()
         n.optimizerState = nil
         return n

@@ -23,9 +23,41 @@ public enum RemovedLayer: Equatable, Sendable {
 public final class Network<T: Scalar> {
     /// Features per example.
     public let inputWidth: Int
-    /// The layers, input side first. Set through `addDense`, `add` or the initialiser, which
-    /// check that each layer's inputs equal the previous layer's outputs.
-    public package(set) var layers: [DenseLayer<T>]
+    /// Every layer, input side first, of whatever kind (dense, dropout), each asked for its
+    /// shapes, parameters and passes through `Layer`. Changed through `add`, `addDense`,
+    /// `addDropout` and `removeLast`, which check shapes (`shapes`).
+    /// (Mutated in place by training's update step; `replaceStack` for anything that changes shapes.)
+    var stack: [any Layer<T>]
+    /// The shape of one example after each layer of `stack` (shape inference, kept in step).
+    private var shapesAfter: [Shape]
+    /// The dense layers, input side first, each with the rate of the dropout layer in front of
+    /// it as its `inputDropout` (a view of `stack`; setting it rebuilds the stack, keeping a
+    /// trailing dropout layer).
+    public package(set) var layers: [DenseLayer<T>] {
+        get {
+            var dense: [DenseLayer<T>] = []
+            var rate = 0.0
+            for layer in stack {
+                if let d = layer as? DropoutLayer<T> { rate = d.rate; continue }
+                guard var d = layer as? DenseLayer<T> else { continue }
+                d.inputDropout = rate
+                dense.append(d)
+                rate = 0
+            }
+            return dense
+        }
+        set {
+            let trailing = pendingDropout
+            var rebuilt: [any Layer<T>] = []
+            for var d in newValue {
+                if d.inputDropout > 0 { rebuilt.append(DropoutLayer<T>(uncheckedRate: d.inputDropout)) }
+                d.inputDropout = 0
+                rebuilt.append(d)
+            }
+            if trailing > 0 { rebuilt.append(DropoutLayer<T>(uncheckedRate: trailing)) }
+            replaceStack(rebuilt)
+        }
+    }
     /// The cost set explicitly, or nil to use `Cost.default(for:)` of the output activation.
     /// Set it with `setCost`, which checks it fits the output layer.
     public private(set) var explicitCost: Cost?
@@ -36,9 +68,9 @@ public final class Network<T: Scalar> {
     /// continues from it (moments and step count kept, new hyper-parameters such as a lower
     /// learning rate taken); another kind starts afresh.
     public var optimizerState: OptimizerState<T>?
-    /// The rate of a dropout layer added after the last dense layer (0: none). The next dense
-    /// layer takes it as its `inputDropout`; a network ending in dropout cannot be trained.
-    public private(set) var pendingDropout: Double
+    /// The rate of a dropout layer added after the last dense layer (0: none). A network
+    /// ending in dropout cannot be trained.
+    public var pendingDropout: Double { (stack.last as? DropoutLayer<T>)?.rate ?? 0 }
     /// A run stopped by its `shouldStop` check before its last epoch ended (nil otherwise):
     /// `Trainer(resuming:)` continues it. A new `train` run or a change of layers drops it.
     public var pausedRun: PausedRun<T>?
@@ -52,11 +84,11 @@ public final class Network<T: Scalar> {
 
     fileprivate init(checkedInputWidth inputWidth: Int) {
         self.inputWidth = inputWidth
-        self.layers = []
+        self.stack = []
+        self.shapesAfter = []
         self.explicitCost = nil
         self.history = TrainingHistory()
         self.optimizerState = nil
-        self.pendingDropout = 0
         self.pausedRun = nil
     }
 
@@ -67,27 +99,59 @@ public final class Network<T: Scalar> {
         try setCost(cost)
     }
 
-    /// Appends a layer; its inputs must equal the current output width. A pending dropout
-    /// layer (`addDropout`) becomes the new layer's `inputDropout`.
+    /// Appends a dense layer; its inputs must equal the current output width. A layer with an
+    /// `inputDropout` gets a dropout layer of that rate in front of it, unless the network
+    /// already ends with one.
     public func add(_ layer: DenseLayer<T>) throws(EngineError) {
+        let index = layers.count
         guard layer.inputs == outputWidth else {
             throw EngineError(.shapeMismatch,
-                              "layer \(layers.count + 1) takes \(counted(layer.inputs, "input")) but the network gives \(outputWidth)",
-                              layer: layers.count)
+                              "layer \(index + 1) takes \(counted(layer.inputs, "input")) but the network gives \(outputWidth)",
+                              layer: index)
         }
         var layer = layer
-        if pendingDropout > 0 {
-            guard layer.inputDropout == 0 else {
-                throw EngineError(.invalidArgument, "layer \(layers.count + 1) already has a dropout layer in front of it",
-                                  layer: layers.count)
+        if layer.inputDropout > 0 {
+            guard pendingDropout == 0 else {
+                throw EngineError(.invalidArgument, "layer \(index + 1) already has a dropout layer in front of it",
+                                  layer: index)
             }
-            layer.inputDropout = pendingDropout
-            pendingDropout = 0
+            try append(DropoutLayer<T>(rate: layer.inputDropout))
+            layer.inputDropout = 0
         }
-        layers.append(layer)
+        try append(layer)
+    }
+
+    /// Appends a layer of any kind after checking it takes the current output shape (its
+    /// `outputShape(for:)`); drops the optimiser state and a paused run, as any change of layers.
+    func append(_ layer: any Layer<T>) throws(EngineError) {
+        shapesAfter.append(try layer.outputShape(for: shapes.last ?? Shape(inputWidth)))
+        stack.append(layer)
         optimizerState = nil
         pausedRun = nil
     }
+
+    /// Sets the stack and infers its shapes again (layers whose shapes were checked before).
+    private func replaceStack(_ layers: [any Layer<T>]) {
+        stack = layers
+        var shape = Shape(inputWidth)
+        shapesAfter = layers.map { layer in
+            shape = (try? layer.outputShape(for: shape)) ?? shape
+            return shape
+        }
+    }
+
+    /// The shape of one example after each layer of the stack, input side first.
+    public var shapes: [Shape] { shapesAfter }
+
+    /// Calls `body` on every parameter tensor in optimiser order, to change it in place.
+    func withEachParameter(_ body: (UnsafeMutableBufferPointer<T>) -> Void) {
+        for s in 0..<stack.count {
+            for i in 0..<stack[s].parameterTensorCount { stack[s].withMutableParameter(i, body) }
+        }
+    }
+
+    /// What each layer of the stack is, input side first: "300 relu", "dropout 0.5".
+    public var layerSummaries: [String] { stack.map(\.summary) }
 
     /// Removes the last layer (Keras' `pop`): a trailing dropout layer if there is one, else
     /// the last dense layer. The remaining layers keep their weights and the history stays;
@@ -99,11 +163,13 @@ public final class Network<T: Scalar> {
         let removed: RemovedLayer
         if pendingDropout > 0 {
             removed = .dropout(pendingDropout)
-            pendingDropout = 0
-        } else if let last = layers.popLast() {
+            stack.removeLast()
+            shapesAfter.removeLast()
+        } else if let last = layers.last {
             removed = .dense(inputs: last.inputs, outputs: last.outputs, activation: last.activation,
                              parameters: last.parameterCount)
-            pendingDropout = last.inputDropout
+            stack.removeLast()   // a dropout in front of it stays, now at the end
+            shapesAfter.removeLast()
         } else {
             throw EngineError(.empty, "the network has no layers to remove")
         }
@@ -122,7 +188,7 @@ public final class Network<T: Scalar> {
         guard pendingDropout == 0 else {
             throw EngineError(.invalidArgument, "the network already ends with a dropout layer; add a dense layer first")
         }
-        pendingDropout = rate
+        try append(DropoutLayer<T>(rate: rate))
     }
 
     /// Appends a dense layer of `outputs` units taking the current output width as inputs,
@@ -147,25 +213,31 @@ public final class Network<T: Scalar> {
     }
 
     /// The cost training minimises: the explicit one, or the default for the output activation.
-    public var cost: Cost { explicitCost ?? Cost.default(for: layers.last?.activation ?? .linear) }
+    public var cost: Cost { explicitCost ?? Cost.default(for: outputActivation ?? .linear) }
+
+    /// The activation of the last dense layer, if there is one.
+    var outputActivation: Activation? {
+        for layer in stack.reversed() { if let d = layer as? DenseLayer<T> { return d.activation } }
+        return nil
+    }
 
     /// Values per output row: the last layer's outputs (the input width when there are no layers).
-    public var outputWidth: Int { layers.last?.outputs ?? inputWidth }
+    public var outputWidth: Int { shapes.last?.count ?? inputWidth }
 
-    /// Weights and biases of all layers.
-    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+    /// The parameters of all layers.
+    public var parameterCount: Int { stack.reduce(0) { $0 + $1.parameterCount } }
 
-    /// Element counts of the parameter tensors in optimiser order: W₀, b₀, W₁, b₁, …
-    public var tensorSizes: [Int] { layers.flatMap { [$0.weights.count, $0.bias.count] } }
+    /// Element counts of the parameter tensors in optimiser order: each layer's tensors in
+    /// stack order (for dense layers W₀, b₀, W₁, b₁, …).
+    public var tensorSizes: [Int] { stack.flatMap(\.tensorSizes) }
 
     /// A fully independent copy (layers, cost, history, optimiser state).
     public func copy() -> Network<T> {
         let n = Network<T>(checkedInputWidth: inputWidth)
-        n.layers = layers
+        n.replaceStack(stack)
         n.explicitCost = explicitCost
         n.history = history
         n.optimizerState = optimizerState
-        n.pendingDropout = pendingDropout
         n.pausedRun = pausedRun
         return n
     }
@@ -174,17 +246,16 @@ public final class Network<T: Scalar> {
     /// run is not).
     public func converted<U: Scalar>(to: U.Type = U.self) -> Network<U> {
         let n = Network<U>(checkedInputWidth: inputWidth)
-        n.layers = layers.map { $0.converted(to: U.self) }
+        n.replaceStack(stack.map { $0.convertedLayer(to: U.self) })
         n.explicitCost = explicitCost
         n.history = history
         n.optimizerState = optimizerState?.converted(to: U.self)
-        n.pendingDropout = pendingDropout
         return n
     }
 
     /// Checks there is something to run and that data of these widths fits.
     func check(inputWidth w: Int, targetWidth: Int?, what: String) throws(EngineError) {
-        guard !layers.isEmpty else { throw EngineError(.empty, "the network has no layers yet") }
+        guard outputActivation != nil else { throw EngineError(.empty, "the network has no layers yet") }
         guard w == inputWidth else {
             throw EngineError(.shapeMismatch, "\(what) has \(counted(w, "feature")) per example but the network takes \(inputWidth)")
         }
@@ -203,13 +274,7 @@ extension Network: CustomStringConvertible {
     /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)";
     /// dropout layers show as "dropout 0.5".
     public var description: String {
-        var parts = [String(inputWidth)]
-        for layer in layers {
-            if layer.inputDropout > 0 { parts.append("dropout \(layer.inputDropout)") }
-            parts.append("\(layer.outputs) \(layer.activation)")
-        }
-        if pendingDropout > 0 { parts.append("dropout \(pendingDropout)") }
-        let chain = parts.joined(separator: " → ")
+        let chain = ([String(inputWidth)] + layerSummaries).joined(separator: " → ")
         return "Network<\(T.precisionName)>(\(chain), \(parameterCount) parameters, \(cost))"
     }
 }

@@ -22,7 +22,7 @@ extension Network {
                 ws.inputs.pointer.update(from: src.baseAddress! + start * w, count: rows * w)
             }
             predictPass(ws, rows: rows)
-            let out = ws.outputs[layers.count - 1].pointer
+            let out = ws.outputs[ws.outputs.count - 1].pointer
             result.storage.withUnsafeMutableBufferPointer { dst in
                 (dst.baseAddress! + start * k).update(from: out, count: rows * k)
             }
@@ -50,7 +50,7 @@ extension Network {
             let rows = Swift.min(capacity, data.count - start)
             ws.fill(from: data, start: start, rows: rows)
             predictPass(ws, rows: rows)
-            let out = ws.outputs[layers.count - 1].pointer
+            let out = ws.outputs[ws.outputs.count - 1].pointer
             result.storage.withUnsafeMutableBufferPointer { dst in
                 (dst.baseAddress! + start * k).update(from: out, count: rows * k)
             }
@@ -59,8 +59,9 @@ extension Network {
         return result
     }
 
-    /// The reference forward pass: each layer's `DenseLayer.forward` in turn (allocating).
+    /// The reference forward pass: each layer's `reference` in turn (allocating; dropout is
+    /// the identity).
     public func referenceForward(_ x: Matrix<T>) -> Matrix<T> {
-        layers.reduce(x) { $1.forward($0) }
+        stack.reduce(x) { $1.reference($0) }
     }
 }

@@ -59,19 +59,20 @@ extension Trainer {
                            layer: layer, epoch: epoch, batch: batch)
     }
 
-    /// The first layer with a non-finite weight or bias. Runs after every epoch, so it walks the
-    /// values by index: unoptimised, the generic `contains(where:)` allocates per element.
+    /// The first layer with a non-finite parameter, counted among the layers with parameters
+    /// (as `Network.layers` counts them). Runs after every epoch, so it walks the values by
+    /// index: unoptimised, the generic `contains(where:)` allocates per element.
     func firstNonFiniteLayer(inWeightsOf net: Network<T>) -> Int? {
-        for l in 0..<net.layers.count {
-            if !allFinite(net.layers[l].weights.storage) || !allFinite(net.layers[l].bias) { return l }
+        var l = 0
+        for s in 0..<net.stack.count where net.stack[s].parameterTensorCount > 0 {
+            for i in 0..<net.stack[s].parameterTensorCount where !net.stack[s].withParameter(i, { allFinite($0) }) { return l }
+            l += 1
         }
         return nil
     }
 
-    func allFinite(_ values: [T]) -> Bool {
-        values.withUnsafeBufferPointer { p in
-            for i in 0..<p.count where !p[i].isFinite { return false }
-            return true
-        }
+    func allFinite(_ p: UnsafeBufferPointer<T>) -> Bool {
+        for i in 0..<p.count where !p[i].isFinite { return false }
+        return true
     }
 }

@@ -142,10 +142,11 @@ final class TrainingRun<T: Scalar> {
                                      threads: Int?) -> (WorkerPool?, ParallelJobs<T>?) {
         let sessionThreads = BLASThreads.beginTraining()
         let threads = Swift.min(threads ?? sessionThreads, WorkerPool.processors)
-        let splittable = net.layers.contains { rows * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
+        let layers = net.layers
+        let splittable = layers.contains { rows * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         let parallel = pool.map { ParallelJobs<T>(pool: $0) }
-        parallel?.reservePartials(rows * (net.layers.map(\.outputs).max() ?? 0))
+        parallel?.reservePartials(rows * (layers.map(\.outputs).max() ?? 0))
         return (pool, parallel)
     }
 
@@ -382,25 +383,38 @@ final class Snapshot<T: Scalar> {
     }
 
     /// A copy of the network's parameters now, with `optimizer`.
-    convenience init(of net: Network<T>, optimizer: OptimizerState<T>) {
-        self.init(weights: net.layers.flatMap { [$0.weights.storage, $0.bias] }, optimizer: optimizer)
+    init(of net: Network<T>, optimizer: OptimizerState<T>) {
+        self.weights = net.tensorSizes.map { Buffer(count: $0) }
+        self.optimizer = Optimizer(state: optimizer)
+        self.epoch = nil
+        copyParameters(of: net)
     }
 
     /// Copies the network's parameters and `optimizer`'s moments and step into this snapshot.
     func take(from net: Network<T>, optimizer: Optimizer<T>, epoch: Int) {
-        for l in 0..<net.layers.count {
-            weights[2 * l].copy(from: net.layers[l].weights.storage)
-            weights[2 * l + 1].copy(from: net.layers[l].bias)
-        }
+        copyParameters(of: net)
         self.optimizer.restore(from: optimizer)
         self.epoch = epoch
     }
 
+    /// Every parameter tensor of the network, in optimiser order, into `weights`.
+    private func copyParameters(of net: Network<T>) {
+        var t = 0
+        for s in 0..<net.stack.count {
+            for i in 0..<net.stack[s].parameterTensorCount {
+                let buffer = weights[t]
+                net.stack[s].withParameter(i) { buffer.pointer.update(from: $0.baseAddress!, count: buffer.count) }
+                t += 1
+            }
+        }
+    }
+
     /// Puts the parameters back into the network and the moments and step into `optimizer`.
     func restore(to net: Network<T>, optimizer: Optimizer<T>) {
-        for l in net.layers.indices {
-            net.layers[l].weights.storage = weights[2 * l].array
-            net.layers[l].bias = weights[2 * l + 1].array
+        var t = 0
+        net.withEachParameter { p in
+            p.baseAddress!.update(from: weights[t].pointer, count: p.count)
+            t += 1
         }
         optimizer.restore(from: self.optimizer)
     }

@@ -9,9 +9,10 @@ public struct DenseLayer<T: Scalar>: Equatable, Sendable {
     /// `outputs` values, added to every row.
     public var bias: [T]
     public var activation: Activation
-    /// The rate p of the dropout layer in front of this one (0: none). While training, each
-    /// input is zeroed with probability p and the kept ones are scaled by 1/(1 − p) (inverted
-    /// dropout); at inference the inputs pass unchanged. See `Dropout`.
+    /// The rate p of the dropout layer in front of this one (0: none), in `Network.layers`
+    /// (the view of a network's dense layers) and when adding a layer (`Network.add` puts a
+    /// `DropoutLayer` of this rate in front of it). In the network's stack it is always 0: the
+    /// dropout is a layer of its own there. See `Dropout`.
     public var inputDropout: Double
 
     /// A layer from existing parameters (model files); `bias.count` must equal `weights.columns`.

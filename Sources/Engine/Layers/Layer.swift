@@ -1,0 +1,154 @@
+/// One stage of a network: what every kind of layer provides, so that `Network`, training,
+/// the optimiser, snapshots, the gradient check and the workspace work for any of them without
+/// knowing which kinds exist. A network keeps its layers as `[any Layer<T>]` (`Network.stack`).
+///
+/// A new kind is one file in Layers/ with a value type conforming to this protocol, plus its
+/// registration: the `Network` method that appends it (as `addDropout`: build it, `append`
+/// it, which checks its shape) and the shell command that calls it, and its model-file and
+/// safetensors entries. See docs/ARCHITECTURE.md.
+///
+/// What a layer provides:
+/// - **shape inference**: `outputShape(for:)`, called when the layer is added (the network keeps
+///   the shape after every layer in `Network.shapes`);
+/// - **parameters**: the shapes of its tensors in the optimiser's order, and access to their
+///   values (`withParameter`, `withMutableParameter`); the network numbers all tensors in
+///   stack order (`Network.tensorSizes`), which is what optimiser states, snapshots, model
+///   files and the gradient check address;
+/// - **passes** over a `Workspace`: `forward`, `backward`, `update`, `predict`, on raw buffers,
+///   called once per layer per batch (dynamic dispatch per layer, never per element: the
+///   loops inside run specialised code);
+/// - **a reference**: `reference(_:)`, the plain allocating inference pass the tests hold the
+///   fast passes against, and `drawParameters` (fresh weights, for tuning);
+/// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
+///   file keeps of a layer is its tensors (in this order) and its settings (a dense layer's
+///   activation, a dropout layer's rate); the nnm and safetensors code still write them
+///   through `Network.layers`, the dense view, so a third kind needs its own record there.
+///
+/// Buffers (see `Workspace`): each layer gets a `LayerBuffers` made by `makeBuffers`: where it
+/// writes its outputs, the gradient with respect to them, one gradient buffer per parameter
+/// tensor and its own scratch. A layer that changes nothing in the backward direction but a
+/// scale (dropout) may leave `gradient` nil and work in place on its input's gradient.
+protocol Layer<Element>: Sendable {
+    associatedtype Element: Scalar
+
+    /// The word for this kind in summaries, model files and messages: "dense", "dropout".
+    static var kind: String { get }
+
+    /// The shape of one example after this layer, for one of shape `input`; throws when the
+    /// layer cannot take it.
+    func outputShape(for input: Shape) throws(EngineError) -> Shape
+
+    /// Its parameter tensors in the optimiser's order (dense: W then b); empty for none.
+    var parameterShapes: [Shape] { get }
+    /// How many (`parameterShapes.count`, without making the array: it is asked per epoch,
+    /// where nothing may be allocated).
+    var parameterTensorCount: Int { get }
+    /// What each tensor is, in the same order: the weights get the penalties, biases do not.
+    var parameterKinds: [ParameterKind] { get }
+    /// Reads tensor `index` (row-major, as `Matrix.storage`).
+    func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<Element>) -> R) -> R
+    /// Changes tensor `index` in place.
+    mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<Element>) -> R) -> R
+    /// New parameters drawn from `generator` as the layer's default initialisation draws them
+    /// when it is built (a no-op without parameters).
+    mutating func drawParameters(generator: inout RandomGenerator)
+
+    /// The buffers it needs in a workspace of `capacity` rows for examples of shape `input`.
+    func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<Element>
+    /// Reads `pass.input(s)`, writes its outputs and sets `pass.setOutput(s, …)` (training and
+    /// evaluation; the output layer leaves its activation to the cost, see `Network.forwardPass`).
+    func forward(_ pass: Pass<Element>, at s: Int)
+    /// Given the gradient with respect to its outputs, adds its parameters' gradients to its
+    /// buffers and, when `pass.needsInputGradient(s)`, writes the gradient with respect to
+    /// its input (`pass.gradient(s - 1)`). That gradient must then be finished by the layer in
+    /// front's element-wise pass: fused into the product that writes it (`frontEpilogue`, when
+    /// `appliesFrontEpilogue`), else the network runs the front layer's `finishGradient` after.
+    func backward(_ pass: Pass<Element>, at s: Int, frontEpilogue: Epilogue<Element>)
+    /// True when `backward` writes the input gradient with a product that applies `frontEpilogue`.
+    var appliesFrontEpilogue: Bool { get }
+    /// The element-wise pass that turns the gradient with respect to this layer's outputs
+    /// into what its `backward` expects (dense: ⊙ f'(y)), to be fused into the product that
+    /// writes it; `.none` for nothing.
+    func gradientEpilogue(_ pass: Pass<Element>, at s: Int) -> Epilogue<Element>
+    /// The same pass run on its own (by a layer behind it that writes the gradient without a
+    /// product it could fuse it into).
+    func finishGradient(_ pass: Pass<Element>, at s: Int)
+    /// One optimiser step on its tensors, numbered from `pass.firstTensor(s)`.
+    mutating func update(_ pass: Pass<Element>, at s: Int, optimizer: Optimizer<Element>, regularization: Regularization)
+    /// Inference on `pass.input(s)` (dropout is the identity), output set as in `forward`.
+    func predict(_ pass: Pass<Element>, at s: Int)
+    /// The plain inference pass on a batch (rows × input width), allocating.
+    func reference(_ x: Matrix<Element>) -> Matrix<Element>
+
+    /// "300 relu", "dropout 0.5": the layer in `Network.description` and summaries.
+    var summary: String { get }
+    /// The same layer in another precision.
+    func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U>
+    /// True when `other` is the same kind with the same settings and parameters.
+    func isEqual(to other: any Layer<Element>) -> Bool
+}
+
+extension Layer {
+    /// Element counts of its tensors.
+    var tensorSizes: [Int] { parameterShapes.map(\.count) }
+    /// All its parameters.
+    var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.count } }
+    /// Tensor `index` as an array (allocating; reports and tests).
+    func parameter(_ index: Int) -> [Element] { withParameter(index) { Array($0) } }
+}
+
+/// The buffers of one layer in a `Workspace` (see `Layer.makeBuffers`).
+final class LayerBuffers<T: Scalar> {
+    /// capacity × output width: where it writes its outputs (nil: it hands on its input, or a
+    /// scratch buffer it chooses per pass).
+    let output: Buffer<T>?
+    /// capacity × output width: the gradient with respect to its outputs (nil: it works in place
+    /// on the gradient of its input).
+    let gradient: Buffer<T>?
+    /// One per parameter tensor, of the tensor's size.
+    let parameterGradients: [Buffer<T>]
+    /// Whatever else it keeps per workspace (dropout: the mask and the dropped inputs).
+    let scratch: [Buffer<T>]
+    /// What it draws from the run's generator before each training batch of `rows` examples
+    /// (dropout: its mask), or nil.
+    let drawPerBatch: ((_ rows: Int, _ generator: inout RandomGenerator) -> Void)?
+
+    init(output: Buffer<T>? = nil, gradient: Buffer<T>? = nil, parameterGradients: [Buffer<T>] = [],
+         scratch: [Buffer<T>] = [], drawPerBatch: ((Int, inout RandomGenerator) -> Void)? = nil) {
+        self.output = output
+        self.gradient = gradient
+        self.parameterGradients = parameterGradients
+        self.scratch = scratch
+        self.drawPerBatch = drawPerBatch
+    }
+}
+
+/// One pass of a network over a batch in a workspace: what each layer's `forward`, `backward`,
+/// `update` and `predict` are given. Made per call of a network pass (a struct of references:
+/// nothing is allocated).
+struct Pass<T: Scalar> {
+    let ws: Workspace<T>
+    /// Examples in the batch.
+    let rows: Int
+    /// Training (dropout draws its masks' effect) or evaluation/inference (dropout is the identity).
+    let training: Bool
+    let parallel: ParallelJobs<T>?
+    /// The first layer's zero-input skipping (`ActiveInputs`), when it applies to this pass.
+    let active: ActiveInputs<T>?
+
+    /// The index of the output layer (whose activation the cost applies).
+    var last: Int { ws.outputLayer }
+    /// The layer's buffers.
+    func buffers(_ s: Int) -> LayerBuffers<T> { ws.layers[s] }
+    /// What layer s reads: the batch for the first, the previous layer's outputs otherwise.
+    func input(_ s: Int) -> UnsafeMutablePointer<T> { s == 0 ? ws.inputs.pointer : ws.outputPointers[s - 1] }
+    /// Where layer s's outputs are this pass (set by its forward).
+    func output(_ s: Int) -> UnsafeMutablePointer<T> { ws.outputPointers[s] }
+    func setOutput(_ s: Int, _ p: UnsafeMutablePointer<T>) { ws.outputPointers[s] = p }
+    /// The gradient with respect to layer s's outputs.
+    func gradient(_ s: Int) -> UnsafeMutablePointer<T> { ws.gradientPointers[s]! }
+    /// True when a layer in front of s has parameters, so s must pass the gradient on.
+    func needsInputGradient(_ s: Int) -> Bool { s > ws.firstParametric }
+    /// The optimiser's number for layer s's first tensor.
+    func firstTensor(_ s: Int) -> Int { ws.firstTensors[s] }
+}

@@ -1,0 +1,86 @@
+import Testing
+@testable import Engine
+import EngineTestSupport
+
+/// The network as a stack of `Layer`s: shape inference, parameters addressed through the
+/// layers (not by position), the passes of a stack with dropout layers between dense layers
+/// against the reference and against central differences.
+@Suite struct LayerProtocolTests {
+    /// 6 → dropout 0.3 → 5 tanh → dropout 0.5 → 4 relu → 3 softmax.
+    static func stacked(_ g: inout RandomGenerator) throws -> Network<Double> {
+        let net = try Network<Double>(inputWidth: 6)
+        try net.addDropout(rate: 0.3)
+        try net.addDense(outputs: 5, activation: .tanh, generator: &g)
+        try net.addDropout(rate: 0.5)
+        try net.addDense(outputs: 4, activation: .relu, generator: &g)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        for s in net.stack.indices where net.stack[s].parameterTensorCount == 2 {
+            net.stack[s].withMutableParameter(1) { b in   // biases away from zero: ReLU's kink
+                for i in b.indices { b[i] = 0.3 + 0.1 * Double(i) }
+            }
+        }
+        return net
+    }
+
+    @Test func everyLayerIsInTheStackWithTheShapeAfterIt() throws {
+        var g = RandomGenerator(seed: 1)
+        let net = try Self.stacked(&g)
+        #expect(net.stack.map { type(of: $0).kind } == ["dropout", "dense", "dropout", "dense", "dense"])
+        #expect(net.shapes == [Shape(6), Shape(5), Shape(5), Shape(4), Shape(3)])
+        #expect(net.layerSummaries == ["dropout 0.3", "5 tanh", "dropout 0.5", "4 relu", "3 softmax"])
+        #expect(net.layers.map(\.inputDropout) == [0.3, 0.5, 0])
+        #expect(net.tensorSizes == [30, 5, 20, 4, 12, 3])
+        try net.removeLast()
+        #expect(net.shapes == [Shape(6), Shape(5), Shape(5), Shape(4)] && net.outputWidth == 4)
+    }
+
+    @Test func aLayerThatCannotTakeTheShapeIsRefused() throws {
+        let net = try Network<Double>(inputWidth: 6)
+        let layer = try DenseLayer<Double>(weights: Matrix(rows: 4, columns: 2), bias: [0, 0], activation: .relu)
+        #expect(throws: EngineError.self) { try net.append(layer) }
+        #expect(net.stack.isEmpty && net.shapes.isEmpty)
+        #expect(try layer.outputShape(for: Shape([1, 2, 2])) == Shape(2))   // 4 values, any arrangement
+    }
+
+    /// Snapshots copy every tensor of every layer with parameters, in stack order, and put
+    /// them back bit for bit.
+    @Test func aSnapshotRestoresEveryParameterThroughTheLayers() throws {
+        var g = RandomGenerator(seed: 2)
+        let net = try Self.stacked(&g)
+        let before = net.layers
+        let state = OptimizerState<Double>(settings: .adam, tensorSizes: net.tensorSizes)
+        let snapshot = Snapshot(of: net, optimizer: state)
+        #expect(snapshot.weights.map(\.count) == net.tensorSizes)
+        net.withEachParameter { p in for i in p.indices { p[i] += 1 } }
+        #expect(net.layers != before)
+        snapshot.restore(to: net, optimizer: Optimizer(state: state))
+        #expect(net.layers == before)
+    }
+
+    /// The workspace's inference pass over a stack with dropout layers equals each layer's
+    /// reference pass in turn (dropout the identity).
+    @Test func theFastPassesAgreeWithTheReference() throws {
+        var g = RandomGenerator(seed: 3)
+        let net = try Self.stacked(&g)
+        let x: Matrix<Double> = randomMatrix(9, 6, &g)
+        let reference = net.referenceForward(x)
+        #expect(isClose(try net.predict(x).storage, reference.storage, tolerance: 1e-12))
+        let plain = try Network<Double>(inputWidth: 6, layers: net.layers.map { var l = $0; l.inputDropout = 0; return l })
+        #expect(isClose(plain.referenceForward(x).storage, reference.storage, tolerance: 0))
+    }
+
+    /// The gradient check walks the tensors the layers declare. With dropout layers between
+    /// the dense layers (the identity outside training), the gradient passes back through them
+    /// and the dense layer in front finishes it on its own (`finishGradient`, not fused).
+    @Test func gradientsThroughDropoutLayersMatchCentralDifferences() throws {
+        var g = RandomGenerator(seed: 4)
+        let net = try Self.stacked(&g)
+        let x: Matrix<Double> = randomMatrix(7, 6, &g)
+        let data = MatrixData(inputs: x, labels: (0..<7).map { _ in g.nextInt(below: 3) }, classes: 3)
+        let report = try net.gradientCheck(on: data, regularization: Regularization(l2: 0.05), generator: &g)
+        #expect(report.entries.map(\.layer) == [0, 0, 1, 1, 2, 2])
+        #expect(report.entries.map(\.kind) == [.weights, .bias, .weights, .bias, .weights, .bias])
+        #expect(report.entries.map(\.total) == net.tensorSizes)
+        #expect(report.maxRelativeError < 1e-6, "\(report.entries.map(\.relativeError))")
+    }
+}
