@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // nnsh — a neural-network shell. One target per layer; dependencies point one way:
-//   nnsh (executable) -> Shell -> Engine, Data, Plots;  Data -> Engine;  Engine -> CBLAS.
+//   nnsh (executable) -> DigitPad, Shell;  DigitPad -> Shell, FlyingFox;
+//   Shell -> Engine, Data, Plots;  Data -> Engine;  Engine -> CBLAS.
 import PackageDescription
 #if os(Linux) && arch(x86_64)
 import Foundation
@@ -34,6 +35,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The digit pad's HTTP server (`serve`): no dependencies of its own; why this one: docs/SERVE.md.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // MARK: - System libraries (C)
@@ -52,12 +55,18 @@ let package = Package(
         .target(name: "Data", dependencies: ["Engine", "CZlib"], swiftSettings: hotLoopSettings),
         .target(name: "Plots", dependencies: []),
         .target(name: "Shell", dependencies: ["Engine", "Data", "Plots"]),
+        // The web server behind `serve` (declared in Shell, installed by the executable), so the
+        // HTTP library reaches no other library.
+        .target(name: "DigitPad", dependencies: [
+            "Shell", "Data",
+            .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
 
         // MARK: - The executable
         .executableTarget(
             name: "nnsh",
             dependencies: [
-                "Shell", "CEditLine",
+                "Shell", "DigitPad", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -68,6 +77,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "AllocationCounter"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "Data"], exclude: ["scripts"]),
+        .testTarget(name: "DigitPadTests", dependencies: ["DigitPad", "Shell", "Data"]),
         .testTarget(name: "nnshTests", dependencies: ["nnsh"]),
     ]
 )

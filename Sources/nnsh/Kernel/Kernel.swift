@@ -1,4 +1,5 @@
 import CEditLine
+import DigitPad
 import Foundation
 import Glibc
 import Shell
@@ -20,6 +21,7 @@ final class Kernel {
         session.isInteractive = true
         session.drawsProgressLine = true
         session.showPicture = { text, svg in output.picture(text: text, svg: svg) }
+        session.startDigitPad = DigitPadServer.start
     }
 
     /// Reads requests until end of input, `shutdown` or `quit`; returns the exit code. Standard
