@@ -40,7 +40,7 @@ struct ServeCommand: Command {
         } catch {
             throw CommandError("cannot listen on \(settings.host) port \(settings.port): \(error)", parameter: "port")
         }
-        shell.print("serving the digit pad at \(pad.url) (Ctrl-C stops)")
+        shell.print("serving \(pad.url) (Ctrl-C stops)")
         while !shell.isInterrupted() {
             Thread.sleep(forTimeInterval: 0.02)
         }
