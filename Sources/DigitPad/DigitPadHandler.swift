@@ -6,7 +6,8 @@ import Shell
 /// The digit pad's routes. Nothing is served from disk: the page is a string in the program.
 ///
 ///     GET  /          the page (Page.html)
-///     POST /classify  a drawing (DrawingRequest) → the top 3 and the 28×28 image (Reading)
+///     POST /classify  a drawing (DrawingRequest: JSON, or bytes) → the top 3 and the 28×28
+///                     image the network saw (ReadingResponse)
 ///
 /// Anything else is 404 (405 for a known path with the wrong method). Every error answer is
 /// JSON, `{"error": "one line saying why"}`.
@@ -47,7 +48,11 @@ struct DigitPadHandler: HTTPHandler {
         }
         let drawing: GrayImage
         do {
-            drawing = try DrawingRequest.decode(body)
+            if request.headers[.contentType]?.lowercased().hasPrefix("application/octet-stream") == true {
+                drawing = try DrawingRequest.decode(bytes: body, width: request.query["width"], height: request.query["height"])
+            } else {
+                drawing = try DrawingRequest.decode(body)
+            }
         } catch {
             return Self.error(.badRequest, error.description)
         }

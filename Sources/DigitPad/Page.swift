@@ -1,6 +1,6 @@
 /// The digit pad's one page, served from here (no files on disk): a canvas to draw on with a
 /// mouse, pen or finger (pointer events), the top 3 classes as bars, and the 28×28 image the
-/// network saw. After each stroke the page posts the whole canvas to /classify.
+/// network saw. After each stroke the page posts the whole canvas to /classify, as gray bytes.
 ///
 /// For tests (Scripts/browser/test_digit_pad.py): `#pad` is the canvas, `#answer` the most
 /// likely class, `#top .row` the bars (`data-class`, `data-p`), `#seen` the 28×28 image, and
@@ -103,14 +103,14 @@ enum Page {
     async function classify() {
       const w = pad.width, h = pad.height;
       const rgba = ink.getImageData(0, 0, w, h).data;
-      const pixels = new Array(w * h);
+      const pixels = new Uint8Array(w * h);
       for (let i = 0; i < w * h; i++) {
         pixels[i] = Math.round(0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]);
       }
       const number = ++sent;
       try {
-        const response = await fetch("/classify", { method: "POST", headers: { "Content-Type": "application/json" },
-                                                    body: JSON.stringify({ width: w, height: h, pixels }) });
+        const response = await fetch("/classify?width=" + w + "&height=" + h,
+                                     { method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: pixels });
         const reply = await response.json();
         if (number < shown) return;
         shown = number;

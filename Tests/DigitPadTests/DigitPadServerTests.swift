@@ -44,7 +44,7 @@ import Shell
             #expect(page.status == 200)
             #expect(page.headers["content-type"]?.hasPrefix("text/html") == true)
             #expect(page.text.contains("<canvas id=\"pad\""))
-            #expect(page.text.contains("fetch(\"/classify\""))
+            #expect(page.text.contains("fetch(\"/classify?width=\""))
             for path in ["/nope", "/Package.swift", "/../Package.swift", "/%2e%2e/Package.swift",
                          "/classify/../../Models/mnist.nnm", "/Models/mnist.nnm", "//etc/passwd"] {
                 let r = try client.get(path)
@@ -73,6 +73,41 @@ import Shell
                                       pixels: image.pixels.map { ($0 * 255).rounded() / 255 })
             let expected = try DigitPreprocessing.mnistStyle(byteImage)
             for (a, b) in zip(seen, expected.pixels) { #expect(abs(a - Double(b)) <= 0.0005) }
+        }
+    } }
+
+    /// The page's form: the canvas as bytes, its size in the query.
+    @Test func classifiesDrawnThreeSentAsBytes() async throws { try await onThread {
+        try withServer { (client, _) throws in
+            let image = try ImageFile.read(path: Self.drawnThree)
+            let bytes = Data(image.pixels.map { UInt8(($0 * 255).rounded()) })
+            let r = try client.post("/classify?width=\(image.width)&height=\(image.height)", body: bytes,
+                                    contentType: "application/octet-stream")
+            #expect(r.status == 200, "\(r.text)")
+            let json = try r.json()
+            let top = try #require(json["top"] as? [[String: Any]])
+            #expect(top.first?["class"] as? String == "3")
+            // The same answer as the JSON form.
+            let viaJSON = try client.post("/classify", body: try Self.drawnThreeBody().body).json()
+            #expect(json["seen"] as? [Double] == viaJSON["seen"] as? [Double])
+            #expect((top.first?["p"] as? Double) == ((viaJSON["top"] as? [[String: Any]])?.first?["p"] as? Double))
+        }
+    } }
+
+    @Test(arguments: [
+        ("/classify", 4, "bytes need the size in the query"),
+        ("/classify?width=2", 4, "bytes need the size in the query"),
+        ("/classify?width=2&height=x", 4, "must be whole numbers from 1 to 4096, got '2' × 'x'"),
+        ("/classify?width=0&height=4", 4, "must be whole numbers from 1 to 4096"),
+        ("/classify?width=5000&height=1", 5000, "must be whole numbers from 1 to 4096"),
+        ("/classify?width=2&height=2", 3, "2 × 2 needs 4 bytes, got 3"),
+    ])
+    func refusesMalformedBytesWithTheReason(_ path: String, _ count: Int, _ reason: String) async throws { try await onThread {
+        try withServer { (client, _) throws in
+            let r = try client.post(path, body: Data(repeating: 0, count: count), contentType: "application/octet-stream")
+            #expect(r.status == 400, "\(path): \(r.status) \(r.text)")
+            let message = try #require(try r.json()["error"] as? String)
+            #expect(message.contains(reason), "\(path): \(message)")
         }
     } }
 
