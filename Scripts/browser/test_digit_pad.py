@@ -145,7 +145,7 @@ def main():
         options = Options()
         options.binary_location = "/usr/bin/chromium"
         for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=900,600", "--force-device-scale-factor=1"):
+                     "--window-size=900,620", "--force-device-scale-factor=1", "--hide-scrollbars"):
             options.add_argument(flag)
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         driver.get(url)
