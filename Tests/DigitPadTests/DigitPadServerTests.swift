@@ -214,10 +214,13 @@ import Shell
         again.stop()
     } }
 
-    /// 200 connections at once, each classifying drawn-3.png: every one answered, correctly.
+    /// 200 connections at once, each classifying drawn-3.png as the page sends it (bytes):
+    /// every one answered, correctly.
     @Test func answersTwoHundredConcurrentRequests() async throws { try await onThread {
         try withServer { (client, _) throws in
-            let (body, _) = try Self.drawnThreeBody()
+            let image = try ImageFile.read(path: Self.drawnThree)
+            let bytes = Data(image.pixels.map { UInt8(($0 * 255).rounded()) })
+            let path = "/classify?width=\(image.width)&height=\(image.height)"
             let results = Results()
             let group = DispatchGroup()
             for _ in 0..<200 {
@@ -225,7 +228,7 @@ import Shell
                 Thread.detachNewThread {
                     defer { group.leave() }
                     do {
-                        let r = try client.post("/classify", body: body)
+                        let r = try client.post(path, body: bytes, contentType: "application/octet-stream")
                         let top = (try? r.json())?["top"] as? [[String: Any]]
                         results.add(r.status == 200 && top?.first?["class"] as? String == "3" ? nil : "\(r.status) \(r.text.prefix(100))")
                     } catch {
