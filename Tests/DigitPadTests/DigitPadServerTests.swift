@@ -12,13 +12,11 @@ import Shell
     static let model = root.appendingPathComponent("Models/mnist.nnm").path
     static let drawnThree = root.appendingPathComponent("Models/drawn-3.png").path
 
-    /// Runs `body` on a thread of its own: the server runs on Swift concurrency's few threads,
-    /// and a test blocking one of them on a socket (as the session's thread blocks in `serve`)
-    /// could starve it.
+    /// Runs `body` on a thread of its own, still in the test's task (so its expectations are the
+    /// test's): the server runs on Swift concurrency's few threads, and a test blocking one of
+    /// them on a socket (as the session's thread blocks in `serve`) could starve it.
     func onThread<R: Sendable>(_ body: @escaping @Sendable () throws -> R) async throws -> R {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-        }
+        try await withTaskExecutorPreference(ThreadPerJobExecutor()) { try body() }
     }
 
     /// A server on a free port of `host` for `body`, stopped afterwards.
@@ -252,5 +250,15 @@ final class Results: @unchecked Sendable {
         defer { lock.unlock() }
         count += 1
         if let failure { failures.append(failure) }
+    }
+}
+
+/// Runs each job given to it on a new thread: a task that prefers it blocks no thread of the
+/// shared pool.
+final class ThreadPerJobExecutor: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        Thread.detachNewThread { job.runSynchronously(on: executor) }
     }
 }
