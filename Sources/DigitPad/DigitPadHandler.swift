@@ -15,8 +15,19 @@ struct DigitPadHandler: HTTPHandler {
     let classifier: DigitClassifier
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // HEAD: the GET answer's status and headers without its body (a body would be read as
+        // the start of the next response on a kept-alive connection).
+        guard request.method == .HEAD else { return await respond(to: request) }
+        var get = request
+        get.method = .GET
+        var response = await respond(to: get)
+        response.payload = .httpBody(HTTPBodySequence())
+        return response
+    }
+
+    func respond(to request: HTTPRequest) async -> HTTPResponse {
         switch (request.path, request.method) {
-        case ("/", .GET), ("/", .HEAD), ("/index.html", .GET):
+        case ("/", .GET), ("/index.html", .GET):
             return HTTPResponse(statusCode: .ok,
                                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                                 body: Data(Page.html.utf8))

@@ -50,6 +50,11 @@ import Shell
                 #expect(try r.json()["error"] as? String != nil, "\(path)")
             }
             #expect(try client.get("/classify").status == 405)
+            // HEAD: the status, no body.
+            let head = try client.send(Data("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            #expect(head.status == 200 && head.body.isEmpty)
+            let headMissing = try client.send(Data("HEAD /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            #expect(headMissing.status == 404 && headMissing.body.isEmpty)
         }
     } }
 
