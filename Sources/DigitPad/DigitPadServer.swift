@@ -14,6 +14,8 @@ public enum DigitPadServer {
     /// network, on a busy machine) is answered 500. FlyingFox's default of 15 s was reached by
     /// 200 requests at once in a debug build while the test suite ran beside it.
     static let handlerTimeout: TimeInterval = 120
+    /// How long `stop` waits for open connections to finish.
+    static let stopGrace: DispatchTimeInterval = .seconds(2)
 
     public static func start(_ settings: DigitPadSettings) throws -> DigitPadHandle {
         let address = try socketAddress(host: settings.host, port: settings.port)
@@ -48,6 +50,10 @@ public enum DigitPadServer {
             throw DigitPadError(describing: error)
         }
         let stop: @Sendable () -> Void = {
+            // FlyingFox closes the listening socket first, then waits for its connections. One
+            // whose client stopped in the middle of its headers is waited for until the client
+            // gives up, so that wait is bounded: after `stopGrace` the port is free, and such a
+            // connection is left to close with its client (or the process).
             let done = DispatchSemaphore(value: 0)
             Task {
                 await server.stop(timeout: 0)
@@ -55,7 +61,7 @@ public enum DigitPadServer {
                 _ = await running.result
                 done.signal()
             }
-            done.wait()
+            _ = done.wait(timeout: .now() + stopGrace)
         }
         return DigitPadHandle(url: url(of: bound, host: settings.host), stop: stop)
     }

@@ -1,5 +1,6 @@
 import Data
 import Foundation
+import Glibc
 import Testing
 @testable import DigitPad
 import Shell
@@ -215,6 +216,28 @@ import Shell
         let again = try DigitPadServer.start(DigitPadSettings(port: client.port, classifier: classifier))
         #expect(try client.get("/").status == 200)
         again.stop()
+    } }
+
+    /// A client that stops in the middle of its headers and waits does not keep `stop` from
+    /// returning: the port is free afterwards.
+    @Test func stopsDespiteAStalledClient() async throws { try await onThread {
+        let classifier = try DigitClassifier(modelFile: Self.model)
+        let pad = try DigitPadServer.start(DigitPadSettings(port: 0, classifier: classifier))
+        let client = try LoopbackClient(url: pad.url)
+        let stalled = try client.connect()
+        defer { close(stalled) }
+        let partial = "GET / HTTP/1.1\r\nHost: x\r\nX-Unfinished: y"
+        _ = partial.withCString { send(stalled, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        #expect(try client.get("/").status == 200)   // served beside the stalled one
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            pad.stop()
+            stopped.signal()
+        }
+        // Generous: stop waits 2 s at most for connections; before the bound it returned only
+        // when the client gave up.
+        #expect(stopped.wait(timeout: .now() + 30) == .success)
+        #expect(throws: LoopbackClient.Failure.self) { try client.get("/") }
     } }
 
     /// 200 connections at once, each classifying drawn-3.png (smaller) as the page sends it
