@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // nnsh — a neural-network shell. One target per layer; dependencies point one way:
-//   nnsh (executable) -> Shell -> ModelFiles, Engine, Data, Plots;  ModelFiles -> Engine;
+//   nnsh (executable) -> DigitPad, Shell;  DigitPad -> Shell, FlyingFox;
+//   Shell -> ModelFiles, Engine, Data, Plots;  ModelFiles -> Engine;
 //   Data -> Engine;  Plots -> zlib (PNG pictures);  Engine -> CBLAS.
 import PackageDescription
 #if os(Linux) && arch(x86_64)
@@ -35,6 +36,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The digit pad's HTTP server (`serve`): no dependencies of its own; why this one: docs/SERVE.md.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // MARK: - System libraries (C)
@@ -55,12 +58,18 @@ let package = Package(
         .target(name: "ModelFiles", dependencies: ["Engine", "CZlib"]),
         .target(name: "Plots", dependencies: ["CZlib"]),
         .target(name: "Shell", dependencies: ["Engine", "ModelFiles", "Data", "Plots"]),
+        // The web server behind `serve` (declared in Shell, installed by the executable), so the
+        // HTTP library reaches no other library.
+        .target(name: "DigitPad", dependencies: [
+            "Shell", "Data",
+            .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
 
         // MARK: - The executable
         .executableTarget(
             name: "nnsh",
             dependencies: [
-                "Shell", "Engine", "ModelFiles", "CEditLine",
+                "Shell", "DigitPad", "Engine", "ModelFiles", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -74,6 +83,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "Plots", "AllocationCounter"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "CZlib"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "ModelFiles", "Data"], exclude: ["scripts"]),
+        .testTarget(name: "DigitPadTests", dependencies: ["DigitPad", "Shell", "Data"]),
         .testTarget(name: "nnshTests", dependencies: ["nnsh"]),
     ]
 )

@@ -23,3 +23,22 @@ if { [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >/dev/null 2>&1; } &&
 else
   echo "test: the Jupyter kernel and notebook tests are skipped: ipykernel, jupyter_client, nbclient and nbformat could not be installed from PyPI into $venv" >&2
 fi
+# The digit pad (`nnsh serve`) in headless Chromium driven by Selenium (Scripts/browser/
+# test_digit_pad.py, about ten seconds): draws a 7 and drawn-3.png's 3 on the page and reads the
+# answers; screenshots in .build/digit-pad. Chromium and its driver come from Debian (installed
+# here when missing), Selenium from PyPI into a virtual environment under .build; skipped with
+# the reason when they cannot be installed.
+if ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
+  { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null &&
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1; } ||
+    echo "test: chromium and chromium-driver could not be installed with apt-get" >&2
+fi
+venv=.build/browser-venv
+if ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
+  echo "test: the digit pad browser test is skipped: no chromium and chromedriver" >&2
+elif { [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >/dev/null 2>&1; } &&
+     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check selenium >/dev/null 2>&1; then
+  "$venv/bin/python" Scripts/browser/test_digit_pad.py "$(swift build --show-bin-path)/nnsh"
+else
+  echo "test: the digit pad browser test is skipped: selenium could not be installed from PyPI into $venv" >&2
+fi

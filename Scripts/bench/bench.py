@@ -11,6 +11,8 @@ Runs each workload several times and prints the median and [min-max] range of ev
     loads a model and classifies one image
   - work that must stay linear in the input's size (a model file of n and 4n layers loaded;
     a string of n and 4n `{…}` pieces run): whole-process times and their ratio (≈ 4: linear)
+  - the digit pad (`nnsh serve`, serve_load.py): classify requests of the page's 280×280
+    canvas, one at a time and 200 at once: errors, requests/s, latency p50/p99
   - the output layer's products at a training batch (narrow.c), as nnsh runs them and
     transposed: OpenBLAS's AVX-512 kernels take a malloc-ing small-matrix path for narrow
     outputs; this says whether avoiding it would be faster
@@ -33,6 +35,7 @@ import random
 import re
 import select
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -259,6 +262,42 @@ def start_to_prompt(nnsh, cwd):
     return elapsed
 
 
+# MARK: - The digit pad under load
+
+def serve_workload(nnsh, root, runs, notes):
+    """`nnsh serve` on a free port, loaded by serve_load.py: `runs` rounds of 200 requests one at
+    a time and 200 at once. Returns {name: {p50, p99, rate, errors: Stat}}."""
+    sys.path.insert(0, HERE)
+    import serve_load
+    server = subprocess.Popen([nnsh, "serve", os.path.join(root, "Models", "mnist.nnm"), "port=0"], cwd=root,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    shapes = {"1 at a time, 200 requests": 1, "200 at once, 200 requests": 200}
+    out = {name: dict(p50=Stat(), p99=Stat(), rate=Stat(), errors=Stat()) for name in shapes}
+    try:
+        line = server.stdout.readline()
+        url = next((w for w in line.split() if w.startswith("http://")), None)
+        if url is None:
+            sys.exit(f"bench: nnsh serve did not start: {line.strip()}")
+        serve_load.run(url, 20, 4)   # warm-up
+        for _ in range(runs):
+            for name, concurrency in shapes.items():
+                wall, latencies, errors = serve_load.run(url, 200, concurrency)
+                out[name]["p50"].add(serve_load.percentile(latencies, 0.5))
+                out[name]["p99"].add(serve_load.percentile(latencies, 0.99))
+                out[name]["rate"].add(200 / wall)
+                out[name]["errors"].add(len(errors))
+                if errors:
+                    notes.append(f"digit pad, {name}: {len(errors)} errors, e.g. {errors[0]}")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    notes.append("digit pad: the load client runs on the same cores as the server")
+    return out
+
+
 # MARK: - The report
 
 def main():
@@ -268,8 +307,8 @@ def main():
     ap.add_argument("--torch-python", default="", help="a Python that imports torch ('' = none found, 'none' = skip)")
     ap.add_argument("--runs", type=int, default=None, help="runs per workload (default 5; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="one run of each, shorter small-net and GEMM runs")
-    ap.add_argument("--only", default="gemm,mnist,small,startup,narrow,scaling",
-                    help="comma-separated subset of gemm,mnist,small,startup,narrow,scaling")
+    ap.add_argument("--only", default="gemm,mnist,small,startup,narrow,scaling,serve",
+                    help="comma-separated subset of gemm,mnist,small,startup,narrow,scaling,serve")
     ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1,float32:2:all",
                     help="MNIST precision:threads[:all] list (:all computes the zero input columns "
                          "too, set skip_zero_inputs false; no PyTorch runs)")
@@ -455,6 +494,16 @@ def main():
                 if predicted else "")
             say()
 
+        # --- The digit pad under load ----------------------------------------------------------------
+        serve = None
+        if "serve" in only:
+            serve = serve_workload(nnsh, root, runs, notes)
+            say("Digit pad (nnsh serve Models/mnist.nnm; POST /classify of a 280×280 canvas, a new connection each)")
+            for name, r in serve.items():
+                say(f"  {name:<42} p50 {r['p50'].fmt(4, 1000)} ms   p99 {r['p99'].fmt(4, 1000)} ms   "
+                    f"{r['rate'].fmt(3)} requests/s   errors {int(sum(r['errors'].values))}")
+            say()
+
         # --- The output layer's products: as nnsh runs them, and transposed ---------------------------
         if "narrow" in only:
             exe = build_narrow(tmp)
@@ -560,6 +609,14 @@ def main():
                     startup["prompt"].median < 0.05)
             verdict("load + classify one image, whole process", f"{startup['classify'].median * 1000:.0f} ms",
                     "< 100 ms", startup["classify"].median < 0.1)
+        if serve:
+            one, burst = serve["1 at a time, 200 requests"], serve["200 at once, 200 requests"]
+            verdict("digit pad p99 latency, 1 at a time", f"{one['p99'].median * 1000:.1f} ms", "< 20 ms",
+                    one["p99"].median < 0.02)
+            per = 1 / burst["rate"].median
+            verdict("digit pad, 200 at once: time per request", f"{per * 1000:.1f} ms", "< 20 ms", per < 0.02)
+            errors = sum(burst["errors"].values) + sum(one["errors"].values)
+            verdict("digit pad, 200 at once: errors", f"{errors:.0f}", "0", errors == 0)
         if mnist:
             peak = max(max(v["rss"].values) for v in mnist.values())
             verdict("peak RSS training full MNIST (any config)", f"{peak:.0f} MB", "< 300 MB", peak < 300)

@@ -66,6 +66,14 @@ public final class Session {
         set { interpreter.drawsProgressLine = newValue }
     }
 
+    /// The nnsh program sets it: starts the web server `serve` runs (the digit pad, docs/SERVE.md)
+    /// and returns where it listens and how to stop it; it throws when it cannot listen. The
+    /// HTTP library lives with the program, so this library needs none.
+    public var startDigitPad: ((DigitPadSettings) throws -> DigitPadHandle)? {
+        get { interpreter.startDigitPad }
+        set { interpreter.startDigitPad = newValue }
+    }
+
     /// The script's arguments, visible to scripts as the list `args`.
     public var scriptArguments: [String] {
         get { interpreter.scriptArguments }

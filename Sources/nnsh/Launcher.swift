@@ -1,4 +1,5 @@
 import CEditLine
+import DigitPad
 import Foundation
 import Shell
 
@@ -9,12 +10,15 @@ enum Launcher {
         case file(String, arguments: [String])
         case code(String, arguments: [String])
         case standardInput(arguments: [String])
+        /// `nnsh serve model.nnm [host=…] [port=…]`: the digit pad until Ctrl-C (docs/SERVE.md).
+        case serve(model: String, options: [String])
     }
 
     /// With `thenPrompt` (`nnsh -i`), a script is followed by the REPL in the same session,
     /// even when the script failed (its error is shown first); `quit` in the script still quits.
     static func run(_ mode: Mode, definitions: [(name: String, value: String)], thenPrompt: Bool = false) throws(UsageError) -> Int32 {
         let session = Session(output: writeOutput, isTerminal: isatty(STDOUT_FILENO) == 1)
+        session.startDigitPad = DigitPadServer.start
         // A save cut short by SIGTERM, SIGHUP or Ctrl-C in a script leaves no temporary file
         // (at the prompt, `runREPL` makes Ctrl-C pause instead).
         TerminationSignals.install(includingInterrupt: true)
@@ -49,6 +53,11 @@ enum Launcher {
                 throw UsageError("standard input is not UTF-8 text")
             }
             return runScript(source, file: "stdin", in: session)
+        case .serve(let model, let options):
+            // Ctrl-C stops the server and `serve` returns (as at the prompt), then nnsh exits 0.
+            InterruptSignal.install()
+            session.scriptArguments = [model]
+            return runScript("m = load args[0]\nserve m " + options.joined(separator: " "), file: "serve", in: session)
         }
     }
 

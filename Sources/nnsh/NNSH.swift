@@ -25,6 +25,7 @@ struct NNSH: ParsableCommand {
             nnsh [--set <name=value> ...] -e <code> [<args> ...]
             nnsh -i [--set <name=value> ...] <file> [<args> ...]   (the file, then the REPL)
             nnsh --kernel [--max-memory <size>]                (for Jupyter: see docs/JUPYTER.md)
+            nnsh serve <model.nnm> [port=<n>] [host=<address>]  (the digit pad: docs/SERVE.md)
             """,
         discussion: """
             With no file and no -e, nnsh reads code from standard input when it is not a \
@@ -97,6 +98,9 @@ struct NNSH: ParsableCommand {
 
     /// What to run, from the parsed arguments.
     func mode() throws(UsageError) -> Launcher.Mode {
+        if code == nil, fileAndArguments.first == "serve" {
+            return try Self.serveMode(Array(fileAndArguments.dropFirst()))
+        }
         if let code {
             return .code(code, arguments: fileAndArguments)
         }
@@ -108,6 +112,32 @@ struct NNSH: ParsableCommand {
         }
         let arguments = Array(fileAndArguments.dropFirst())
         return file == "-" ? .standardInput(arguments: arguments) : .file(file, arguments: arguments)
+    }
+
+    /// `nnsh serve model.nnm [port=N] [host=ADDRESS]` (a script named `serve` runs as `./serve`).
+    static func serveMode(_ words: [String]) throws(UsageError) -> Launcher.Mode {
+        let usage = "usage: nnsh serve <model.nnm> [port=<n>] [host=<address>]"
+        guard let model = words.first, !model.contains("=") else { throw UsageError("serve needs a model file; " + usage) }
+        var options: [String] = []
+        for word in words.dropFirst() {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw UsageError("serve: '\(word)' is not port=<n> or host=<address>; " + usage) }
+            switch parts[0] {
+            case "port":
+                guard let n = Int(parts[1]), (0...65_535).contains(n) else {
+                    throw UsageError("serve: port must be a whole number from 0 to 65535, got '\(parts[1])'")
+                }
+                options.append("port=\(n)")
+            case "host":
+                guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == ":" || $0 == "-") }) else {
+                    throw UsageError("serve: host must be an address such as 127.0.0.1, got '\(parts[1])'")
+                }
+                options.append("host=\"\(parts[1])\"")
+            default:
+                throw UsageError("serve: unknown option '\(parts[0])'; " + usage)
+            }
+        }
+        return .serve(model: model, options: options)
     }
 
     /// `--set name=value` pairs, checked to have a name.

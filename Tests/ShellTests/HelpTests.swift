@@ -42,7 +42,9 @@ import Engine
         if case .quit = r.result { return }
         if let e = r.error {
             let missingFile = ["no such file", "cannot open", "no train-images", "No such file"].contains { e.message.contains($0) }
-            #expect(missingFile, "example of \(name) failed:\n\(e.rendered())")
+            // `serve` needs the web server that only the nnsh program installs (nnshTests run it).
+            let noServer = name == "serve" && e.message.contains("has no web server")
+            #expect(missingFile || noServer, "example of \(name) failed:\n\(e.rendered())")
         }
     }
 

@@ -12,7 +12,7 @@ enum CommandTable {
         OLSCommand.self, RidgeCommand.self, LassoCommand.self, HalvingCommand.self,
         // Views and results
         ShowCommand.self, ErrorsCommand.self, PlotCommand.self, GridCommand.self, RecordCommand.self,
-        HeatmapCommand.self, BestCommand.self,
+        HeatmapCommand.self, BestCommand.self, ServeCommand.self,
         // Files
         SaveCommand.self, LoadCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self,
         // Language

@@ -25,6 +25,8 @@ final class Interpreter {
     /// A notebook front end sets it: the training progress line is drawn (as `\r`, erase line,
     /// text) though output is not a terminal; the front end turns the redraws into one updating line.
     var drawsProgressLine = false
+    /// Starts the digit pad's web server for `serve` (the executable sets it; nil: no server).
+    var startDigitPad: ((DigitPadSettings) throws -> DigitPadHandle)? = nil
     /// In a notebook: a report drawn as SVG by the command that made it (`eval`'s confusion
     /// matrix), shown when the statement's value is that report and is echoed.
     var reportPicture: (report: String, svg: String)?

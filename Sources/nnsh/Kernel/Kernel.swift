@@ -1,4 +1,5 @@
 import CEditLine
+import DigitPad
 import Foundation
 import Glibc
 import Shell
@@ -21,6 +22,7 @@ final class Kernel {
         session.drawsProgressLine = true
         session.showPicture = { text, svg in output.picture(text: text, svg: svg) }
         session.clearOutput = { output.clear() }
+        session.startDigitPad = DigitPadServer.start
     }
 
     /// Reads requests until end of input, `shutdown` or `quit`; returns the exit code. Standard

@@ -26,53 +26,41 @@ struct ClassifyCommand: Command {
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net"), path = try a.string("image")
         let (prepared, x) = try preparedInput(net, path: path, parameter: "image")
-        let outputs: [Double]
+        let classifier = try DigitClassifier(net)
+        let p: [Double]
         do {
-            outputs = try net.network.predict(x).row(0)
+            p = try classifier.probabilities(of: x)
         } catch {
             throw CommandError(error)
         }
-        // Probabilities: a softmax output already is one; otherwise normalise non-negative scores.
-        let isSoftmax = net.network.layers.last?.activation == .softmax
-        let total = outputs.reduce(0) { $0 + max(0, $1) }
-        let p = isSoftmax || total <= 0 ? outputs : outputs.map { max(0, $0) / total }
-        let ranked = p.indices.sorted { p[$0] > p[$1] }
-        func name(_ c: Int) -> String {
-            PrintableText.escaping(net.classNames.flatMap { $0.indices.contains(c) ? $0[c] : nil } ?? String(c))
-        }
-        let best = ranked[0]
-        let top = ranked.prefix(try a.int("top"))
+        let top = classifier.rank(p, top: try a.int("top"))
+        let best = top[0]
         // The report is what the record shows as a statement; assigned, it prints nothing (as eval).
         var report = a.bool("quiet") ? [] : [TerminalImage.render(prepared, style: shell.imageStyle, fitting: shell.pictureRoom)]
-        report.append("\(name(best))  (p=\(Format.apply(".3f", to: .number(p[best]))))")
-        report.append("top \(top.count): " + top.map { "\(name($0)) \(Format.apply(".3f", to: .number(p[$0])))" }.joined(separator: ", "))
+        report.append("\(best.label)  (p=\(Format.apply(".3f", to: .number(best.probability))))")
+        report.append("top \(top.count): " + top.map { "\($0.label) \(Format.apply(".3f", to: .number($0.probability)))" }.joined(separator: ", "))
         return .record(Record([
-            ("class", .number(Double(best))),
-            ("p", .number(p[best])),
-            ("top", .list(top.map { .list([.number(Double($0)), .number(p[$0])]) })),
+            ("class", .number(Double(best.index))),
+            ("p", .number(best.probability)),
+            ("top", .list(top.map { .list([.number(Double($0.index)), .number($0.probability)]) })),
         ], report: report.joined(separator: "\n")))
     }
 
     /// A picture file prepared as an MNIST-style input row for `net` (scaled like its training
-    /// data when that was standardized): the prepared image and the 1 × 784 input.
+    /// data when that was standardized): the prepared image and the 1 × 784 input. The same
+    /// steps as `serve`'s drawings take (`DigitClassifier`).
     static func preparedInput(_ net: NetworkObject, path: String, parameter: String) throws(CommandError) -> (GrayImage, Matrix<Double>) {
         let prepared: GrayImage
         do {
-            prepared = try DigitPreprocessing.mnistStyle(try ImageFile.read(path: path), name: path)
+            prepared = try DigitClassifier.prepare(try ImageFile.read(path: path), name: path)
         } catch {
             throw CommandError(error, parameter: parameter)
         }
-        let width = prepared.width * prepared.height
-        guard net.network.inputWidth == width else {
-            let n = net.network.inputWidth
-            throw CommandError("the network takes \(n) input\(n == 1 ? "" : "s"), but a prepared picture has \(width) (28×28)", parameter: "net")
-        }
-        var x = Matrix<Double>(rows: 1, columns: width, storage: prepared.pixels.map(Double.init))
+        let classifier = try DigitClassifier(net)
         do {
-            if let s = net.scaling { try s.apply(to: &x) }
+            return (prepared, try classifier.input(prepared))
         } catch {
             throw CommandError(error, parameter: parameter)
         }
-        return (prepared, x)
     }
 }
