@@ -20,7 +20,7 @@ struct SetCommand: Command {
     static let details = """
         seed       restarts the session's random generator (weights, shuffling, splits)
         threads    threads BLAS may use for matrix products (1 to 64)
-        precision  float32 (default) or float64 for networks made after this
+        precision  \(alternatives(Precision.allCases.map { $0.rawValue + ($0 == Interpreter.defaultPrecision ? " (default)" : "") })) for networks made after this
         max_memory the session's memory budget, in bytes (2GB, 512MB, or "2GB"): what its
                    variables hold (datasets, networks, lists, strings) plus any one request
                    must fit; a larger request is refused with an error before anything is
