@@ -42,6 +42,8 @@ extension DenseLayer: Layer {
 
     /// The default initialisation for its activation (He for the ReLU family, Xavier
     /// otherwise), row by row of W, biases zero: as `Network.addDense` draws them.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public mutating func drawParameters(generator: inout RandomGenerator) {
         let drawn: (weights: Matrix<T>, bias: [T]) = WeightInitialization.default(for: activation)
             .draw(inputs: inputs, outputs: outputs, generator: &generator)
@@ -49,6 +51,8 @@ extension DenseLayer: Layer {
         bias = drawn.bias
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
         LayerBuffers(output: Buffer(count: capacity * outputs), gradient: Buffer(count: capacity * outputs),
                      parameterGradients: [Buffer(count: weights.count), Buffer(count: outputs)])

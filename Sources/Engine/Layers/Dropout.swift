@@ -73,6 +73,8 @@ struct DropoutLayer<T: Scalar>: Layer, Equatable {
     }
     mutating func drawParameters(generator: inout RandomGenerator) {}
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
         let mask = Buffer<T>(count: capacity * input.count), dropped = Buffer<T>(count: capacity * input.count)
         let width = input.count, rate = rate

@@ -16,7 +16,9 @@
 ///   files and the gradient check address;
 /// - **passes** over a `Workspace`: `forward`, `backward`, `update`, `predict`, on raw buffers,
 ///   called once per layer per batch (dynamic dispatch per layer, never per element: the
-///   loops inside run specialised code);
+///   loops inside run specialised code). Called through `any Layer<T>`, a generic method of
+///   a layer runs unspecialised unless it carries `@_specialize(where T == Float)` and
+///   `(where T == Double)`: every method with element loops or buffer set-up needs them;
 /// - **a reference**: `reference(_:)`, the plain allocating inference pass the tests hold the
 ///   fast passes against, and `drawParameters` (fresh weights, for tuning);
 /// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
