@@ -4,7 +4,7 @@
 // file is used through the language, each use on its own: read as a dataset both ways, printed,
 // saved as .npz and read back.
 // Built and run by Scripts/fuzz.sh npz SECONDS.
-import Data
+@testable import Data
 @testable import Engine
 @testable import Shell
 

@@ -131,6 +131,8 @@ import Testing
         Case(name: "npy given as npz", source: "n = npz \"{dir}/x.npy\"", line: 1, column: 9,
              message: "{dir}/x.npy: at byte 152: a single .npy array, not a .npz archive (hint: read it with npy, or name it .npy)"),
 
+        Case(name: "training log into a file", source: "train net d log=\"{dir}/good.csv\" quiet", line: 1, column: 13,
+             message: "{dir}/good.csv: not a folder"),
         Case(name: "dataset saved as a model file", source: "save d \"{dir}/d.nnm\"", line: 1, column: 8,
              message: "a dataset is saved as CSV or as NumPy arrays (name it .csv or .npz), not as a .nnm file"),
         Case(name: "class count without a label column", source: "c = csv \"never-read.csv\" classes=3", line: 1, column: 26,
