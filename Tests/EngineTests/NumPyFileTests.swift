@@ -90,6 +90,7 @@ import Testing
         ("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", "the array is in Fortran (column-major) order, which nnsh does not read"),
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000, 100000), }", "the header says 100000×100000×100000 float64 (8000000000000000 data bytes) but only 0 follow"),
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }", "the shape [4294967296, 4294967296, 4294967296] is impossibly large"),
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296), }", "the shape [0, 4294967296, 4294967296] is impossibly large"),
     ])
     func badHeadersAreRefused(_ header: String, _ message: String) {
         #expect(Self.refusal(Self.npy(header))?.message == message)

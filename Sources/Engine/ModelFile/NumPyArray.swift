@@ -260,14 +260,17 @@ public struct NumPyArray: Equatable, Sendable {
             throw ModelFileError(.malformed, "the shape has \(header.shape.count) dimensions, more than NumPy's \(maximumRank)",
                                  hint: damaged, offset: headerStart)
         }
-        var size = dtype.size
-        for d in header.shape {
+        // Every dimension is checked, also beside a zero: (0, 2⁴⁰, 2⁴⁰) holds no data, but its
+        // examples would each be wider than any memory (the IDX reader's lesson, docs/FUZZING.md).
+        var size = max(1, dtype.size)
+        for d in header.shape where d != 0 {
             let (product, overflow) = size.multipliedReportingOverflow(by: d)
             guard !overflow else {
                 throw ModelFileError(.malformed, "the shape \(header.shape) is impossibly large", hint: damaged, offset: headerStart)
             }
             size = product
         }
+        if header.shape.contains(0) || dtype.size == 0 { size = 0 }
         let dataStart = r.position
         guard size <= r.remaining else {
             throw ModelFileError(.truncated, "the header says \(describe(header.shape, dtype)) (\(size) data bytes) but only \(r.remaining) follow",
