@@ -64,7 +64,7 @@ extension Dataset {
         }
         var data = try fromNumPy(inputs: x, inputsFile: "\(path)[\(inputs)]", labels: y,
                                  labelsFile: labelKey.map { "\(path)[\($0)]" }, name: name ?? baseName(path))
-        if case .classes(let classLabels, let k)? = Optional(data.targets), let namesArray = archive[NumPyKey.classNames] {
+        if case .classes(let classLabels, let k) = data.targets, let namesArray = archive[NumPyKey.classNames] {
             let file = "\(path)[\(NumPyKey.classNames)]"
             guard let names = namesArray.strings, namesArray.shape.count == 1 else {
                 throw DataError(.malformed, file: file, "class names must be a 1-d text array, not \(namesArray.shapeDescription)")
