@@ -2,7 +2,7 @@
 // nnsh — a neural-network shell. One target per layer; dependencies point one way:
 //   nnsh (executable) -> DigitPad, Shell;  DigitPad -> Shell, FlyingFox;
 //   Shell -> ModelFiles, Engine, Data, Plots;  ModelFiles -> Engine;
-//   Data -> Engine;  Plots -> zlib (PNG pictures);  Engine -> CBLAS.
+//   Data -> ModelFiles, Engine;  Plots -> zlib (PNG pictures);  Engine -> CBLAS.
 import PackageDescription
 #if os(Linux) && arch(x86_64)
 import Foundation
@@ -53,9 +53,9 @@ let package = Package(
 
         // MARK: - Libraries, bottom up
         .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: hotLoopSettings),
-        .target(name: "Data", dependencies: ["Engine", "CZlib"], swiftSettings: hotLoopSettings),
-        // Model files: nnsh's own format, safetensors, JSON, atomic writes (docs/FORMAT.md).
+        // File formats: nnsh's model files, safetensors, NumPy's npy/npz, JSON, atomic writes (docs/FORMAT.md).
         .target(name: "ModelFiles", dependencies: ["Engine", "CZlib"]),
+        .target(name: "Data", dependencies: ["Engine", "ModelFiles", "CZlib"], swiftSettings: hotLoopSettings),
         .target(name: "Plots", dependencies: ["CZlib"]),
         .target(name: "Shell", dependencies: ["Engine", "ModelFiles", "Data", "Plots"]),
         // The web server behind `serve` (declared in Shell, installed by the executable), so the
@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "EngineTestSupport", dependencies: ["Engine"], path: "Tests/EngineTestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "EngineTestSupport", "AllocationCounter"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Engine", "EngineTestSupport"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "Plots", "AllocationCounter"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Engine", "ModelFiles", "Plots", "AllocationCounter"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "CZlib"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Engine", "ModelFiles", "Data"], exclude: ["scripts"]),
         .testTarget(name: "DigitPadTests", dependencies: ["DigitPad", "Shell", "Data"]),

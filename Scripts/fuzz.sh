@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it: Scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]
 #
-#   TARGET   shell | commands | modelfile | safetensors | idx | png | csv   (Fuzz/Targets/TARGET.swift;
+#   TARGET   shell | commands | modelfile | safetensors | npz | idx | png | csv   (Fuzz/Targets/TARGET.swift;
 #            each is compiled with Fuzz/Support/*.swift, the sandbox the language-using targets share)
 #   SECONDS  how long to fuzz (0: only build, then replay the seeds and the working corpus once,
 #            under the address sanitizer)
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: Scripts/fuzz.sh shell|commands|modelfile|safetensors|idx|png|csv SECONDS [libFuzzer flags...]" >&2; exit 2; }
+usage() { echo "usage: Scripts/fuzz.sh shell|commands|modelfile|safetensors|npz|idx|png|csv SECONDS [libFuzzer flags...]" >&2; exit 2; }
 [[ $# -ge 2 ]] || usage
 target=$1 seconds=$2; shift 2
 [[ -f "Fuzz/Targets/$target.swift" ]] || usage

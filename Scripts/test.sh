@@ -42,3 +42,19 @@ elif { [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >/dev/null 2>&1; } &
 else
   echo "test: the digit pad browser test is skipped: selenium could not be installed from PyPI into $venv" >&2
 fi
+# nnsh's NumPy files against NumPy itself (Scripts/interop/test_numpy.py, a few seconds), with
+# numpy from PyPI in the same virtual environment; skipped with the reason when it cannot be had.
+if [ -x "$venv/bin/python" ] &&
+   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check numpy >/dev/null 2>&1; then
+  "$venv/bin/python" Scripts/interop/test_numpy.py "$(swift build --show-bin-path)/nnsh"
+else
+  echo "test: the NumPy check is skipped: numpy could not be installed from PyPI into $venv" >&2
+fi
+# nnsh's TensorBoard logs read back by tensorboard's event reader (Scripts/interop/test_tensorboard.py),
+# tensorboard from PyPI in the same virtual environment; skipped with the reason when it cannot be had.
+if [ -x "$venv/bin/python" ] &&
+   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check numpy tensorboard >/dev/null 2>&1; then
+  "$venv/bin/python" Scripts/interop/test_tensorboard.py "$(swift build --show-bin-path)/nnsh"
+else
+  echo "test: the TensorBoard check is skipped: tensorboard could not be installed from PyPI into $venv" >&2
+fi

@@ -327,6 +327,16 @@ extension ModelFile {
         try SafeTensorsFile(network: network, preprocessing: preprocessing).write(to: path)
     }
 
+    /// Writes `network`'s weights as a NumPy `.npz` archive, named as in safetensors
+    /// (`NumPyArchive(network:)`), atomically.
+    public static func exportNumPy(_ network: AnyNetwork, to path: String) throws(ModelFileError) {
+        guard !network.layers.isEmpty else {
+            throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before exporting", path: path)
+        }
+        guard network.pendingDropout == 0 else { throw trailingDropout(path: path, verb: "exporting") }
+        try NumPyArchive(network: network).write(to: path)
+    }
+
     /// Reads a network from a safetensors file; `activations` (one per layer) is needed when
     /// the file was not written by nnsh.
     public static func importSafeTensors(_ path: String, activations: [Activation]? = nil) throws(ModelFileError) -> LoadedNetwork {

@@ -115,8 +115,27 @@ import Testing
              message: "{dir}/ages.nnm: at byte 28: epoch record 1 of the training history lasted 1e+300 seconds; a duration is from 0 to 1000000000 (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
 
+        Case(name: "truncated npy", source: "n = npy \"{dir}/short.npy\"", line: 1, column: 9,
+             message: "{dir}/short.npy: at byte 128: the header says 2×3 float32 (24 data bytes) but only 20 follow (hint: the file was cut short; save it again)"),
+        Case(name: "npy with a bad header", source: "n = npy \"{dir}/header.npy\"", line: 1, column: 9,
+             message: "{dir}/header.npy: at byte 10: bad header: unknown key 'x' (a .npy header has descr, fortran_order and shape) (hint: the file is damaged or not a NumPy .npy file)"),
+        Case(name: "npy claiming petabytes", source: "n = npy \"{dir}/huge.npy\"", line: 1, column: 9,
+             message: "{dir}/huge.npy: at byte 128: the header says 100000×100000×100000 float64 (8000000000000000 data bytes) but only 0 follow (hint: the file was cut short; save it again)"),
+        Case(name: "npz bomb", source: "n = npz \"{dir}/bomb.npz\"", line: 1, column: 9,
+             message: "{dir}/bomb.npz: at byte 40: member 'inputs.npy' declares 4294967280 bytes unpacked, more than nnsh reads from one member (2 GiB) (hint: the file is damaged or not a ZIP archive)"),
+        Case(name: "npz with a bad offset", source: "n = npz \"{dir}/offset.npz\"", line: 1, column: 9,
+             message: "{dir}/offset.npz: at byte 192: member 'inputs.npy': its data lie beyond the end of the file (270 bytes) (hint: the file was cut short or is damaged)"),
+        Case(name: "truncated npz", source: "n = npz \"{dir}/short.npz\"", line: 1, column: 9,
+             message: "{dir}/short.npz: at byte 170: not a ZIP archive: no end of central directory record (hint: the file is damaged or not a ZIP archive)"),
+        Case(name: "npz without the arrays", source: "n = npz \"{dir}/keras.npz\"", line: 1, column: 9,
+             message: "{dir}/keras.npz: no array 'inputs' (the archive holds arrays x_train, y_train); name the examples with inputs="),
+        Case(name: "npy given as npz", source: "n = npz \"{dir}/x.npy\"", line: 1, column: 9,
+             message: "{dir}/x.npy: at byte 152: a single .npy array, not a .npz archive (hint: read it with npy, or name it .npy)"),
+
+        Case(name: "training log into a file", source: "train net d log=\"{dir}/good.csv\" quiet", line: 1, column: 13,
+             message: "{dir}/good.csv: not a folder"),
         Case(name: "dataset saved as a model file", source: "save d \"{dir}/d.nnm\"", line: 1, column: 8,
-             message: "a dataset is saved as CSV (name it .csv), not as a .nnm file"),
+             message: "a dataset is saved as CSV or as NumPy arrays (name it .csv or .npz), not as a .nnm file"),
         Case(name: "class count without a label column", source: "c = csv \"never-read.csv\" classes=3", line: 1, column: 26,
              message: "classes= describes the label column: give label= too"),
 
@@ -245,6 +264,27 @@ import Testing
         try write("short.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         try write("digit.pgm", Array("P2\n2 2\n255\n0 255\n255 0\n".utf8))
         try write("bad.safetensors", [8, 0, 0, 0, 0, 0, 0, 0] + Array("[1,2,3] ".utf8))
+        // NumPy files: good ones, and damaged ones (NumPyFileTests has the byte layouts).
+        let x = NumPyArray(shape: [2, 3], values: [0, 1, 2, 3, 4, 5] as [Float]).encode()
+        try write("x.npy", x)
+        try write("short.npy", Array(x.dropLast(4)))
+                try write("header.npy", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': 1}"))
+        try write("huge.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000, 100000), }"))
+        let archive = try ZipArchive.encode([ZipArchive.Member(name: "inputs.npy", data: x)])
+        let central = archive.count - 22 - 46 - "inputs.npy".utf8.count
+        // Deflated, declaring 4 GiB unpacked (method +10 in the central entry, +8 in the local header; size +24).
+        var bomb = archive
+        bomb[8] = 8; bomb[central + 10] = 8
+        for (i, b) in [0xF0, 0xFF, 0xFF, 0xFF].enumerated() { bomb[central + 24 + i] = UInt8(b) }
+        try write("bomb.npz", bomb)
+        var offset = archive
+        for (i, b) in [0, 0, 0, 0x7F].enumerated() { offset[central + 42 + i] = UInt8(b) }
+        try write("offset.npz", offset)
+        try write("short.npz", Array(archive.prefix(170)))
+        var keras = NumPyArchive()
+        keras["x_train"] = NumPyArray(shape: [1, 1], bytes: [1])
+        keras["y_train"] = NumPyArray(shape: [1], bytes: [1])
+        try write("keras.npz", try keras.encode())
         // A FIFO, in a folder of its own: reading it (as `snapshot` reads files) would block.
         try fm.createDirectory(atPath: dir + "/special", withIntermediateDirectories: true)
         guard mkfifo(dir + "/special/fifo", 0o644) == 0 else { throw CatalogueError(message: "mkfifo failed") }
@@ -266,6 +306,14 @@ import Testing
     }
 
     struct CatalogueError: Error { let message: String }
+
+    /// An `.npy` file of no data with `header` as its header text, padded as NumPy pads it.
+    static func npy(_ header: String) -> [UInt8] {
+        var text = Array(header.utf8)
+        while (10 + text.count + 1) % 64 != 0 { text.append(0x20) }
+        text.append(0x0A)
+        return NumPyArray.magic + [1, 0, UInt8(text.count & 0xFF), UInt8(text.count >> 8)] + text
+    }
 
     /// A one-layer model file whose one history entry lasted `historySeconds` (written valid,
     /// then that field edited and the checksum recomputed: files `save` would refuse to write).

@@ -2,7 +2,7 @@
 enum CommandTable {
     static let all: [any Command.Type] = [
         // Data
-        MNISTCommand.self, IDXCommand.self, CSVCommand.self, RungeCommand.self,
+        MNISTCommand.self, IDXCommand.self, CSVCommand.self, NPZCommand.self, NPYCommand.self, RungeCommand.self,
         SplitCommand.self, FoldsCommand.self, TakeCommand.self, ConcatCommand.self, ShuffleCommand.self, StandardizeCommand.self,
         OneHotCommand.self, PolyCommand.self,
         // Networks

@@ -1,14 +1,15 @@
 import Engine
 import ModelFiles
 
-/// `export net "x.safetensors"`: the weights in the safetensors layout, for PyTorch and others.
+/// `export net "x.safetensors"`, `export net "x.npz"`: the weights in the safetensors layout
+/// or as NumPy arrays, for PyTorch and others.
 struct ExportCommand: Command {
     static let name = "export"
     static let group = CommandGroup.files
-    static let summary = "Write a network's weights as a safetensors file (for PyTorch and other tools)."
+    static let summary = "Write a network's weights as a safetensors file or NumPy .npz arrays (for PyTorch, NumPy and other tools)."
     static let parameters: [Parameter] = [
         .positional("net", CommonParameters.network, help: "the network"),
-        .positional("file", .path, help: "the file to write (replaced atomically), usually *.safetensors").writing(),
+        .positional("file", .path, help: "the file to write (replaced atomically), *.safetensors, or *.npz for NumPy").writing(),
     ]
     static let example = """
         net = network 2
@@ -22,13 +23,19 @@ struct ExportCommand: Command {
         cost, input standardisation and class names go into the file's metadata, so import
         rebuilds the same network; optimiser state and history are not exported (use save).
         In PyTorch: safetensors.torch.load_file("net.safetensors"). See docs/FORMAT.md.
+        A .npz file holds the same weight and bias arrays under the same names, without the
+        metadata (numpy.load("net.npz")["layers.0.weight"]); import does not read it back.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net")
         let path = try a.string("file")
         do {
-            try ModelFile.exportSafeTensors(net.network, to: path, preprocessing: net.preprocessing)
+            if path.lowercased().hasSuffix(".npz") {
+                try ModelFile.exportNumPy(net.network, to: path)
+            } else {
+                try ModelFile.exportSafeTensors(net.network, to: path, preprocessing: net.preprocessing)
+            }
         } catch {
             throw CommandError(error, parameter: "file")
         }

@@ -5,11 +5,11 @@ import Foundation
 import Plots
 
 /// `save net "m.nnm"` (a model file), `save scores "grid.csv"`, `save net.history "h.csv"`,
-/// `save data "data.csv"`.
+/// `save data "data.csv"`, `save data "data.npz"`.
 struct SaveCommand: Command {
     static let name = "save"
     static let group = CommandGroup.files
-    static let summary = "Save a network as a model file, or a dataset, results table or history as CSV."
+    static let summary = "Save a network as a model file, a dataset as CSV or NumPy arrays, or a results table or history as CSV."
     static let parameters: [Parameter] = [
         .positional("what", .oneOf([CommonParameters.network, CommonParameters.dataset, .object(TableObject.self), .object(HistoryObject.self), .word(["transcript"])]),
                     help: "a network, a dataset, a results table (grid), a history (net.history), or transcript: what was typed at the prompt, as a script"),
@@ -36,7 +36,11 @@ struct SaveCommand: Command {
         example its features (x0, x1, ...; pixels as 0 to 255, other values exactly), then its
         class name or number (label) or its targets (y, or y0, y1, ...). Standardized data are
         written as scaled. save prints the csv command that reads the file back into the same
-        dataset (noiseless targets and the raw x of runge data are not written).
+        dataset (noiseless targets and the raw x of runge data are not written). A dataset
+        saved as .npz is a NumPy archive (numpy.load reads it) of the arrays inputs (count ×
+        features, or count × rows × columns for images: uint8 pixels 0 to 255, else float32 or
+        float64), labels (int64) and class_names (text) for class data, or targets (float64);
+        npz reads it back.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -58,8 +62,13 @@ struct SaveCommand: Command {
             shell.print("saved \(net.shape) to \(path)")
         case .object(let data as DatasetObject):
             let ext = (path as NSString).pathExtension.lowercased()
+            if ext == "npz" {
+                do { try data.dataset.numpyArchive().write(to: path) } catch { throw CommandError(error.description, parameter: "file") }
+                shell.print("saved \(counted(data.dataset.count, "example")) to \(path) (read it back: npz \(Value.string(path).literal))")
+                return .none
+            }
             guard ext == "csv" else {
-                throw CommandError("a dataset is saved as CSV (name it .csv)" + (ext.isEmpty ? "" : ", not as a .\(ext) file"),
+                throw CommandError("a dataset is saved as CSV or as NumPy arrays (name it .csv or .npz)" + (ext.isEmpty ? "" : ", not as a .\(ext) file"),
                                    parameter: "file")
             }
             try shell.writeTextFile(path, CSV.text(of: data.dataset), parameter: "file")

@@ -1,3 +1,4 @@
+import Data
 import Engine
 import Plots
 
@@ -57,6 +58,7 @@ final class ProgressReport {
 
     func epochDone(_ r: EpochRecord) {
         offset = r.epoch - epochInRun
+        context.log?.append(r)
         guard !quiet else { return }
         let shown = epochInRun % context.every == 0 || epochInRun == epochs || !r.complete
         guard shown else {

@@ -35,7 +35,7 @@ struct ResumeCommand: Command {
                                       quiet: a.has("quiet") ? a.bool("quiet") : saved.quiet,
                                       liveLine: saved.liveLine, every: saved.every,
                                       sessionGenerator: saved.sessionGenerator, netName: saved.netName,
-                                      validationName: saved.validationName)
+                                      validationName: saved.validationName, log: saved.log)
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: paused.epochs,
                                     context: context, scheduled: paused.schedule != .constant)
         var generator = net.generator ?? shell.generator

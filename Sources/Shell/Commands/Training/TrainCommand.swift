@@ -36,6 +36,7 @@ struct TrainCommand: Command {
         .option("keep_best", CommonParameters.dataset, help: "score every epoch on this set (the papers' test set) and keep the best epoch's weights and optimiser state; reported as selection on the TEST set"),
         .option("shuffle", .bool, default: .bool(true), help: "reshuffle the examples every epoch"),
         .option("every", .integer(1...1_000_000), default: .number(1), help: "print the line of every Nth epoch only (and of the last)"),
+        .option("log", .path, help: "a folder for TensorBoard event files (made when missing): loss, accuracy or mse, their val_ forms and lr per epoch; tensorboard --logdir shows them").writing(),
         .option("verbose", .integer(0...2), default: .number(1), help: "0 prints nothing, 1 a live line on a terminal and a line per epoch, 2 a line per epoch only (as Keras)"),
         .flag("quiet", help: "print nothing (verbose=0)"),
         CommonParameters.seed,
@@ -72,6 +73,9 @@ struct TrainCommand: Command {
         Validation: validate=DATASET, or holdout=FRACTION of the training data (the same examples
         for the same seed). patience=N stops when val_loss has not improved by more than min_delta
         for N epochs and puts back the best epoch's weights and optimiser state (restore_best=false keeps the last).
+        log=FOLDER writes a TensorBoard event file there (tensorboard --logdir FOLDER): per
+        complete epoch loss, accuracy (mse for regression), val_loss and val_accuracy (val_mse)
+        with validation, and lr, at the epoch's number in net.history; see docs/INTEROP.md.
         keep_best=DATASET scores each epoch on that set and keeps the epoch with the best metric
         (accuracy, or mse): what papers do with their test set; it is labelled as selection on
         the TEST set because the score it reports is optimistic.
@@ -136,12 +140,17 @@ struct TrainCommand: Command {
             do { try net.network.setCost(c) } catch { throw CommandError(error, parameter: "cost") }
         }
         let verbose = try a.int("verbose")
+        var log: TensorBoardLog? = nil
+        if let folder = try a.optionalString("log") {
+            do { log = try TensorBoardLog(folder: folder) } catch { throw CommandError(error.description, parameter: "log") }
+        }
         let context = TrainingContext(data: data, validation: keepBest ?? validation, onTestSet: keepBest != nil,
                                       quiet: a.bool("quiet") || verbose == 0,
                                       liveLine: verbose == 1, every: try a.int("every"),
                                       sessionGenerator: a.seed == nil,
                                       netName: argumentText(a, "net"),
-                                      validationName: keepBest != nil ? argumentText(a, "keep_best") : argumentText(a, "validate"))
+                                      validationName: keepBest != nil ? argumentText(a, "keep_best") : argumentText(a, "validate"),
+                                      log: log)
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: options.epochs, context: context,
                                     scheduled: options.schedule != .constant)
         if net.pausedTraining != nil && !context.quiet {
@@ -290,6 +299,10 @@ struct TrainCommand: Command {
     static func finish(_ net: NetworkObject, _ result: TrainingResult, _ context: TrainingContext,
                        _ report: ProgressReport) throws(CommandError) {
         report.finishLine()
+        if let failure = context.log?.failure {
+            report.shell.print("warning: the TensorBoard log stopped: \(failure) (the training and its history are kept)")
+        }
+        if !result.stopped { context.log?.close() }
         if result.stopped {
             net.pausedTraining = context
             let (epoch, batch, batches) = report.lastPosition
@@ -339,6 +352,8 @@ struct TrainingContext {
     let netName: String
     /// How the user wrote the validate= or keep_best= set.
     var validationName: String = ""
+    /// log=: the TensorBoard event file each complete epoch is added to (a resumed run goes on in it).
+    var log: TensorBoardLog? = nil
 }
 
 /// A dataset argument as written, in parentheses when it is more than a word: `(take r 50)`.
