@@ -35,3 +35,14 @@ public func makeNetwork<T: Scalar>(
 public func xorData<T: Scalar>(_: T.Type = T.self) -> MatrixData<T> {
     MatrixData(inputs: Matrix([[0, 0], [0, 1], [1, 0], [1, 1]]), labels: [0, 1, 1, 0], classes: 2)
 }
+
+/// 4 → dropout 0.3 → 6 tanh → dropout 0.5 → 3 softmax, float64, seed 7 (the dropout tests' network).
+public func droppedNetwork() throws -> Network<Double> {
+    var g = RandomGenerator(seed: 7)
+    let net = try Network<Double>(inputWidth: 4)
+    try net.addDropout(rate: 0.3)
+    try net.addDense(outputs: 6, activation: .tanh, generator: &g)
+    try net.addDropout(rate: 0.5)
+    try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+    return net
+}

@@ -6,17 +6,6 @@ import EngineTestSupport
 /// of a mask, backpropagation through a fixed mask against finite differences (the model file:
 /// ModelFilesTests.DropoutModelFileTests).
 @Suite struct DropoutTests {
-    /// 4 → dropout 0.3 → 6 tanh → dropout 0.5 → 3 softmax, float64, seed 7.
-    static func droppedNetwork() throws -> Network<Double> {
-        var g = RandomGenerator(seed: 7)
-        let net = try Network<Double>(inputWidth: 4)
-        try net.addDropout(rate: 0.3)
-        try net.addDense(outputs: 6, activation: .tanh, generator: &g)
-        try net.addDropout(rate: 0.5)
-        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
-        return net
-    }
-
     static func data(rows: Int, seed: UInt64) -> MatrixData<Double> {
         var g = RandomGenerator(seed: seed)
         let x: Matrix<Double> = randomMatrix(rows, 4, &g)
@@ -24,7 +13,7 @@ import EngineTestSupport
     }
 
     @Test func addingDropoutPutsItInFrontOfTheNextDenseLayer() throws {
-        let net = try Self.droppedNetwork()
+        let net = try droppedNetwork()
         #expect(net.layers.map(\.inputDropout) == [0.3, 0.5])
         #expect(net.pendingDropout == 0)
         #expect(net.parameterCount == 4 * 6 + 6 + 6 * 3 + 3)   // dropout has no parameters
@@ -48,7 +37,7 @@ import EngineTestSupport
     /// At inference a dropout layer is the identity: predictions and evaluation equal those of
     /// the same weights without dropout, bit for bit.
     @Test func inferenceIsTheIdentity() throws {
-        let net = try Self.droppedNetwork()
+        let net = try droppedNetwork()
         let plain = try Network<Double>(inputWidth: 4, layers: net.layers.map { var l = $0; l.inputDropout = 0; return l })
         let data = Self.data(rows: 50, seed: 3)
         #expect(try net.predict(data) == plain.predict(data))
@@ -84,7 +73,7 @@ import EngineTestSupport
     /// With one fixed mask per layer, backpropagation's gradients equal central differences of
     /// the loss computed through the same masks (relative error below 1e-7 in float64).
     @Test func backpropagationThroughAFixedMaskMatchesFiniteDifferences() throws {
-        let net = try Self.droppedNetwork()
+        let net = try droppedNetwork()
         let rows = 12
         let data = Self.data(rows: rows, seed: 5)
         let ws = Workspace(network: net, capacity: rows, targetWidth: 3)
@@ -143,12 +132,12 @@ import EngineTestSupport
         let data = Self.data(rows: 64, seed: 2)
         var weights: [[Double]] = []
         for _ in 0..<2 {
-            let net = try Self.droppedNetwork()
+            let net = try droppedNetwork()
             var g = RandomGenerator(seed: 3)
             try net.train(on: data, options: TrainingOptions(epochs: 3, batchSize: 16), generator: &g)
             weights.append(net.layers.flatMap(\.weights.storage))
         }
         #expect(weights[0] == weights[1])
-        #expect(weights[0] != (try Self.droppedNetwork()).layers.flatMap(\.weights.storage))
+        #expect(weights[0] != (try droppedNetwork()).layers.flatMap(\.weights.storage))
     }
 }

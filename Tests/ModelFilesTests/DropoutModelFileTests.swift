@@ -5,21 +5,10 @@ import EngineTestSupport
 
 /// Dropout layers in model files: the `drop` record of nnsh's format and safetensors' metadata.
 @Suite struct DropoutModelFileTests {
-    /// 4 → dropout 0.3 → 6 tanh → dropout 0.5 → 3 softmax, float64, seed 7.
-    static func droppedNetwork() throws -> Network<Double> {
-        var g = RandomGenerator(seed: 7)
-        let net = try Network<Double>(inputWidth: 4)
-        try net.addDropout(rate: 0.3)
-        try net.addDense(outputs: 6, activation: .tanh, generator: &g)
-        try net.addDropout(rate: 0.5)
-        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
-        return net
-    }
-
     /// The rates survive the model file (format 1.1, `drop` record); a file without dropout
     /// stays format 1.0, so older nnsh versions read it as before.
     @Test func roundTripThroughTheModelFile() throws {
-        let net = try DropoutModelFileTests.droppedNetwork()
+        let net = try droppedNetwork()
         let bytes = try ModelFile.encode(SavedModel(network: net))
         #expect(bytes[10] == 1)
         #expect(bytes.indices.contains { Array(bytes[$0 ..< min($0 + 4, bytes.count)]) == Array("drop".utf8) })
@@ -39,7 +28,7 @@ import EngineTestSupport
 
     /// safetensors: dropout adds no tensors, only the `nnsh.dropout` metadata, and comes back.
     @Test func safetensorsExportKeepsTheRatesInMetadata() throws {
-        let net = try DropoutModelFileTests.droppedNetwork()
+        let net = try droppedNetwork()
         let file = SafeTensorsFile(network: .double(net))
         #expect(file.tensors.map(\.name).sorted() == ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight"])
         #expect(file.metadata.first { $0.name == "nnsh.dropout" }?.value == "[0.3,0.5]")
@@ -56,7 +45,7 @@ import EngineTestSupport
 
     /// A `drop` record with a rate of 1 or the wrong number of rates is refused by name.
     @Test func damagedDropoutRecordsAreRefused() throws {
-        let bytes = try ModelFile.encode(SavedModel(network: try DropoutModelFileTests.droppedNetwork()))
+        let bytes = try ModelFile.encode(SavedModel(network: try droppedNetwork()))
         guard let at = bytes.indices.first(where: { Array(bytes[$0 ..< min($0 + 4, bytes.count)]) == Array("drop".utf8) }) else {
             Issue.record("no drop record")
             return
