@@ -61,3 +61,11 @@ if python_env $interop numpy tensorboard; then
 else
   echo "test: the TensorBoard check is skipped: tensorboard could not be installed from PyPI into $interop" >&2
 fi
+# nnsh's ONNX export run by onnxruntime on 1,000 MNIST digits against `predict` (Scripts/interop/
+# test_onnx.py, under a minute); onnxruntime from PyPI, skipped with the reason
+# when it cannot be had.
+if python_env $interop numpy onnxruntime; then
+  $interop/bin/python Scripts/interop/test_onnx.py "$bin"
+else
+  echo "test: the ONNX check is skipped: onnxruntime could not be installed from PyPI into $interop" >&2
+fi

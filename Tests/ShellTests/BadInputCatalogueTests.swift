@@ -224,6 +224,12 @@ import Testing
              message: "{dir}/special/fifo: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
         Case(name: "exporting onto a FIFO", source: "export net \"{dir}/special/fifo\"", line: 1, column: 12,
              message: "{dir}/special/fifo: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
+        Case(name: "ONNX export onto a FIFO", source: "export net \"{dir}/special/fifo.onnx\"", line: 1, column: 12,
+             message: "{dir}/special/fifo.onnx: cannot write here: it is a named pipe (FIFO), not a regular file (hint: give the path of a regular file, or of a new one)"),
+        Case(name: "ONNX export of a network ending in dropout", source: "e = network 1\nadd e dense 2 relu\nadd e dropout 0.5\nexport e \"{dir}/e.onnx\"",
+             line: 4, column: 10,
+             message: "{dir}/e.onnx: the network ends with a dropout layer, which a model file keeps only in front of a dense layer (hint: add a dense layer after the dropout before exporting)",
+             defines: ["e"]),
 
         // MARK: Ctrl-C at each stage
         Case(name: "Ctrl-C while loading", source: "c = csv \"{dir}/good.csv\"\nprint c.count", line: 1, column: 5,
@@ -287,7 +293,9 @@ import Testing
         try write("keras.npz", try keras.encode())
         // A FIFO, in a folder of its own: reading it (as `snapshot` reads files) would block.
         try fm.createDirectory(atPath: dir + "/special", withIntermediateDirectories: true)
-        guard mkfifo(dir + "/special/fifo", 0o644) == 0 else { throw CatalogueError(message: "mkfifo failed") }
+        guard mkfifo(dir + "/special/fifo", 0o644) == 0, mkfifo(dir + "/special/fifo.onnx", 0o644) == 0 else {
+            throw CatalogueError(message: "mkfifo failed")
+        }
         try write("self.nnsh", Array("run \"\(dir)/self.nnsh\"\n".utf8))
         // Model files: a good one, and damaged copies of it.
         let session = makeSession()

@@ -76,6 +76,28 @@ import Testing
         #expect(r.output == "exported 1 → 3 sigmoid → 2 softmax to \(dir)/p.safetensors\ntrue cross_entropy\n")
     }
 
+    // MARK: - ONNX
+
+    /// `export net "x.onnx"` writes the model (onnxruntime runs it in Scripts/interop/test_onnx.py);
+    /// a network it cannot describe is refused with one line, nothing written, the session intact.
+    @Test func exportONNX() throws {
+        let dir = Self.folder("onnx")
+        let s = makeSession()
+        let r = run("""
+            net = network 2
+            add net dense 3 relu
+            add net dense 2 softmax
+            export net "\(dir)/n.onnx"
+            """, in: s)
+        #expect(r.output == "exported 2 → 3 relu → 2 softmax to \(dir)/n.onnx\n")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/n.onnx")))
+        #expect(Array(bytes.prefix(2)) == [0x08, 0x07], "ModelProto.ir_version = 7 first")
+        let empty = runShell("e = network 2\nexport e \"\(dir)/e.onnx\"\nprint 1")
+        #expect(empty.error?.message == "\(dir)/e.onnx: the network has no layers yet (hint: add layers before exporting)")
+        #expect(empty.error?.line == 2 && empty.error?.column == 10)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/e.onnx"))
+    }
+
     /// A file laid out by hand from the safetensors specification (as PyTorch would write a
     /// `nn.Sequential(nn.Linear(2, 1))`): `0.weight` [1, 2] and `0.bias` [1], F32, no metadata.
     static func handWrittenSafetensors() -> [UInt8] {
