@@ -89,15 +89,16 @@ import Glibc
     /// helper has started part 1, and part 1 holds the helper until the caller sleeps, so the
     /// sleep and the wake-up happen whatever the timing.
     @Test func callerSleepsUntilALateHelperFinishes() {
-        let pool = WorkerPool(parts: 2)
-        defer { pool.shutdown() }
         let started = Flag()
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: 3)
         counts.initialize(repeating: 0, count: 3)   // runs of parts 0 and 1; times the caller slept
         defer { counts.deallocate() }
-        let ended = endsWithinAMinute {
-            let caller = pthread_self()
-            for _ in 1...3 {
+        // A pool per job: after such a wait the pool may run its next jobs alone (`Lag`).
+        for _ in 1...3 {
+            let pool = WorkerPool(parts: 2)
+            defer { pool.shutdown() }
+            let ended = endsWithinAMinute {
+                let caller = pthread_self()
                 pool.run { part in
                     counts[part] += 1
                     if part == 0 {
@@ -108,11 +109,11 @@ import Glibc
                     }
                 }
                 started.value.store(false, ordering: .releasing)
+                counts[2] += pool.timesCallerSlept
             }
-            counts[2] = pool.timesCallerSlept
+            #expect(ended, "the caller never slept, or was never woken")
+            guard ended else { return }
         }
-        #expect(ended, "the caller never slept, or was never woken")
-        guard ended else { return }
         #expect(Array(UnsafeBufferPointer(start: counts, count: 3)) == [3, 3, 3])
     }
 
@@ -171,6 +172,20 @@ import Glibc
         for _ in 0..<20 { window(waiting: 1_000); _ = aloneJobs() }
         window(waiting: 1_000)
         #expect(aloneJobs() == Lag.longest)
+    }
+
+    /// A window is given up as soon as the caller has waited more than a millisecond and half
+    /// of what the helpers could bring over the whole window at their pace so far.
+    @Test func lagGivesUpAWindowEarlyAfterALongWait() {
+        var lag = Lag()
+        for _ in 0..<3 { lag.record(ranHere: 1, of: 2, working: 100_000, waiting: 0) }
+        lag.record(ranHere: 1, of: 2, working: 100_000, waiting: 2_000_000)   // 2 ms < 6.4 ms / 2
+        let aloneYet = lag.runsAlone()
+        #expect(!aloneYet)
+        lag.record(ranHere: 1, of: 2, working: 100_000, waiting: 2_000_000)   // 4 ms ≥ 6.4 ms / 2
+        var alone = 0
+        while lag.runsAlone() { alone += 1 }
+        #expect(alone == Lag.shortest)
     }
 
     /// Who runs a part never changes the bits: training steps of 784-300-10 (zero columns left

@@ -292,12 +292,15 @@ final class WorkerPool: @unchecked Sendable {
 ///         wait  = Σ the caller's time waiting for parts under way
 ///         wait ≥ help / 2  →  the next `backoff` jobs alone; backoff doubles (≤ `longest`)
 ///         else             →  backoff back to `shortest`
+///     a window is lost early, as soon as wait > 1 ms and wait ≥ half the help the whole
+///     window would bring at the pace so far (so a failed try costs about one stall)
 ///
 /// Quiet, a helper's part ends a few microseconds after the caller's (wait ≈ 0.1 × help);
 /// with the helper's core shared, the caller waits whole scheduler slices (milliseconds).
 struct Lag {
     static let window = 64
     static let shortest = 64, longest = 16_384
+    static let earlyNanoseconds: UInt64 = 1_000_000
     private(set) var alone = 0
     private var backoff = Lag.shortest
     private var jobs = 0
@@ -316,8 +319,11 @@ struct Lag {
         if ranHere > 0 { help &+= working / UInt64(ranHere) * UInt64(parts - ranHere) }
         wait &+= waiting
         jobs += 1
-        guard jobs == Self.window else { return }
-        if wait * 2 >= help {
+        // A window is lost early once the wait passes a millisecond and half of what the
+        // helpers could give over the whole window at their pace so far.
+        let lostEarly = wait > Self.earlyNanoseconds && wait * 2 >= help / UInt64(jobs) * UInt64(Self.window)
+        guard jobs == Self.window || lostEarly else { return }
+        if wait * 2 >= help || lostEarly {
             alone = backoff
             backoff = Swift.min(backoff * 2, Self.longest)
         } else {
