@@ -7,6 +7,7 @@
 #   Scripts/bench.sh --runs 9 --only mnist --configs float32:2    # one workload, more runs
 #   Scripts/bench.sh --no-torch  # skip PyTorch even when it is installed
 #   Scripts/bench.sh --only narrow   # the output layer's products, as run and transposed
+#   Scripts/bench.sh --only loaded   # 1 thread and the default thread count, quiet and with one CPU busy
 #
 # Workloads, data and PyTorch's side: Scripts/bench/bench.py. MNIST comes from Data/mnist
 # (Scripts/fetch-mnist.sh), else synthetic data of the same shape (said in the output).
@@ -22,7 +23,7 @@ args=()
 for arg in "$@"; do
     case "$arg" in
         --no-torch) torch=0 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) args+=("$arg") ;;
     esac
 done
