@@ -188,6 +188,40 @@ import Glibc
         #expect(alone == Lag.shortest)
     }
 
+    /// Helpers compute in the floating-point environment of the thread that made the pool
+    /// (inherited from `pthread_create`): made inside `withSubnormalsFlushed`, as the trainer
+    /// makes it, a product that underflows gives 0 on the helper as on the caller, so a part's
+    /// bits do not depend on which thread runs it. (Part 0 holds the caller until a helper has
+    /// run part 1, so a helper does run it.)
+    @Test func helpersFlushSubnormalsLikeTheCaller() {
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: 4)
+        values.initialize(repeating: 0, count: 4)   // the two factors, then each part's product
+        defer { values.deallocate() }
+        values[0] = 1e-30
+        values[1] = 1e-10
+        let onHelper = Flag()
+        let ended = withSubnormalsFlushed { () -> Bool in
+            let pool = WorkerPool(parts: 2)
+            defer { pool.shutdown() }
+            return endsWithinAMinute {
+                let caller = pthread_self()
+                pool.run { part in
+                    if part == 0 {
+                        while !onHelper.value.load(ordering: .acquiring) { sched_yield() }
+                    }
+                    values[2 + part] = values[0] * values[1]
+                    if part == 1 && pthread_equal(pthread_self(), caller) == 0 {
+                        onHelper.value.store(true, ordering: .releasing)
+                    }
+                }
+            }
+        }
+        #expect(ended, "part 1 did not run on a helper")
+        #expect(values[0] * values[1] != 0)   // here, outside the flushing: a subnormal
+        #expect(values[2] == 0)
+        #expect(values[3] == 0)
+    }
+
     /// Who runs a part never changes the bits: training steps of 784-300-10 (zero columns left
     /// out, Adam) give the same weights with the helpers, with the helpers held (the caller
     /// runs every part) and with no helper threads at all, for 2 and 3 parts.
@@ -199,6 +233,10 @@ import Glibc
         let data = MatrixData(inputs: x, labels: (0..<64).map { _ in g.nextInt(below: 10) }, classes: 10)
         func train(_ pool: WorkerPool) throws -> [[Float]] {
             defer { pool.shutdown() }
+            // BLAS single-threaded inside the parts, as in a training run (the count other
+            // suites' trainings leave it at would change OpenBLAS's kernels).
+            _ = BLASThreads.beginTraining()
+            defer { BLASThreads.endTraining() }
             let net: Network<Float> = try makeNetwork([784, 300, 10], hidden: .relu, output: .softmax, seed: 13)
             let ws = Workspace(network: net, capacity: 64, targetWidth: 10)
             let jobs = ParallelJobs<Float>(pool: pool)

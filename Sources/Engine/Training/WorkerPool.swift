@@ -68,6 +68,11 @@ final class WorkerPool: @unchecked Sendable {
     /// The caller's record of how late the helpers are (only the caller touches it).
     private var lag = Lag()
 
+    /// A pool cutting jobs into `parts`, with `helpers` helper threads (default `parts − 1`;
+    /// tests pass fewer: the caller then runs the parts no helper takes, with the same bits).
+    /// The helpers inherit this thread's floating-point environment (`pthread_create` copies
+    /// it): made inside `withSubnormalsFlushed`, as the trainer makes it, they flush too, so a
+    /// part gives the same bits whichever thread runs it.
     init(parts: Int, helpers: Int? = nil) {
         self.parts = Swift.max(1, parts)
         claims = .allocate(capacity: self.parts * Self.claimStride)
