@@ -174,6 +174,19 @@ import Glibc
         #expect(aloneJobs() == Lag.longest)
     }
 
+    /// Helpers that take under 3/4 of their parts (the caller ran the rest) are left alone
+    /// for a while even though the caller never waited for them.
+    @Test func lagRunsAloneWhenHelpersMissTheirParts() {
+        var lag = Lag()
+        for j in 0..<Lag.window { lag.record(ranHere: j % 8 < 2 ? 2 : 1, of: 2, working: 100, waiting: 0) }
+        var alone = 0
+        while lag.runsAlone() { alone += 1 }
+        #expect(alone == 0)   // took 6 in 8
+        for j in 0..<Lag.window { lag.record(ranHere: j % 8 < 3 ? 2 : 1, of: 2, working: 100, waiting: 0) }
+        while lag.runsAlone() { alone += 1 }
+        #expect(alone == Lag.shortest)   // took 5 in 8
+    }
+
     /// A window is given up as soon as the caller has waited more than a millisecond and half
     /// of what the helpers could bring over the whole window at their pace so far.
     @Test func lagGivesUpAWindowEarlyAfterALongWait() {

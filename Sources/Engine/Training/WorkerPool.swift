@@ -295,7 +295,9 @@ final class WorkerPool: @unchecked Sendable {
 ///     per window of `window` handed-out jobs:
 ///         help  = Σ parts the helpers ran × (the caller's time per part of its own)
 ///         wait  = Σ the caller's time waiting for parts under way
-///         wait ≥ help / 2  →  the next `backoff` jobs alone; backoff doubles (≤ `longest`)
+///         wait ≥ help / 2, or the helpers took under 3/4 of their parts (the caller ran
+///         the rest: asleep or preempted helpers, woken for nothing)
+///                          →  the next `backoff` jobs alone; backoff doubles (≤ `longest`)
 ///         else             →  backoff back to `shortest`
 ///     a window is lost early, as soon as wait > 1 ms and wait ≥ half the help the whole
 ///     window would bring at the pace so far (so a failed try costs about one stall)
@@ -310,6 +312,8 @@ struct Lag {
     private var backoff = Lag.shortest
     private var jobs = 0
     private var help: UInt64 = 0, wait: UInt64 = 0
+    /// Parts meant for the helpers, and parts they took (the caller ran the rest).
+    private var offered = 0, taken = 0
 
     /// Whether this job runs alone (counting it down).
     mutating func runsAlone() -> Bool {
@@ -323,12 +327,14 @@ struct Lag {
     mutating func record(ranHere: Int, of parts: Int, working: UInt64, waiting: UInt64) {
         if ranHere > 0 { help &+= working / UInt64(ranHere) * UInt64(parts - ranHere) }
         wait &+= waiting
+        offered += parts - 1
+        taken += parts - ranHere
         jobs += 1
         // A window is lost early once the wait passes a millisecond and half of what the
         // helpers could give over the whole window at their pace so far.
         let lostEarly = wait > Self.earlyNanoseconds && wait * 2 >= help / UInt64(jobs) * UInt64(Self.window)
         guard jobs == Self.window || lostEarly else { return }
-        if wait * 2 >= help || lostEarly {
+        if wait * 2 >= help || lostEarly || taken * 4 < offered * 3 {
             alone = backoff
             backoff = Swift.min(backoff * 2, Self.longest)
         } else {
@@ -337,5 +343,7 @@ struct Lag {
         jobs = 0
         help = 0
         wait = 0
+        offered = 0
+        taken = 0
     }
 }
