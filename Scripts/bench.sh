@@ -8,6 +8,7 @@
 #   Scripts/bench.sh --no-torch  # skip PyTorch even when it is installed
 #   Scripts/bench.sh --only narrow   # the output layer's products, as run and transposed
 #   Scripts/bench.sh --only serve    # the digit pad (nnsh serve) under 200 concurrent requests
+#   Scripts/bench.sh --only loaded   # 1 thread and the default thread count, quiet and with one CPU busy
 #
 # Workloads, data and PyTorch's side: Scripts/bench/bench.py. MNIST comes from Data/mnist
 # (Scripts/fetch-mnist.sh), else synthetic data of the same shape (said in the output).

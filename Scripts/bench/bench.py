@@ -13,6 +13,9 @@ Runs each workload several times and prints the median and [min-max] range of ev
     a string of n and 4n `{…}` pieces run): whole-process times and their ratio (≈ 4: linear)
   - the digit pad (`nnsh serve`, serve_load.py): classify requests of the page's 280×280
     canvas, one at a time and 200 at once: errors, requests/s, latency p50/p99
+  - threads under load (--only loaded): the float32 MNIST epoch at 1 thread and at the default
+    thread count (all the CPUs nnsh may use), quiet and with a `yes` busy on the last of them,
+    in alternating rounds, each run pinned with taskset
   - the output layer's products at a training batch (narrow.c), as nnsh runs them and
     transposed: OpenBLAS's AVX-512 kernels take a malloc-ing small-matrix path for narrow
     outputs; this says whether avoiding it would be faster
@@ -227,6 +230,53 @@ def core_roundtrip(exe, root):
     return v[0] if v else None
 
 
+# MARK: - Threads under load
+
+def threads_under_load(nnsh, folder, root, runs, notes):
+    """The float32 MNIST epoch at 1 thread and at the default thread count (every CPU nnsh may
+    use; nnsh's `threads` starts there), quiet and with a `yes` busy on the last of those CPUs:
+    `runs` rounds of quiet 1, quiet default, loaded 1, loaded default, each run pinned to the same
+    CPUs with taskset. Returns {"quiet"/"loaded": (Stat 1 thread, Stat default, Stat ratio),
+    "cpus", "default"}, or None (with a note) when it cannot run."""
+    taskset = shutil.which("taskset")
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if not taskset or len(cpus) < 2:
+        notes.append("threads under load: needs taskset and 2 CPUs; not measured")
+        return None
+    pinned = ",".join(str(c) for c in cpus)
+    default = len(cpus)
+
+    def epoch(threads):
+        env = dict(os.environ)
+        for key in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+            env.pop(key, None)
+        r = check(run_child([taskset, "-c", pinned, nnsh, "--set", f"folder={folder}", "--set", "prec=float32",
+                             "--set", f"nthreads={threads}", "--set", "epochs=1", "--set", "skipzeros=true",
+                             os.path.join(HERE, "mnist.nnsh")], env, root), "nnsh MNIST (threads under load)")
+        return r.values("epoch_seconds")[0]
+
+    result = {case: (Stat(), Stat(), Stat()) for case in ("quiet", "loaded")}
+    for _ in range(runs):
+        for case in ("quiet", "loaded"):
+            busy = None
+            if case == "loaded":
+                # In a session of its own, as another user's process would be (with the
+                # kernel's autogroups, one session's threads share that session's CPU time).
+                busy = subprocess.Popen([taskset, "-c", str(cpus[-1]), "yes"], stdout=subprocess.DEVNULL,
+                                        start_new_session=True)
+            try:
+                one, many, ratio = result[case]
+                one.add(epoch(1))
+                many.add(epoch(default))
+                ratio.add(many.values[-1] / one.values[-1])
+            finally:
+                if busy:
+                    busy.kill()
+                    busy.wait()
+    result.update(cpus=pinned, default=default)
+    return result
+
+
 # MARK: - Start to prompt
 
 def start_to_prompt(nnsh, cwd):
@@ -307,8 +357,8 @@ def main():
     ap.add_argument("--torch-python", default="", help="a Python that imports torch ('' = none found, 'none' = skip)")
     ap.add_argument("--runs", type=int, default=None, help="runs per workload (default 5; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="one run of each, shorter small-net and GEMM runs")
-    ap.add_argument("--only", default="gemm,mnist,small,startup,narrow,scaling,serve",
-                    help="comma-separated subset of gemm,mnist,small,startup,narrow,scaling,serve")
+    ap.add_argument("--only", default="gemm,mnist,loaded,small,startup,narrow,scaling,serve",
+                    help="comma-separated subset of gemm,mnist,loaded,small,startup,narrow,scaling,serve")
     ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1,float32:2:all",
                     help="MNIST precision:threads[:all] list (:all computes the zero input columns "
                          "too, set skip_zero_inputs false; no PyTorch runs)")
@@ -442,6 +492,20 @@ def main():
                     f32, f64 = mnist[("float32", t)]["ours"].median, mnist[("float64", t)]["ours"].median
                     say(f"  float64/float32 epoch time at {t} thread{'s' if t > 1 else ''}: {f64 / f32:.2f}")
             say()
+
+        # --- Threads under load ---------------------------------------------------------------------
+        loaded = None
+        if "loaded" in only:
+            loaded = threads_under_load(nnsh, folder, root, runs, notes)
+            if loaded:
+                cpus, default = loaded["cpus"], loaded["default"]
+                say(f"Threads under load: MNIST float32 epoch, nnsh pinned to CPUs {cpus}, 1 thread and the default "
+                    f"{default}; loaded = `yes >/dev/null` pinned to CPU {cpus.split(',')[-1]} (rounds alternate)")
+                for case in ("quiet", "loaded"):
+                    one, many, ratio = loaded[case]
+                    say(f"  {case:<7} 1 thread {one.fmt():<24} {default} threads {many.fmt():<24} s/epoch   "
+                        f"{default} threads / 1 thread {ratio.fmt(3)} (per round)")
+                say()
 
         # --- Small net ----------------------------------------------------------------------------
         small = None
@@ -601,6 +665,10 @@ def main():
             if ("float32", t) in mnist and ("float64", t) in mnist:
                 x = mnist[("float64", t)]["ours"].median / mnist[("float32", t)]["ours"].median
                 verdict(f"MNIST f64/f32 epoch time, {t} thread{'s' if t > 1 else ''}", f"{x:.2f}", "≤ 2.2", x <= 2.2)
+        if loaded:
+            r = loaded["loaded"][2]
+            verdict(f"MNIST f32 one CPU busy, {loaded['default']} threads / 1", f"{r.median:.2f}", "≤ 1.0",
+                    r.median <= 1.0)
         if small:
             verdict("small net, nnsh/PyTorch steps/s", f"{small['ratio'].median:.1f}" if small["ratio"].values else None,
                     "≥ 10", small["ratio"].values and small["ratio"].median >= 10)
