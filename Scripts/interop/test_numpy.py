@@ -15,30 +15,12 @@ Ends with one line, `numpy: N passed, M failed`; exit status 0 when all pass.
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
-PASSED, FAILED = [], []
-
-
-def check(condition, what):
-    (PASSED if condition else FAILED).append(what)
-    if not condition:
-        print(f"FAILED: {what}", file=sys.stderr)
-
-
-def nnsh(binary, folder, script):
-    path = os.path.join(folder, "script.nnsh")
-    with open(path, "w") as f:
-        f.write(script)
-    result = subprocess.run([binary, path], cwd=folder, capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
-        print(result.stdout + result.stderr, file=sys.stderr)
-    check(result.returncode == 0, "nnsh script runs")
-    return result.stdout
+from checks import check, finish, nnsh
 
 
 def read_csv(path):
@@ -90,7 +72,7 @@ def nnsh_writes(binary, folder):
         save t "m.npz"
         save t "m.csv"
         """
-    nnsh(binary, folder, "\n".join(line.strip() for line in script.splitlines()) + "\n")
+    nnsh(binary, folder, script)
 
     # Class data: inputs float32, labels int64 numbering class_names, as the CSV says.
     f = np.load(os.path.join(folder, "f.npz"))
@@ -172,5 +154,4 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as folder:
         nnsh_writes(binary, folder)
         nnsh_reads(binary, folder)
-    print(f"numpy: {len(PASSED)} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED else 0)
+    finish("numpy")

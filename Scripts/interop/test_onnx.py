@@ -19,32 +19,15 @@ exit status 0 when all pass. Needs MNIST in Data/mnist (skipped with the reason 
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 import onnxruntime as ort
 
-PASSED, FAILED = [], []
+from checks import check, finish, nnsh
+
 TOLERANCE = 1e-5
-
-
-def check(condition, what):
-    (PASSED if condition else FAILED).append(what)
-    if not condition:
-        print(f"FAILED: {what}", file=sys.stderr)
-
-
-def nnsh(binary, folder, script):
-    path = os.path.join(folder, "script.nnsh")
-    with open(path, "w") as f:
-        f.write("\n".join(line.strip() for line in script.splitlines()) + "\n")
-    result = subprocess.run([binary, path], cwd=folder, capture_output=True, text=True, timeout=900)
-    if result.returncode != 0:
-        print(result.stdout + result.stderr, file=sys.stderr)
-    check(result.returncode == 0, "nnsh script runs")
-    return result.stdout
 
 
 def printed(stdout, tag):
@@ -97,7 +80,7 @@ def run(binary, folder, mnist, model):
         export n "mixed.onnx"
         print "mixed.outputs" (predict n u)
         print "mixed.classes" (predict n u classes)
-        """)
+        """, timeout=900)
     digits = np.load(os.path.join(folder, "digits.npz"))["inputs"].reshape(1000, 784)
     pixels32 = digits.astype(np.float32) / np.float32(255)
     pixels64 = digits.astype(np.float64) / 255
@@ -116,5 +99,4 @@ if __name__ == "__main__":
         sys.exit(0)
     with tempfile.TemporaryDirectory() as folder:
         run(binary, folder, mnist, os.path.join(root, "Models", "mnist.nnm"))
-    print(f"onnx: {len(PASSED)} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED else 0)
+    finish("onnx")
