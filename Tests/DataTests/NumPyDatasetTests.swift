@@ -12,21 +12,13 @@ import Testing
         return try Dataset.loadNumPy(archive: path)
     }
 
-    private func expectSame(_ a: Dataset, _ b: Dataset) {
-        #expect(a.count == b.count && a.inputWidth == b.inputWidth)
-        #expect(a.features == b.features)
-        #expect(a.targets == b.targets)
-        #expect(a.classNames == b.classNames)
-        #expect(a.imageShape == b.imageShape)
-    }
-
     @Test func pixelImagesWithUnseenClassesComeBack() throws {
         var rng = RandomGenerator(seed: 7)
         let bytes = (0..<(5 * 6)).map { _ in UInt8(rng.nextUniform() * 256) }
         let d = try Dataset(name: "p", features: .pixels(bytes), inputWidth: 6,
                             targets: .classes(labels: [3, 0, 2, 3, 1], classCount: 10),
                             imageShape: ImageShape(rows: 2, columns: 3))
-        expectSame(try readBack(d), d)
+        expectSameDataset(try readBack(d), d)
         let archive = d.numpyArchive()
         #expect(archive.keys == ["inputs", "labels", "class_names"])
         #expect(archive["inputs"]?.shape == [5, 2, 3] && archive["inputs"]?.dtype == .uint8)
@@ -37,13 +29,13 @@ import Testing
     @Test func namedClassesAndFloatsComeBack() throws {
         let d = try Dataset(name: "f", features: .float([1, -2.5, 3e-8, .greatestFiniteMagnitude]), inputWidth: 2,
                             targets: .classes(labels: [1, 0], classCount: 3), classNames: ["Trouser", "T-shirt/top", "ünï"])
-        expectSame(try readBack(d), d)
+        expectSameDataset(try readBack(d), d)
     }
 
     @Test func regressionTargetsComeBack() throws {
         let d = try Dataset(name: "r", features: .double([0.1, 0.2, 0.3]), inputWidth: 1,
                             targets: .values(Matrix(rows: 3, columns: 2, storage: [1, 2, 3, 4, 5, 6])))
-        expectSame(try readBack(d), d)
+        expectSameDataset(try readBack(d), d)
         #expect(d.numpyArchive().keys == ["inputs", "targets"])
     }
 
