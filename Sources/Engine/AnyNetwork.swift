@@ -109,6 +109,17 @@ public enum AnyNetwork {
         switch self { case .float(let n): try n.addDropout(rate: rate); case .double(let n): try n.addDropout(rate: rate) }
     }
 
+    /// Appends a 2-D convolution (see `Network.addConvolution`).
+    public func addConvolution(filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, activation: Activation,
+                               image: Shape? = nil, generator: inout RandomGenerator) throws(EngineError) {
+        switch self {
+        case .float(let n): try n.addConvolution(filters: filters, kernel: kernel, stride: stride, padding: padding,
+                                                 activation: activation, image: image, generator: &generator)
+        case .double(let n): try n.addConvolution(filters: filters, kernel: kernel, stride: stride, padding: padding,
+                                                  activation: activation, image: image, generator: &generator)
+        }
+    }
+
     /// The rate of a dropout layer not yet followed by a dense layer (0: none).
     public var pendingDropout: Double {
         switch self { case .float(let n): n.pendingDropout; case .double(let n): n.pendingDropout }

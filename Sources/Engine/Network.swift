@@ -191,6 +191,26 @@ public final class Network<T: Scalar> {
         try append(DropoutLayer<T>(rate: rate))
     }
 
+    /// Appends a 2-D convolution (see `ConvolutionLayer`) of `filters` k×k kernels, weights
+    /// drawn with He's rule from `generator`. It reads the current output as an image: of its
+    /// shape when that is channels×height×width, else of shape `image`, which must hold as
+    /// many values (a flat input such as 784 read as 1×28×28).
+    public func addConvolution(
+        filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, activation: Activation,
+        image: Shape? = nil, generator: inout RandomGenerator
+    ) throws(EngineError) {
+        let current = shapes.last ?? Shape(inputWidth)
+        guard let image = current.dimensions.count == 3 ? current : image else {
+            throw EngineError(.shapeMismatch,
+                              "a convolution needs the image shape (channels×height×width) of the \(outputWidth) values it reads")
+        }
+        guard image.count == current.count, current.dimensions.count == 1 || current == image else {
+            throw EngineError(.shapeMismatch, "a convolution over \(image) images cannot take \(current)")
+        }
+        try append(ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
+                                       padding: padding, activation: activation, generator: &generator))
+    }
+
     /// Appends a dense layer of `outputs` units taking the current output width as inputs,
     /// weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
     /// from `generator`, biases zero.
@@ -256,6 +276,9 @@ public final class Network<T: Scalar> {
     /// Checks there is something to run and that data of these widths fits.
     func check(inputWidth w: Int, targetWidth: Int?, what: String) throws(EngineError) {
         guard outputActivation != nil else { throw EngineError(.empty, "the network has no layers yet") }
+        guard stack.last(where: { $0.parameterTensorCount > 0 }) is DenseLayer<T> else {
+            throw EngineError(.invalidArgument, "the network must end with a dense layer")
+        }
         guard w == inputWidth else {
             throw EngineError(.shapeMismatch, "\(what) has \(counted(w, "feature")) per example but the network takes \(inputWidth)")
         }

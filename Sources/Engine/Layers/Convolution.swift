@@ -1,0 +1,295 @@
+/// A 2-D convolution layer: `filters` square kernels of size k over an image of shape
+/// [channels, height, width] (row-major per example, see `Shape`), with a stride and zero
+/// padding, a bias per filter and an element-wise activation; its output is
+/// [filters, outHeight, outWidth] with outHeight = (height + 2·padding − k) / stride + 1.
+///
+/// With P = outHeight·outWidth output positions and K = channels·k·k values per patch, per example:
+///
+///     im2col    col (K × P): col[(c·k + i)·k + j, p] = x[c, y·stride − padding + i, x·stride − padding + j]
+///                            (0 outside the image)
+///     forward   y = f(W·col + b)        W (filters × K), b added to each filter's row    GEMM NN
+///     backward  ∂W += δ·colᵀ            (filters × K)                                     GEMM NT
+///               ∂b += Σ_p δ             (per filter)
+///               ∂col = Wᵀ·δ             (K × P), then col2im adds it back onto ∂x         GEMM TN
+///
+/// W is stored as PyTorch's [filters, channels, k, k], which is W's rows above. Its
+/// columns (`makeBuffers`' scratch) are kept from the forward pass for ∂W. The activation is
+/// one of the element-wise ones (softmax is refused) and runs through `Activation`'s batch
+/// kernels, as a dense layer's does. He initialisation with fan-in K, biases zero.
+///
+/// (One GEMM per example: a single GEMM over the batch would write filters × (rows·P),
+/// not each example's [filters, P] block.)
+struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
+    typealias Element = T
+
+    let channels: Int, height: Int, width: Int
+    let filters: Int, kernel: Int, stride: Int, padding: Int
+    let activation: Activation
+    /// [filters, channels, kernel, kernel], row-major.
+    var weights: [T]
+    /// [filters].
+    var bias: [T]
+
+    /// A layer for images of shape `image` ([channels, height, width]), weights drawn with
+    /// He's rule from `generator`, biases zero; throws on settings that do not fit.
+    init(image: Shape, filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+         activation: Activation, generator: inout RandomGenerator) throws(EngineError) {
+        guard image.dimensions.count == 3, image.dimensions.allSatisfy({ $0 >= 1 }) else {
+            throw EngineError(.shapeMismatch, "a convolution needs an image of shape channels×height×width, got \(image)")
+        }
+        guard filters >= 1, kernel >= 1, stride >= 1, padding >= 0 else {
+            throw EngineError(.invalidArgument,
+                              "a convolution needs at least 1 filter, a kernel and a stride of at least 1 and a padding of at least 0")
+        }
+        let (h, w) = (image.dimensions[1], image.dimensions[2])
+        guard kernel <= h + 2 * padding, kernel <= w + 2 * padding else {
+            throw EngineError(.shapeMismatch, "a \(kernel)×\(kernel) kernel does not fit a \(h)×\(w) image with padding \(padding)")
+        }
+        if case .softmax = activation {
+            throw EngineError(.invalidArgument, "a convolution takes an element-wise activation, not softmax")
+        }
+        channels = image.dimensions[0]
+        height = h
+        width = w
+        self.filters = filters
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.activation = activation
+        weights = []
+        bias = []
+        drawParameters(generator: &generator)
+    }
+
+    init(unchecked other: ConvolutionLayer<some Scalar>, weights: [T], bias: [T]) {
+        channels = other.channels; height = other.height; width = other.width
+        filters = other.filters; kernel = other.kernel; stride = other.stride; padding = other.padding
+        activation = other.activation
+        self.weights = weights
+        self.bias = bias
+    }
+
+    var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
+    var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
+    /// Output positions per filter (P).
+    var positions: Int { outHeight * outWidth }
+    /// Values per patch (K = channels·k·k).
+    var patch: Int { channels * kernel * kernel }
+    var inputCount: Int { channels * height * width }
+    var outputCount: Int { filters * positions }
+
+    static var kind: String { "conv" }
+
+    /// Its image shape, or a flat vector of as many values (the same values, row-major).
+    func outputShape(for input: Shape) throws(EngineError) -> Shape {
+        guard input.count == inputCount,
+              input.dimensions.count == 1 || input.dimensions == [channels, height, width] else {
+            throw EngineError(.shapeMismatch,
+                              "a convolution over \(Shape([channels, height, width])) images cannot take \(input)")
+        }
+        return Shape([filters, outHeight, outWidth])
+    }
+
+    var parameterShapes: [Shape] { [Shape([filters, channels, kernel, kernel]), Shape(filters)] }
+    var parameterTensorCount: Int { 2 }
+    var parameterKinds: [ParameterKind] { [.weights, .bias] }
+
+    func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
+        index == 0 ? weights.withUnsafeBufferPointer(body) : bias.withUnsafeBufferPointer(body)
+    }
+
+    mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
+        index == 0 ? weights.withUnsafeMutableBufferPointer { body($0) } : bias.withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// He: normal with standard deviation √(2 / K), biases zero.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    mutating func drawParameters(generator: inout RandomGenerator) {
+        let std = WeightInitialization.he.standardDeviation(inputs: patch, outputs: filters)
+        weights = (0..<filters * patch).map { _ in T(std * generator.nextGaussian()) }
+        bias = [T](repeating: 0, count: filters)
+    }
+
+    /// Output and gradient (capacity × filters·P); scratch: the batch's columns
+    /// (capacity × K·P), one example's ∂col (K × P) and P zeros (the bias `addBiasAndApply`
+    /// adds after the bias is already in).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
+        LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
+                     parameterGradients: [Buffer(count: weights.count), Buffer(count: filters)],
+                     scratch: [Buffer(count: capacity * patch * positions), Buffer(count: patch * positions),
+                               Buffer(count: positions)])
+    }
+
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func forward(_ pass: Pass<T>, at s: Int) {
+        let input = pass.input(s), buffers = pass.buffers(s), out = buffers.output!.pointer
+        pass.setOutput(s, out)
+        let columns = buffers.scratch[0].pointer, zeros = buffers.scratch[2].pointer
+        let rows = pass.rows, p = positions, k = patch, n = inputCount, m = outputCount
+        weights.withUnsafeBufferPointer { w in
+            for e in 0..<rows {
+                let col = columns + e * k * p, y = out + e * m
+                im2col(input + e * n, into: col)
+                for f in 0..<filters { (y + f * p).update(repeating: bias[f], count: p) }
+                T.gemm(transposeA: false, transposeB: false, m: filters, n: p, k: k,
+                       alpha: 1, a: w.baseAddress!, lda: k, b: col, ldb: p, beta: 1, c: y, ldc: p)
+            }
+        }
+        activation.addBiasAndApply(out, rows: rows * filters, columns: p, bias: zeros)
+    }
+
+    /// The gradient buffers accumulate (the optimiser's update zeroes them, see `DenseLayer`).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
+        let buffers = pass.buffers(s), delta = pass.gradient(s)
+        let columns = buffers.scratch[0].pointer, dcol = buffers.scratch[1].pointer
+        let dW = buffers.parameterGradients[0].pointer, db = buffers.parameterGradients[1].pointer
+        let rows = pass.rows, p = positions, k = patch, n = inputCount, m = outputCount
+        let inputGradient = pass.needsInputGradient(s) ? pass.gradient(s - 1) : nil
+        weights.withUnsafeBufferPointer { w in
+            for e in 0..<rows {
+                let d = delta + e * m, col = columns + e * k * p
+                // ∂W += δ · colᵀ   (filters × K) = (filters × P) · (K × P)ᵀ
+                T.gemm(transposeA: false, transposeB: true, m: filters, n: k, k: p,
+                       alpha: 1, a: d, lda: p, b: col, ldb: p, beta: 1, c: dW, ldc: k)
+                for f in 0..<filters {
+                    let row = d + f * p
+                    var sum: T = 0
+                    for i in 0..<p { sum += row[i] }
+                    db[f] += sum
+                }
+                guard let inputGradient else { continue }
+                // ∂col = Wᵀ · δ   (K × P) = (filters × K)ᵀ · (filters × P), then back onto the image
+                T.gemm(transposeA: true, transposeB: false, m: k, n: p, k: filters,
+                       alpha: 1, a: w.baseAddress!, lda: k, b: d, ldb: p, beta: 0, c: dcol, ldc: p)
+                col2im(dcol, into: inputGradient + e * n)
+            }
+        }
+    }
+
+    /// col2im adds, so the layer in front finishes the gradient on its own (`finishGradient`).
+    var appliesFrontEpilogue: Bool { false }
+
+    /// δ = ∂y ⊙ f'(y), read from its outputs.
+    func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
+        .derivative(activation, output: pass.output(s))
+    }
+
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func finishGradient(_ pass: Pass<T>, at s: Int) {
+        activation.backpropagate(pass.gradient(s), output: pass.output(s), rows: pass.rows, columns: outputCount)
+    }
+
+    /// Weights with the penalties, biases without.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {
+        let gradients = pass.buffers(s).parameterGradients
+        let tensor = pass.firstTensor(s)
+        weights.withUnsafeMutableBufferPointer { w in
+            optimizer.update(tensor: tensor, weights: w.baseAddress!, gradient: gradients[0].pointer,
+                             range: 0..<w.count, l1: T(regularization.l1), l2: T(regularization.l2))
+        }
+        bias.withUnsafeMutableBufferPointer { b in
+            optimizer.update(tensor: tensor + 1, weights: b.baseAddress!, gradient: gradients[1].pointer,
+                             range: 0..<b.count, l1: 0, l2: 0)
+        }
+    }
+
+    func predict(_ pass: Pass<T>, at s: Int) { forward(pass, at: s) }
+
+    /// The direct convolution, output by output (no im2col, no GEMM).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func reference(_ x: Matrix<T>) -> Matrix<T> {
+        var y = Matrix<T>(rows: x.rows, columns: outputCount)
+        for r in 0..<x.rows {
+            for f in 0..<filters {
+                for oy in 0..<outHeight {
+                    for ox in 0..<outWidth {
+                        var z = bias[f]
+                        for c in 0..<channels {
+                            for i in 0..<kernel {
+                                let iy = oy * stride - padding + i
+                                guard iy >= 0, iy < height else { continue }
+                                for j in 0..<kernel {
+                                    let ix = ox * stride - padding + j
+                                    guard ix >= 0, ix < width else { continue }
+                                    z += weights[((f * channels + c) * kernel + i) * kernel + j]
+                                        * x[r, (c * height + iy) * width + ix]
+                                }
+                            }
+                        }
+                        y[r, (f * outHeight + oy) * outWidth + ox] = activation.value(z)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// "conv 8 3×3 stride 1 padding 0 relu".
+    var summary: String { "conv \(filters) \(kernel)×\(kernel) stride \(stride) padding \(padding) \(activation)" }
+
+    func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> {
+        ConvolutionLayer<U>(unchecked: self, weights: weights.map { U($0) }, bias: bias.map { U($0) })
+    }
+
+    func isEqual(to other: any Layer<T>) -> Bool { (other as? ConvolutionLayer<T>) == self }
+
+    // MARK: - im2col and col2im
+
+    /// One example's image x (channels × height × width) into its columns (K × P).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func im2col(_ x: UnsafePointer<T>, into col: UnsafeMutablePointer<T>) {
+        let p = positions, oh = outHeight, ow = outWidth
+        for c in 0..<channels {
+            for i in 0..<kernel {
+                for j in 0..<kernel {
+                    let row = col + ((c * kernel + i) * kernel + j) * p
+                    for oy in 0..<oh {
+                        let iy = oy * stride - padding + i
+                        let out = row + oy * ow
+                        guard iy >= 0, iy < height else { out.update(repeating: 0, count: ow); continue }
+                        let line = x + (c * height + iy) * width
+                        for ox in 0..<ow {
+                            let ix = ox * stride - padding + j
+                            out[ox] = ix >= 0 && ix < width ? line[ix] : 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The reverse: sets one example's image gradient dx to the sum of its columns' entries.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func col2im(_ col: UnsafePointer<T>, into dx: UnsafeMutablePointer<T>) {
+        let p = positions, oh = outHeight, ow = outWidth
+        dx.update(repeating: 0, count: inputCount)
+        for c in 0..<channels {
+            for i in 0..<kernel {
+                for j in 0..<kernel {
+                    let row = col + ((c * kernel + i) * kernel + j) * p
+                    for oy in 0..<oh {
+                        let iy = oy * stride - padding + i
+                        guard iy >= 0, iy < height else { continue }
+                        let line = dx + (c * height + iy) * width, from = row + oy * ow
+                        for ox in 0..<ow {
+                            let ix = ox * stride - padding + j
+                            if ix >= 0 && ix < width { line[ix] += from[ox] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

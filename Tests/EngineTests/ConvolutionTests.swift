@@ -1,0 +1,119 @@
+import Testing
+@testable import Engine
+import EngineTestSupport
+
+/// The 2-D convolution layer: its im2col + GEMM passes against a direct convolution written
+/// out here with 4-D indices, and its gradients (weights, biases and, with a convolution in
+/// front of it, the input's through col2im) against central differences in float64.
+@Suite struct ConvolutionTests {
+    /// y[r, f, oy, ox] = f(b[f] + Σ_c,i,j w[f, c, i, j] · x[r, c, oy·stride − padding + i, ox·stride − padding + j]),
+    /// outside the image 0.
+    static func directConvolution(_ x: Matrix<Double>, channels: Int, height: Int, width: Int,
+                                  weights w: [Double], bias: [Double], kernel k: Int, stride: Int, padding: Int,
+                                  activation: Activation) -> [Double] {
+        let filters = bias.count
+        let oh = (height + 2 * padding - k) / stride + 1, ow = (width + 2 * padding - k) / stride + 1
+        var y: [Double] = []
+        for r in 0..<x.rows {
+            for f in 0..<filters {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var z = bias[f]
+                        for c in 0..<channels {
+                            for i in 0..<k {
+                                for j in 0..<k {
+                                    let py = oy * stride - padding + i, px = ox * stride - padding + j
+                                    if py < 0 || py >= height || px < 0 || px >= width { continue }
+                                    z += w[f * channels * k * k + c * k * k + i * k + j]
+                                        * x[r, c * height * width + py * width + px]
+                                }
+                            }
+                        }
+                        y.append(activation.value(z))
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// Biases away from zero (ReLU's kink) and different per filter.
+    static func spreadBiases(_ net: Network<Double>) {
+        for s in net.stack.indices where net.stack[s].parameterTensorCount == 2 {
+            net.stack[s].withMutableParameter(1) { b in
+                for i in b.indices { b[i] = 0.3 - 0.2 * Double(i) }
+            }
+        }
+    }
+
+    @Test(arguments: [(1, 0), (1, 1), (2, 0), (2, 1)])
+    func theFastPassIsTheDirectConvolution(stride: Int, padding: Int) throws {
+        var g = RandomGenerator(seed: UInt64(10 + 3 * stride + padding))
+        let (c, h, w, k, filters) = (2, 5, 6, 3, 3)
+        let net = try Network<Double>(inputWidth: c * h * w)
+        try net.addConvolution(filters: filters, kernel: k, stride: stride, padding: padding, activation: .relu,
+                               image: Shape([c, h, w]), generator: &g)
+        Self.spreadBiases(net)
+        let oh = (h + 2 * padding - k) / stride + 1, ow = (w + 2 * padding - k) / stride + 1
+        #expect(net.shapes == [Shape([filters, oh, ow])])
+        #expect(net.tensorSizes == [filters * c * k * k, filters])
+        // An identity dense layer after it, so the network's output is the convolution's.
+        var identity = Matrix<Double>(rows: filters * oh * ow, columns: filters * oh * ow)
+        for i in 0..<identity.rows { identity[i, i] = 1 }
+        try net.add(DenseLayer(weights: identity, bias: [Double](repeating: 0, count: identity.rows), activation: .linear))
+        let x: Matrix<Double> = randomMatrix(4, c * h * w, &g)
+        let expected = Self.directConvolution(x, channels: c, height: h, width: w, weights: net.stack[0].parameter(0),
+                                              bias: net.stack[0].parameter(1), kernel: k, stride: stride,
+                                              padding: padding, activation: .relu)
+        #expect(expected.contains { $0 > 0.1 } && expected.contains { $0 == 0 })   // both sides of the ReLU
+        #expect(isClose(try net.predict(x).storage, expected, tolerance: 1e-12))
+        #expect(isClose(net.stack[0].reference(x).storage, expected, tolerance: 1e-12))
+        // float32 runs the same passes.
+        let single = net.converted(to: Float.self)
+        #expect(isClose(try single.predict(x.converted()).storage.map(Double.init), expected, tolerance: 1e-4))
+    }
+
+    /// conv (image 2×6×6, 3 filters 3×3, stride 1, padding 1) → conv (2 filters 3×3, stride 2,
+    /// padding 1) → dense 3 softmax: the second convolution passes its input's gradient back
+    /// through col2im, finished by the first one's activation.
+    @Test(arguments: [Activation.relu, .linear, .tanh, .sigmoid, .leakyReLU(alpha: 0.1)])
+    func gradientsMatchCentralDifferences(activation: Activation) throws {
+        var g = RandomGenerator(seed: 23)
+        let net = try Network<Double>(inputWidth: 72)
+        try net.addConvolution(filters: 3, kernel: 3, stride: 1, padding: 1, activation: activation,
+                               image: Shape([2, 6, 6]), generator: &g)
+        try net.addConvolution(filters: 2, kernel: 3, stride: 2, padding: 1, activation: activation, generator: &g)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        Self.spreadBiases(net)
+        #expect(net.shapes == [Shape([3, 6, 6]), Shape([2, 3, 3]), Shape(3)])
+        let x: Matrix<Double> = randomMatrix(5, 72, &g)
+        let data = MatrixData(inputs: x, labels: (0..<5).map { _ in g.nextInt(below: 3) }, classes: 3)
+        let report = try net.gradientCheck(on: data, regularization: Regularization(l2: 0.05), generator: &g)
+        #expect(report.entries.map(\.kind) == [.weights, .bias, .weights, .bias, .weights, .bias])
+        #expect(report.entries.map(\.total) == net.tensorSizes)
+        #expect(report.maxRelativeError < 1e-6, "\(report.entries.map(\.relativeError))")
+    }
+
+    @Test func shapesThatDoNotFitAreRefused() throws {
+        var g = RandomGenerator(seed: 5)
+        let net = try Network<Double>(inputWidth: 50)
+        // A flat input needs an image shape of as many values.
+        #expect(throws: EngineError.self) {
+            try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
+        }
+        #expect(throws: EngineError.self) {
+            try net.addConvolution(filters: 2, kernel: 3, activation: .relu, image: Shape([2, 5, 6]), generator: &g)
+        }
+        #expect(throws: EngineError.self) {   // the kernel is larger than the padded image
+            try net.addConvolution(filters: 2, kernel: 8, activation: .relu, image: Shape([2, 5, 5]), generator: &g)
+        }
+        #expect(throws: EngineError.self) {
+            try net.addConvolution(filters: 2, kernel: 3, activation: .softmax, image: Shape([2, 5, 5]), generator: &g)
+        }
+        #expect(net.stack.isEmpty)
+        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, image: Shape([2, 5, 5]), generator: &g)
+        #expect(net.layerSummaries == ["conv 2 3×3 stride 1 padding 0 relu"])
+        // A network must end with a dense layer to run.
+        #expect(throws: EngineError.self) { try net.predict(Matrix<Double>(rows: 1, columns: 50)) }
+    }
+}
