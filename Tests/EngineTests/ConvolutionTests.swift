@@ -94,6 +94,47 @@ import EngineTestSupport
         #expect(report.maxRelativeError < 1e-6, "\(report.entries.map(\.relativeError))")
     }
 
+    /// The trainer runs a convolution end to end (float32): bars on 1×6×6 images, vertical
+    /// or horizontal at a random place, are told apart on the training set after a short run,
+    /// with every kernel weight moved by the optimiser.
+    @Test func aConvolutionalNetworkLearnsBars() throws {
+        var g = RandomGenerator(seed: 7)
+        let count = 48
+        var x = Matrix<Float>(rows: count, columns: 36)
+        var labels: [Int] = []
+        for r in 0..<count {
+            let vertical = r % 2, at = g.nextInt(below: 6)
+            for i in 0..<6 { x[r, vertical == 1 ? i * 6 + at : at * 6 + i] = 1 }
+            for i in 0..<36 { x[r, i] += Float(0.1 * g.nextUniform()) }
+            labels.append(vertical)
+        }
+        let data = MatrixData(inputs: x, labels: labels, classes: 2)
+        let net = try Network<Float>(inputWidth: 36)
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 6, 6]), generator: &g)
+        try net.addDense(outputs: 2, activation: .softmax, generator: &g)
+        let before = try net.evaluate(on: data).loss
+        let kernels = net.stack[0].parameter(0), biases = net.stack[0].parameter(1)
+        let result = try net.train(on: data, options: TrainingOptions(epochs: 40, batchSize: 8,
+                                                                      optimizer: OptimizerSettings(.adam, learningRate: 0.01)),
+                                   generator: &g)
+        #expect(result.epochs.count == 40)
+        // The optimiser steps the convolution's tensors too (not only the dense layer's).
+        #expect(zip(net.stack[0].parameter(0), kernels).allSatisfy { abs($0 - $1) > 1e-4 })
+        #expect(net.stack[0].parameter(1) != biases)
+        let after = try net.evaluate(on: data)
+        #expect(after.loss < before / 4 && after.accuracy == 1, "loss \(before) → \(after.loss), accuracy \(after.accuracy)")
+    }
+
+    /// A network with a dense layer somewhere but a convolution last cannot run (the cost
+    /// needs a dense output layer).
+    @Test func aConvolutionCannotBeTheOutputLayer() throws {
+        var g = RandomGenerator(seed: 6)
+        let net = try Network<Double>(inputWidth: 8)
+        try net.addDense(outputs: 18, activation: .relu, generator: &g)
+        try net.addConvolution(filters: 2, kernel: 2, activation: .relu, image: Shape([2, 3, 3]), generator: &g)
+        #expect(throws: EngineError.self) { try net.predict(Matrix<Double>(rows: 1, columns: 8)) }
+    }
+
     @Test func shapesThatDoNotFitAreRefused() throws {
         var g = RandomGenerator(seed: 5)
         let net = try Network<Double>(inputWidth: 50)
