@@ -125,6 +125,29 @@ import EngineTestSupport
         #expect(after.loss < before / 4 && after.accuracy == 1, "loss \(before) → \(after.loss), accuracy \(after.accuracy)")
     }
 
+    /// A run that diverges stops with the usual error naming a layer with parameters in the
+    /// stack (the convolution is layer 1, the dense layer layer 2), and the weights are restored.
+    @Test func aDivergingConvolutionalNetworkStopsWithAnError() throws {
+        var g = RandomGenerator(seed: 21)
+        let data = MatrixData(inputs: randomMatrix(32, 16, scale: 3, &g) as Matrix<Float>,
+                              targets: randomMatrix(32, 1, scale: 30, &g))
+        let net = try Network<Float>(inputWidth: 16)
+        try net.addConvolution(filters: 2, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 4, 4]), generator: &g)
+        try net.addDense(outputs: 1, activation: .linear, generator: &g)
+        var caught: EngineError?
+        do {
+            try net.train(on: data, options: TrainingOptions(epochs: 100, batchSize: 8,
+                                                             optimizer: OptimizerSettings(.sgd, learningRate: 0.5)),
+                          generator: &g)
+        } catch { caught = error }
+        let error = try #require(caught)
+        #expect(error.kind == .nonFinite, "\(error.message)")
+        let layer = try #require(error.layer)
+        let named = layer == 0 ? "layer 1 (conv 2 3×3 stride 1 padding 1 relu)" : "layer 2 (32→1 linear)"
+        #expect(layer < 2 && error.message.contains(named), "\(error.message)")
+        #expect(net.stack.allSatisfy { l in (0..<l.parameterTensorCount).allSatisfy { l.parameter($0).allSatisfy(\.isFinite) } })
+    }
+
     /// A network with a dense layer somewhere but a convolution last cannot run (the cost
     /// needs a dense output layer).
     @Test func aConvolutionCannotBeTheOutputLayer() throws {

@@ -22,30 +22,36 @@ extension Trainer {
         var layer = weightLayer
         var place = "weights"
         if layer == nil, let bad = firstNonFiniteLayer(inWeightsOf: net) { layer = bad }
+        // Layers are counted among those with parameters (as `firstNonFiniteLayer` counts them),
+        // whatever their kind; `parametric[l]` is layer l's place in the stack.
+        let parametric = net.stack.indices.filter { net.stack[$0].parameterTensorCount > 0 }
         if layer == nil {
             place = "outputs"
-            for l in net.layers.indices where layer == nil {
-                let n = rows * net.layers[l].outputs, p = ws.outputs[l].pointer
+            for (l, s) in parametric.enumerated() where layer == nil {
+                guard let output = ws.layers[s].output else { continue }
+                let n = rows * net.shapes[s].count, p = output.pointer
                 if (0..<n).contains(where: { !p[$0].isFinite }) { layer = l }
             }
         }
         if layer == nil {
             place = "gradients"
-            for l in net.layers.indices where layer == nil {
-                let w = ws.weightGradients[l], b = ws.biasGradients[l]
-                if (0..<w.count).contains(where: { !w.pointer[$0].isFinite })
-                    || (0..<b.count).contains(where: { !b.pointer[$0].isFinite }) { layer = l }
+            for (l, s) in parametric.enumerated() where layer == nil {
+                for g in ws.layers[s].parameterGradients where layer == nil {
+                    if (0..<g.count).contains(where: { !g.pointer[$0].isFinite }) { layer = l }
+                }
             }
         }
         func name(_ l: Int) -> String {
-            let d = net.layers[l]
+            guard let d = net.stack[parametric[l]] as? DenseLayer<T> else {
+                return "layer \(l + 1) (\(net.stack[parametric[l]].summary))"
+            }
             return "layer \(l + 1) (\(d.inputs)→\(d.outputs) \(d.activation))"
         }
         let where_: String
         if let layer {
             where_ = "first non-finite values in \(name(layer)) \(place)"
         } else {
-            layer = net.layers.count - 1
+            layer = parametric.count - 1
             where_ = "the outputs of \(name(layer!)) are finite but its \(net.cost) overflowed"
         }
         good.restore(to: net, optimizer: optimizer)
