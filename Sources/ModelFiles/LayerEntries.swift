@@ -10,7 +10,9 @@ import Engine
 ///   are read); the rules are the engine's (build the layer without tensors and ask it);
 /// - `append(_:to:input:parameters:name:)`: the engine layer holding the file's tensors,
 ///   appended to the network through the engine's own checks (`add`, `addDropout`, `append`);
-/// - `tensorNames`: PyTorch's names of its tensors (`layers.N.weight`), in `parameterShapes` order;
+/// - `tensorNames`: PyTorch's names of its tensors (`layers.N.weight`), in `parameterShapes`
+///   order, and `pytorchTensor`, tensor i as PyTorch holds it (by default as the layer does;
+///   dense weights transposed to `nn.Linear`'s [outputs, inputs]);
 /// - `summary`: how `info` shows it.
 ///
 /// Errors are `ModelFileError`s whose message starts with `name` ("layer 2"); the caller sets
@@ -24,10 +26,14 @@ protocol LayerEntry {
     static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
                                   name: String) throws(ModelFileError)
     static func summary(_ r: LayerRecord) -> String
+    static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T])
 }
 
 extension LayerEntry {
     static var tensorNames: [String] { ["weight", "bias"] }
+    static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T]) {
+        (layer.parameterShapes[index].dimensions, layer.parameter(index))
+    }
 }
 
 /// The table of entries, and what is shared between them.
@@ -40,6 +46,47 @@ enum LayerEntries {
     static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
         for entry in all { if let r = entry.record(of: layer) { return r } }
         return nil
+    }
+
+    /// One tensor as PyTorch holds it, with the name `nn.Sequential` gives it.
+    struct ExportedTensor<T: Scalar> {
+        var name: String
+        var shape: [Int]
+        var values: [T]
+    }
+
+    /// Every parameter tensor of `network`, named `layers.N.<name>` as PyTorch's
+    /// `nn.Sequential` names them, N the layer's index in the stack (safetensors, NumPy and
+    /// ONNX exports). A network of dense and dropout layers only keeps the names nnsh has
+    /// always given it: N counts its dense layers.
+    static func pytorchTensors<T: Scalar>(_ network: Network<T>) -> [ExportedTensor<T>] {
+        var out: [ExportedTensor<T>] = []
+        let denseOnly = network.isDenseOnly
+        var dense = 0
+        for (s, layer) in network.stack.enumerated() {
+            guard let entry = all.first(where: { $0.kind == type(of: layer).kind }) else { continue }
+            let n = denseOnly ? dense : s
+            for (i, name) in entry.tensorNames.enumerated() {
+                let (shape, values) = entry.pytorchTensor(i, of: layer)
+                out.append(ExportedTensor(name: "layers.\(n).\(name)", shape: shape, values: values))
+            }
+            if layer is DenseLayer<T> { dense += 1 }
+        }
+        return out
+    }
+
+    /// The records of a network's stack as JSON (`nnsh.layers` in safetensors and ONNX
+    /// metadata): one object per layer, its kind then its settings.
+    static func json<T: Scalar>(_ network: Network<T>) -> String {
+        JSON.array(network.stack.compactMap { record(of: $0) }.map { r in
+            .object([JSON.Member(key: "kind", value: .string(r.kind))] + r.settings.map { s in
+                switch s.value {
+                case .size(let v): JSON.Member(key: s.name, value: .number(v))
+                case .number(let v): JSON.Member(key: s.name, value: .number(v))
+                case .text(let v): JSON.Member(key: s.name, value: .string(v))
+                }
+            })
+        }).text
     }
 
     /// A record's `activation` and `alpha` settings (dense and conv).
@@ -109,6 +156,12 @@ enum DenseEntry: LayerEntry {
     }
 
     static func summary(_ r: LayerRecord) -> String { "\(r.size("width") ?? 0) \(LayerEntries.activationSummary(r))" }
+
+    /// W as `nn.Linear.weight`: [outputs, inputs], the transpose of nnsh's.
+    static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T]) {
+        guard index == 0, let d = layer as? DenseLayer<T> else { return (layer.parameterShapes[index].dimensions, layer.parameter(index)) }
+        return ([d.outputs, d.inputs], d.weights.transposed().storage)
+    }
 }
 
 /// Inverted dropout: setting rate; no tensors, the shape unchanged.

@@ -203,6 +203,9 @@ extension Network {
         return Shape(inputWidth)
     }
 
+    /// True when format 1 holds it: dense and dropout layers only.
+    var isDenseOnly: Bool { stack.allSatisfy { $0 is DenseLayer<T> || $0 is DropoutLayer<T> } }
+
     /// The kind of the first layer that has no model-file entry, if any.
     var kindWithoutRecord: String? {
         stack.first { LayerEntries.record(of: $0) == nil }.map { type(of: $0).kind }

@@ -171,6 +171,49 @@ import EngineTestSupport
     }
 }
 
+/// Safetensors, NumPy and ONNX exports of a convolutional network: PyTorch's `nn.Sequential`
+/// names and shapes, and the ONNX nodes (onnxruntime running it is Scripts/interop/test_onnx.py).
+@Suite struct ConvolutionExportTests {
+    @Test func safetensorsNamesAndShapesAreNNSequentials() throws {
+        let net = try ConvolutionModelFileTests.convNetwork(Float.self)
+        let file = try SafeTensorsFile.decode(SafeTensorsFile(network: .float(net)).encode())
+        #expect(file.tensors.map(\.name) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                                             "layers.3.weight", "layers.3.bias"])
+        #expect(file.tensors.map(\.shape) == [[3, 1, 3, 3], [3], [2, 3, 2, 2], [2], [4, 18], [4]])
+        func values(_ name: String) throws -> [Float] {
+            let t = try #require(file.tensors.first { $0.name == name })
+            var r = ByteReader(t.data)
+            return try r.scalars(t.data.count / 4, of: Float.self, for: name)
+        }
+        #expect(try values("layers.1.weight") == net.stack[1].parameter(0))   // [F, C, k, k] as nnsh holds it
+        let dense = try #require(net.stack[3] as? DenseLayer<Float>)
+        #expect(try values("layers.3.weight") == dense.weights.transposed().storage)   // nn.Linear's [out, in]
+        let meta = Dictionary(uniqueKeysWithValues: file.metadata.map { ($0.name, $0.value) })
+        #expect(meta["nnsh.input_shape"] == "[1,6,6]")
+        #expect(meta["nnsh.layers"]?.hasPrefix(#"[{"kind":"conv","channels":1,"height":6,"width":6,"filters":3,"kernel":3,"stride":1,"padding":1,"activation":"relu","alpha":0}"#) == true)
+        #expect(meta["nnsh.activations"] == nil)
+        let e = expectModelFileError { _ = try file.network() }
+        #expect(e?.message == "the file holds a network of layers other than dense ones (nnsh.layers), which import does not read yet")
+        let npz = NumPyArchive(network: .float(net))
+        #expect(npz.keys == file.tensors.map(\.name))
+    }
+
+    @Test func onnxHasAReshapeConvFlattenGemmGraph() throws {
+        let net = try ConvolutionModelFileTests.convNetwork(Float.self)
+        let bytes = ONNXModel.bytes(.float(net), preprocessing: Preprocessing())
+        func has(_ text: String) -> Bool { ConvolutionModelFileTests.contains(bytes, text) }
+        #expect(has("Reshape") && has("layers.0.image") && has("Conv") && has("Flatten") && has("Gemm"))
+        #expect(!has("layers.2."), "dropout writes nothing")
+        // kernel_shape [3, 3] as ints (field 8) of type INTS (7).
+        let kernel: [UInt8] = [0x0A, 0x0C] + Array("kernel_shape".utf8) + [0x40, 0x03, 0x40, 0x03, 0xA0, 0x01, 0x07]
+        #expect(ONNXExportTests.contains(bytes, kernel))
+        let pads: [UInt8] = [0x0A, 0x04] + Array("pads".utf8) + [0x40, 0x01, 0x40, 0x01, 0x40, 0x01, 0x40, 0x01, 0xA0, 0x01, 0x07]
+        #expect(ONNXExportTests.contains(bytes, pads))
+        let strides: [UInt8] = [0x0A, 0x07] + Array("strides".utf8) + [0x40, 0x02, 0x40, 0x02, 0xA0, 0x01, 0x07]
+        #expect(ONNXExportTests.contains(bytes, strides), "the second conv's stride 2")
+    }
+}
+
 extension ModelFile {
     /// `model` encoded without the writer's checks, as a faulty program would write it.
     static func encodeUnchecked<T: Scalar>(_ model: SavedModel<T>) throws -> [UInt8] {
