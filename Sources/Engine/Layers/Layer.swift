@@ -23,8 +23,7 @@
 ///   fast passes against, and `drawParameters` (fresh weights, for tuning);
 /// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
 ///   file keeps of a layer is its tensors (in this order) and its settings (a dense layer's
-///   activation, a dropout layer's rate); the nnm and safetensors code still write them
-///   through `Network.layers`, the dense view, so a third kind needs its own record there.
+///   activation, a dropout layer's rate): its entry in ModelFiles' `LayerEntries`.
 ///
 /// Buffers (see `Workspace`): each layer gets a `LayerBuffers` made by `makeBuffers`: where it
 /// writes its outputs, the gradient with respect to them, one gradient buffer per parameter
