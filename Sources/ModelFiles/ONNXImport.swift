@@ -218,7 +218,8 @@ enum ONNXImport {
                     stds = (t.values ?? [], what)
                 }
             default:
-                throw refuse("is a \(shown(node.opType)), which nnsh cannot import")
+                throw ModelFileError(.unsupportedContent, "\(describe(node, index, withOperator: false)) uses the operator \(shown(node.opType)), which nnsh cannot import",
+                                     hint: supported, offset: node.offset)
             }
             current = out
             index += 1
@@ -328,8 +329,9 @@ enum ONNXImport {
         return numbers.count == items.count && numbers.allSatisfy(\.isFinite) ? numbers : nil
     }
 
-    private static func describe(_ node: Node, _ index: Int) -> String {
-        node.name.isEmpty ? "node \(index + 1) (\(shown(node.opType)))" : "node '\(shown(node.name))' (\(shown(node.opType)))"
+    /// "node 'fc1' (Gemm)", or "node 3 (Gemm)" for a node without a name.
+    private static func describe(_ node: Node, _ index: Int, withOperator: Bool = true) -> String {
+        (node.name.isEmpty ? "node \(index + 1)" : "node '\(shown(node.name))'") + (withOperator ? " (\(shown(node.opType)))" : "")
     }
 
     private static func names(_ list: [String]) -> String {
