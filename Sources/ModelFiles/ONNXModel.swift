@@ -1,8 +1,8 @@
 import Engine
 
 /// A network as an ONNX model (https://onnx.ai; IR version 7, default-domain opset 13), written
-/// with `ProtobufWriter`, for onnxruntime, PyTorch and other tools. Write-only: nnsh does not
-/// read ONNX files.
+/// with `ProtobufWriter`, for onnxruntime, PyTorch and other tools. `ONNXImport` reads such
+/// models (and other chains of dense layers) back.
 ///
 /// The graph, for input `input` [batch, inputs] of the network's precision (FLOAT or DOUBLE):
 ///

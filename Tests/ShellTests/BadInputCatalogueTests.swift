@@ -122,6 +122,14 @@ import Testing
         Case(name: "conv weights of another shape than their record", source: "m = load \"{dir}/weights.nnm\"", line: 1, column: 10,
              message: "{dir}/weights.nnm: at byte {weights}: layer 1 weights are 2×8, but layer 1 holds them as 2×9 (2×1×3×3) (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
+        Case(name: "ONNX model with a convolution", source: "m = import \"{dir}/conv.onnx\"", line: 1, column: 12,
+             message: "{dir}/conv.onnx: at byte 4: node 'c' uses the operator Conv, which nnsh cannot import (hint: \(ONNXImport.supported))"),
+        Case(name: "truncated ONNX model", source: "m = import \"{dir}/short.onnx\"", line: 1, column: 12,
+             message: "{dir}/short.onnx: at byte 3: field 7 says it holds 32 bytes but only 1 remain (hint: the file was cut short or is damaged)"),
+        Case(name: "ONNX model that is not one", source: "m = import \"{dir}/good.csv.onnx\"", line: 1, column: 12,
+             message: "{dir}/good.csv.onnx: at byte 0: not an ONNX model (it starts with byte 78) (hint: give an .onnx file written by export, torch.onnx.export or onnx.save)"),
+        Case(name: "ONNX import with activations", source: "m = import activations=[relu] \"{dir}/conv.onnx\"", line: 1, column: 12,
+             message: "activations: an ONNX model's graph names its activations; leave activations= out"),
 
         Case(name: "truncated npy", source: "n = npy \"{dir}/short.npy\"", line: 1, column: 9,
              message: "{dir}/short.npy: at byte 128: the header says 2×3 float32 (24 data bytes) but only 20 follow (hint: the file was cut short; save it again)"),
@@ -278,6 +286,19 @@ import Testing
         try write("short.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         try write("digit.pgm", Array("P2\n2 2\n255\n0 255\n255 0\n".utf8))
         try write("bad.safetensors", [8, 0, 0, 0, 0, 0, 0, 0] + Array("[1,2,3] ".utf8))
+        // ONNX: a graph of one Conv node (its key at byte 4: ir_version 08 07, then the graph's
+        // key and one-byte length), a model cut inside its graph, and text named .onnx.
+        var conv = ProtobufWriter()
+        conv.int(ONNXModel.Field.Model.irVersion, 7)
+        conv.message(ONNXModel.Field.Model.graph) { g in
+            g.message(ONNXModel.Field.Graph.node) { ONNXModel.write(ONNXModel.Node(opType: "Conv", inputs: ["x", "k"], output: "c"), &$0) }
+            g.message(ONNXModel.Field.Graph.input) { $0.string(ONNXModel.Field.ValueInfo.name, "x") }
+            g.message(ONNXModel.Field.Graph.output) { $0.string(ONNXModel.Field.ValueInfo.name, "c") }
+        }
+        conv.message(ONNXModel.Field.Model.opsetImport) { $0.int(ONNXModel.Field.OperatorSetID.version, 13) }
+        try write("conv.onnx", conv.bytes)
+        try write("short.onnx", [0x08, 0x07, 0x3A, 0x20, 0x0A])
+        try write("good.csv.onnx", Array("x,y\n1,2\n".utf8))
         // NumPy files: good ones, and damaged ones (NumPyFileTests has the byte layouts).
         let x = NumPyArray(shape: [2, 3], values: [0, 1, 2, 3, 4, 5] as [Float]).encode()
         try write("x.npy", x)
