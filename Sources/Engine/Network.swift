@@ -316,7 +316,8 @@ extension Network {
         for (s, layer) in stack.enumerated() where smallest < layer.minimumTrainingRows {
             let which = smallest == batch ? "each training batch has" : "the last batch of each epoch has"
             throw EngineError(.invalidArgument,
-                              "layer \(s + 1) (\(layer.summary)) needs at least \(counted(layer.minimumTrainingRows, "example")) in a training batch, to normalise over the batch, but \(which) \(smallest) (\(counted(examples, "example")) in batches of \(batch)); choose another batch size")
+                              "layer \(s + 1) (\(layer.summary)) needs at least \(counted(layer.minimumTrainingRows, "example")) in a training batch, to normalise over the batch, but \(which) \(smallest) (\(counted(examples, "example")) in batches of \(batch)); choose another batch size",
+                              field: .batchSize)
         }
     }
 }
