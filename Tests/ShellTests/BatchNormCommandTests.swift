@@ -48,6 +48,23 @@ import Testing
         #expect(other.log.last == "add batchnorm")
     }
 
+    /// gradcheck checks either mode: inference (running statistics) by default, the trainer's
+    /// with `training` (a different loss: the batch's statistics); both agree with central
+    /// differences, γ listed as a scale.
+    @Test func gradcheckChecksEitherMode() throws {
+        let r = runShell(Self.build + """
+
+            train net d epochs=1 batch=8 quiet
+            a = gradcheck net (take d 8) sample=all
+            b = gradcheck net (take d 8) sample=all training
+            print a.ok b.ok a.checked b.checked b.total ((abs (a.loss - b.loss)) > 1e-3)
+            gradcheck net (take d 8) training
+            """)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.hasPrefix("true true 31 31 31 true\n"), "\(r.output)")
+        #expect(r.output.contains("    2  scale  "), "\(r.output)")
+    }
+
     @Test(arguments: [
         ("add net batchnorm 3", 19, "a batchnorm layer takes only momentum=; units is for other layers"),
         ("add net batchnorm seed=4", 19, "a batchnorm layer takes only momentum=; seed is for other layers"),
