@@ -234,6 +234,34 @@ import EngineTestSupport
         #expect((plainAccuracy ?? 0) < accuracy - 0.1, "\(plainAccuracy ?? 0)")
     }
 
+    /// The trainer runs conv → batchnorm → dense (float32): bars on 1×6×6
+    /// images, vertical or horizontal, are told apart in evaluation mode (running statistics)
+    /// after a short run, and γ and β have moved.
+    @Test func aConvolutionWithBatchNormLearnsBars() throws {
+        var g = RandomGenerator(seed: 7)
+        let count = 48
+        var x = Matrix<Float>(rows: count, columns: 36)
+        var labels: [Int] = []
+        for r in 0..<count {
+            let vertical = r % 2, at = g.nextInt(below: 6)
+            for i in 0..<6 { x[r, vertical == 1 ? i * 6 + at : at * 6 + i] = 1 }
+            for i in 0..<36 { x[r, i] += Float(0.1 * g.nextUniform()) }
+            labels.append(vertical)
+        }
+        let data = MatrixData(inputs: x, labels: labels, classes: 2)
+        let net = try Network<Float>(inputWidth: 36)
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 6, 6]), generator: &g)
+        try net.addBatchNorm()
+        try net.addDense(outputs: 2, activation: .softmax, generator: &g)
+        #expect(net.shapes == [Shape([4, 6, 6]), Shape([4, 6, 6]), Shape(2)])
+        let options = TrainingOptions(epochs: 30, batchSize: 8, optimizer: OptimizerSettings(.adam, learningRate: 0.01))
+        try net.train(on: data, options: options, generator: &g)
+        let bn = try #require(net.stack[1] as? BatchNormLayer<Float>)
+        #expect(bn.scale != [1, 1, 1, 1] && bn.shift != [0, 0, 0, 0] && bn.batchesSeen == [180])
+        let after = try net.evaluate(on: data)
+        #expect(after.accuracy == 1, "accuracy \(after.accuracy ?? 0), loss \(after.loss)")
+    }
+
     /// Copies, conversions and fresh copies: the state travels with the layer (and a fresh
     /// copy starts it again); `isEqual` tells running statistics apart.
     @Test func theStateTravelsWithTheLayer() throws {
