@@ -30,6 +30,16 @@ import EngineTestSupport
         return (y, mean, variance)
     }
 
+    /// A network for images of shape `image` starting with a convolution (the one place here
+    /// that says how a network takes images).
+    static func imageNetwork<T: Scalar>(_ image: Shape, filters: Int, kernel: Int, padding: Int = 0, activation: Activation,
+                                        _ g: inout RandomGenerator) throws -> Network<T> {
+        let net = try Network<T>(inputWidth: image.count)
+        try net.addConvolution(filters: filters, kernel: kernel, padding: padding, activation: activation, image: image,
+                               generator: &g)
+        return net
+    }
+
     /// All state tensors of the network, in stack order.
     static func states<T>(_ net: Network<T>) -> [[T]] {
         net.stack.flatMap { l in (0..<l.stateTensorCount).map { l.state($0) } }
@@ -51,10 +61,12 @@ import EngineTestSupport
     func thePassesAreTheNaiveNormalisation(shape: Shape) throws {
         var g = RandomGenerator(seed: UInt64(40 + shape.dimensions.count))
         let width = shape.count
-        let net = try Network<Double>(inputWidth: width)
+        let net: Network<Double>
         if shape.dimensions.count == 3 {
-            try net.addConvolution(filters: 3, kernel: 1, activation: .linear, image: Shape([3, 2, 4]), generator: &g)
+            net = try Self.imageNetwork(shape, filters: 3, kernel: 1, activation: .linear, &g)
             net.stack[0].withMutableParameter(0) { w in for i in w.indices { w[i] = i % 4 == 0 ? 1 : 0 } }   // identity
+        } else {
+            net = try Network<Double>(inputWidth: width)
         }
         try net.addBatchNorm(momentum: 0.3)
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)
@@ -133,9 +145,8 @@ import EngineTestSupport
     @Test(arguments: [Activation.relu, .linear, .tanh, .sigmoid, .leakyReLU(alpha: 0.1)], [true, false])
     func gradientsMatchCentralDifferencesAfterConvolutions(activation: Activation, training: Bool) throws {
         var g = RandomGenerator(seed: 23)
-        let net = try Network<Double>(inputWidth: 72)
-        try net.addConvolution(filters: 3, kernel: 3, stride: 1, padding: 1, activation: activation,
-                               image: Shape([2, 6, 6]), generator: &g)
+        let net: Network<Double> = try Self.imageNetwork(Shape([2, 6, 6]), filters: 3, kernel: 3, padding: 1,
+                                                         activation: activation, &g)
         try net.addBatchNorm()
         try net.addConvolution(filters: 2, kernel: 3, stride: 2, padding: 1, activation: activation, generator: &g)
         try net.addBatchNorm()
@@ -249,8 +260,8 @@ import EngineTestSupport
             labels.append(vertical)
         }
         let data = MatrixData(inputs: x, labels: labels, classes: 2)
-        let net = try Network<Float>(inputWidth: 36)
-        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 6, 6]), generator: &g)
+        let net: Network<Float> = try Self.imageNetwork(Shape([1, 6, 6]), filters: 4, kernel: 3, padding: 1,
+                                                        activation: .relu, &g)
         try net.addBatchNorm()
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)
         #expect(net.shapes == [Shape([4, 6, 6]), Shape([4, 6, 6]), Shape(2)])
@@ -388,8 +399,7 @@ import EngineTestSupport
                                   training: true, generator: &g)
         }
         // After an image, one example has height × width values per channel.
-        let image = try Network<Double>(inputWidth: 8)
-        try image.addConvolution(filters: 2, kernel: 1, activation: .tanh, image: Shape([2, 2, 2]), generator: &g)
+        let image: Network<Double> = try Self.imageNetwork(Shape([2, 2, 2]), filters: 2, kernel: 1, activation: .tanh, &g)
         try image.addBatchNorm()
         try image.addDense(outputs: 2, activation: .softmax, generator: &g)
         let one = MatrixData(inputs: randomMatrix(3, 8, &g) as Matrix<Double>, labels: [0, 1, 0], classes: 2)

@@ -160,7 +160,7 @@ import Testing
              message: "layer 2 (batchnorm 4 momentum 0.1 epsilon 1e-05) needs at least 2 examples in a training batch, to normalise over the batch, but each training batch has 1 (12 examples in batches of 1); choose another batch size",
              defines: ["b"]),
         Case(name: "batchnorm with units", source: "add net batchnorm 8", line: 1, column: 19,
-             message: "a batchnorm layer takes only momentum=; units is for other layers"),
+             message: "units: a batchnorm layer takes only momentum="),
 
         // MARK: Absurd sizes
         Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a number from 0 to 1000000, got 1000000000000"),

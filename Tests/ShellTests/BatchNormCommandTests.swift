@@ -66,12 +66,13 @@ import Testing
     }
 
     @Test(arguments: [
-        ("add net batchnorm 3", 19, "a batchnorm layer takes only momentum=; units is for other layers"),
-        ("add net batchnorm seed=4", 19, "a batchnorm layer takes only momentum=; seed is for other layers"),
+        ("add net batchnorm 3", 19, "units: a batchnorm layer takes only momentum="),
+        ("add net batchnorm seed=4", 19, "seed: a batchnorm layer takes only momentum="),
         ("add net batchnorm momentum=1.5", 19, "momentum: expected a number from 0 to 1, got 1.5"),
-        ("add net dense 3 momentum=0.1", 17, "momentum is for batchnorm layers"),
-        ("add net dense", 9, "a dense layer needs its number of units (add net dense 100 relu)"),
-        ("add net dropout", 9, "a dropout layer needs its rate (add net dropout 0.5)"),
+        ("add net dense 3 momentum=0.1", 17, "momentum: a dense layer takes units, an activation, alpha=, init=, stddev= and seed="),
+        ("add net dropout 0.5 momentum=0.1", 21, "momentum: a dropout layer takes only its rate"),
+        ("add net dense", 9, "a dense layer needs its units: add net dense 300 relu"),
+        ("add net dropout", 9, "a dropout layer needs its rate: add net dropout 0.5"),
         ("train net d batch=23 quiet", 13, "layer 2 (batchnorm 6 momentum 0.25 epsilon 1e-05) needs at least 2 examples in a training batch, to normalise over the batch, but the last batch of each epoch has 1 (24 examples in batches of 23); choose another batch size"),
     ])
     func refusals(source: String, column: Int, message: String) throws {

@@ -55,10 +55,13 @@ struct AddCommand: Command {
         let net = try a.network("net")
         let kind = try a.string("kind")
         if kind == "batchnorm" { return try addBatchNorm(a, net) }
-        if a.has("momentum") { throw CommandError("momentum is for batchnorm layers", parameter: "momentum") }
+        if a.has("momentum") {
+            throw CommandError("momentum: a \(kind) layer takes " + (kind == "dense" ? "units, an activation, alpha=, init=, stddev= and seed="
+                                                                                  : "only its rate"), parameter: "momentum")
+        }
         guard a.has("units") else {
-            throw CommandError(kind == "dense" ? "a dense layer needs its number of units (add net dense 100 relu)"
-                                               : "a dropout layer needs its rate (add net dropout 0.5)", parameter: "kind")
+            throw CommandError(kind == "dense" ? "a dense layer needs its units: add net dense 300 relu"
+                                               : "a dropout layer needs its rate: add net dropout 0.5", parameter: "kind")
         }
         if kind == "dropout" {
             let rate = try a.number("units")
@@ -109,7 +112,7 @@ extension AddCommand {
     /// `add net batchnorm [momentum=m]`: nothing else applies to it.
     static func addBatchNorm(_ a: Arguments, _ net: NetworkObject) throws(CommandError) -> Value {
         for option in ["units", "activation", "alpha", "init", "stddev", "seed"] where a.has(option) {
-            throw CommandError("a batchnorm layer takes only momentum=; \(option) is for other layers", parameter: option)
+            throw CommandError("\(option): a batchnorm layer takes only momentum=", parameter: option)
         }
         let momentum = try a.optionalNumber("momentum") ?? 0.1
         do { try net.network.addBatchNorm(momentum: momentum) } catch { throw CommandError(error, parameter: "kind") }
