@@ -33,31 +33,31 @@
 /// unbiased estimate is undefined): after a flat shape every training batch needs at least 2
 /// examples (`minimumTrainingRows`); the trainer refuses a run whose batches (the last one of
 /// an epoch included) would have fewer. PyTorch refuses the same batch when it meets it.
-struct BatchNormLayer<T: Scalar>: Layer, Equatable {
-    typealias Element = T
+package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
+    package typealias Element = T
 
     /// The shape it takes and gives.
-    let shape: Shape
+    package let shape: Shape
     /// m ∈ [0, 1] and ε > 0.
-    let momentum: Double
-    let epsilon: Double
+    package let momentum: Double
+    package let epsilon: Double
     /// γ and β, one per channel.
-    var scale: [T]
-    var shift: [T]
+    package var scale: [T]
+    package var shift: [T]
     /// Its state: the running statistics, one per channel, and the batches seen ([1]).
-    var runningMean: [T]
-    var runningVariance: [T]
-    var batchesSeen: [T]
+    package var runningMean: [T]
+    package var runningVariance: [T]
+    package var batchesSeen: [T]
 
     /// Why these settings cannot make a batch-normalisation layer, or nil.
-    static func problem(momentum: Double, epsilon: Double) -> String? {
+    package static func problem(momentum: Double, epsilon: Double) -> String? {
         if !(momentum >= 0 && momentum <= 1) { return "a batch-normalisation momentum must lie in [0, 1], got \(momentum)" }
         if !(epsilon > 0 && epsilon.isFinite) { return "a batch-normalisation epsilon must be a finite number > 0, got \(epsilon)" }
         return nil
     }
 
     /// A layer for examples of shape `shape`, γ = 1, β = 0, running mean 0 and variance 1.
-    init(shape: Shape, momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
+    package init(shape: Shape, momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
         if let why = Self.problem(momentum: momentum, epsilon: epsilon) { throw EngineError(.invalidArgument, why) }
         guard !shape.dimensions.isEmpty, shape.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw EngineError(.shapeMismatch, "batch normalisation cannot take a shape of \(shape)")
@@ -82,9 +82,9 @@ struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// C: the first dimension of an image shape, every feature of a flat one.
-    var channels: Int { shape.dimensions.count == 1 ? shape.count : shape.dimensions[0] }
+    package var channels: Int { shape.dimensions.count == 1 ? shape.count : shape.dimensions[0] }
     /// Values per channel per example (H·W; 1 after a flat shape).
-    var positions: Int { shape.count / channels }
+    package var positions: Int { shape.count / channels }
 
     /// γ = 1, β = 0, the running statistics as before any batch.
     private mutating func reset() {
@@ -95,35 +95,35 @@ struct BatchNormLayer<T: Scalar>: Layer, Equatable {
         batchesSeen = [0]
     }
 
-    static var kind: String { "batchnorm" }
+    package static var kind: String { "batchnorm" }
 
-    func outputShape(for input: Shape) throws(EngineError) -> Shape {
+    package func outputShape(for input: Shape) throws(EngineError) -> Shape {
         guard input == shape else {
             throw EngineError(.shapeMismatch, "a batch normalisation of \(shape) values cannot take \(input)")
         }
         return shape
     }
 
-    var parameterShapes: [Shape] { [Shape(channels), Shape(channels)] }
-    var parameterTensorCount: Int { 2 }
+    package var parameterShapes: [Shape] { [Shape(channels), Shape(channels)] }
+    package var parameterTensorCount: Int { 2 }
     /// γ then β, neither penalised (see the type's comment).
-    var parameterKinds: [ParameterKind] { [.scale, .bias] }
+    package var parameterKinds: [ParameterKind] { [.scale, .bias] }
 
-    func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
+    package func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
         index == 0 ? scale.withUnsafeBufferPointer(body) : shift.withUnsafeBufferPointer(body)
     }
 
-    mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
+    package mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
         index == 0 ? scale.withUnsafeMutableBufferPointer { body($0) } : shift.withUnsafeMutableBufferPointer { body($0) }
     }
 
     /// A fresh layer: γ = 1, β = 0 and the running statistics reset (nothing is drawn).
-    mutating func drawParameters(generator: inout RandomGenerator) { reset() }
+    package mutating func drawParameters(generator: inout RandomGenerator) { reset() }
 
-    var stateShapes: [Shape] { [Shape(channels), Shape(channels), Shape(1)] }
-    var stateTensorCount: Int { 3 }
+    package var stateShapes: [Shape] { [Shape(channels), Shape(channels), Shape(1)] }
+    package var stateTensorCount: Int { 3 }
 
-    func withState<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
+    package func withState<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
         switch index {
         case 0: runningMean.withUnsafeBufferPointer(body)
         case 1: runningVariance.withUnsafeBufferPointer(body)
@@ -131,7 +131,7 @@ struct BatchNormLayer<T: Scalar>: Layer, Equatable {
         }
     }
 
-    mutating func withMutableState<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
+    package mutating func withMutableState<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
         switch index {
         case 0: runningMean.withUnsafeMutableBufferPointer { body($0) }
         case 1: runningVariance.withUnsafeMutableBufferPointer { body($0) }
@@ -140,7 +140,7 @@ struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// After a flat shape, 2 (one value per channel cannot be normalised); 1 after an image.
-    var minimumTrainingRows: Int { positions == 1 ? 2 : 1 }
+    package var minimumTrainingRows: Int { positions == 1 ? 2 : 1 }
 
     /// Output and gradient (capacity × width), ∂γ and ∂β; scratch: x̂ (capacity × width) and,
     /// per channel, the mean and 1/√(σ² + ε) of the pass; pending (what the training passes
@@ -302,7 +302,7 @@ struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// The inference pass written out per value, with its own indices.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func reference(_ x: Matrix<T>) -> Matrix<T> {
+    package func reference(_ x: Matrix<T>) -> Matrix<T> {
         var y = Matrix<T>(rows: x.rows, columns: shape.count)
         for r in 0..<x.rows {
             for j in 0..<shape.count {
@@ -315,7 +315,7 @@ struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// "batchnorm 32 momentum 0.1 epsilon 1e-05" (its channels).
-    var summary: String { "batchnorm \(channels) momentum \(momentum) epsilon \(epsilon)" }
+    package var summary: String { "batchnorm \(channels) momentum \(momentum) epsilon \(epsilon)" }
 
     func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> {
         BatchNormLayer<U>(unchecked: self, convert: { U($0) })
