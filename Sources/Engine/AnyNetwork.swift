@@ -134,6 +134,14 @@ public enum AnyNetwork {
         }
     }
 
+    /// Appends a batch-normalisation layer (see `Network.addBatchNorm`).
+    public func addBatchNorm(momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
+        switch self {
+        case .float(let n): try n.addBatchNorm(momentum: momentum, epsilon: epsilon)
+        case .double(let n): try n.addBatchNorm(momentum: momentum, epsilon: epsilon)
+        }
+    }
+
     /// The rate of a dropout layer not yet followed by a dense layer (0: none).
     public var pendingDropout: Double {
         switch self { case .float(let n): n.pendingDropout; case .double(let n): n.pendingDropout }
@@ -220,17 +228,17 @@ public enum AnyNetwork {
 
     public func gradientCheck(
         on data: any TrainingData, regularization: Regularization = .none, epsilon: Double = 1e-5,
-        maxPerTensor: Int? = nil, generator: inout RandomGenerator,
+        maxPerTensor: Int? = nil, training: Bool = false, generator: inout RandomGenerator,
         shouldStop: () -> Bool = { false }, progress: (GradientCheckProgress) -> Void = { _ in }
     ) throws(EngineError) -> GradientCheckReport {
         switch self {
         case .float(let n):
             try n.gradientCheck(on: data, regularization: regularization, epsilon: epsilon,
-                                maxPerTensor: maxPerTensor, generator: &generator,
+                                maxPerTensor: maxPerTensor, training: training, generator: &generator,
                                 shouldStop: shouldStop, progress: progress)
         case .double(let n):
             try n.gradientCheck(on: data, regularization: regularization, epsilon: epsilon,
-                                maxPerTensor: maxPerTensor, generator: &generator,
+                                maxPerTensor: maxPerTensor, training: training, generator: &generator,
                                 shouldStop: shouldStop, progress: progress)
         }
     }

@@ -103,16 +103,18 @@ extension Network {
         evaluateTotals(data, ws: ws, cost: cost, parallel: parallel, shouldStop: { false })!
     }
 
-    /// The same, asking `shouldStop` before each chunk: nil when it said stop.
+    /// The same, asking `shouldStop` before each chunk: nil when it said stop. With `training`,
+    /// the layers run as in training (see `forwardPass`'s `dropout`; the gradient check's mode).
     func evaluateTotals(_ data: any TrainingData, ws: Workspace<T>, cost: Cost, parallel: ParallelJobs<T>? = nil,
-                        shouldStop: () -> Bool) -> OutputTotals? {
+                        training: Bool = false, shouldStop: () -> Bool) -> OutputTotals? {
         var totals = OutputTotals()
         var start = 0
         while start < data.count {
             if shouldStop() { return nil }
             let rows = Swift.min(ws.capacity, data.count - start)
             ws.fill(from: data, start: start, rows: rows)
-            let t = forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1, parallel: parallel)
+            let t = forwardPass(ws, rows: rows, cost: cost, withDelta: false, scale: 1, dropout: training,
+                                parallel: parallel)
             totals.loss += t.loss
             totals.correct += t.correct
             totals.squaredError += t.squaredError

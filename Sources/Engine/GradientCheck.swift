@@ -1,7 +1,11 @@
-/// Which parameters of a dense layer a gradient-check entry covers.
+/// What a parameter tensor is, for the penalties and the gradient check's entries.
 public enum ParameterKind: String, Hashable, Sendable {
+    /// Weights: the L1/L2 penalties apply.
     case weights
+    /// Biases (added): no penalty.
     case bias
+    /// A multiplying scale that takes no penalty (batch normalisation's γ).
+    case scale
 }
 
 /// How well backpropagation's gradient of one parameter tensor agrees with central differences.
@@ -44,8 +48,12 @@ extension Network {
     /// `(L(w + ε) − L(w − ε)) / 2ε`, in Double whatever this network's precision (on a copy;
     /// this network is not changed).
     ///
-    /// Dropout layers are disabled (the identity, as at inference), so the loss is a
-    /// deterministic function of the weights.
+    /// By default the layers run as at inference: dropout layers are the identity and batch
+    /// normalisation uses its running statistics, so the loss is a deterministic function of
+    /// the weights. With `training`, they run as the trainer runs them, and the check holds
+    /// the gradient the trainer follows: batch normalisation uses each chunk's statistics (the
+    /// chunks of up to 256 examples are the batches) and dropout one set of masks drawn once
+    /// from `generator` for the whole check.
     ///
     /// Every parameter is checked unless `maxPerTensor` is given: then at most that many of
     /// each tensor, drawn from `generator` without replacement.
@@ -55,7 +63,7 @@ extension Network {
     /// `progress` is called after each parameter.
     public func gradientCheck(
         on data: any TrainingData, regularization: Regularization = .none, epsilon: Double = 1e-5,
-        maxPerTensor: Int? = nil, generator: inout RandomGenerator,
+        maxPerTensor: Int? = nil, training: Bool = false, generator: inout RandomGenerator,
         shouldStop: () -> Bool = { false }, progress: (GradientCheckProgress) -> Void = { _ in }
     ) throws(EngineError) -> GradientCheckReport {
         guard data.count > 0 else { throw EngineError(.empty, "the data has no examples") }
@@ -71,6 +79,10 @@ extension Network {
         }
         let n = data.count
         let ws = Workspace(network: net, capacity: Swift.min(n, 256), targetWidth: data.targetWidth)
+        if training {
+            try net.checkTrainingBatches(examples: n, batch: ws.capacity)
+            ws.drawDropoutMasks(rows: ws.capacity, generator: &generator)
+        }
 
         // The parameters to compare, tensor by tensor: the layer (counted among those with
         // parameters), its place in the stack, the tensor in the layer, kind, indices, size.
@@ -97,7 +109,9 @@ extension Network {
         }
 
         func totalLoss() throws(EngineError) -> Double {
-            guard let totals = net.evaluateTotals(data, ws: ws, cost: cost, shouldStop: shouldStop) else { throw stopped() }
+            guard let totals = net.evaluateTotals(data, ws: ws, cost: cost, training: training, shouldStop: shouldStop) else {
+                throw stopped()
+            }
             var penalty = 0.0
             for layer in net.stack {
                 for (t, kind) in layer.parameterKinds.enumerated() where kind == .weights {
@@ -113,8 +127,8 @@ extension Network {
             if shouldStop() { throw stopped() }
             let rows = Swift.min(ws.capacity, n - start)
             ws.fill(from: data, start: start, rows: rows)
-            net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: 1 / Double(n))
-            net.backwardPass(ws, rows: rows)
+            net.forwardPass(ws, rows: rows, cost: cost, withDelta: true, scale: 1 / Double(n), dropout: training)
+            net.backwardPass(ws, rows: rows, dropout: training)
             start += rows
         }
         let base = try totalLoss()

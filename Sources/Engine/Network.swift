@@ -168,6 +168,17 @@ public final class Network<T: Scalar> {
         }
     }
 
+    /// Calls `body` on every state tensor (`Layer.stateShapes`) in stack order, to change it in place.
+    func withEachState(_ body: (UnsafeMutableBufferPointer<T>) -> Void) {
+        for s in 0..<stack.count {
+            for i in 0..<stack[s].stateTensorCount { stack[s].withMutableState(i, body) }
+        }
+    }
+
+    /// Element counts of the state tensors (batch normalisation's running statistics), each
+    /// layer's in stack order: what snapshots copy and model files keep besides the parameters.
+    public var stateSizes: [Int] { stack.flatMap(\.stateSizes) }
+
     /// What each layer of the stack is, input side first: "300 relu", "dropout 0.5".
     public var layerSummaries: [String] { stack.map(\.summary) }
 
@@ -225,6 +236,12 @@ public final class Network<T: Scalar> {
         }
         try append(ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
                                        padding: padding, activation: activation, generator: &generator))
+    }
+
+    /// Appends a batch-normalisation layer (see `BatchNormLayer`) over the current output: per
+    /// channel after an image shape, per feature after a flat one; γ = 1, β = 0.
+    public func addBatchNorm(momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
+        try append(BatchNormLayer<T>(shape: shapes.last ?? Shape(inputWidth), momentum: momentum, epsilon: epsilon))
     }
 
     /// Appends a dense layer of `outputs` units taking the current output width as inputs,
@@ -302,6 +319,21 @@ public final class Network<T: Scalar> {
             throw EngineError(.shapeMismatch,
                               targetWidth == 0 ? "\(what) has no targets"
                                   : "\(what) has \(counted(targetWidth, "target value")) per example but the network gives \(outputWidth)")
+        }
+    }
+}
+
+extension Network {
+    /// Throws when a layer cannot train on the batches a run of `examples` examples in batches
+    /// of `batch` makes (the last batch of an epoch holds the remainder): a batch smaller than
+    /// some layer's `minimumTrainingRows`.
+    func checkTrainingBatches(examples: Int, batch: Int) throws(EngineError) {
+        let smallest = examples % batch == 0 ? batch : examples % batch
+        for (s, layer) in stack.enumerated() where smallest < layer.minimumTrainingRows {
+            let which = smallest == batch ? "each training batch has" : "the last batch of each epoch has"
+            throw EngineError(.invalidArgument,
+                              "layer \(s + 1) (\(layer.summary)) needs at least \(counted(layer.minimumTrainingRows, "example")) in a training batch, to normalise over the batch, but \(which) \(smallest) (\(counted(examples, "example")) in batches of \(batch)); choose another batch size",
+                              field: .batchSize)
         }
     }
 }

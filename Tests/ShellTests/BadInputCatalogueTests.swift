@@ -171,6 +171,12 @@ import Testing
         Case(name: "softmax of one unit", source: "s = network 1\nadd s dense 1 softmax\ntrain s d quiet", line: 3, column: 1,
              message: "the output layer is a softmax of 1 unit, which always gives 1, so training cannot change anything (use one softmax unit per class, or 1 sigmoid unit for two classes)",
              defines: ["s"]),
+        Case(name: "batch normalisation of one example", source: "b = network 1\nadd b dense 4 tanh\nadd b batchnorm\nadd b dense 1 linear\ntrain b d batch=1 quiet",
+             line: 5, column: 11,
+             message: "layer 2 (batchnorm 4 momentum 0.1 epsilon 1e-05) needs at least 2 examples in a training batch, to normalise over the batch, but each training batch has 1 (12 examples in batches of 1); choose another batch size",
+             defines: ["b"]),
+        Case(name: "batchnorm with units", source: "add net batchnorm 8", line: 1, column: 19,
+             message: "units: a batchnorm layer takes only momentum="),
 
         // MARK: Absurd sizes
         Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a number from 0 to 1000000, got 1000000000000"),

@@ -21,9 +21,11 @@
 ///   `(where T == Double)`: every method with element loops or buffer set-up needs them;
 /// - **a reference**: `reference(_:)`, the plain allocating inference pass the tests hold the
 ///   fast passes against, and `drawParameters` (fresh weights, for tuning);
+/// - **state**: what it keeps besides its parameters and training changes (batch
+///   normalisation's running statistics: `stateShapes`, `withState`; none by default);
 /// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
-///   file keeps of a layer is its tensors (in this order) and its settings (a dense layer's
-///   activation, a dropout layer's rate): its entry in ModelFiles' `LayerEntries`.
+///   file keeps of a layer is its tensors (in this order), its state and its settings (a dense
+///   layer's activation, a dropout layer's rate): its entry in ModelFiles' `LayerEntries`.
 ///
 /// Buffers (see `Workspace`): each layer gets a `LayerBuffers` made by `makeBuffers`: where it
 /// writes its outputs, the gradient with respect to them, one gradient buffer per parameter
@@ -53,6 +55,23 @@ package protocol Layer<Element>: Sendable {
     /// New parameters drawn from `generator` as the layer's default initialisation draws them
     /// when it is built (a no-op without parameters).
     mutating func drawParameters(generator: inout RandomGenerator)
+
+    /// Its non-trainable state, in the order model files keep it (batch normalisation: the
+    /// running mean, the running variance, the batches seen); empty for none (the default).
+    /// What training changes besides the parameters, outside the optimiser: snapshots
+    /// (restore-best, the last good epoch, a paused run) copy it with the parameters, and
+    /// `copy()` and `convertedLayer` carry it. Numbered across the stack by `Network.stateSizes`.
+    var stateShapes: [Shape] { get }
+    /// How many (`stateShapes.count`, without making the array).
+    var stateTensorCount: Int { get }
+    /// Reads state tensor `index` (row-major).
+    func withState<R>(_ index: Int, _ body: (UnsafeBufferPointer<Element>) -> R) -> R
+    /// Changes state tensor `index` in place.
+    mutating func withMutableState<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<Element>) -> R) -> R
+    /// The fewest examples a training batch may have (batch normalisation after a flat shape:
+    /// 2, one value per feature cannot be normalised); 1 by default. The trainer refuses a run
+    /// with a smaller batch (`Network.checkTrainingBatches`).
+    var minimumTrainingRows: Int { get }
 
     /// The buffers it needs in a workspace of `capacity` rows for examples of shape `input`.
     func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<Element>
@@ -89,7 +108,24 @@ package protocol Layer<Element>: Sendable {
     func isEqual(to other: any Layer<Element>) -> Bool
 }
 
+/// No state and no minimum batch: what a layer without running statistics has.
 extension Layer {
+    package var stateShapes: [Shape] { [] }
+    package var stateTensorCount: Int { 0 }
+    package func withState<R>(_ index: Int, _ body: (UnsafeBufferPointer<Element>) -> R) -> R {
+        preconditionFailure("\(Self.kind) layers keep no state")
+    }
+    package mutating func withMutableState<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<Element>) -> R) -> R {
+        preconditionFailure("\(Self.kind) layers keep no state")
+    }
+    package var minimumTrainingRows: Int { 1 }
+}
+
+extension Layer {
+    /// Element counts of its state tensors.
+    package var stateSizes: [Int] { stateShapes.map(\.count) }
+    /// State tensor `index` as an array (allocating; reports and tests).
+    package func state(_ index: Int) -> [Element] { withState(index) { Array($0) } }
     /// Element counts of its tensors.
     package var tensorSizes: [Int] { parameterShapes.map(\.count) }
     /// All its parameters.
@@ -110,16 +146,22 @@ package final class LayerBuffers<T: Scalar> {
     let parameterGradients: [Buffer<T>]
     /// Whatever else it keeps per workspace (dropout: the mask and the dropped inputs).
     let scratch: [Buffer<T>]
+    /// What its training passes collect for its next `update` (batch normalisation: the
+    /// increments of its running statistics); zeroed with the gradients
+    /// (`Workspace.zeroGradients`), so a step that failed leaves nothing behind.
+    let pending: [Buffer<T>]
     /// What it draws from the run's generator before each training batch of `rows` examples
     /// (dropout: its mask), or nil.
     let drawPerBatch: ((_ rows: Int, _ generator: inout RandomGenerator) -> Void)?
 
     init(output: Buffer<T>? = nil, gradient: Buffer<T>? = nil, parameterGradients: [Buffer<T>] = [],
-         scratch: [Buffer<T>] = [], drawPerBatch: ((Int, inout RandomGenerator) -> Void)? = nil) {
+         scratch: [Buffer<T>] = [], pending: [Buffer<T>] = [],
+         drawPerBatch: ((Int, inout RandomGenerator) -> Void)? = nil) {
         self.output = output
         self.gradient = gradient
         self.parameterGradients = parameterGradients
         self.scratch = scratch
+        self.pending = pending
         self.drawPerBatch = drawPerBatch
     }
 }

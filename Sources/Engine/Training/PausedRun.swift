@@ -25,6 +25,8 @@ public struct PausedRun<T: Scalar>: Sendable {
     /// Weights (W₀, b₀, W₁, b₁, …) and optimiser state at the end of the last complete epoch
     /// (or the start of the run), restored if the loss diverges later.
     let goodWeights: [[T]]
+    /// The layers' state then (batch normalisation's running statistics, `Network.stateSizes`).
+    let goodStates: [[T]]
     let goodOptimizer: OptimizerState<T>
     let goodEpoch: Int?
     let selection: SelectionState
@@ -33,12 +35,13 @@ public struct PausedRun<T: Scalar>: Sendable {
 
     struct Best: Sendable {
         let weights: [[T]]
+        let states: [[T]]
         let optimizer: OptimizerState<T>
     }
 
     /// True when the network still has the parameter shapes the run was paused with.
     func fits(_ network: Network<T>) -> Bool {
-        goodWeights.map(\.count) == network.tensorSizes
+        goodWeights.map(\.count) == network.tensorSizes && goodStates.map(\.count) == network.stateSizes
     }
 }
 

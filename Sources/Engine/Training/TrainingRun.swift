@@ -72,6 +72,7 @@ final class TrainingRun<T: Scalar> {
         else { split = .all(data.count) }
         count = split.training.count
         chunk = Swift.min(options.batchSize, count)
+        try net.checkTrainingBatches(examples: count, batch: chunk)
         stepSize = options.optimizer.kind == .gd ? count : chunk
         batchesPerEpoch = (count + stepSize - 1) / stepSize
         cost = net.cost
@@ -84,10 +85,11 @@ final class TrainingRun<T: Scalar> {
         ws.zeroGradients()   // a run that failed may have left a batch's gradients unconsumed
         let startState = Self.startState(net, options.optimizer)
         optimizer = Optimizer(state: startState)
-        good = paused.map { Snapshot(weights: $0.goodWeights, optimizer: $0.goodOptimizer, epoch: $0.goodEpoch) }
+        good = paused.map { Snapshot(weights: $0.goodWeights, states: $0.goodStates, optimizer: $0.goodOptimizer,
+                                     epoch: $0.goodEpoch) }
             ?? Snapshot(of: net, optimizer: startState)
         if options.selection?.restoreBest == true {
-            best = paused.flatMap { p in p.best.map { Snapshot(weights: $0.weights, optimizer: $0.optimizer) } }
+            best = paused.flatMap { p in p.best.map { Snapshot(weights: $0.weights, states: $0.states, optimizer: $0.optimizer) } }
                 ?? Snapshot(of: net, optimizer: startState)
         } else {
             best = nil
@@ -362,29 +364,35 @@ final class TrainingRun<T: Scalar> {
     private func pause(batch: Int, position: EpochPosition?) -> PausedRun<T> {
         PausedRun(options: options, generator: generator, epochInRun: epochInRun, batch: batch, examples: data.count,
                   split: split, position: position, goodWeights: good.weights.map(\.array),
+                  goodStates: good.states.map(\.array),
                   goodOptimizer: good.optimizer.state, goodEpoch: good.epoch, selection: chosen,
-                  best: best.map { PausedRun.Best(weights: $0.weights.map(\.array), optimizer: $0.optimizer.state) })
+                  best: best.map { PausedRun.Best(weights: $0.weights.map(\.array), states: $0.states.map(\.array),
+                                                  optimizer: $0.optimizer.state) })
     }
 }
 
-/// The parameters (W₀, b₀, W₁, b₁, …) and optimiser state (moments and step) at the end of an
+/// The parameters (W₀, b₀, W₁, b₁, …), the layers' state (batch normalisation's running
+/// statistics, `Network.stateSizes`) and optimiser state (moments and step) at the end of an
 /// epoch, kept by a run to go back to: the last good epoch (after a non-finite step) and the
 /// best one (`EpochSelection.restoreBest`). Taking one copies into its buffers (no allocation).
 final class Snapshot<T: Scalar> {
     let weights: [Buffer<T>]
+    let states: [Buffer<T>]
     let optimizer: Optimizer<T>
     /// The epoch (in the network's history) whose end it holds; nil for the start of the run.
     private(set) var epoch: Int?
 
-    init(weights: [[T]], optimizer: OptimizerState<T>, epoch: Int? = nil) {
+    init(weights: [[T]], states: [[T]], optimizer: OptimizerState<T>, epoch: Int? = nil) {
         self.weights = weights.map { Buffer($0) }
+        self.states = states.map { Buffer($0) }
         self.optimizer = Optimizer(state: optimizer)
         self.epoch = epoch
     }
 
-    /// A copy of the network's parameters now, with `optimizer`.
+    /// A copy of the network's parameters and state now, with `optimizer`.
     init(of net: Network<T>, optimizer: OptimizerState<T>) {
         self.weights = net.tensorSizes.map { Buffer(count: $0) }
+        self.states = net.stateSizes.map { Buffer(count: $0) }
         self.optimizer = Optimizer(state: optimizer)
         self.epoch = nil
         copyParameters(of: net)
@@ -397,24 +405,35 @@ final class Snapshot<T: Scalar> {
         self.epoch = epoch
     }
 
-    /// Every parameter tensor of the network, in optimiser order, into `weights`.
+    /// Every parameter tensor of the network, in optimiser order, into `weights`, and every
+    /// state tensor into `states`.
     private func copyParameters(of net: Network<T>) {
-        var t = 0
+        var t = 0, u = 0
         for s in 0..<net.stack.count {
             for i in 0..<net.stack[s].parameterTensorCount {
                 let buffer = weights[t]
                 net.stack[s].withParameter(i) { buffer.pointer.update(from: $0.baseAddress!, count: buffer.count) }
                 t += 1
             }
+            for i in 0..<net.stack[s].stateTensorCount {
+                let buffer = states[u]
+                net.stack[s].withState(i) { buffer.pointer.update(from: $0.baseAddress!, count: buffer.count) }
+                u += 1
+            }
         }
     }
 
-    /// Puts the parameters back into the network and the moments and step into `optimizer`.
+    /// Puts the parameters and state back into the network and the moments and step into `optimizer`.
     func restore(to net: Network<T>, optimizer: Optimizer<T>) {
         var t = 0
         net.withEachParameter { p in
             p.baseAddress!.update(from: weights[t].pointer, count: p.count)
             t += 1
+        }
+        var u = 0
+        net.withEachState { p in
+            p.baseAddress!.update(from: states[u].pointer, count: p.count)
+            u += 1
         }
         optimizer.restore(from: self.optimizer)
     }

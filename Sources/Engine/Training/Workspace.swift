@@ -118,9 +118,12 @@ public final class Workspace<T: Scalar> {
     }
 
     /// Sets every gradient buffer to zero (backward passes add to them), the first layer's
-    /// rows held by `ActiveInputs` too.
+    /// rows held by `ActiveInputs` too, and what training passes left pending for an update.
     func zeroGradients() {
-        for layer in layers { for b in layer.parameterGradients { b.zero() } }
+        for layer in layers {
+            for b in layer.parameterGradients { b.zero() }
+            for b in layer.pending { b.zero() }
+        }
         active?.discardGradients()
     }
 

@@ -1,19 +1,21 @@
 import Engine
 
-/// `add net dense 300 relu`, `add net dropout 0.5`: appends a layer.
+/// `add net dense 300 relu`, `add net dropout 0.5`, `add net batchnorm`: appends a layer.
 struct AddCommand: Command {
     static let name = "add"
     static let group = CommandGroup.network
-    static let summary = "Append a dense layer of n units with an activation, or a dropout layer, to a network."
+    static let summary = "Append a dense layer of n units with an activation, a dropout or a batch-normalisation layer, to a network."
     static let parameters: [Parameter] = [
         .positional("net", CommonParameters.network, help: "the network"),
-        .positional("kind", .word(["dense", "dropout"]), help: "the layer kind: dense, or dropout"),
-        .positional("units", .numberIn(0...1_000_000), help: "dense: the layer's outputs; dropout: the rate p (0 ≤ p < 1)"),
+        .positional("kind", .word(["dense", "dropout", "batchnorm"]), help: "the layer kind: dense, dropout or batchnorm"),
+        .positional("units", .numberIn(0...1_000_000), default: Value.none,
+                    help: "dense: the layer's outputs; dropout: the rate p (0 ≤ p < 1); batchnorm: none"),
         .positional("activation", .word(Activation.names), default: .string("relu"), help: "the activation function"),
         .option("alpha", .numberIn(0...1e6), help: "leaky_relu's slope for negative inputs (default 0.01)"),
         .option("init", .word(WeightInitialization.names), help: "weight initialisation: he, xavier or pytorch (default: he for the relu family, xavier otherwise)"),
         .option("stddev", .numberIn(0...1e6), help: "draw weights from N(0, stddev²) instead"),
         CommonParameters.seed,
+        .option("momentum", .numberIn(0...1), help: "batchnorm: the running statistics' momentum m (default 0.1)"),
     ]
     static let example = """
         net = network 784
@@ -40,11 +42,28 @@ struct AddCommand: Command {
         Dropout (inverted): while training, each input of the next dense layer is zeroed with
         probability p and the others are scaled by 1/(1 - p), a new mask every batch drawn from
         the training generator; evaluation, predict and classify use every input unscaled.
+
+        Batch normalisation (batchnorm [momentum=m]) normalises each channel after a convolution
+        (over the batch and the image) and each feature after a dense layer (over the batch):
+        y = γ·(x − μ)/√(σ² + 1e-5) + β, with γ = 1 and β = 0 learnt (no l1/l2 penalty). Training
+        uses the batch's μ and σ² and updates running ones, running = (1 − m)·running + m·batch
+        (m = 0.1, PyTorch's rule); evaluation, predict and classify use the running ones.
+        After a dense layer every training batch needs at least 2 examples.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let net = try a.network("net")
-        if try a.string("kind") == "dropout" {
+        let kind = try a.string("kind")
+        if kind == "batchnorm" { return try addBatchNorm(a, net) }
+        if a.has("momentum") {
+            throw CommandError("momentum: a \(kind) layer takes " + (kind == "dense" ? "units, an activation, alpha=, init=, stddev= and seed="
+                                                                                  : "only its rate"), parameter: "momentum")
+        }
+        guard a.has("units") else {
+            throw CommandError(kind == "dense" ? "a dense layer needs its units: add net dense 300 relu"
+                                               : "a dropout layer needs its rate: add net dropout 0.5", parameter: "kind")
+        }
+        if kind == "dropout" {
             let rate = try a.number("units")
             for option in ["activation", "alpha", "init", "stddev", "seed"] where a.has(option) {
                 throw CommandError("a dropout layer takes only its rate; \(option) is for dense layers", parameter: option)
@@ -85,6 +104,19 @@ struct AddCommand: Command {
         if let s = try a.optionalNumber("stddev") { command += " stddev=\(formatNumber(s))" }
         else if let i = try a.optionalString("init") { command += " init=\(i)" }
         net.log.append(command)
+        return .none
+    }
+}
+
+extension AddCommand {
+    /// `add net batchnorm [momentum=m]`: nothing else applies to it.
+    static func addBatchNorm(_ a: Arguments, _ net: NetworkObject) throws(CommandError) -> Value {
+        for option in ["units", "activation", "alpha", "init", "stddev", "seed"] where a.has(option) {
+            throw CommandError("\(option): a batchnorm layer takes only momentum=", parameter: option)
+        }
+        let momentum = try a.optionalNumber("momentum") ?? 0.1
+        do { try net.network.addBatchNorm(momentum: momentum) } catch { throw CommandError(error, parameter: "kind") }
+        net.log.append("add batchnorm" + (a.has("momentum") ? " momentum=\(formatNumber(momentum))" : ""))
         return .none
     }
 }

@@ -14,6 +14,7 @@ struct GradcheckCommand: Command {
         .option("sample", .oneOf([.integer(1...Int.max), .word(["all"])]), default: .number(Double(defaultSample)),
                 help: "how many parameters of each tensor to check, drawn at random; all: every one"),
         CommonParameters.seed,
+        .flag("training", help: "check the gradient training follows: batchnorm with each batch's statistics, dropout with one fixed mask"),
     ]
     static let example = """
         r = runge n=20 seed=3
@@ -31,8 +32,10 @@ struct GradcheckCommand: Command {
         one (slow on wide layers: each costs two passes over the data). On a terminal a line
         shows the progress; Ctrl-C stops the check and changes nothing.
         The result is a record: max_error, ok (max_error < 1e-4), loss, checked, total.
-        Dropout layers are disabled here (the identity, as at inference), so the check is
-        deterministic; backpropagation through a fixed dropout mask is checked by the test suite.
+        Dropout layers are disabled here (the identity, as at inference) and batchnorm layers use
+        their running statistics, so the check is deterministic. With training, the layers run as
+        training runs them: batchnorm normalises with the statistics of each batch (the data in
+        chunks of 256 examples) and dropout uses one mask, drawn once, for the whole check.
         """
 
     /// Parameters checked per tensor unless `sample=` says otherwise.
@@ -48,7 +51,8 @@ struct GradcheckCommand: Command {
             defer { line.erase() }
             do {
                 return try net.network.gradientCheck(on: data.dataset, regularization: regularization,
-                                                     epsilon: epsilon, maxPerTensor: limit, generator: &g,
+                                                     epsilon: epsilon, maxPerTensor: limit,
+                                                     training: a.bool("training"), generator: &g,
                                                      shouldStop: shell.isInterrupted, progress: line.draw)
             } catch {
                 throw CommandError(error, parameter: "data")
