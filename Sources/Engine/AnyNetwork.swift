@@ -120,6 +120,19 @@ public enum AnyNetwork {
         }
     }
 
+    /// Appends a max-pooling layer (see `Network.addMaxPool`).
+    public func addMaxPool(window: Int, stride: Int? = nil) throws(EngineError) {
+        switch self {
+        case .float(let n): try n.addMaxPool(window: window, stride: stride)
+        case .double(let n): try n.addMaxPool(window: window, stride: stride)
+        }
+    }
+
+    /// Appends a flatten layer (see `Network.addFlatten`).
+    public func addFlatten() throws(EngineError) {
+        switch self { case .float(let n): try n.addFlatten(); case .double(let n): try n.addFlatten() }
+    }
+
     /// The rate of a dropout layer not yet followed by a dense layer (0: none).
     public var pendingDropout: Double {
         switch self { case .float(let n): n.pendingDropout; case .double(let n): n.pendingDropout }

@@ -211,8 +211,35 @@ public final class Network<T: Scalar> {
                                        padding: padding, activation: activation, generator: &generator))
     }
 
-    /// Appends a dense layer of `outputs` units taking the current output width as inputs,
-    /// weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
+    /// Appends a max-pooling layer (see `MaxPoolLayer`) of window×window pixels moved by
+    /// `stride` (nil: the window). It reads the current output as an image, which must be
+    /// channels×height×width (a convolution's output, say).
+    public func addMaxPool(window: Int, stride: Int? = nil) throws(EngineError) {
+        try append(MaxPoolLayer<T>(image: try currentImage(for: "max pooling"), window: window, stride: stride))
+    }
+
+    /// Appends a flatten layer (see `FlattenLayer`): the current image shape becomes a flat
+    /// vector of as many values. (A dense layer added after an image flattens it by itself.)
+    public func addFlatten() throws(EngineError) {
+        _ = try currentImage(for: "flatten")
+        try append(FlattenLayer<T>())
+    }
+
+    /// The current output shape, when it is an image (channels×height×width); else throws,
+    /// saying which layer gave a flat shape. `what`: "max pooling" ("max pooling needs …").
+    private func currentImage(for what: String) throws(EngineError) -> Shape {
+        let current = shapes.last ?? Shape(inputWidth)
+        guard current.dimensions.count == 3 else {
+            throw EngineError(.shapeMismatch, stack.isEmpty
+                ? "\(what) needs images (channels×height×width), but the network's input is \(counted(current.count, "flat value"))"
+                : "\(what) needs images (channels×height×width), but layer \(stack.count) (\(type(of: stack[stack.count - 1]).kind)) gives \(counted(current.count, "flat value"))")
+        }
+        return current
+    }
+
+    /// Appends a dense layer of `outputs` units taking the current output width as inputs (an
+    /// image's values too: it flattens by itself, as `DenseLayer.outputShape` takes any shape
+    /// of as many values), weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
     /// from `generator`, biases zero.
     public func addDense(
         outputs: Int, activation: Activation, initialization: WeightInitialization? = nil,
