@@ -217,12 +217,7 @@ public final class Network<T: Scalar> {
         filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, activation: Activation,
         generator: inout RandomGenerator
     ) throws(EngineError) {
-        let image = outputShape
-        guard image.dimensions.count == 3 else {
-            throw EngineError(.shapeMismatch, stack.isEmpty
-                ? "a convolution needs images (channels×height×width), but the network's input is \(counted(image.count, "flat value")); make the network from an image dataset"
-                : "a convolution needs images (channels×height×width), but layer \(stack.count) (\(type(of: stack[stack.count - 1]).kind)) gives \(counted(image.count, "flat value"))")
-        }
+        let image = try currentImage(for: "a convolution")
         try append(ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
                                        padding: padding, activation: activation, generator: &generator))
     }
@@ -241,13 +236,14 @@ public final class Network<T: Scalar> {
         try append(FlattenLayer<T>())
     }
 
-    /// The current output shape, when it is an image (channels×height×width); else throws,
-    /// saying which layer gave a flat shape. `what`: "max pooling" ("max pooling needs …").
+    /// The current output shape (`outputShape`), when it is an image (channels×height×width);
+    /// else throws, saying which layer gave a flat shape. `what`: "max pooling" ("max pooling
+    /// needs …"). The one check of the layers that read images (conv, maxpool, flatten).
     private func currentImage(for what: String) throws(EngineError) -> Shape {
-        let current = shapes.last ?? Shape(inputWidth)
+        let current = outputShape
         guard current.dimensions.count == 3 else {
             throw EngineError(.shapeMismatch, stack.isEmpty
-                ? "\(what) needs images (channels×height×width), but the network's input is \(counted(current.count, "flat value"))"
+                ? "\(what) needs images (channels×height×width), but the network's input is \(counted(current.count, "flat value")); make the network from an image dataset"
                 : "\(what) needs images (channels×height×width), but layer \(stack.count) (\(type(of: stack[stack.count - 1]).kind)) gives \(counted(current.count, "flat value"))")
         }
         return current

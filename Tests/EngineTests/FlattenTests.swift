@@ -9,8 +9,8 @@ import EngineTestSupport
     /// conv → maxpool → [flatten] → dense 3 softmax, the same weights with and without flatten.
     static func pair() throws -> (flat: Network<Double>, plain: Network<Double>) {
         var g = RandomGenerator(seed: 31)
-        let plain = try Network<Double>(inputWidth: 72)
-        try plain.addConvolution(filters: 3, kernel: 3, padding: 1, activation: .tanh, image: Shape([2, 6, 6]), generator: &g)
+        let plain = try Network<Double>(inputShape: Shape([2, 6, 6]))
+        try plain.addConvolution(filters: 3, kernel: 3, padding: 1, activation: .tanh, generator: &g)
         try plain.addMaxPool(window: 2)
         let flat = plain.copy()
         try flat.addFlatten()
@@ -57,7 +57,7 @@ import EngineTestSupport
         let net = try Network<Float>(inputWidth: 10)
         var caught: EngineError?
         do { try net.addFlatten() } catch { caught = error }
-        #expect(caught?.message == "flatten needs images (channels×height×width), but the network's input is 10 flat values")
+        #expect(caught?.message == "flatten needs images (channels×height×width), but the network's input is 10 flat values; make the network from an image dataset")
         try net.addDense(outputs: 4, activation: .relu, generator: &g)
         caught = nil
         do { try net.addFlatten() } catch { caught = error }

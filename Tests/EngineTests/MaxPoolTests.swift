@@ -37,8 +37,8 @@ import EngineTestSupport
     func thePassIsTheDirectPooling(window: Int, stride: Int) throws {
         var g = RandomGenerator(seed: UInt64(40 + 5 * window + stride))
         let (c, h, w) = (2, 5, 7)
-        let net = try Network<Double>(inputWidth: c * h * w)
-        try net.addConvolution(filters: 3, kernel: 2, activation: .linear, image: Shape([c, h, w]), generator: &g)
+        let net = try Network<Double>(inputShape: Shape([c, h, w]))
+        try net.addConvolution(filters: 3, kernel: 2, activation: .linear, generator: &g)
         try net.addMaxPool(window: window, stride: stride)
         let oh = (4 - window) / stride + 1, ow = (6 - window) / stride + 1
         #expect(net.shapes == [Shape([3, 4, 6]), Shape([3, oh, ow])])
@@ -62,13 +62,26 @@ import EngineTestSupport
         #expect(isClose(try single.predict(x.converted()).storage.map(Double.init), expected, tolerance: 1e-5))
     }
 
+    /// A pooling may read the network's input image itself (a 1×5×5 image, windows 2 stride 1).
+    @Test func thePoolingOfTheInput() throws {
+        var g = RandomGenerator(seed: 12)
+        let net = try Network<Float>(inputShape: Shape([1, 5, 5]))
+        try net.addMaxPool(window: 2, stride: 1)
+        try net.add(DenseLayer(weights: Matrix(rows: 16, columns: 16, storage: (0..<256).map { $0 % 17 == 0 ? 1 : 0 }),
+                               bias: [Float](repeating: 0, count: 16), activation: .linear))
+        #expect(net.shapes == [Shape([1, 4, 4]), Shape(16)])
+        let x: Matrix<Float> = randomMatrix(3, 25, &g)
+        let expected = Self.directPooling(x.storage.map(Double.init), rows: 3, channels: 1, height: 5, width: 5, window: 2, stride: 1)
+        #expect(try net.predict(x).storage.map(Double.init) == expected)
+    }
+
     /// On ties the gradient goes to the first maximum in row-major order, and nowhere else. A
     /// 1×1 convolution of weight 1 (linear) makes the pooling's input the image itself, and its
     /// gradient buffer is where the pooling writes ∂x.
     @Test func tiesSendTheGradientToTheFirstMaximum() throws {
         var g = RandomGenerator(seed: 3)
-        let net = try Network<Double>(inputWidth: 16)
-        try net.addConvolution(filters: 1, kernel: 1, activation: .linear, image: Shape([1, 4, 4]), generator: &g)
+        let net = try Network<Double>(inputShape: Shape([1, 4, 4]))
+        try net.addConvolution(filters: 1, kernel: 1, activation: .linear, generator: &g)
         net.stack[0].withMutableParameter(0) { $0[0] = 1 }
         try net.addMaxPool(window: 2)
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)
@@ -96,9 +109,8 @@ import EngineTestSupport
     @Test(arguments: [Activation.relu, .linear, .tanh, .sigmoid])
     func gradientsMatchCentralDifferences(activation: Activation) throws {
         var g = RandomGenerator(seed: 29)
-        let net = try Network<Double>(inputWidth: 98)
-        try net.addConvolution(filters: 3, kernel: 3, padding: 1, activation: activation,
-                               image: Shape([2, 7, 7]), generator: &g)
+        let net = try Network<Double>(inputShape: Shape([2, 7, 7]))
+        try net.addConvolution(filters: 3, kernel: 3, padding: 1, activation: activation, generator: &g)
         try net.addMaxPool(window: 3, stride: 2)
         try net.addConvolution(filters: 2, kernel: 2, activation: activation, generator: &g)
         try net.addMaxPool(window: 2)
@@ -127,8 +139,8 @@ import EngineTestSupport
             labels.append(right)
         }
         let data = MatrixData(inputs: x, labels: labels, classes: 2)
-        let net = try Network<Float>(inputWidth: 64)
-        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 8, 8]), generator: &g)
+        let net = try Network<Float>(inputShape: Shape([1, 8, 8]))
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, generator: &g)
         try net.addMaxPool(window: 2)
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)
         #expect(net.shapes == [Shape([4, 8, 8]), Shape([4, 4, 4]), Shape(2)])
@@ -145,12 +157,12 @@ import EngineTestSupport
 
     @Test func shapesThatDoNotFitAreRefused() throws {
         var g = RandomGenerator(seed: 5)
-        let net = try Network<Double>(inputWidth: 50)
         // A flat input has no image to pool.
         var caught: EngineError?
-        do { try net.addMaxPool(window: 2) } catch { caught = error }
-        #expect(caught?.message == "max pooling needs images (channels×height×width), but the network's input is 50 flat values")
-        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, image: Shape([2, 5, 5]), generator: &g)
+        do { try Network<Double>(inputWidth: 50).addMaxPool(window: 2) } catch { caught = error }
+        #expect(caught?.message == "max pooling needs images (channels×height×width), but the network's input is 50 flat values; make the network from an image dataset")
+        let net = try Network<Double>(inputShape: Shape([2, 5, 5]))
+        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
         // The 2×3×3 maps.
         caught = nil
         do { try net.addMaxPool(window: 4) } catch { caught = error }

@@ -130,7 +130,7 @@ struct AddCommand: Command {
             net.log.append("add dropout \(formatNumber(rate))")
         case .conv: try addConvolution(a, to: net, shell)
         case .maxpool:
-            let window = try a.int("units"), stride = try a.optionalInt("stride")
+            let window = try wholeSize(a, kind), stride = try a.optionalInt("stride")
             do throws(EngineError) { try net.network.addMaxPool(window: window, stride: stride) } catch {
                 throw CommandError(error, parameter: place(of: error, in: net, size: "units"))
             }
@@ -144,7 +144,7 @@ struct AddCommand: Command {
 
     /// `add net dense 300 relu [alpha=] [init=] [stddev=] [seed=]`.
     private static func addDense(_ a: Arguments, to net: NetworkObject, _ shell: Interpreter) throws(CommandError) {
-        let units = try a.int("units")
+        let units = try wholeSize(a, .dense)
         guard units >= 1 else { throw CommandError("units: a dense layer needs at least 1 unit", parameter: "units") }
         let activation = try self.activation(a)
         let initialization: WeightInitialization?
@@ -178,7 +178,7 @@ struct AddCommand: Command {
 
     /// `add net conv 32 3 relu [stride=] [pad=] [alpha=] [seed=]`.
     private static func addConvolution(_ a: Arguments, to net: NetworkObject, _ shell: Interpreter) throws(CommandError) {
-        let filters = try a.int("units")
+        let filters = try wholeSize(a, .conv)
         guard filters >= 1 else { throw CommandError("units: a conv layer needs at least 1 filter", parameter: "units") }
         guard let kernel = try a.optionalInt("kernel") else {
             throw CommandError("a conv layer needs its kernel size after the filters: \(Kind.conv.spelling)", parameter: "units")
@@ -206,6 +206,15 @@ struct AddCommand: Command {
         net.log.append("add conv \(filters) \(kernel) \(activation.name) stride=\(stride) pad=\(padding)")
     }
 
+    /// The `units` argument of a kind whose size is a whole number.
+    private static func wholeSize(_ a: Arguments, _ kind: Kind) throws(CommandError) -> Int {
+        let x = try a.number("units")
+        guard x == x.rounded() else {
+            throw CommandError("units: a \(kind.rawValue) layer's \(kind.size ?? "size") is a whole number, got \(formatNumber(x))", parameter: "units")
+        }
+        return Int(x)
+    }
+
     /// The activation given (with its alpha=).
     private static func activation(_ a: Arguments) throws(CommandError) -> Activation {
         do {
@@ -227,9 +236,3 @@ struct AddCommand: Command {
     }
 }
 
-// TEMPORARY until the parts branch (Shape input) is merged.
-extension AnyNetwork {
-    var outputShape: Shape {
-        switch self { case .float(let n): n.shapes.last ?? Shape(n.inputWidth); case .double(let n): n.shapes.last ?? Shape(n.inputWidth) }
-    }
-}
