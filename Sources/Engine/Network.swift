@@ -1,10 +1,12 @@
 /// What `Network.removeLast()` took off.
 public enum RemovedLayer: Equatable, Sendable {
-    /// A dropout layer not yet followed by a dense layer, of this rate.
+    /// A dropout layer of this rate.
     case dropout(Double)
-    /// The last dense layer: its inputs, outputs, activation and parameter count. A dropout
-    /// in front of it stays, now at the end (as `pendingDropout`), as in Keras' `pop`.
+    /// A dense layer: its inputs, outputs, activation and parameter count. A dropout in front
+    /// of it stays, now at the end (as `pendingDropout`), as in Keras' `pop`.
     case dense(inputs: Int, outputs: Int, activation: Activation, parameters: Int)
+    /// A layer of any other kind, as it was described in the network.
+    case other(LayerDescription)
 }
 
 /// A feed-forward network of dense layers, with everything training leaves behind: the
@@ -171,29 +173,26 @@ public final class Network<T: Scalar> {
     /// What each layer of the stack is, input side first: "300 relu", "dropout 0.5".
     public var layerSummaries: [String] { stack.map(\.summary) }
 
-    /// Removes the last layer (Keras' `pop`): a trailing dropout layer if there is one, else
-    /// the last dense layer. The remaining layers keep their weights and the history stays;
-    /// the optimiser state and a paused run are dropped, as for any change of layers, and an
-    /// explicit cost that no longer fits the new output layer goes back to the default.
-    /// Throws on a network with no layers.
+    /// Removes the last layer of the stack, of whatever kind (Keras' `pop`). The remaining
+    /// layers keep their weights and the history stays; the optimiser state and a paused run
+    /// are dropped, as for any change of layers, and an explicit cost that no longer fits the
+    /// new output layer goes back to the default. Throws on a network with no layers.
     @discardableResult
     public func removeLast() throws(EngineError) -> RemovedLayer {
-        let removed: RemovedLayer
-        if pendingDropout > 0 {
-            removed = .dropout(pendingDropout)
-            stack.removeLast()
-            shapesAfter.removeLast()
-        } else if let last = layers.last {
-            removed = .dense(inputs: last.inputs, outputs: last.outputs, activation: last.activation,
-                             parameters: last.parameterCount)
-            stack.removeLast()   // a dropout in front of it stays, now at the end
-            shapesAfter.removeLast()
-        } else {
+        guard let last = stack.last, let described = layerDescriptions.last else {
             throw EngineError(.empty, "the network has no layers to remove")
         }
+        let removed: RemovedLayer = switch last {
+        case let d as DropoutLayer<T>: .dropout(d.rate)
+        case let d as DenseLayer<T>:
+            .dense(inputs: d.inputs, outputs: d.outputs, activation: d.activation, parameters: d.parameterCount)
+        default: .other(described)
+        }
+        stack.removeLast()
+        shapesAfter.removeLast()
         optimizerState = nil
         pausedRun = nil
-        if let cost = explicitCost, let out = layers.last, cost.incompatibility(with: out.activation) != nil {
+        if let cost = explicitCost, let out = outputActivation, cost.incompatibility(with: out) != nil {
             explicitCost = nil
         }
         return removed
@@ -274,8 +273,9 @@ public final class Network<T: Scalar> {
     /// The cost training minimises: the explicit one, or the default for the output activation.
     public var cost: Cost { explicitCost ?? Cost.default(for: outputActivation ?? .linear) }
 
-    /// The activation of the last dense layer, if there is one.
-    var outputActivation: Activation? {
+    /// The activation of the last dense layer (the output layer, whose activation the cost
+    /// pairs with), if there is one.
+    public var outputActivation: Activation? {
         for layer in stack.reversed() { if let d = layer as? DenseLayer<T> { return d.activation } }
         return nil
     }

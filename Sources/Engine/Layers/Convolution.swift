@@ -293,3 +293,8 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
         }
     }
 }
+
+extension ConvolutionLayer {
+    /// Forward, per example: W (filters × K) · col (K × P).
+    func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: filters, n: positions, k: patch) }
+}

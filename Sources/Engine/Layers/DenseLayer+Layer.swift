@@ -211,6 +211,9 @@ extension DenseLayer: Layer {
     /// "300 relu".
     public var summary: String { "\(outputs) \(activation)" }
 
+    /// Forward: rows × inputs · inputs × outputs (the backward products have the same sizes).
+    func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: rows, n: outputs, k: inputs) }
+
     func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { converted(to: U.self) as DenseLayer<U> }
 
     func isEqual(to other: any Layer<T>) -> Bool { (other as? DenseLayer<T>) == self }
