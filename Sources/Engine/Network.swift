@@ -217,8 +217,16 @@ public final class Network<T: Scalar> {
         generator: inout RandomGenerator
     ) throws(EngineError) {
         let image = try currentImage(for: "a convolution")
-        try append(ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
-                                       padding: padding, activation: activation, generator: &generator))
+        // Its weights, and what one example takes in a workspace (columns, outputs, gradient),
+        // must fit the memory limit, as a dense layer's weights must.
+        let size = MemoryLayout<T>.size
+        try MemoryLimit.check(count: filters, times: MemoryLimit.product([image.dimensions[0], kernel, kernel]) ?? .max,
+                              bytesEach: size, for: "a \(filters)×\(image.dimensions[0])×\(kernel)×\(kernel) \(T.precisionName) convolution weight tensor")
+        let layer = try ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
+                                            padding: padding, activation: activation, generator: &generator)
+        try MemoryLimit.check(count: layer.patch + 2 * layer.filters, times: layer.positions, bytesEach: size,
+                              for: "one example in a \(kernel)×\(kernel) convolution over \(layer.outHeight)×\(layer.outWidth) positions")
+        try append(layer)
     }
 
     /// Appends a max-pooling layer (see `MaxPoolLayer`) of window×window pixels moved by
