@@ -62,6 +62,17 @@ public enum AnyNetwork {
     public var parameterCount: Int {
         switch self { case .float(let n): n.parameterCount; case .double(let n): n.parameterCount }
     }
+    /// Every layer, of whatever kind, input side first (see `LayerDescription`).
+    public var layerDescriptions: [LayerDescription] {
+        switch self { case .float(let n): n.layerDescriptions; case .double(let n): n.layerDescriptions }
+    }
+    /// The activation of the output (last dense) layer, nil when there is none.
+    public var outputActivation: Activation? {
+        switch self { case .float(let n): n.outputActivation; case .double(let n): n.outputActivation }
+    }
+    /// The dense layers only (with the rate of a dropout in front of each): for what only
+    /// dense layers have (`net.layers[i].weights`, heatmaps). Anything about every layer reads
+    /// `layerDescriptions`.
     public var layers: [LayerSummary] {
         func summaries<T>(_ n: Network<T>) -> [LayerSummary] {
             n.layers.enumerated().map {
@@ -140,6 +151,19 @@ public enum AnyNetwork {
         case .float(let n): try n.addBatchNorm(momentum: momentum, epsilon: epsilon)
         case .double(let n): try n.addBatchNorm(momentum: momentum, epsilon: epsilon)
         }
+    }
+
+    /// Appends a max-pooling layer (see `Network.addMaxPool`).
+    public func addMaxPool(window: Int, stride: Int? = nil) throws(EngineError) {
+        switch self {
+        case .float(let n): try n.addMaxPool(window: window, stride: stride)
+        case .double(let n): try n.addMaxPool(window: window, stride: stride)
+        }
+    }
+
+    /// Appends a flatten layer (see `Network.addFlatten`).
+    public func addFlatten() throws(EngineError) {
+        switch self { case .float(let n): try n.addFlatten(); case .double(let n): try n.addFlatten() }
     }
 
     /// The rate of a dropout layer not yet followed by a dense layer (0: none).

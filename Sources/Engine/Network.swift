@@ -1,10 +1,12 @@
 /// What `Network.removeLast()` took off.
 public enum RemovedLayer: Equatable, Sendable {
-    /// A dropout layer not yet followed by a dense layer, of this rate.
+    /// A dropout layer of this rate.
     case dropout(Double)
-    /// The last dense layer: its inputs, outputs, activation and parameter count. A dropout
-    /// in front of it stays, now at the end (as `pendingDropout`), as in Keras' `pop`.
+    /// A dense layer: its inputs, outputs, activation and parameter count. A dropout in front
+    /// of it stays, now at the end (as `pendingDropout`), as in Keras' `pop`.
     case dense(inputs: Int, outputs: Int, activation: Activation, parameters: Int)
+    /// A layer of any other kind, as it was described in the network.
+    case other(LayerDescription)
 }
 
 /// A feed-forward network of dense layers, with everything training leaves behind: the
@@ -182,29 +184,26 @@ public final class Network<T: Scalar> {
     /// What each layer of the stack is, input side first: "300 relu", "dropout 0.5".
     public var layerSummaries: [String] { stack.map(\.summary) }
 
-    /// Removes the last layer (Keras' `pop`): a trailing dropout layer if there is one, else
-    /// the last dense layer. The remaining layers keep their weights and the history stays;
-    /// the optimiser state and a paused run are dropped, as for any change of layers, and an
-    /// explicit cost that no longer fits the new output layer goes back to the default.
-    /// Throws on a network with no layers.
+    /// Removes the last layer of the stack, of whatever kind (Keras' `pop`). The remaining
+    /// layers keep their weights and the history stays; the optimiser state and a paused run
+    /// are dropped, as for any change of layers, and an explicit cost that no longer fits the
+    /// new output layer goes back to the default. Throws on a network with no layers.
     @discardableResult
     public func removeLast() throws(EngineError) -> RemovedLayer {
-        let removed: RemovedLayer
-        if pendingDropout > 0 {
-            removed = .dropout(pendingDropout)
-            stack.removeLast()
-            shapesAfter.removeLast()
-        } else if let last = layers.last {
-            removed = .dense(inputs: last.inputs, outputs: last.outputs, activation: last.activation,
-                             parameters: last.parameterCount)
-            stack.removeLast()   // a dropout in front of it stays, now at the end
-            shapesAfter.removeLast()
-        } else {
+        guard let last = stack.last, let described = layerDescriptions.last else {
             throw EngineError(.empty, "the network has no layers to remove")
         }
+        let removed: RemovedLayer = switch last {
+        case let d as DropoutLayer<T>: .dropout(d.rate)
+        case let d as DenseLayer<T>:
+            .dense(inputs: d.inputs, outputs: d.outputs, activation: d.activation, parameters: d.parameterCount)
+        default: .other(described)
+        }
+        stack.removeLast()
+        shapesAfter.removeLast()
         optimizerState = nil
         pausedRun = nil
-        if let cost = explicitCost, let out = layers.last, cost.incompatibility(with: out.activation) != nil {
+        if let cost = explicitCost, let out = outputActivation, cost.incompatibility(with: out) != nil {
             explicitCost = nil
         }
         return removed
@@ -228,14 +227,17 @@ public final class Network<T: Scalar> {
         filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, activation: Activation,
         generator: inout RandomGenerator
     ) throws(EngineError) {
-        let image = outputShape
-        guard image.dimensions.count == 3 else {
-            throw EngineError(.shapeMismatch, stack.isEmpty
-                ? "a convolution needs images (channels×height×width), but the network's input is \(counted(image.count, "flat value")); make the network from an image dataset"
-                : "a convolution needs images (channels×height×width), but layer \(stack.count) (\(type(of: stack[stack.count - 1]).kind)) gives \(counted(image.count, "flat value"))")
-        }
-        try append(ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
-                                       padding: padding, activation: activation, generator: &generator))
+        let image = try currentImage(for: "a convolution")
+        // Its weights, and what one example takes in a workspace (columns, outputs, gradient),
+        // must fit the memory limit, as a dense layer's weights must.
+        let size = MemoryLayout<T>.size
+        try MemoryLimit.check(count: filters, times: MemoryLimit.product([image.dimensions[0], kernel, kernel]) ?? .max,
+                              bytesEach: size, for: "a \(filters)×\(image.dimensions[0])×\(kernel)×\(kernel) \(T.precisionName) convolution weight tensor")
+        let layer = try ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
+                                            padding: padding, activation: activation, generator: &generator)
+        try MemoryLimit.check(count: layer.patch + 2 * layer.filters, times: layer.positions, bytesEach: size,
+                              for: "one example in a \(kernel)×\(kernel) convolution over \(layer.outHeight)×\(layer.outWidth) positions")
+        try append(layer)
     }
 
     /// Appends a batch-normalisation layer (see `BatchNormLayer`) over the current output: per
@@ -244,8 +246,36 @@ public final class Network<T: Scalar> {
         try append(BatchNormLayer<T>(shape: shapes.last ?? Shape(inputWidth), momentum: momentum, epsilon: epsilon))
     }
 
-    /// Appends a dense layer of `outputs` units taking the current output width as inputs,
-    /// weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
+    /// Appends a max-pooling layer (see `MaxPoolLayer`) of window×window pixels moved by
+    /// `stride` (nil: the window). It reads the current output as an image, which must be
+    /// channels×height×width (a convolution's output, say).
+    public func addMaxPool(window: Int, stride: Int? = nil) throws(EngineError) {
+        try append(MaxPoolLayer<T>(image: try currentImage(for: "max pooling"), window: window, stride: stride))
+    }
+
+    /// Appends a flatten layer (see `FlattenLayer`): the current image shape becomes a flat
+    /// vector of as many values. (A dense layer added after an image flattens it by itself.)
+    public func addFlatten() throws(EngineError) {
+        _ = try currentImage(for: "flatten")
+        try append(FlattenLayer<T>())
+    }
+
+    /// The current output shape (`outputShape`), when it is an image (channels×height×width);
+    /// else throws, saying which layer gave a flat shape. `what`: "max pooling" ("max pooling
+    /// needs …"). The one check of the layers that read images (conv, maxpool, flatten).
+    private func currentImage(for what: String) throws(EngineError) -> Shape {
+        let current = outputShape
+        guard current.dimensions.count == 3 else {
+            throw EngineError(.shapeMismatch, stack.isEmpty
+                ? "\(what) needs images (channels×height×width), but the network's input is \(counted(current.count, "flat value")); make the network from an image dataset"
+                : "\(what) needs images (channels×height×width), but layer \(stack.count) (\(type(of: stack[stack.count - 1]).kind)) gives \(counted(current.count, "flat value"))")
+        }
+        return current
+    }
+
+    /// Appends a dense layer of `outputs` units taking the current output width as inputs (an
+    /// image's values too: it flattens by itself, as `DenseLayer.outputShape` takes any shape
+    /// of as many values), weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
     /// from `generator`, biases zero.
     public func addDense(
         outputs: Int, activation: Activation, initialization: WeightInitialization? = nil,
@@ -268,8 +298,9 @@ public final class Network<T: Scalar> {
     /// The cost training minimises: the explicit one, or the default for the output activation.
     public var cost: Cost { explicitCost ?? Cost.default(for: outputActivation ?? .linear) }
 
-    /// The activation of the last dense layer, if there is one.
-    var outputActivation: Activation? {
+    /// The activation of the last dense layer (the output layer, whose activation the cost
+    /// pairs with), if there is one.
+    public var outputActivation: Activation? {
         for layer in stack.reversed() { if let d = layer as? DenseLayer<T> { return d.activation } }
         return nil
     }

@@ -178,6 +178,43 @@ import Testing
         Case(name: "batchnorm with units", source: "add net batchnorm 8", line: 1, column: 19,
              message: "units: a batchnorm layer takes only momentum="),
 
+        // MARK: Layers that read images (conv, maxpool, flatten)
+        Case(name: "conv on a flat network", source: "add net conv 8 3 relu", line: 1, column: 9,
+             message: "a convolution needs images (channels×height×width), but layer 2 (dense) gives 1 flat value"),
+        Case(name: "maxpool on a flat network", source: "add net maxpool 2", line: 1, column: 9,
+             message: "max pooling needs images (channels×height×width), but layer 2 (dense) gives 1 flat value"),
+        Case(name: "flatten of a flat network", source: "add net flatten", line: 1, column: 9,
+             message: "flatten needs images (channels×height×width), but layer 2 (dense) gives 1 flat value"),
+        Case(name: "conv kernel larger than the image", source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 7 relu",
+             line: 3, column: 14, message: "a 7×7 kernel does not fit a 6×6 image with padding 0", defines: ["i", "c"]),
+        Case(name: "maxpool window larger than the maps",
+             source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 3 relu\nadd c maxpool 5",
+             line: 4, column: 15, message: "a 5×5 pooling window does not fit a 4×4 image", defines: ["i", "c"]),
+        Case(name: "softmax convolution", source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 3 softmax",
+             line: 3, column: 16, message: "a convolution takes an element-wise activation, not softmax", defines: ["i", "c"]),
+        Case(name: "pad=same with an even kernel", source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 2 relu pad=same",
+             line: 3, column: 21, message: "pad=same needs an odd kernel and stride 1 (got kernel 2, stride 1); give pad=n", defines: ["i", "c"]),
+        Case(name: "a conv layer's columns beyond the memory limit",
+             source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 2 1000 relu pad=999",
+             line: 3, column: 14, message: "one example in a 1000×1000 convolution over 1005×1005 positions needs 3.7 TB, more than the memory limit of 1 GB (set max_memory raises it)",
+             fault: .memoryLimit(1 << 30), defines: ["i", "c"]),
+        Case(name: "a conv layer's weights beyond the memory limit",
+             source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 100000 1000 relu pad=999",
+             line: 3, column: 19, message: "a 100000×1×1000×1000 float32 convolution weight tensor needs 372.5 GB, more than the memory limit of 1 GB (set max_memory raises it)",
+             fault: .memoryLimit(1 << 30), defines: ["i", "c"]),
+        Case(name: "conv without a kernel size", source: "add net conv 4", line: 1, column: 14,
+             message: "a conv layer needs its kernel size after the filters: add net conv 32 3 relu"),
+        Case(name: "maxpool without a window", source: "add net maxpool", line: 1, column: 9,
+             message: "a maxpool layer needs its window: add net maxpool 2"),
+        Case(name: "a fractional pooling window", source: "add net maxpool 1.5", line: 1, column: 17,
+             message: "units: a maxpool layer's window is a whole number, got 1.5"),
+        Case(name: "stride for a dense layer", source: "add net dense 3 relu stride=2", line: 1, column: 22,
+             message: "stride: a dense layer takes units, an activation, alpha=, init=, stddev= and seed="),
+        Case(name: "kernel size for a dense layer", source: "add net dense 3 5", line: 1, column: 17,
+             message: "kernel: a dense layer takes units, an activation, alpha=, init=, stddev= and seed="),
+        Case(name: "settings for flatten", source: "add net flatten 2", line: 1, column: 17,
+             message: "units: a flatten layer takes nothing (add net flatten)"),
+
         // MARK: Absurd sizes
         Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a number from 0 to 1000000, got 1000000000000"),
         Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got 1000000000000"),
@@ -280,6 +317,9 @@ import Testing
         try write("magic.idx", [1, 2, 3, 4, 0, 0, 0, 1, 7])
         try write("short.idx", [0, 0, 0x08, 2, 0, 0, 0, 3, 0, 0, 0, 2, 1, 2, 3, 4])
         try write("huge.idx", [0, 0, 0x08, 3, 0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF])
+        // Two 6×6 images and their labels (the layers that read images).
+        try write("images.idx", [0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 6, 0, 0, 0, 6] + (0..<72).map { UInt8($0 * 3) })
+        try write("labels.idx", [0, 0, 0x08, 1, 0, 0, 0, 2, 0, 1])
         try write("ragged.csv", Array("x,y\n1,2\n3\n".utf8))
         try write("text.csv", Array("x,y\n1,2\n3,4.x\n".utf8))
         try write("empty.csv", [])

@@ -83,3 +83,59 @@ import Engine
         #expect(r.error?.message == "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got a record without a .train dataset")
     }
 }
+
+/// Layers of every kind in `summary` and `pop` (the conv layer is built through the engine:
+/// the language for it comes with its own command).
+@Suite struct LayerKindsInTheShellTests {
+    /// 1×6×6 → conv 4 3×3 (4×4×4, 4·9 + 4 = 40) → conv 2 3×3 (2×2×2, 2·4·9 + 2 = 74) → dropout
+    /// → dense 3 softmax (8·3 + 3 = 27): 141 parameters.
+    static func session() throws -> (Session, OutputCollector) {
+        let s = makeSession()
+        var g = RandomGenerator(seed: 9)
+        let net = try AnyNetwork(inputShape: Shape([1, 6, 6]))
+        try net.addConvolution(filters: 4, kernel: 3, activation: .relu, generator: &g)
+        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
+        try net.addDropout(rate: 0.5)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        s.0.interpreter.globals["net"] = .object(NetworkObject(net))
+        return s
+    }
+
+    static let chain = "1×6×6 → conv 4 3×3 stride 1 padding 0 relu → conv 2 3×3 stride 1 padding 0 relu → dropout 0.5"
+
+    @Test func summaryShowsEachLayersKindOutputShapeAndParameters() throws {
+        let r = runShell("summary net", in: try Self.session())
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output == """
+            network (float32): \(Self.chain) → 3 softmax
+              layer  kind     output  parameters
+              1      conv     4×4×4   40
+              2      conv     2×2×2   74
+              -      dropout  2×2×2   0
+              3      dense    3       27
+              total parameters: 141; cost: cross_entropy (default for softmax)
+              not trained yet
+
+            """)
+    }
+
+    @Test func popRemovesALayerOfAnyKindAndSaysWhichKind() throws {
+        let s = try Self.session()
+        let r = runShell("pop net\npop net\npop net\nprint net.cost\nsummary net", in: s)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output == """
+            removed the last layer (dense 8→3 softmax, 27 parameters) from net; it is now \(Self.chain)
+            removed dropout 0.5 from net; it is now 1×6×6 → conv 4 3×3 stride 1 padding 0 relu → conv 2 3×3 stride 1 padding 0 relu
+            removed the last conv layer (conv 2 3×3 stride 1 padding 0 relu, 74 parameters) from net; it is now 1×6×6 → conv 4 3×3 stride 1 padding 0 relu
+            none
+            network (float32): 1×6×6 → conv 4 3×3 stride 1 padding 0 relu
+              layer  kind  output  parameters
+              1      conv  4×4×4   40
+              total parameters: 40
+              not trained yet
+
+            """)
+        let net = try NetworkShapeTests.network(s.0, "net").network
+        #expect(net.layerDescriptions.map(\.kind) == ["conv"] && net.parameterCount == 40)
+    }
+}

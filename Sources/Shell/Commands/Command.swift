@@ -66,6 +66,10 @@ struct Parameter: Sendable {
     /// A file this command writes (`save`'s file, `to=`): taken as given after `~`, never looked
     /// for beside the running script (see `Interpreter.filePath`).
     var writesFile = false
+    /// An optional positional number that a word (or string) written in its place passes over
+    /// to the next positional parameter: add's `kernel`, so that `add net dense 10 relu` gives
+    /// relu to the activation and `add net conv 32 3 relu` gives 3 to the kernel.
+    var givesWayToWords = false
 
     static func positional(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
         Parameter(name: name, type: type, kind: .positional, defaultValue: d, help: help)
@@ -89,6 +93,13 @@ struct Parameter: Sendable {
     func writing() -> Parameter {
         var p = self
         p.writesFile = true
+        return p
+    }
+
+    /// The same optional positional parameter, passed over by a word (see `givesWayToWords`).
+    func givingWayToWords() -> Parameter {
+        var p = self
+        p.givesWayToWords = true
         return p
     }
 }
