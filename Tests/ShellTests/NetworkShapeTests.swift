@@ -119,6 +119,18 @@ import Engine
             """)
     }
 
+    /// `inspect` has a row for every layer with parameters: the convolutions' kernels too.
+    @Test func inspectListsEveryLayerWithParameters() throws {
+        let r = runShell("inspect net", in: try Self.session())
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let rows = r.output.split(separator: "\n").map(String.init)
+        #expect(rows.count == 5, "\(r.output)")
+        guard rows.count == 5 else { return }
+        #expect(rows[1].hasPrefix("1      4×1×3×3  relu "), "\(rows[1])")
+        #expect(rows[2].hasPrefix("2      2×4×3×3  relu "), "\(rows[2])")
+        #expect(rows[3].hasPrefix("3      8×3      softmax "), "\(rows[3])")
+    }
+
     @Test func popRemovesALayerOfAnyKindAndSaysWhichKind() throws {
         let s = try Self.session()
         let r = runShell("pop net\npop net\npop net\nprint net.cost\nsummary net", in: s)

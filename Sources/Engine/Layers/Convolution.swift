@@ -297,4 +297,5 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
 extension ConvolutionLayer {
     /// Forward, per example: W (filters × K) · col (K × P).
     func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: filters, n: positions, k: patch) }
+    var unitActivation: Activation? { activation }
 }

@@ -210,6 +210,7 @@ extension DenseLayer: Layer {
 
     /// Forward: rows × inputs · inputs × outputs (the backward products have the same sizes).
     func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: rows, n: outputs, k: inputs) }
+    var unitActivation: Activation? { activation }
 
     func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { converted(to: U.self) as DenseLayer<U> }
 

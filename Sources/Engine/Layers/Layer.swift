@@ -88,6 +88,10 @@ protocol Layer<Element>: Sendable {
     /// tensor is big enough to split (`TrainingRun.startWorkers`).
     func largestProduct(rows: Int) -> MatrixProduct?
 
+    /// The element-wise activation it applies to its outputs, or nil (the default): what
+    /// `Network.health` counts dead and saturated units by.
+    var unitActivation: Activation? { get }
+
     /// "300 relu", "dropout 0.5": the layer in `Network.description` and summaries.
     var summary: String { get }
     /// The same layer in another precision.
@@ -98,6 +102,7 @@ protocol Layer<Element>: Sendable {
 
 extension Layer {
     func largestProduct(rows: Int) -> MatrixProduct? { nil }
+    var unitActivation: Activation? { nil }
 
     /// Element counts of its tensors.
     var tensorSizes: [Int] { parameterShapes.map(\.count) }
