@@ -131,6 +131,26 @@ import Engine
         #expect(rows[3].hasPrefix("3      8×3      softmax "), "\(rows[3])")
     }
 
+    /// `net.layers` are the layers with parameters, of any kind; what only a dense layer has
+    /// is refused by kind.
+    @Test func layersOfEveryKindAreListedAndDenseFieldsRefusedByKind() throws {
+        let s = try Self.session()
+        let r = runShell("""
+            print net.layers.count net.layers[0].kind net.layers[1].output net.layers[1].parameters
+            print net.layers[2].kind net.layers[2].inputs net.layers[2].dropout net.layers[2].weights.rows
+            print net.layers[1]
+            """, in: s)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output == """
+            3 conv 2×2×2 74
+            dense 8 0.5 8
+            <layer 1: conv 2 3×3 stride 1 padding 0 relu, 74 parameters>
+
+            """)
+        let refused = runShell("w = net.layers[0].weights", in: s)
+        #expect(refused.error?.message == "layer 0 is a conv layer (conv 4 3×3 stride 1 padding 0 relu); .weights is a dense layer's")
+    }
+
     @Test func popRemovesALayerOfAnyKindAndSaysWhichKind() throws {
         let s = try Self.session()
         let r = runShell("pop net\npop net\npop net\nprint net.cost\nsummary net", in: s)
