@@ -21,7 +21,10 @@
 ///   `(where T == Double)`: every method with element loops or buffer set-up needs them;
 /// - **a reference**: `reference(_:)`, the plain allocating inference pass the tests hold the
 ///   fast passes against, and `drawParameters` (fresh weights, for tuning);
-/// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
+/// - **what it shows and saves**: `kind`, `summary` (`Network.description`); outside Engine a
+///   layer is seen as a `LayerDescription` (kind, summary, shapes, tensors), which `summary`,
+///   `pop`, `net.layers` and `inspect` read; `unitActivation` and `largestProduct` (both
+///   optional) feed `inspect` and the choice of threads. What a model
 ///   file keeps of a layer is its tensors (in this order) and its settings (a dense layer's
 ///   activation, a dropout layer's rate); the nnm and safetensors code still write them
 ///   through `Network.layers`, the dense view, so a third kind needs its own record there.
