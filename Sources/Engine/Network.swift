@@ -34,7 +34,7 @@ public final class Network<T: Scalar> {
     /// shapes, parameters and passes through `Layer`. Changed through `add`, `addDense`,
     /// `addDropout` and `removeLast`, which check shapes (`shapes`).
     /// (Mutated in place by training's update step; `replaceStack` for anything that changes shapes.)
-    var stack: [any Layer<T>]
+    package internal(set) var stack: [any Layer<T>]
     /// The shape of one example after each layer of `stack` (shape inference, kept in step).
     private var shapesAfter: [Shape]
     /// The dense layers, input side first, each with the rate of the dropout layer in front of
@@ -139,7 +139,7 @@ public final class Network<T: Scalar> {
 
     /// Appends a layer of any kind after checking it takes the current output shape (its
     /// `outputShape(for:)`); drops the optimiser state and a paused run, as any change of layers.
-    func append(_ layer: any Layer<T>) throws(EngineError) {
+    package func append(_ layer: any Layer<T>) throws(EngineError) {
         shapesAfter.append(try layer.outputShape(for: outputShape))
         stack.append(layer)
         optimizerState = nil
