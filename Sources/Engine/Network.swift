@@ -119,7 +119,7 @@ public final class Network<T: Scalar> {
     /// `inputDropout` gets a dropout layer of that rate in front of it, unless the network
     /// already ends with one.
     public func add(_ layer: DenseLayer<T>) throws(EngineError) {
-        let index = layers.count
+        let index = stack.filter { $0.parameterTensorCount > 0 }.count   // as summary numbers layers
         guard layer.inputs == outputWidth else {
             throw EngineError(.shapeMismatch,
                               "layer \(index + 1) takes \(counted(layer.inputs, "input")) but the network gives \(outputWidth)",

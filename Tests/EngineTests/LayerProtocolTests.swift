@@ -72,6 +72,10 @@ import EngineTestSupport
         // The warm-up covers the widest product: the dense layer's 27 inputs, the convolution's
         // K = 9 and P = 9, so the floor of 512.
         #expect(BLASWarmUp.width(for: net) == 512)
+        // A dense layer that does not fit is named by its place among the layers with parameters.
+        let misfit = try DenseLayer<Float>(weights: Matrix(rows: 4, columns: 2), bias: [0, 0], activation: .relu)
+        let error = try #require(throws: EngineError.self) { try net.add(misfit) }
+        #expect(error.message == "layer 3 takes 4 inputs but the network gives 5" && error.layer == 2)
         // Removing layers of every kind, last first.
         #expect(try net.removeLast() == .dense(inputs: 27, outputs: 5, activation: .softmax, parameters: 140))
         #expect(try net.removeLast() == .dropout(0.25))

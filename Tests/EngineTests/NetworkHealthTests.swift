@@ -64,4 +64,24 @@ import EngineTestSupport
         let wide = MatrixData(inputs: Matrix<Float>(rows: 2, columns: 3), targets: Matrix(rows: 2, columns: 2))
         #expect(throws: EngineError.self) { try net.health(on: wide) }
     }
+
+    /// A convolution's units are its filters: on a 1×3×3 image with a 3×3 kernel each filter
+    /// has one position; filter 1 (w = 1, b = 0) fires on positive images, filter 2 (w = −1,
+    /// b = −1) never does → half dead. ‖W‖ = √(9 + 9), ‖b‖ = 1, shape filters×channels×k×k.
+    @Test func aConvolutionsUnitsAreItsFilters() throws {
+        var g = RandomGenerator(seed: 4)
+        let net = try Network<Double>(inputShape: Shape([1, 3, 3]))
+        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
+        try net.addDense(outputs: 1, activation: .linear, generator: &g)
+        net.stack[0].withMutableParameter(0) { w in for i in w.indices { w[i] = i < 9 ? 1 : -1 } }
+        net.stack[0].withMutableParameter(1) { b in b[0] = 0; b[1] = -1 }
+        let data = MatrixData(inputs: Matrix<Double>(rows: 3, columns: 9, storage: (0..<27).map { 0.1 + Double($0 % 5) }),
+                              targets: Matrix(rows: 3, columns: 1))
+        let h = try net.health(on: data)
+        #expect(h.map(\.kind) == ["conv", "dense"] && h.map(\.layer) == [0, 1])
+        #expect(h[0].weightShape == Shape([2, 1, 3, 3]) && h[1].weightShape == Shape([2, 1]))
+        #expect(isClose(h[0].weightNorm, 18.0.squareRoot()) && isClose(h[0].biasNorm, 1))
+        #expect(h[0].activation == .relu && h[0].deadFraction == 0.5)
+        #expect(h[0].weightGradientNorm! > 0 && h[1].deadFraction == nil)
+    }
 }

@@ -49,9 +49,9 @@ import Engine
         #expect(try Self.network(s.0, "d").log == ["network 784 precision=float32"])
     }
 
-    /// Dense layers read an image as its flat values: the chain and the model file are as
-    /// for `network 784` (model files keep the flat width).
-    @Test func aDenseNetworkMadeFromImagesSavesAndLoadsAsAFlatOne() throws {
+    /// Dense layers read an image as its flat values (784 inputs); the model file keeps the
+    /// network's input shape (format 1.2), so it loads as it was made.
+    @Test func aDenseNetworkMadeFromImagesSavesAndLoadsWithItsShape() throws {
         let s = try Self.session()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("nnsh-shape-\(UUID().uuidString).nnm").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -68,7 +68,7 @@ import Engine
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
         #expect(r.output.contains("<network 1×28×28 → 4 relu → 3 softmax, 3155 parameters>"), "\(r.output)")
         #expect(r.output.hasSuffix("784 3155\n"), "\(r.output)")
-        #expect(try Self.network(s.0, "back").network.inputShape == Shape(784))
+        #expect(try Self.network(s.0, "back").network.inputShape == Shape([1, 28, 28]))
     }
 
     @Test func aRecordWithoutTrainingDataIsRefused() throws {
@@ -117,6 +117,38 @@ import Engine
               not trained yet
 
             """)
+    }
+
+    /// `inspect` has a row for every layer with parameters: the convolutions' kernels too.
+    @Test func inspectListsEveryLayerWithParameters() throws {
+        let r = runShell("inspect net", in: try Self.session())
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let rows = r.output.split(separator: "\n").map(String.init)
+        #expect(rows.count == 5, "\(r.output)")
+        guard rows.count == 5 else { return }
+        #expect(rows[1].hasPrefix("1      4×1×3×3  relu "), "\(rows[1])")
+        #expect(rows[2].hasPrefix("2      2×4×3×3  relu "), "\(rows[2])")
+        #expect(rows[3].hasPrefix("3      8×3      softmax "), "\(rows[3])")
+    }
+
+    /// `net.layers` are the layers with parameters, of any kind; what only a dense layer has
+    /// is refused by kind.
+    @Test func layersOfEveryKindAreListedAndDenseFieldsRefusedByKind() throws {
+        let s = try Self.session()
+        let r = runShell("""
+            print net.layers.count net.layers[0].kind net.layers[1].output net.layers[1].parameters
+            print net.layers[2].kind net.layers[2].inputs net.layers[2].dropout net.layers[2].weights.rows
+            print net.layers[1]
+            """, in: s)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output == """
+            3 conv 2×2×2 74
+            dense 8 0.5 8
+            <layer 1: conv 2 3×3 stride 1 padding 0 relu, 74 parameters>
+
+            """)
+        let refused = runShell("w = net.layers[0].weights", in: s)
+        #expect(refused.error?.message == "layer 0 is a conv layer (conv 4 3×3 stride 1 padding 0 relu); .weights is a dense layer's")
     }
 
     @Test func popRemovesALayerOfAnyKindAndSaysWhichKind() throws {

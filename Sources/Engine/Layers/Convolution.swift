@@ -307,4 +307,5 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
 extension ConvolutionLayer {
     /// Forward, per example: W (filters × K) · col (K × P).
     package func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: filters, n: positions, k: patch) }
+    package var unitActivation: Activation? { activation }
 }

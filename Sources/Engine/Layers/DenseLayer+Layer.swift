@@ -213,6 +213,7 @@ extension DenseLayer: Layer {
 
     /// Forward: rows × inputs · inputs × outputs (the backward products have the same sizes).
     package func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: rows, n: outputs, k: inputs) }
+    package var unitActivation: Activation? { activation }
 
     package func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { converted(to: U.self) as DenseLayer<U> }
 

@@ -23,7 +23,10 @@
 ///   fast passes against, and `drawParameters` (fresh weights, for tuning);
 /// - **state**: what it keeps besides its parameters and training changes (batch
 ///   normalisation's running statistics: `stateShapes`, `withState`; none by default);
-/// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
+/// - **what it shows and saves**: `kind`, `summary` (`Network.description`); outside Engine a
+///   layer is seen as a `LayerDescription` (kind, summary, shapes, tensors), which `summary`,
+///   `pop`, `net.layers` and `inspect` read; `unitActivation` and `largestProduct` (both
+///   optional) feed `inspect` and the choice of threads. What a model
 ///   file keeps of a layer is its tensors (in this order), its state and its settings (a dense
 ///   layer's activation, a dropout layer's rate): its entry in ModelFiles' `LayerEntries`.
 ///
@@ -106,6 +109,10 @@ package protocol Layer<Element>: Sendable {
     /// tensor is big enough to split (`TrainingRun.startWorkers`).
     func largestProduct(rows: Int) -> MatrixProduct?
 
+    /// The element-wise activation it applies to its outputs, or nil (the default): what
+    /// `Network.health` counts dead and saturated units by.
+    var unitActivation: Activation? { get }
+
     /// "300 relu", "dropout 0.5": the layer in `Network.description` and summaries.
     var summary: String { get }
     /// The same layer in another precision.
@@ -133,6 +140,7 @@ extension Layer {
     /// State tensor `index` as an array (allocating; reports and tests).
     package func state(_ index: Int) -> [Element] { withState(index) { Array($0) } }
     package func largestProduct(rows: Int) -> MatrixProduct? { nil }
+    package var unitActivation: Activation? { nil }
 
     /// Element counts of its tensors.
     package var tensorSizes: [Int] { parameterShapes.map(\.count) }

@@ -1,8 +1,8 @@
 import Engine
 import Plots
 
-/// `inspect net [data]`: a per-layer table of weight norms, gradient norms, dead ReLU units and
-/// saturated sigmoid/tanh units.
+/// `inspect net [data]`: a table of weight norms, gradient norms, dead ReLU units and saturated
+/// sigmoid/tanh units for every layer with parameters, of any kind (shape: its weights').
 struct InspectCommand: Command {
     static let name = "inspect"
     static let group = CommandGroup.training
@@ -22,14 +22,16 @@ struct InspectCommand: Command {
         inspect net r
         """
     static let details = """
-        ‖W‖ and ‖b‖ are the root sums of squares of each layer's weights and biases. With data,
-        ‖∂W‖ and ‖∂b‖ are the norms of the gradient of the mean cost over all of the data (penalty
-        excluded) at the current weights — not of the last training batch. dead: the share of a
-        ReLU layer's units that output 0 for every example (they no longer learn). saturated: the
-        share of a sigmoid or tanh layer's outputs in the flat parts (sigmoid below 0.01 or above
-        0.99, tanh beyond ±0.99), where gradients nearly vanish. A layer holding NaN or infinite
-        weights is marked "non-finite". to="file.svg" draws the table as a picture (a notebook
-        shows it so), to="file.csv" writes its rows.
+        One row per layer with parameters (dropout layers have none); shape is its weights'
+        (dense: inputs×outputs, conv: filters×channels×k×k). ‖W‖ and ‖b‖ are the root sums of
+        squares of each layer's weights and biases. With data, ‖∂W‖ and ‖∂b‖ are the norms of the
+        gradient of the mean cost over all of the data (penalty excluded) at the current weights —
+        not of the last training batch. dead: the share of a ReLU layer's units (a convolution's
+        filters) that output 0 for every example (they no longer learn). saturated: the share of a
+        sigmoid or tanh layer's outputs in the flat parts (sigmoid below 0.01 or above 0.99, tanh
+        beyond ±0.99), where gradients nearly vanish. A layer holding NaN or infinite weights is
+        marked "non-finite". to="file.svg" draws the table as a picture (a notebook shows it so),
+        to="file.csv" writes its rows.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -58,7 +60,7 @@ struct InspectCommand: Command {
         health.map { h in
             func figure(_ x: Double?) -> String { x.map(EpochLine.figure) ?? "-" }
             return [
-                String(h.layer + 1), "\(h.inputs)×\(h.outputs)", h.activation.name + (h.nonFinite ? " non-finite" : ""),
+                String(h.layer + 1), h.weightShape.description, (h.activation?.name ?? h.kind) + (h.nonFinite ? " non-finite" : ""),
                 figure(h.weightNorm), figure(h.biasNorm), figure(h.weightGradientNorm), figure(h.biasGradientNorm),
                 h.deadFraction.map(EpochLine.percent) ?? "-", h.saturatedFraction.map(EpochLine.percent) ?? "-",
             ]
