@@ -38,6 +38,11 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
 
     /// The shape it takes and gives.
     package let shape: Shape
+    /// C: the first dimension of an image shape, every feature of a flat one.
+    package let channels: Int
+    /// Values per channel per example (H·W; 1 after a flat shape). (Both kept, not computed:
+    /// `Shape.count` allocates in the unoptimised build, and the passes ask per batch.)
+    package let positions: Int
     /// m ∈ [0, 1] and ε > 0.
     package let momentum: Double
     package let epsilon: Double
@@ -63,6 +68,8 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
             throw EngineError(.shapeMismatch, "batch normalisation cannot take a shape of \(shape)")
         }
         self.shape = shape
+        channels = shape.dimensions.count == 1 ? shape.count : shape.dimensions[0]
+        positions = shape.count / channels
         self.momentum = momentum
         self.epsilon = epsilon
         (scale, shift, runningMean, runningVariance, batchesSeen) = ([], [], [], [], [])
@@ -72,6 +79,8 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// The same settings with these tensors (converting a layer checked before).
     init(unchecked other: BatchNormLayer<some Scalar>, convert: (Double) -> T) {
         shape = other.shape
+        channels = other.channels
+        positions = other.positions
         momentum = other.momentum
         epsilon = other.epsilon
         scale = other.scale.map { convert(Double($0)) }
@@ -81,10 +90,6 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
         batchesSeen = other.batchesSeen.map { convert(Double($0)) }
     }
 
-    /// C: the first dimension of an image shape, every feature of a flat one.
-    package var channels: Int { shape.dimensions.count == 1 ? shape.count : shape.dimensions[0] }
-    /// Values per channel per example (H·W; 1 after a flat shape).
-    package var positions: Int { shape.count / channels }
 
     /// γ = 1, β = 0, the running statistics as before any batch.
     private mutating func reset() {
@@ -149,7 +154,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
-        let c = channels, n = capacity * shape.count
+        let c = channels, n = capacity * channels * positions
         return LayerBuffers(output: Buffer(count: n), gradient: Buffer(count: n),
                             parameterGradients: [Buffer(count: c), Buffer(count: c)],
                             scratch: [Buffer(count: n), Buffer(count: c), Buffer(count: c)],
@@ -279,7 +284,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
             runningVariance[ch] = keep * runningVariance[ch] + pending[1].pointer[ch]
         }
         batchesSeen[0] += counters[1]
-        for b in pending { b.zero() }
+        for i in 0..<pending.count { pending[i].zero() }   // (an index loop: see TrainingAllocationTests)
     }
 
     /// Inference with the running statistics: y = a_c·x + b_c with a_c = γ_c / √(running_var_c + ε)
