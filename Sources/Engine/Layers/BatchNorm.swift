@@ -77,7 +77,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// The same settings with these tensors (converting a layer checked before).
-    init(unchecked other: BatchNormLayer<some Scalar>, convert: (Double) -> T) {
+    package init(unchecked other: BatchNormLayer<some Scalar>, convert: (Double) -> T) {
         shape = other.shape
         channels = other.channels
         positions = other.positions
@@ -153,7 +153,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// increments of the mean and the variance, then [d, batches].
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
+    package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
         let c = channels, n = capacity * channels * positions
         return LayerBuffers(output: Buffer(count: n), gradient: Buffer(count: n),
                             parameterGradients: [Buffer(count: c), Buffer(count: c)],
@@ -168,7 +168,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// is PyTorch's update applied once per pass, in order.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func forward(_ pass: Pass<T>, at s: Int) {
+    package func forward(_ pass: Pass<T>, at s: Int) {
         let x = pass.input(s), buffers = pass.buffers(s), y = buffers.output!.pointer
         pass.setOutput(s, y)
         let xhat = buffers.scratch[0].pointer, means = buffers.scratch[1].pointer, inverse = buffers.scratch[2].pointer
@@ -221,7 +221,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// ∂γ, ∂β (accumulated: the optimiser's update zeroes them) and ∂x, in the pass's mode.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
+    package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
         let buffers = pass.buffers(s), dy = pass.gradient(s)
         let xhat = buffers.scratch[0].pointer, inverse = buffers.scratch[2].pointer
         let dGamma = buffers.parameterGradients[0].pointer, dBeta = buffers.parameterGradients[1].pointer
@@ -255,16 +255,16 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// It writes its input's gradient without a product: the layer in front finishes it.
-    var appliesFrontEpilogue: Bool { false }
+    package var appliesFrontEpilogue: Bool { false }
     /// Nothing element-wise of its own (no activation).
-    func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
-    func finishGradient(_ pass: Pass<T>, at s: Int) {}
+    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
+    package func finishGradient(_ pass: Pass<T>, at s: Int) {}
 
     /// One optimiser step on γ and β (no penalties), then the running statistics take the
     /// pending increments of the training passes since the last step (and those are zeroed).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {
+    package mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {
         let buffers = pass.buffers(s), gradients = buffers.parameterGradients
         let tensor = pass.firstTensor(s)
         scale.withUnsafeMutableBufferPointer { w in
@@ -291,7 +291,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// and b_c = β_c − a_c·running_mean_c.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func predict(_ pass: Pass<T>, at s: Int) {
+    package func predict(_ pass: Pass<T>, at s: Int) {
         let x = pass.input(s), y = pass.buffers(s).output!.pointer
         pass.setOutput(s, y)
         let c = channels, p = positions
@@ -322,11 +322,11 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// "batchnorm 32 momentum 0.1 epsilon 1e-05" (its channels).
     package var summary: String { "batchnorm \(channels) momentum \(momentum) epsilon \(epsilon)" }
 
-    func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> {
+    package func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> {
         BatchNormLayer<U>(unchecked: self, convert: { U($0) })
     }
 
-    func isEqual(to other: any Layer<T>) -> Bool { (other as? BatchNormLayer<T>) == self }
+    package func isEqual(to other: any Layer<T>) -> Bool { (other as? BatchNormLayer<T>) == self }
 
     /// Channel ch's inference pass as y = a·x + b.
     private func affine(_ ch: Int) -> (T, T) {

@@ -30,8 +30,7 @@ struct ExportCommand: Command {
         input "input" [batch, inputs], output "output" [batch, outputs], a Gemm per dense layer
         and its activation, dropout left out (the identity at inference); an input
         standardisation becomes Sub and Div nodes, so it takes raw features. The same metadata
-        as safetensors goes into its metadata_props. import does not read ONNX. See
-        docs/INTEROP.md.
+        as safetensors goes into its metadata_props; import reads it back. See docs/INTEROP.md.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
