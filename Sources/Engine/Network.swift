@@ -240,7 +240,7 @@ public final class Network<T: Scalar> {
 
     /// Appends a batch-normalisation layer (see `BatchNormLayer`) over the current output: per
     /// channel after an image shape, per feature after a flat one; γ = 1, β = 0.
-    public func addBatchNorm(momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
+    public func addBatchNorm(momentum: Double = BatchNorm.defaultMomentum, epsilon: Double = BatchNorm.defaultEpsilon) throws(EngineError) {
         try append(BatchNormLayer<T>(shape: outputShape, momentum: momentum, epsilon: epsilon))
     }
 

@@ -33,6 +33,22 @@
 /// unbiased estimate is undefined): after a flat shape every training batch needs at least 2
 /// examples (`minimumTrainingRows`); the trainer refuses a run whose batches (the last one of
 /// an epoch included) would have fewer. PyTorch refuses the same batch when it meets it.
+/// The batch-normalisation rules that hold whatever the precision: the defaults (PyTorch's) and
+/// which settings are valid. `BatchNormLayer` is the layer.
+public enum BatchNorm {
+    /// m: the weight of each batch's statistics in the running ones.
+    public static let defaultMomentum = 0.1
+    /// ε, added to the variance before its square root.
+    public static let defaultEpsilon = 1e-5
+
+    /// Why these settings cannot make a batch-normalisation layer (m ∈ [0, 1], ε > 0), or nil.
+    public static func problem(momentum: Double, epsilon: Double) -> String? {
+        if !(momentum >= 0 && momentum <= 1) { return "a batch-normalisation momentum must lie in [0, 1], got \(momentum)" }
+        if !(epsilon > 0 && epsilon.isFinite) { return "a batch-normalisation epsilon must be a finite number > 0, got \(epsilon)" }
+        return nil
+    }
+}
+
 package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     package typealias Element = T
 
@@ -54,16 +70,10 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     package var runningVariance: [T]
     package var batchesSeen: [T]
 
-    /// Why these settings cannot make a batch-normalisation layer, or nil.
-    package static func problem(momentum: Double, epsilon: Double) -> String? {
-        if !(momentum >= 0 && momentum <= 1) { return "a batch-normalisation momentum must lie in [0, 1], got \(momentum)" }
-        if !(epsilon > 0 && epsilon.isFinite) { return "a batch-normalisation epsilon must be a finite number > 0, got \(epsilon)" }
-        return nil
-    }
-
     /// A layer for examples of shape `shape`, γ = 1, β = 0, running mean 0 and variance 1.
-    package init(shape: Shape, momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
-        if let why = Self.problem(momentum: momentum, epsilon: epsilon) { throw EngineError(.invalidArgument, why) }
+    package init(shape: Shape, momentum: Double = BatchNorm.defaultMomentum,
+                 epsilon: Double = BatchNorm.defaultEpsilon) throws(EngineError) {
+        if let why = BatchNorm.problem(momentum: momentum, epsilon: epsilon) { throw EngineError(.invalidArgument, why) }
         guard !shape.dimensions.isEmpty, shape.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw EngineError(.shapeMismatch, "batch normalisation cannot take a shape of \(shape)")
         }

@@ -15,7 +15,7 @@ struct AddCommand: Command {
         .option("init", .word(WeightInitialization.names), help: "weight initialisation: he, xavier or pytorch (default: he for the relu family, xavier otherwise)"),
         .option("stddev", .numberIn(0...1e6), help: "draw weights from N(0, stddev²) instead"),
         CommonParameters.seed,
-        .option("momentum", .numberIn(0...1), help: "batchnorm: the running statistics' momentum m (default 0.1)"),
+        .option("momentum", .numberIn(0...1), help: "batchnorm: the running statistics' momentum m (default \(formatNumber(BatchNorm.defaultMomentum)))"),
     ]
     static let example = """
         net = network 784
@@ -45,9 +45,9 @@ struct AddCommand: Command {
 
         Batch normalisation (batchnorm [momentum=m]) normalises each channel after a convolution
         (over the batch and the image) and each feature after a dense layer (over the batch):
-        y = γ·(x − μ)/√(σ² + 1e-5) + β, with γ = 1 and β = 0 learnt (no l1/l2 penalty). Training
+        y = γ·(x − μ)/√(σ² + ε) + β, with γ = 1 and β = 0 learnt (no l1/l2 penalty). Training
         uses the batch's μ and σ² and updates running ones, running = (1 − m)·running + m·batch
-        (m = 0.1, PyTorch's rule); evaluation, predict and classify use the running ones.
+        (PyTorch's rule); evaluation, predict and classify use the running ones (help batchnorm).
         After a dense layer every training batch needs at least 2 examples.
         """
 
@@ -114,7 +114,7 @@ extension AddCommand {
         for option in ["units", "activation", "alpha", "init", "stddev", "seed"] where a.has(option) {
             throw CommandError("\(option): a batchnorm layer takes only momentum=", parameter: option)
         }
-        let momentum = try a.optionalNumber("momentum") ?? 0.1
+        let momentum = try a.optionalNumber("momentum") ?? BatchNorm.defaultMomentum
         do { try net.network.addBatchNorm(momentum: momentum) } catch { throw CommandError(error, parameter: "kind") }
         net.log.append("add batchnorm" + (a.has("momentum") ? " momentum=\(formatNumber(momentum))" : ""))
         return .none
