@@ -1,5 +1,6 @@
 /// Batch normalisation (Ioffe & Szegedy 2015) with PyTorch's conventions (`nn.BatchNorm1d`,
-/// `nn.BatchNorm2d`): the layer that normalises each channel of its input over the batch.
+/// `nn.BatchNorm2d`): normalising each channel of a layer's input over the batch
+/// (`BatchNormLayer`, the layer in a network's stack; this enum holds its defaults and rules).
 ///
 /// Channels: after an image shape [C, H, W] there are C channels, each normalised over the
 /// batch and its H·W positions (as BatchNorm2d); after a flat shape [n] each of the n features
@@ -33,8 +34,6 @@
 /// unbiased estimate is undefined): after a flat shape every training batch needs at least 2
 /// examples (`minimumTrainingRows`); the trainer refuses a run whose batches (the last one of
 /// an epoch included) would have fewer. PyTorch refuses the same batch when it meets it.
-/// The batch-normalisation rules that hold whatever the precision: the defaults (PyTorch's) and
-/// which settings are valid. `BatchNormLayer` is the layer.
 public enum BatchNorm {
     /// m: the weight of each batch's statistics in the running ones.
     public static let defaultMomentum = 0.1
@@ -49,6 +48,12 @@ public enum BatchNorm {
     }
 }
 
+/// The batch-normalisation layer in a network's stack (see `BatchNorm` for the maths): the same
+/// shape out as in, γ and β per channel, and the running statistics as its state.
+///
+/// Its buffers: its outputs and their gradient, ∂γ and ∂β, x̂ and the pass's statistics
+/// (`makeBuffers`); what its training passes add to the running statistics waits in
+/// `LayerBuffers.pending` for the optimiser step (`update`), which is when the layer may change.
 package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     package typealias Element = T
 
