@@ -146,7 +146,7 @@ public enum AnyNetwork {
     }
 
     /// Appends a batch-normalisation layer (see `Network.addBatchNorm`).
-    public func addBatchNorm(momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
+    public func addBatchNorm(momentum: Double = BatchNorm.defaultMomentum, epsilon: Double = BatchNorm.defaultEpsilon) throws(EngineError) {
         switch self {
         case .float(let n): try n.addBatchNorm(momentum: momentum, epsilon: epsilon)
         case .double(let n): try n.addBatchNorm(momentum: momentum, epsilon: epsilon)

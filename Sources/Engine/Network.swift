@@ -242,8 +242,8 @@ public final class Network<T: Scalar> {
 
     /// Appends a batch-normalisation layer (see `BatchNormLayer`) over the current output: per
     /// channel after an image shape, per feature after a flat one; γ = 1, β = 0.
-    public func addBatchNorm(momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
-        try append(BatchNormLayer<T>(shape: shapes.last ?? Shape(inputWidth), momentum: momentum, epsilon: epsilon))
+    public func addBatchNorm(momentum: Double = BatchNorm.defaultMomentum, epsilon: Double = BatchNorm.defaultEpsilon) throws(EngineError) {
+        try append(BatchNormLayer<T>(shape: outputShape, momentum: momentum, epsilon: epsilon))
     }
 
     /// Appends a max-pooling layer (see `MaxPoolLayer`) of window×window pixels moved by

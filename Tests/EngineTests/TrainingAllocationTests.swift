@@ -31,8 +31,10 @@ import EngineTestSupport
         let validation: Bool
         /// A dropout layer of this rate in front of every dense layer (0: none).
         var dropout = 0.0
+        /// A batch-normalisation layer after every hidden dense layer.
+        var batchNorm = false
         var testDescription: String {
-            "\(precision) \(optimizer) \(widths)" + (dropout > 0 ? " dropout \(dropout)" : "")
+            "\(precision) \(optimizer) \(widths)" + (dropout > 0 ? " dropout \(dropout)" : "") + (batchNorm ? " batchnorm" : "")
                 + (validation ? " with validation" : "")
         }
     }
@@ -48,6 +50,8 @@ import EngineTestSupport
         Case(precision: "float64", optimizer: .adam, widths: [8, 16, 3], validation: false, dropout: 0.5),
         Case(precision: "float32", optimizer: .sgd, widths: [8, 16, 3], validation: false),
         Case(precision: "float64", optimizer: .momentum, widths: [8, 16, 3], validation: false),
+        Case(precision: "float32", optimizer: .adam, widths: [64, 256, 4], validation: true, batchNorm: true),
+        Case(precision: "float64", optimizer: .sgd, widths: [8, 16, 3], validation: false, batchNorm: true),
     ]
 
     /// Allocation calls after the first batch, and whether the worker pool ran.
@@ -76,6 +80,7 @@ import EngineTestSupport
         for (i, w) in c.widths.dropFirst().enumerated() {
             if c.dropout > 0 { try net.addDropout(rate: c.dropout) }
             try net.addDense(outputs: w, activation: i == c.widths.count - 2 ? .softmax : .tanh, generator: &g)
+            if c.batchNorm && i < c.widths.count - 2 { try net.addBatchNorm() }
         }
         var options = TrainingOptions(epochs: 2, batchSize: 32, optimizer: OptimizerSettings(c.optimizer, learningRate: 0.01))
         options.threads = threads(c)

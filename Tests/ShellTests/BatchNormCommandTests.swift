@@ -65,6 +65,16 @@ import Testing
         #expect(r.output.contains("    2  scale  "), "\(r.output)")
     }
 
+    /// `help batchnorm` explains the layer with the engine's defaults; `help add` points to it.
+    @Test func helpExplainsTheLayer() {
+        let r = runShell("help batchnorm\nhelp add")
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        #expect(r.output.hasPrefix("batchnorm: batch normalisation (add net batchnorm"), "\(r.output)")
+        #expect(r.output.contains("(momentum=, default \(formatNumber(BatchNorm.defaultMomentum)))"))
+        #expect(r.output.contains("ε = \(formatNumber(BatchNorm.defaultEpsilon)), as"))
+        #expect(r.output.contains("(help batchnorm)"))
+    }
+
     @Test(arguments: [
         ("add net batchnorm 3", 19, "units: a batchnorm layer takes only momentum="),
         ("add net batchnorm seed=4", 19, "seed: a batchnorm layer takes only momentum="),

@@ -1,5 +1,6 @@
 /// Batch normalisation (Ioffe & Szegedy 2015) with PyTorch's conventions (`nn.BatchNorm1d`,
-/// `nn.BatchNorm2d`): the layer that normalises each channel of its input over the batch.
+/// `nn.BatchNorm2d`): normalising each channel of a layer's input over the batch
+/// (`BatchNormLayer`, the layer in a network's stack; this enum holds its defaults and rules).
 ///
 /// Channels: after an image shape [C, H, W] there are C channels, each normalised over the
 /// batch and its H·W positions (as BatchNorm2d); after a flat shape [n] each of the n features
@@ -33,11 +34,36 @@
 /// unbiased estimate is undefined): after a flat shape every training batch needs at least 2
 /// examples (`minimumTrainingRows`); the trainer refuses a run whose batches (the last one of
 /// an epoch included) would have fewer. PyTorch refuses the same batch when it meets it.
+public enum BatchNorm {
+    /// m: the weight of each batch's statistics in the running ones.
+    public static let defaultMomentum = 0.1
+    /// ε, added to the variance before its square root.
+    public static let defaultEpsilon = 1e-5
+
+    /// Why these settings cannot make a batch-normalisation layer (m ∈ [0, 1], ε > 0), or nil.
+    public static func problem(momentum: Double, epsilon: Double) -> String? {
+        if !(momentum >= 0 && momentum <= 1) { return "a batch-normalisation momentum must lie in [0, 1], got \(momentum)" }
+        if !(epsilon > 0 && epsilon.isFinite) { return "a batch-normalisation epsilon must be a finite number > 0, got \(epsilon)" }
+        return nil
+    }
+}
+
+/// The batch-normalisation layer in a network's stack (see `BatchNorm` for the maths): the same
+/// shape out as in, γ and β per channel, and the running statistics as its state.
+///
+/// Its buffers: its outputs and their gradient, ∂γ and ∂β, x̂ and the pass's statistics
+/// (`makeBuffers`); what its training passes add to the running statistics waits in
+/// `LayerBuffers.pending` for the optimiser step (`update`), which is when the layer may change.
 package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     package typealias Element = T
 
     /// The shape it takes and gives.
     package let shape: Shape
+    /// C: the first dimension of an image shape, every feature of a flat one.
+    package let channels: Int
+    /// Values per channel per example (H·W; 1 after a flat shape). (Both kept, not computed:
+    /// `Shape.count` allocates in the unoptimised build, and the passes ask per batch.)
+    package let positions: Int
     /// m ∈ [0, 1] and ε > 0.
     package let momentum: Double
     package let epsilon: Double
@@ -49,20 +75,16 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     package var runningVariance: [T]
     package var batchesSeen: [T]
 
-    /// Why these settings cannot make a batch-normalisation layer, or nil.
-    package static func problem(momentum: Double, epsilon: Double) -> String? {
-        if !(momentum >= 0 && momentum <= 1) { return "a batch-normalisation momentum must lie in [0, 1], got \(momentum)" }
-        if !(epsilon > 0 && epsilon.isFinite) { return "a batch-normalisation epsilon must be a finite number > 0, got \(epsilon)" }
-        return nil
-    }
-
     /// A layer for examples of shape `shape`, γ = 1, β = 0, running mean 0 and variance 1.
-    package init(shape: Shape, momentum: Double = 0.1, epsilon: Double = 1e-5) throws(EngineError) {
-        if let why = Self.problem(momentum: momentum, epsilon: epsilon) { throw EngineError(.invalidArgument, why) }
+    package init(shape: Shape, momentum: Double = BatchNorm.defaultMomentum,
+                 epsilon: Double = BatchNorm.defaultEpsilon) throws(EngineError) {
+        if let why = BatchNorm.problem(momentum: momentum, epsilon: epsilon) { throw EngineError(.invalidArgument, why) }
         guard !shape.dimensions.isEmpty, shape.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw EngineError(.shapeMismatch, "batch normalisation cannot take a shape of \(shape)")
         }
         self.shape = shape
+        channels = shape.dimensions.count == 1 ? shape.count : shape.dimensions[0]
+        positions = shape.count / channels
         self.momentum = momentum
         self.epsilon = epsilon
         (scale, shift, runningMean, runningVariance, batchesSeen) = ([], [], [], [], [])
@@ -70,8 +92,10 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// The same settings with these tensors (converting a layer checked before).
-    init(unchecked other: BatchNormLayer<some Scalar>, convert: (Double) -> T) {
+    package init(unchecked other: BatchNormLayer<some Scalar>, convert: (Double) -> T) {
         shape = other.shape
+        channels = other.channels
+        positions = other.positions
         momentum = other.momentum
         epsilon = other.epsilon
         scale = other.scale.map { convert(Double($0)) }
@@ -81,10 +105,6 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
         batchesSeen = other.batchesSeen.map { convert(Double($0)) }
     }
 
-    /// C: the first dimension of an image shape, every feature of a flat one.
-    package var channels: Int { shape.dimensions.count == 1 ? shape.count : shape.dimensions[0] }
-    /// Values per channel per example (H·W; 1 after a flat shape).
-    package var positions: Int { shape.count / channels }
 
     /// γ = 1, β = 0, the running statistics as before any batch.
     private mutating func reset() {
@@ -149,7 +169,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
-        let c = channels, n = capacity * shape.count
+        let c = channels, n = capacity * channels * positions
         return LayerBuffers(output: Buffer(count: n), gradient: Buffer(count: n),
                             parameterGradients: [Buffer(count: c), Buffer(count: c)],
                             scratch: [Buffer(count: n), Buffer(count: c), Buffer(count: c)],
@@ -279,7 +299,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
             runningVariance[ch] = keep * runningVariance[ch] + pending[1].pointer[ch]
         }
         batchesSeen[0] += counters[1]
-        for b in pending { b.zero() }
+        for i in 0..<pending.count { pending[i].zero() }   // (an index loop: see TrainingAllocationTests)
     }
 
     /// Inference with the running statistics: y = a_c·x + b_c with a_c = γ_c / √(running_var_c + ε)

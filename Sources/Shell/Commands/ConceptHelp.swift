@@ -7,7 +7,7 @@ import Engine
 enum ConceptHelp {
     /// The topics, in the order `help concepts` lists them.
     static let topics: [String] = OptimizerKind.allCases.map(\.rawValue) + Activation.names + Cost.allCases.map(\.rawValue)
-        + ["l1", "l2", "dropout", "he", "xavier", "pytorch", "lr", "batch", "epoch"]
+        + ["l1", "l2", "dropout", "batchnorm", "he", "xavier", "pytorch", "lr", "batch", "epoch"]
 
     /// The page for `word`, accepting the engine's aliases (`crossentropy`, `nag`, `identity`);
     /// nil when it names no concept.
@@ -18,6 +18,7 @@ enum ConceptHelp {
         switch word.lowercased() {
         case "l1", "l2", "regularization", "regularisation", "weight_decay": return regularization
         case "dropout": return dropout
+        case "batchnorm", "batch_norm", "batchnormalization", "batch_normalization": return batchNorm
         case "he", "xavier", "glorot", "pytorch", "init": return initialization
         case "lr", "learning_rate", "schedule": return learningRate
         case "batch", "epoch", "epochs": return batches
@@ -140,6 +141,20 @@ enum ConceptHelp {
 
         so the mean is unchanged and nothing happens at prediction time. p is the rate, 0 ≤ p < 1 \
         (no default: add net dropout takes it).
+        """
+
+    static let batchNorm = """
+        batchnorm: batch normalisation (add net batchnorm, after a conv or dense layer). Each channel \
+        (a conv layer's filter, over the batch and the image; a dense layer's unit, over the batch) \
+        is normalised, then scaled and shifted by γ and β, learnt (starting at 1 and 0, no l1/l2):
+
+          training   y = γ · (x − μ) / √(σ² + ε) + β     μ, σ² of the batch
+                     running = (1 − m) · running + m · batch      (σ² unbiased here)
+          otherwise  y = γ · (x − running μ) / √(running σ² + ε) + β
+
+        m is the momentum (momentum=, default \(number(BatchNorm.defaultMomentum))), ε = \(number(BatchNorm.defaultEpsilon)), as \
+        PyTorch's BatchNorm1d/2d. Evaluation, predict and classify use the running statistics. \
+        After a dense layer a training batch needs at least 2 examples.
         """
 
     static let initialization = """

@@ -62,7 +62,7 @@ struct AddCommand: Command {
         .positional("net", CommonParameters.network, help: "the network"),
         .positional("kind", .cases(Kind.self), help: "the layer kind: \(alternatives(Kind.allCases.map(\.rawValue)))"),
         .positional("units", .numberIn(0...1_000_000), default: Value.none,
-                    help: "dense: the layer's outputs; dropout: the rate p (0 ≤ p < 1); conv: the filters; maxpool: the window (n×n)"),
+                    help: "dense: the layer's outputs; dropout: the rate p (0 ≤ p < 1); conv: the filters; maxpool: the window (n×n); flatten, batchnorm: none"),
         .positional("kernel", .integer(1...1000), default: Value.none,
                     help: "conv: the kernel size (n×n); a word here is the activation (add net dense 10 relu)").givingWayToWords(),
         .positional("activation", .word(Activation.names), default: .string("relu"), help: "dense, conv: the activation function"),
@@ -73,7 +73,7 @@ struct AddCommand: Command {
         .option("pad", .oneOf([.integer(0...1000), .word(["same"])]),
                 help: "conv: zeros around the image (default 0; same: (n − 1)/2 for an odd kernel and stride 1, keeping the size)"),
         CommonParameters.seed,
-        .option("momentum", .numberIn(0...1), help: "batchnorm: the running statistics' momentum m (default 0.1)"),
+        .option("momentum", .numberIn(0...1), help: "batchnorm: the running statistics' momentum m (default \(formatNumber(BatchNorm.defaultMomentum)))"),
     ]
     static let example = """
         net = network 784
@@ -118,9 +118,9 @@ struct AddCommand: Command {
 
         Batch normalisation (batchnorm [momentum=m]) normalises each channel after a convolution
         (over the batch and the image) and each feature after a dense layer (over the batch):
-        y = γ·(x − μ)/√(σ² + 1e-5) + β, with γ = 1 and β = 0 learnt (no l1/l2 penalty). Training
+        y = γ·(x − μ)/√(σ² + ε) + β, with γ = 1 and β = 0 learnt (no l1/l2 penalty). Training
         uses the batch's μ and σ² and updates running ones, running = (1 − m)·running + m·batch
-        (m = 0.1, PyTorch's rule); evaluation, predict and classify use the running ones.
+        (PyTorch's rule); evaluation, predict and classify use the running ones (help batchnorm).
         After a dense layer every training batch needs at least 2 examples.
         """
 
@@ -251,7 +251,7 @@ struct AddCommand: Command {
 extension AddCommand {
     /// `add net batchnorm [momentum=m]`: nothing else applies to it.
     static func addBatchNorm(_ a: Arguments, _ net: NetworkObject) throws(CommandError) {
-        let momentum = try a.optionalNumber("momentum") ?? 0.1
+        let momentum = try a.optionalNumber("momentum") ?? BatchNorm.defaultMomentum
         do { try net.network.addBatchNorm(momentum: momentum) } catch { throw CommandError(error, parameter: "kind") }
         net.log.append("add batchnorm" + (a.has("momentum") ? " momentum=\(formatNumber(momentum))" : ""))
     }
