@@ -85,7 +85,7 @@ extension SavedModel {
     public init(network: Network<T>, extras: ModelExtras = ModelExtras()) {
         let stack = network.stack
         let architecture = Architecture(
-            inputShape: network.savedInputShape,
+            inputShape: network.inputShape,
             stack: stack.map { LayerEntries.record(of: $0) ?? LayerRecord(kind: type(of: $0).kind, settings: []) },
             cost: network.cost.name, costIsExplicit: network.explicitCost != nil)
         var parameters: [Matrix<T>] = []
@@ -128,7 +128,7 @@ extension SavedModel {
                                  hint: "the file is damaged; save it again")
         }
         let network: Network<T>
-        do { network = try Network(inputWidth: a.inputWidth) } catch {
+        do { network = try Network(inputShape: a.inputShape) } catch {
             throw ModelFileError(.shapeMismatch, error.message, hint: "the file is damaged or was written by a faulty program")
         }
         let names = a.layerNames
@@ -195,14 +195,6 @@ extension SavedModel {
 }
 
 extension Network {
-    /// The shape of one example going in, as a model file keeps it: the image a convolution
-    /// reads when it is the first layer, else the input width. (Where the network's own input
-    /// shape belongs once `Network` keeps one.)
-    var savedInputShape: Shape {
-        if let conv = stack.first as? ConvolutionLayer<T> { return Shape([conv.channels, conv.height, conv.width]) }
-        return Shape(inputWidth)
-    }
-
     /// True when format 1 holds it: dense and dropout layers only.
     var isDenseOnly: Bool { stack.allSatisfy { $0 is DenseLayer<T> || $0 is DropoutLayer<T> } }
 

@@ -50,7 +50,7 @@ extension SafeTensorsFile {
                 return JSON.number(0)
             }).text))
         } else {
-            metadata.append(NamedText(Key.inputShape, JSON.array(network.savedInputShape.dimensions.map { JSON.number($0) }).text))
+            metadata.append(NamedText(Key.inputShape, JSON.array(network.inputShape.dimensions.map { JSON.number($0) }).text))
             metadata.append(NamedText(Key.layers, LayerEntries.json(network)))
         }
         if let cost = network.explicitCost { metadata.append(NamedText(Key.cost, cost.name)) }

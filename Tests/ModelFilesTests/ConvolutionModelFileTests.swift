@@ -13,8 +13,8 @@ import EngineTestSupport
     /// 4 softmax, trained a few epochs with Adam (so the optimiser's moments are saved too).
     static func convNetwork<T: Scalar>(_: T.Type = T.self) throws -> Network<T> {
         var g = RandomGenerator(seed: 5)
-        let net = try Network<T>(inputWidth: 36)
-        try net.addConvolution(filters: 3, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 6, 6]), generator: &g)
+        let net = try Network<T>(inputShape: Shape([1, 6, 6]))
+        try net.addConvolution(filters: 3, kernel: 3, padding: 1, activation: .relu, generator: &g)
         try net.addConvolution(filters: 2, kernel: 2, stride: 2, activation: .leakyReLU(alpha: 0.1), generator: &g)
         try net.addDropout(rate: 0.25)
         try net.addDense(outputs: 4, activation: .softmax, generator: &g)

@@ -76,7 +76,7 @@ import Testing
 
         // MARK: Wrong argument types
         Case(name: "number for a dataset", source: "train net x", line: 1, column: 11, message: "data: expected a dataset, got a number"),
-        Case(name: "string for a width", source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000, got \"a\""),
+        Case(name: "string for a width", source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got \"a\""),
         Case(name: "string for a rate", source: "train net d lr=\"fast\"", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got \"fast\""),
         Case(name: "list plus number", source: "print xs + 1", line: 1, column: 10, message: "cannot apply '+' to a list and a number"),
         Case(name: "number as condition", source: "if x { }", line: 1, column: 4, message: "the 'if' condition must be true or false, got a number"),
@@ -166,7 +166,7 @@ import Testing
 
         // MARK: Absurd sizes
         Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a number from 0 to 1000000, got 1000000000000"),
-        Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000, got 1000000000000"),
+        Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got 1000000000000"),
         Case(name: "layer beyond the memory limit", source: "n = network 100000\nadd n dense 100000", line: 2, column: 13,
              message: "a 100000×100000 float32 weight matrix needs 37.3 GB, more than the memory limit of 1 GB (set max_memory raises it)",
              fault: .memoryLimit(1 << 30), defines: ["n"]),
@@ -360,8 +360,8 @@ import Testing
     /// written without the writer's checks. Its tensors start at `convWeightsOffset`.
     static func convModelFile(_ edit: (inout SavedModel<Float>) -> Void) throws -> [UInt8] {
         var g = RandomGenerator(seed: 3)
-        let net = try Network<Float>(inputWidth: 36)
-        try net.addConvolution(filters: 2, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 6, 6]), generator: &g)
+        let net = try Network<Float>(inputShape: Shape([1, 6, 6]))
+        try net.addConvolution(filters: 2, kernel: 3, padding: 1, activation: .relu, generator: &g)
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)
         var model = SavedModel(network: net, extras: ModelExtras(provenance: Provenance(nnshVersion: "0", date: 0)))
         edit(&model)
