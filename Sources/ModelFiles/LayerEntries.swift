@@ -43,7 +43,7 @@ extension LayerEntry {
 
 /// The table of entries, and what is shared between them.
 enum LayerEntries {
-    static let all: [any LayerEntry.Type] = [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self]
+    static var all: [any LayerEntry.Type] { [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self] }
 
     static func entry(for kind: String) -> (any LayerEntry.Type)? { all.first { $0.kind == kind } }
 
