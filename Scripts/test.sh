@@ -62,10 +62,10 @@ else
   echo "test: the TensorBoard check is skipped: tensorboard could not be installed from PyPI into $interop" >&2
 fi
 # nnsh's ONNX export run by onnxruntime on 1,000 MNIST digits against `predict` (Scripts/interop/
-# test_onnx.py, under a minute); onnxruntime from PyPI, skipped with the reason
-# when it cannot be had.
-if python_env $interop numpy onnxruntime; then
+# test_onnx.py, under a minute), and a conv network's safetensors export read by `safetensors`;
+# onnxruntime and safetensors from PyPI, skipped with the reason when they cannot be had.
+if python_env $interop numpy onnxruntime safetensors; then
   $interop/bin/python Scripts/interop/test_onnx.py "$bin"
 else
-  echo "test: the ONNX check is skipped: onnxruntime could not be installed from PyPI into $interop" >&2
+  echo "test: the ONNX check is skipped: onnxruntime and safetensors could not be installed from PyPI into $interop" >&2
 fi

@@ -15,7 +15,9 @@
    docs/FORMAT.md with random weights (so the file format is checked by a second writer): nnsh
    loads it, and its `predict` agrees with a direct NumPy convolution of the same weights, and
    onnxruntime running its ONNX export (Reshape, Conv, Flatten, Gemm) agrees with `predict`,
-   both to 1e-5 and on every class.
+   both to 1e-5 and on every class. Its safetensors export, read by the `safetensors` package,
+   holds the weights under `nn.Sequential`'s names and shapes (conv [F, C, k, k], the dense
+   weight as `nn.Linear`'s [outputs, inputs], at index 3 after the dropout), exactly.
 4. The models' inputs, outputs, opset and metadata are what docs/INTEROP.md says.
 
 nnsh prints its outputs with six significant digits; the outputs compared are probabilities
@@ -32,6 +34,7 @@ import zlib
 
 import numpy as np
 import onnxruntime as ort
+from safetensors.numpy import load_file
 
 from checks import check, finish, nnsh
 
@@ -158,6 +161,7 @@ def run(binary, folder, mnist, model):
         print "mixed.classes" (predict n u classes)
         c = load "cnn.nnm"
         export c "cnn.onnx"
+        export c "cnn.safetensors"
         print "cnn.outputs" (predict c t)
         print "cnn.classes" (predict c t classes)
         """, timeout=900)
@@ -175,6 +179,13 @@ def run(binary, folder, mnist, model):
     check(difference <= TOLERANCE, f"conv network: predict agrees with NumPy's convolution to {TOLERANCE}")
     check(np.all(np.argmax(reference, axis=1) == classes), "conv network: predict's classes are NumPy's on every digit")
     compare("conv network (float32)", os.path.join(folder, "cnn.onnx"), pixels32, outputs, classes, np.float32)
+    saved = load_file(os.path.join(folder, "cnn.safetensors"))
+    w1, b1, w2, b2, wd, bd = tensors
+    expected = {"layers.0.weight": w1, "layers.0.bias": b1, "layers.1.weight": w2, "layers.1.bias": b2,
+                "layers.3.weight": wd.T, "layers.3.bias": bd}
+    check(sorted(saved) == sorted(expected), f"conv network: safetensors names {sorted(saved)}")
+    check(all(k in saved and saved[k].shape == v.shape and saved[k].dtype == np.float32 and np.array_equal(saved[k], v)
+              for k, v in expected.items()), "conv network: safetensors shapes and values are nn.Sequential's, exactly")
 
 
 if __name__ == "__main__":
