@@ -38,7 +38,7 @@ swift build -Xswiftc -sanitize=fuzzer,address --scratch-path "$scratch" --target
 binary=$scratch/bin/fuzz-$target
 mkdir -p "$scratch/bin"
 objects=()
-for module in Engine Data Plots Shell; do objects+=("$scratch"/debug/$module.build/*.o); done
+for module in Engine ModelFiles Data Plots Shell; do objects+=("$scratch"/debug/$module.build/*.o); done
 swiftc -sanitize=fuzzer,address -parse-as-library -g -Onone \
     -I "$scratch/debug/Modules" -I Sources/CBLAS -I Sources/CZlib \
     "Fuzz/Targets/$target.swift" Fuzz/Support/*.swift "${objects[@]}" \

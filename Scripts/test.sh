@@ -62,12 +62,13 @@ else
   echo "test: the TensorBoard check is skipped: tensorboard could not be installed from PyPI into $interop" >&2
 fi
 # nnsh's ONNX export run by onnxruntime on 1,000 MNIST digits against `predict` (Scripts/interop/
-# test_onnx.py, under a minute), then models built with the onnx package (and torch, when
-# it is there) imported by nnsh against onnxruntime; onnxruntime and onnx from PyPI, each
-# skipped with the reason when it cannot be had.
-if python_env $interop numpy onnxruntime; then
+# test_onnx.py, under a minute), a conv network's safetensors export read by `safetensors`,
+# then models built with the onnx package (and torch, when it is there) imported by nnsh
+# against onnxruntime; onnxruntime, safetensors and onnx from PyPI, each skipped with the
+# reason when it cannot be had.
+if python_env $interop numpy onnxruntime safetensors; then
   python_env $interop onnx || echo "test: onnx could not be installed from PyPI into $interop; the ONNX import checks will say they are skipped" >&2
   $interop/bin/python Scripts/interop/test_onnx.py "$bin"
 else
-  echo "test: the ONNX check is skipped: onnxruntime could not be installed from PyPI into $interop" >&2
+  echo "test: the ONNX check is skipped: onnxruntime and safetensors could not be installed from PyPI into $interop" >&2
 fi

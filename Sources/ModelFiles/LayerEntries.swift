@@ -13,7 +13,9 @@ import Engine
 /// - `tensorNames`: PyTorch's names of its tensors (`layers.N.weight`), in `parameterShapes`
 ///   order, and `pytorchTensor`, tensor i as PyTorch holds it (by default as the layer does;
 ///   dense weights transposed to `nn.Linear`'s [outputs, inputs]);
-/// - `summary`: how `info` shows it.
+/// - `summary`: how `info` shows it;
+/// - `onnx`: its ONNX nodes, added to the graph through `ONNXGraphBuilder`'s steps (none by default:
+///   the identity at inference, as dropout).
 ///
 /// Errors are `ModelFileError`s whose message starts with `name` ("layer 2"); the caller sets
 /// the hint and the offset.
@@ -27,6 +29,8 @@ protocol LayerEntry {
                                   name: String) throws(ModelFileError)
     static func summary(_ r: LayerRecord) -> String
     static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T])
+    /// `tensors` are its initializers' names, `prefix` its name ("layers.3").
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>)
 }
 
 extension LayerEntry {
@@ -34,11 +38,12 @@ extension LayerEntry {
     static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T]) {
         (layer.parameterShapes[index].dimensions, layer.parameter(index))
     }
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {}
 }
 
 /// The table of entries, and what is shared between them.
 enum LayerEntries {
-    static let all: [any LayerEntry.Type] = [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self]
+    static var all: [any LayerEntry.Type] { [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self] }
 
     static func entry(for kind: String) -> (any LayerEntry.Type)? { all.first { $0.kind == kind } }
 
@@ -61,18 +66,24 @@ enum LayerEntries {
     /// always given it: N counts its dense layers.
     static func pytorchTensors<T: Scalar>(_ network: Network<T>) -> [ExportedTensor<T>] {
         var out: [ExportedTensor<T>] = []
-        let denseOnly = network.isDenseOnly
-        var dense = 0
-        for (s, layer) in network.stack.enumerated() {
-            guard let entry = all.first(where: { $0.kind == type(of: layer).kind }) else { continue }
-            let n = denseOnly ? dense : s
+        for (layer, prefix) in zip(network.stack, pytorchPrefixes(network)) {
+            guard let entry = entry(for: type(of: layer).kind) else { continue }
             for (i, name) in entry.tensorNames.enumerated() {
                 let (shape, values) = entry.pytorchTensor(i, of: layer)
-                out.append(ExportedTensor(name: "layers.\(n).\(name)", shape: shape, values: values))
+                out.append(ExportedTensor(name: "\(prefix).\(name)", shape: shape, values: values))
             }
-            if layer is DenseLayer<T> { dense += 1 }
         }
         return out
+    }
+
+    /// "layers.N" for each layer of the stack (see `pytorchTensors`).
+    static func pytorchPrefixes<T: Scalar>(_ network: Network<T>) -> [String] {
+        let denseOnly = network.isDenseOnly
+        var dense = 0
+        return network.stack.enumerated().map { s, layer in
+            defer { if layer is DenseLayer<T> { dense += 1 } }
+            return "layers.\(denseOnly ? dense : s)"
+        }
     }
 
     /// The records of a network's stack as JSON (`nnsh.layers` in safetensors and ONNX
@@ -157,6 +168,14 @@ enum DenseEntry: LayerEntry {
 
     static func summary(_ r: LayerRecord) -> String { "\(r.size("width") ?? 0) \(LayerEntries.activationSummary(r))" }
 
+    /// `Gemm(x, W, b, transB=1)` on flat values, then the activation.
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
+        guard let d = layer as? DenseLayer<T> else { return }
+        graph.flat(prefix)
+        graph.add("Gemm", tensors, output: "\(prefix).linear", [ONNXModel.Attribute(name: "transB", value: .int(1))])
+        graph.activation(d.activation, prefix)
+    }
+
     /// W as `nn.Linear.weight`: [outputs, inputs], the transpose of nnsh's.
     static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T]) {
         guard index == 0, let d = layer as? DenseLayer<T> else { return (layer.parameterShapes[index].dimensions, layer.parameter(index)) }
@@ -239,6 +258,17 @@ enum ConvolutionEntry: LayerEntry {
         do { try network.append(ConvolutionLayer<T>(unchecked: settings, weights: parameters[0], bias: parameters[1])) } catch {
             throw LayerEntries.refusal(error, name: name)
         }
+    }
+
+    /// `Conv(x, W, b)` with kernel_shape, strides and pads on an image, then the activation.
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
+        guard let c = layer as? ConvolutionLayer<T> else { return }
+        graph.image(prefix, Shape([c.channels, c.height, c.width]))
+        let (k, s, p) = (Int64(c.kernel), Int64(c.stride), Int64(c.padding))
+        graph.add("Conv", tensors, output: "\(prefix).convolution", [
+            ONNXModel.Attribute(name: "kernel_shape", value: .ints([k, k])), ONNXModel.Attribute(name: "strides", value: .ints([s, s])),
+            ONNXModel.Attribute(name: "pads", value: .ints([p, p, p, p]))])
+        graph.activation(c.activation, prefix)
     }
 
     /// "conv 32 3×3 stride 1 padding 0 relu", the engine layer's summary.

@@ -78,10 +78,10 @@ public struct Architecture: Equatable, Sendable {
         }
     }
 
-    /// True when format 1 holds it: a flat input, dense layers, and dropout layers each right
-    /// in front of a dense one.
+    /// True when format 1 holds it: dense layers, and dropout layers each right in front of a
+    /// dense one. (Format 1 keeps the input's width, not its shape: a dense network made from
+    /// images is read back with a flat input, as earlier versions wrote it.)
     var isDenseOnly: Bool {
-        guard inputShape.dimensions.count == 1 else { return false }
         for (s, r) in stack.enumerated() {
             if r.kind == DenseEntry.kind { continue }
             guard r.kind == DropoutEntry.kind, s + 1 < stack.count, stack[s + 1].kind == DenseEntry.kind else { return false }

@@ -127,6 +127,13 @@ extension SavedModel {
             throw ModelFileError(.shapeMismatch, "the model has \(parameters.count) parameter tensors for \(a.layers.count) layers",
                                  hint: "the file is damaged; save it again")
         }
+        // The entries build layers from tensors of their records' shapes (a decoded file's are
+        // checked already; a model made in memory is checked here).
+        let places = a.tensorPlaces, labels = a.tensorLabels(places)
+        for (i, (tensor, place)) in zip(parameters, places).enumerated() {
+            try ModelFile.checkShape(rows: tensor.rows, columns: tensor.columns, expected: place,
+                                     what: ModelFile.tensorName(i, slot: -1, labels: labels), architecture: a, offset: nil)
+        }
         let network: Network<T>
         do { network = try Network(inputShape: a.inputShape) } catch {
             throw ModelFileError(.shapeMismatch, error.message, hint: "the file is damaged or was written by a faulty program")

@@ -48,7 +48,9 @@ extension ModelFile {
         let input = a.inputShape.dimensions
         guard !input.isEmpty, input.count <= 4, input.allSatisfy({ $0 >= 1 }),
               let inputCount = a.inputShape.checkedCount, inputCount <= maximumWidth else {
-            throw ModelFileError(.malformed, "the input width is \(a.inputShape); it must be between 1 and \(maximumWidth)", hint: hint)
+            let message = input.count == 1 ? "the input width is \(a.inputShape); it must be between 1 and \(maximumWidth)"
+                : "the input shape is \(a.inputShape); it must have 1 to 4 dimensions and between 1 and \(maximumWidth) values"
+            throw ModelFileError(.malformed, message, hint: hint)
         }
         do { _ = try a.layerShapes() } catch {
             var e = error

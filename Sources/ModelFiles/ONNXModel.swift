@@ -20,7 +20,8 @@ import Engine
 ///   [batch, channels, height, width] first (`layers.i.image`, an INT64 initializer).
 ///   (onnxruntime's CPU `Conv` takes float32: a float64 conv network exports, but runs elsewhere.)
 ///   Tensor names are `LayerEntries.pytorchTensors`' (the index in the stack, except for networks
-///   of dense and dropout layers only, which count their dense layers);
+///   of dense and dropout layers only, which count their dense layers); each kind's nodes come
+///   from its entry (`LayerEntry.onnx`, through `ONNXGraphBuilder`'s steps);
 /// - dropout layers are the identity at inference and write nothing;
 /// - the last node writes `output` [batch, outputs].
 ///
@@ -74,83 +75,26 @@ enum ONNXModel {
     }
 
     static func bytes<T: Scalar>(_ network: Network<T>, preprocessing: Preprocessing, dataType: Int64) -> [UInt8] {
-        var initializers: [(name: String, dims: [Int], values: [T])] = []
-        var shapes: [(name: String, dims: [Int64])] = []   // INT64 initializers (Reshape's shapes)
-        var nodes: [Node] = []
-        var current = inputName
+        var graph = ONNXGraphBuilder<T>(input: inputName, dataType: dataType)
         let p = preprocessing
         let standardizes = !p.inputMeans.isEmpty && p.inputMeans.count == network.inputWidth
             && p.inputStds.count == network.inputWidth
         if standardizes {
-            initializers.append(("input.mean", [network.inputWidth], p.inputMeans.map { T($0) }))
-            initializers.append(("input.std", [network.inputWidth], p.inputStds.map { T($0 == 0 || !$0.isFinite ? 1 : $0) }))
-            nodes.append(Node(opType: "Sub", inputs: [current, "input.mean"], output: "input.centred"))
-            nodes.append(Node(opType: "Div", inputs: ["input.centred", "input.std"], output: "input.standardized"))
-            current = "input.standardized"
+            graph.initializers.append(("input.mean", [network.inputWidth], p.inputMeans.map { T($0) }))
+            graph.initializers.append(("input.std", [network.inputWidth], p.inputStds.map { T($0 == 0 || !$0.isFinite ? 1 : $0) }))
+            graph.add("Sub", ["input.mean"], output: "input.centred")
+            graph.add("Div", ["input.std"], output: "input.standardized")
         }
-        let tensors = LayerEntries.pytorchTensors(network)
-        var nextTensor = 0
-        var isImage = false   // the current value is [batch, channels, height, width]
-        for (s, layer) in network.stack.enumerated() {
-            let count = layer.parameterShapes.count
-            let mine = tensors[nextTensor ..< nextTensor + count]
-            nextTensor += count
-            for t in mine { initializers.append((t.name, t.shape, t.values)) }
-            let names = mine.map(\.name)
-            let l = names.first.map { String($0.dropLast(".weight".count)) } ?? "layers.\(s)"
-            let activation: Activation
-            if let dense = layer as? DenseLayer<T> {
-                if isImage {
-                    nodes.append(Node(opType: "Flatten", inputs: [current], output: "\(l).flat",
-                                      attributes: [Attribute(name: "axis", value: .int(1))]))
-                    current = "\(l).flat"
-                    isImage = false
-                }
-                nodes.append(Node(opType: "Gemm", inputs: [current] + names, output: "\(l).linear",
-                                  attributes: [Attribute(name: "transB", value: .int(1))]))
-                current = "\(l).linear"
-                activation = dense.activation
-            } else if let conv = layer as? ConvolutionLayer<T> {
-                if !isImage {
-                    shapes.append(("\(l).image", [-1, Int64(conv.channels), Int64(conv.height), Int64(conv.width)]))
-                    nodes.append(Node(opType: "Reshape", inputs: [current, "\(l).image"], output: "\(l).input"))
-                    current = "\(l).input"
-                    isImage = true
-                }
-                let k = Int64(conv.kernel), st = Int64(conv.stride), pad = Int64(conv.padding)
-                nodes.append(Node(opType: "Conv", inputs: [current] + names, output: "\(l).convolution", attributes: [
-                    Attribute(name: "kernel_shape", value: .ints([k, k])), Attribute(name: "strides", value: .ints([st, st])),
-                    Attribute(name: "pads", value: .ints([pad, pad, pad, pad]))]))
-                current = "\(l).convolution"
-                activation = conv.activation
-            } else {
-                continue   // dropout: the identity at inference
-            }
-            // One node for the activation (none for linear), its output named for it.
-            func apply(_ op: String, _ attributes: [Attribute] = []) {
-                nodes.append(Node(opType: op, inputs: [current], output: "\(l).\(activation.name)", attributes: attributes))
-                current = "\(l).\(activation.name)"
-            }
-            switch activation {
-            case .linear: break
-            case .relu: apply("Relu")
-            case .sigmoid: apply("Sigmoid")
-            case .tanh: apply("Tanh")
-            case .softmax: apply("Softmax", [Attribute(name: "axis", value: .int(1))])
-            case .leakyReLU(let alpha) where dataType == DataType.float:
-                apply("LeakyRelu", [Attribute(name: "alpha", value: .float(Float(alpha)))])
-            case .leakyReLU(let alpha):
-                // LeakyRelu's alpha is a float attribute and onnxruntime has no double kernel for
-                // it: Relu(z) − α·Relu(−z), which is z for z > 0 and exactly α·z otherwise.
-                initializers.append(("\(l).alpha", [], [T(alpha)]))
-                nodes.append(Node(opType: "Relu", inputs: [current], output: "\(l).positive"))
-                nodes.append(Node(opType: "Neg", inputs: [current], output: "\(l).negated"))
-                nodes.append(Node(opType: "Relu", inputs: ["\(l).negated"], output: "\(l).negative"))
-                nodes.append(Node(opType: "Mul", inputs: ["\(l).negative", "\(l).alpha"], output: "\(l).scaled"))
-                nodes.append(Node(opType: "Sub", inputs: ["\(l).positive", "\(l).scaled"], output: "\(l).leaky_relu"))
-                current = "\(l).leaky_relu"
-            }
+        // Each layer: its tensors as initializers, then the nodes its entry adds.
+        var tensors = LayerEntries.pytorchTensors(network)[...]
+        for (layer, prefix) in zip(network.stack, LayerEntries.pytorchPrefixes(network)) {
+            let mine = tensors.prefix(layer.parameterShapes.count)
+            tensors = tensors.dropFirst(mine.count)
+            for t in mine { graph.initializers.append((t.name, t.shape, t.values)) }
+            LayerEntries.entry(for: type(of: layer).kind)?.onnx(layer, tensors: mine.map(\.name), prefix: prefix, into: &graph)
         }
+        var nodes = graph.nodes
+        let initializers = graph.initializers, shapes = graph.shapes
         nodes[nodes.count - 1].output = outputName
 
         var metadata = SafeTensorsFile(network, preprocessing: preprocessing).metadata.filter { $0.name != "format" }

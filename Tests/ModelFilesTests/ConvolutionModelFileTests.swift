@@ -147,6 +147,20 @@ import EngineTestSupport
         #expect(weights?.message == "layer 1 weights are 3×8, but layer 1 holds them as 3×9 (3×1×3×3)")
     }
 
+    /// A model made in memory (not decoded) with a tensor of another shape than its record's is
+    /// refused by name when the network is built, not trapped on.
+    @Test func aModelMadeInMemoryIsCheckedBeforeItsLayersAreBuilt() throws {
+        var m = SavedModel(network: try Self.convNetwork(Float.self))
+        m.parameters[2] = Matrix(rows: 2, columns: 11)
+        let e = expectModelFileError { _ = try m.makeNetwork() }
+        #expect(e?.kind == .shapeMismatch)
+        #expect(e?.message == "layer 2 weights are 2×11, but layer 2 holds them as 2×12 (2×3×2×2)")
+        var d = SavedModel(network: try droppedNetwork())
+        d.parameters[3] = Matrix(rows: 1, columns: 4)
+        #expect(expectModelFileError { _ = try d.makeNetwork() }?.message
+                == "layer 2 biases are 1×4, but layer 2 is 3 wide (expected 1×3)")
+    }
+
     /// Every truncation of a conv file is refused, and resealed random changes are refused or
     /// read exactly (nothing in a record is ignored).
     @Test func mutatedConvFilesAreRefusedOrReadExactly() throws {
