@@ -10,6 +10,7 @@
 // Built and run by Scripts/fuzz.sh modelfile SECONDS.
 import Foundation
 @testable import Engine
+@testable import ModelFiles
 @testable import Shell
 
 /// The uses, one statement each, in the order a person would try them.

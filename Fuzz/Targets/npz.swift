@@ -6,6 +6,7 @@
 // Built and run by Scripts/fuzz.sh npz SECONDS.
 @testable import Data
 @testable import Engine
+@testable import ModelFiles
 @testable import Shell
 
 /// The uses, one statement each.

@@ -5,6 +5,7 @@
 // summarised, printed, saved as a model file and loaded back, exported again.
 // Built and run by Scripts/fuzz.sh safetensors SECONDS.
 import Engine
+@testable import ModelFiles
 @testable import Shell
 
 /// The uses, one statement each.
