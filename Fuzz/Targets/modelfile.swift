@@ -46,7 +46,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// One step on four made-up examples, with the optimiser (and its saved state) the file names.
 private func trainOneStep(_ net: AnyNetwork) {
     let inputs = net.inputWidth, outputs = net.outputWidth
-    guard inputs > 0, outputs > 0, inputs * 4 <= 1 << 16, net.parameterCount <= 1 << 16 else { return }
+    guard inputs > 0, outputs > 0, inputs * 4 <= 1 << 16, outputs * 4 <= 1 << 16, net.parameterCount <= 1 << 16 else { return }
     var g = RandomGenerator(seed: 1)
     let x = Matrix<Double>(rows: 4, columns: inputs, storage: (0..<(4 * inputs)).map { _ in g.nextUniform() })
     let data: MatrixData<Double>

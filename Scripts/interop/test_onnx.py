@@ -10,6 +10,15 @@
    layers, trained briefly on standardized MNIST digits: its export takes raw pixels (the
    standardisation is in the graph), and agrees with `predict` on the standardized digits the
    same way.
+<<<<<<< HEAD
+3. A float32 convolutional network (1×28×28 → conv 4 3×3 pad 1 relu → conv 6 3×3 stride 2
+   leaky ReLU 0.1 → dropout → 10 softmax), written here as a format 1.2 model file straight from
+   docs/FORMAT.md with random weights (so the file format is checked by a second writer): nnsh
+   loads it, and its `predict` agrees with a direct NumPy convolution of the same weights, and
+   onnxruntime running its ONNX export (Reshape, Conv, Flatten, Gemm) agrees with `predict`,
+   both to 1e-5 and on every class.
+4. The models' inputs, outputs, opset and metadata are what docs/INTEROP.md says.
+=======
 3. The models' inputs, outputs, opset and metadata are what docs/INTEROP.md says.
 4. `import "x.onnx"`, with models built here from the weights of Models/mnist.nnm (when the
    `onnx` package is importable): one written as torch.onnx.export writes an nn.Sequential
@@ -21,6 +30,7 @@
    again by nnsh and onnxruntime runs both files on raw pixels. When torch is importable, a
    real torch.onnx.export of an nn.Sequential MLP is checked the same way. A model with a Conv
    node is refused with a message naming Conv.
+>>>>>>> onnximport
 
 nnsh prints its outputs with six significant digits; the outputs compared are probabilities
 (softmax), so that rounding is below 1e-6. Ends with one line, `onnx: N passed, M failed`;
@@ -29,9 +39,14 @@ exit status 0 when all pass. Needs MNIST in Data/mnist (skipped with the reason 
 
 import json
 import os
+<<<<<<< HEAD
+import struct
+=======
 import subprocess
+>>>>>>> onnximport
 import sys
 import tempfile
+import zlib
 
 import numpy as np
 import onnxruntime as ort
@@ -59,7 +74,8 @@ def compare(name, model, inputs, outputs, classes, dtype):
           f"{name}: output 'output' [batch, {outputs.shape[1]}] {type_name}")
     meta = session.get_modelmeta()
     check(meta.producer_name == "nnsh" and "nnsh.version" in meta.custom_metadata_map
-          and "nnsh.activations" in meta.custom_metadata_map, f"{name}: producer nnsh, nnsh.* metadata")
+          and ("nnsh.activations" in meta.custom_metadata_map or "nnsh.layers" in meta.custom_metadata_map),
+          f"{name}: producer nnsh, nnsh.* metadata")
     got = session.run(None, {"input": inputs.astype(dtype)})[0]
     check(got.dtype == dtype and got.shape == outputs.shape, f"{name}: outputs {outputs.shape} {np.dtype(dtype)}")
     difference = np.max(np.abs(got - outputs))
@@ -69,7 +85,74 @@ def compare(name, model, inputs, outputs, classes, dtype):
     check(agree == len(classes), f"{name}: classes agree with predict on every digit ({agree}/{len(classes)})")
 
 
+# The convolutional network of check 3: (kind, settings) per layer, as FORMAT.md's LAYR lists them.
+CNN = [("conv", dict(channels=1, height=28, width=28, filters=4, kernel=3, stride=1, padding=1, activation="relu", alpha=0.0)),
+       ("conv", dict(channels=4, height=28, width=28, filters=6, kernel=3, stride=2, padding=0, activation="leaky_relu", alpha=0.1)),
+       ("dropout", dict(rate=0.25)),
+       ("dense", dict(width=10, activation="softmax", alpha=0.0))]
+
+
+def cnn_weights(seed=23):
+    """Random float32 tensors for CNN, He-scaled: conv [F, C, k, k] and [F], dense [inputs, 10] and [10]."""
+    rng = np.random.default_rng(seed)
+    conv1 = rng.normal(0, np.sqrt(2 / 9), (4, 1, 3, 3)), rng.normal(0, 0.1, 4)
+    conv2 = rng.normal(0, np.sqrt(2 / 36), (6, 4, 3, 3)), rng.normal(0, 0.1, 6)
+    dense = rng.normal(0, np.sqrt(2 / 1014), (6 * 13 * 13, 10)), rng.normal(0, 0.1, 10)
+    return [t.astype(np.float32) for pair in (conv1, conv2, dense) for t in pair]
+
+
+def model_file(layers, input_shape, tensors):
+    """A float32 nnsh model file of format 1.2 (docs/FORMAT.md): LAYR, prov, the tensors, CRC-32."""
+    u64 = lambda v: struct.pack("<Q", v)
+    text = lambda s: u64(len(s.encode())) + s.encode()
+    def record(tag, payload):
+        return tag.encode() + u64(len(payload)) + payload
+    stack = b""
+    for kind, settings in layers:
+        fields = b""
+        for value in settings.values():
+            fields += text(value) if isinstance(value, str) else struct.pack("<d", value) if isinstance(value, float) else u64(value)
+        stack += text(kind) + u64(len(fields)) + fields
+    network = (b"\x04" + u64(len(input_shape)) + b"".join(u64(d) for d in input_shape)
+               + text("cross_entropy") + b"\x00" + u64(len(layers)) + stack)
+    provenance = text("test_onnx.py") + struct.pack("<q", 0) + b"\x00" + u64(0) + u64(0) + u64(0) + b"\x00" + bytes(32) + u64(0)
+    header = record("LAYR", network) + record("prov", provenance)
+    data = b""
+    for t in tensors:
+        rows, columns = (1, t.size) if t.ndim == 1 else (t.shape[0], t.size // t.shape[0])
+        data += u64(rows) + u64(columns) + t.astype("<f4").tobytes()
+    body = b"\x89NNSH\r\n\x1a" + struct.pack("<HH", 1, 2) + u64(len(header)) + u64(len(data)) + header + data
+    return body + struct.pack("<I", zlib.crc32(body))
+
+
+def convolve(x, weight, bias, stride, padding):
+    """Direct 2-D convolution of x [N, C, H, W] by weight [F, C, k, k] (cross-correlation, as PyTorch)."""
+    k = weight.shape[2]
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh, ow = (x.shape[2] - k) // stride + 1, (x.shape[3] - k) // stride + 1
+    out = np.zeros((x.shape[0], weight.shape[0], oh, ow)) + bias[None, :, None, None]
+    for i in range(k):
+        for j in range(k):
+            patch = x[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+            out += np.einsum("nchw,fc->nfhw", patch, weight[:, :, i, j])
+    return out
+
+
+def cnn_reference(pixels, tensors):
+    """CNN's outputs by NumPy, in float64, from the same float32 weights."""
+    w1, b1, w2, b2, wd, bd = [t.astype(np.float64) for t in tensors]
+    a = np.maximum(convolve(pixels.reshape(-1, 1, 28, 28), w1, b1, 1, 1), 0)
+    z = convolve(a, w2, b2, 2, 0)
+    a = np.where(z > 0, z, 0.1 * z)
+    z = a.reshape(len(a), -1) @ wd + bd
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def run(binary, folder, mnist, model):
+    tensors = cnn_weights()
+    with open(os.path.join(folder, "cnn.nnm"), "wb") as f:
+        f.write(model_file(CNN, [1, 28, 28], tensors))
     stdout = nnsh(binary, folder, f"""
         d = mnist "{mnist}"
         t = take d.test 1000
@@ -92,6 +175,10 @@ def run(binary, folder, mnist, model):
         export n "mixed.onnx"
         print "mixed.outputs" (predict n u)
         print "mixed.classes" (predict n u classes)
+        c = load "cnn.nnm"
+        export c "cnn.onnx"
+        print "cnn.outputs" (predict c t)
+        print "cnn.classes" (predict c t classes)
         """, timeout=900)
     digits = np.load(os.path.join(folder, "digits.npz"))["inputs"].reshape(1000, 784)
     pixels32 = digits.astype(np.float32) / np.float32(255)
@@ -100,6 +187,15 @@ def run(binary, folder, mnist, model):
             printed(stdout, "mnist.outputs"), printed(stdout, "mnist.classes"), np.float32)
     compare("float64 network, standardized inputs", os.path.join(folder, "mixed.onnx"), pixels64,
             printed(stdout, "mixed.outputs"), printed(stdout, "mixed.classes"), np.float64)
+<<<<<<< HEAD
+    outputs, classes = printed(stdout, "cnn.outputs"), printed(stdout, "cnn.classes")
+    reference = cnn_reference(pixels64, tensors)
+    difference = np.max(np.abs(reference - outputs))
+    print(f"onnx: conv network: largest difference of predict from NumPy's convolution {difference:.2e}")
+    check(difference <= TOLERANCE, f"conv network: predict agrees with NumPy's convolution to {TOLERANCE}")
+    check(np.all(np.argmax(reference, axis=1) == classes), "conv network: predict's classes are NumPy's on every digit")
+    compare("conv network (float32)", os.path.join(folder, "cnn.onnx"), pixels32, outputs, classes, np.float32)
+=======
     try:
         import onnx  # noqa: F401  (only to build models for import)
     except ImportError as e:
@@ -239,6 +335,7 @@ def check_import(binary, folder, mnist, digits):
     print(f"onnx: conv.onnx: {message}")
     check(result.returncode != 0 and "node '/0/Conv' uses the operator Conv, which nnsh cannot import" in message,
           "a model with a Conv node is refused, naming the node and Conv")
+>>>>>>> onnximport
 
 
 if __name__ == "__main__":

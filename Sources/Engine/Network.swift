@@ -10,24 +10,29 @@ public enum RemovedLayer: Equatable, Sendable {
 /// A feed-forward network of dense layers, with everything training leaves behind: the
 /// per-epoch history and the optimiser's state (so a stopped run resumes where it was).
 ///
-/// Shapes: a batch is `rows × inputWidth`; layer l maps `rows × layers[l].inputs` to
-/// `rows × layers[l].outputs`; the output is `rows × outputWidth`.
+/// Shapes: one example is of shape `inputShape` (`Shape(784)` for flat features, `Shape([1, 28, 28])`
+/// for an image, see `Shape`), stored row-major, so a batch is `rows × inputWidth` whatever the
+/// shape; layer s maps examples of shape `shapes[s - 1]` to `shapes[s]`; the output is
+/// `rows × outputWidth`.
 ///
 ///     var rng = RandomGenerator(seed: 1993)
-///     let net = try Network<Float>(inputWidth: 784)
+///     let net = try Network<Float>(inputWidth: 784)                       // or inputShape: Shape([1, 28, 28])
 ///     try net.addDense(outputs: 300, activation: .relu, generator: &rng)
 ///     try net.addDense(outputs: 10, activation: .softmax, generator: &rng)   // cost: cross_entropy
 ///     let probabilities = try net.predict(batch)                            // rows × 10
 ///
 /// A class, so the shell and the trainer share one network; `copy()` gives an independent one.
 public final class Network<T: Scalar> {
-    /// Features per example.
+    /// The shape of one example: flat (`Shape(784)`) or an image (`Shape([1, 28, 28])`, which
+    /// convolutions read).
+    public let inputShape: Shape
+    /// Values per example (`inputShape.count`): the columns of a batch.
     public let inputWidth: Int
     /// Every layer, input side first, of whatever kind (dense, dropout), each asked for its
     /// shapes, parameters and passes through `Layer`. Changed through `add`, `addDense`,
     /// `addDropout` and `removeLast`, which check shapes (`shapes`).
     /// (Mutated in place by training's update step; `replaceStack` for anything that changes shapes.)
-    var stack: [any Layer<T>]
+    package internal(set) var stack: [any Layer<T>]
     /// The shape of one example after each layer of `stack` (shape inference, kept in step).
     private var shapesAfter: [Shape]
     /// The dense layers, input side first, each with the rate of the dropout layer in front of
@@ -75,15 +80,24 @@ public final class Network<T: Scalar> {
     /// `Trainer(resuming:)` continues it. A new `train` run or a change of layers drops it.
     public var pausedRun: PausedRun<T>?
 
+    /// An empty network for flat examples of `inputWidth` values.
     public convenience init(inputWidth: Int) throws(EngineError) {
-        guard inputWidth > 0 else {
-            throw EngineError(.shapeMismatch, "a network needs an input width of at least 1, got \(inputWidth)")
-        }
-        self.init(checkedInputWidth: inputWidth)
+        try self.init(inputShape: Shape(inputWidth))
     }
 
-    fileprivate init(checkedInputWidth inputWidth: Int) {
-        self.inputWidth = inputWidth
+    /// An empty network for examples of shape `inputShape` (flat, or channels×height×width).
+    public convenience init(inputShape: Shape) throws(EngineError) {
+        guard !inputShape.dimensions.isEmpty, inputShape.dimensions.allSatisfy({ $0 > 0 }) else {
+            throw EngineError(.shapeMismatch, inputShape.dimensions.count == 1
+                                  ? "a network needs an input width of at least 1, got \(inputShape)"
+                                  : "a network needs an input shape of sizes at least 1, got \(inputShape)")
+        }
+        self.init(checkedInputShape: inputShape)
+    }
+
+    fileprivate init(checkedInputShape inputShape: Shape) {
+        self.inputShape = inputShape
+        self.inputWidth = inputShape.count
         self.stack = []
         self.shapesAfter = []
         self.explicitCost = nil
@@ -94,7 +108,7 @@ public final class Network<T: Scalar> {
 
     /// A network from existing layers (model files); checks that the layers chain.
     public convenience init(inputWidth: Int, layers: [DenseLayer<T>], cost: Cost? = nil) throws(EngineError) {
-        try self.init(inputWidth: inputWidth)
+        try self.init(inputShape: Shape(inputWidth))
         for layer in layers { try add(layer) }
         try setCost(cost)
     }
@@ -123,8 +137,8 @@ public final class Network<T: Scalar> {
 
     /// Appends a layer of any kind after checking it takes the current output shape (its
     /// `outputShape(for:)`); drops the optimiser state and a paused run, as any change of layers.
-    func append(_ layer: any Layer<T>) throws(EngineError) {
-        shapesAfter.append(try layer.outputShape(for: shapes.last ?? Shape(inputWidth)))
+    package func append(_ layer: any Layer<T>) throws(EngineError) {
+        shapesAfter.append(try layer.outputShape(for: outputShape))
         stack.append(layer)
         optimizerState = nil
         pausedRun = nil
@@ -133,7 +147,7 @@ public final class Network<T: Scalar> {
     /// Sets the stack and infers its shapes again (layers whose shapes were checked before).
     private func replaceStack(_ layers: [any Layer<T>]) {
         stack = layers
-        var shape = Shape(inputWidth)
+        var shape = inputShape
         shapesAfter = layers.map { layer in
             shape = (try? layer.outputShape(for: shape)) ?? shape
             return shape
@@ -142,6 +156,10 @@ public final class Network<T: Scalar> {
 
     /// The shape of one example after each layer of the stack, input side first.
     public var shapes: [Shape] { shapesAfter }
+
+    /// The shape of one example after the last layer (`inputShape` when there are none): what
+    /// the next layer added takes.
+    public var outputShape: Shape { shapesAfter.last ?? inputShape }
 
     /// Calls `body` on every parameter tensor in optimiser order, to change it in place.
     func withEachParameter(_ body: (UnsafeMutableBufferPointer<T>) -> Void) {
@@ -192,20 +210,18 @@ public final class Network<T: Scalar> {
     }
 
     /// Appends a 2-D convolution (see `ConvolutionLayer`) of `filters` k×k kernels, weights
-    /// drawn with He's rule from `generator`. It reads the current output as an image: of its
-    /// shape when that is channels×height×width, else of shape `image`, which must hold as
-    /// many values (a flat input such as 784 read as 1×28×28).
+    /// drawn with He's rule from `generator`. It reads the current output shape
+    /// (`outputShape`) as its image, which must be channels×height×width: a network made for
+    /// images (`init(inputShape:)`), or a convolution's output. A flat shape is refused.
     public func addConvolution(
         filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, activation: Activation,
-        image: Shape? = nil, generator: inout RandomGenerator
+        generator: inout RandomGenerator
     ) throws(EngineError) {
-        let current = shapes.last ?? Shape(inputWidth)
-        guard let image = current.dimensions.count == 3 ? current : image else {
-            throw EngineError(.shapeMismatch,
-                              "a convolution needs the image shape (channels×height×width) of the \(outputWidth) values it reads")
-        }
-        guard image.count == current.count, current.dimensions.count == 1 || current == image else {
-            throw EngineError(.shapeMismatch, "a convolution over \(image) images cannot take \(current)")
+        let image = outputShape
+        guard image.dimensions.count == 3 else {
+            throw EngineError(.shapeMismatch, stack.isEmpty
+                ? "a convolution needs images (channels×height×width), but the network's input is \(counted(image.count, "flat value")); make the network from an image dataset"
+                : "a convolution needs images (channels×height×width), but layer \(stack.count) (\(type(of: stack[stack.count - 1]).kind)) gives \(counted(image.count, "flat value"))")
         }
         try append(ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
                                        padding: padding, activation: activation, generator: &generator))
@@ -242,7 +258,7 @@ public final class Network<T: Scalar> {
     }
 
     /// Values per output row: the last layer's outputs (the input width when there are no layers).
-    public var outputWidth: Int { shapes.last?.count ?? inputWidth }
+    public var outputWidth: Int { outputShape.count }
 
     /// The parameters of all layers.
     public var parameterCount: Int { stack.reduce(0) { $0 + $1.parameterCount } }
@@ -253,7 +269,7 @@ public final class Network<T: Scalar> {
 
     /// A fully independent copy (layers, cost, history, optimiser state).
     public func copy() -> Network<T> {
-        let n = Network<T>(checkedInputWidth: inputWidth)
+        let n = Network<T>(checkedInputShape: inputShape)
         n.replaceStack(stack)
         n.explicitCost = explicitCost
         n.history = history
@@ -265,7 +281,7 @@ public final class Network<T: Scalar> {
     /// The same network in another precision (history and optimiser state included; a paused
     /// run is not).
     public func converted<U: Scalar>(to: U.Type = U.self) -> Network<U> {
-        let n = Network<U>(checkedInputWidth: inputWidth)
+        let n = Network<U>(checkedInputShape: inputShape)
         n.replaceStack(stack.map { $0.convertedLayer(to: U.self) })
         n.explicitCost = explicitCost
         n.history = history
@@ -297,7 +313,7 @@ extension Network: CustomStringConvertible {
     /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)";
     /// dropout layers show as "dropout 0.5".
     public var description: String {
-        let chain = ([String(inputWidth)] + layerSummaries).joined(separator: " → ")
+        let chain = ([inputShape.description] + layerSummaries).joined(separator: " → ")
         return "Network<\(T.precisionName)>(\(chain), \(parameterCount) parameters, \(cost))"
     }
 }

@@ -22,47 +22,100 @@ public struct LayerSpec: Equatable, Sendable {
     }
 }
 
-/// The shape of a network: input width, its layers in order, and the cost it trains on.
+/// The shape of a network: the shape of its input, every layer of its stack as a record
+/// (`LayerRecord`, read and written through `LayerEntries`), and the cost it trains on.
 public struct Architecture: Equatable, Sendable {
-    public var inputWidth: Int
-    public var layers: [LayerSpec]
+    /// One example going in: `Shape(784)`, `Shape([1, 28, 28])`.
+    public var inputShape: Shape
+    /// Every layer, input side first.
+    public var stack: [LayerRecord]
     public var cost: String
     /// False when the cost is the output activation's default rather than chosen.
     public var costIsExplicit: Bool
 
-    public init(inputWidth: Int, layers: [LayerSpec], cost: String, costIsExplicit: Bool = true) {
-        self.inputWidth = inputWidth
-        self.layers = layers
+    public init(inputShape: Shape, stack: [LayerRecord], cost: String, costIsExplicit: Bool = true) {
+        self.inputShape = inputShape
+        self.stack = stack
         self.cost = cost
         self.costIsExplicit = costIsExplicit
     }
 
-    public var outputWidth: Int { layers.last?.width ?? inputWidth }
-
-    /// True when some layer has a dropout layer in front of it.
-    public var hasDropout: Bool { layers.contains { $0.inputDropout != 0 } }
-
-    /// Shapes of the parameters in file order: for each layer, its weights
-    /// `[inputs, outputs]` then its biases `[1, outputs]`.
-    public var parameterShapes: [(rows: Int, columns: Int)] {
-        Self.shapesComputed?.shapes.add(2 * layers.count, ordering: .relaxed)
-        var shapes: [(rows: Int, columns: Int)] = []
-        var inputs = inputWidth
-        for layer in layers {
-            shapes.append((inputs, layer.width))
-            shapes.append((1, layer.width))
-            inputs = layer.width
-        }
-        return shapes
+    /// A network of dense layers, each with the dropout layer in front of it (`inputDropout`).
+    public init(inputWidth: Int, layers: [LayerSpec], cost: String, costIsExplicit: Bool = true) {
+        self.init(inputShape: Shape(inputWidth), stack: [], cost: cost, costIsExplicit: costIsExplicit)
+        self.layers = layers
     }
 
-    /// Test support: counts the shapes `parameterShapes` computes, in the current task (so a
+    /// Values per example going in.
+    public var inputWidth: Int {
+        get { inputShape.checkedCount ?? 0 }
+        set { inputShape = Shape(newValue) }
+    }
+
+    /// The dense layers, each with the rate of the dropout layer in front of it (the view of
+    /// format 1, which holds nothing else; setting it rebuilds the stack from dense and dropout
+    /// layers).
+    public var layers: [LayerSpec] {
+        get {
+            var specs: [LayerSpec] = []
+            var rate = 0.0
+            for r in stack {
+                if r.kind == DropoutEntry.kind { rate = r.number("rate") ?? 0; continue }
+                guard r.kind == DenseEntry.kind else { continue }
+                specs.append(LayerSpec(width: r.size("width") ?? 0, activation: r.text("activation") ?? "",
+                                       alpha: r.number("alpha") ?? 0, inputDropout: rate))
+                rate = 0
+            }
+            return specs
+        }
+        set {
+            stack = newValue.flatMap { spec -> [LayerRecord] in
+                let dense = LayerRecord(kind: DenseEntry.kind, settings: [
+                    .init("width", .size(spec.width)), .init("activation", .text(spec.activation)), .init("alpha", .number(spec.alpha))])
+                return spec.inputDropout == 0 ? [dense]
+                    : [LayerRecord(kind: DropoutEntry.kind, settings: [.init("rate", .number(spec.inputDropout))]), dense]
+            }
+        }
+    }
+
+    /// True when format 1 holds it: a flat input, dense layers, and dropout layers each right
+    /// in front of a dense one.
+    var isDenseOnly: Bool {
+        guard inputShape.dimensions.count == 1 else { return false }
+        for (s, r) in stack.enumerated() {
+            if r.kind == DenseEntry.kind { continue }
+            guard r.kind == DropoutEntry.kind, s + 1 < stack.count, stack[s + 1].kind == DenseEntry.kind else { return false }
+        }
+        return true
+    }
+
+    /// Values per example coming out (the input width when there are no layers, 0 when the
+    /// records do not fit together).
+    public var outputWidth: Int {
+        guard !stack.isEmpty else { return inputWidth }
+        return (try? layerShapes())?.last?.output.checkedCount ?? 0
+    }
+
+    /// True when the stack has a dropout layer.
+    public var hasDropout: Bool { stack.contains { $0.kind == DropoutEntry.kind } }
+
+    /// Shapes of the parameter tensors in file order (each layer's, in stack order), as the data
+    /// section holds them (`Shape.matrixShape`): dense weights `[inputs, outputs]` and biases
+    /// `[1, outputs]`, conv weights `[filters, channels·k·k]`; empty when the records do not
+    /// fit together.
+    public var parameterShapes: [(rows: Int, columns: Int)] {
+        ((try? layerShapes()) ?? []).flatMap { $0.parameters.map(\.matrixShape) }
+    }
+
+    /// Test support: counts the shapes `layerShapes` computes, in the current task (so a
     /// test can tell linear work from quadratic without a clock).
     @TaskLocal static var shapesComputed: ShapeCount?
     final class ShapeCount: Sendable { let shapes = Atomic<Int>(0) }
 
     /// Total number of weights and biases.
-    public var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.rows * $1.columns } }
+    public var parameterCount: Int {
+        ((try? layerShapes()) ?? []).reduce(0) { $0 + $1.parameters.reduce(0) { $0 + ($1.checkedCount ?? 0) } }
+    }
 }
 
 /// Width × height × channels of image inputs (pixels in row-major order, channels last).

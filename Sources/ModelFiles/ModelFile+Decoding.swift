@@ -138,7 +138,12 @@ extension ModelFile {
                                      hint: "the file is damaged or was written by a faulty program", offset: tagOffset)
             }
             switch tag {
-            case Tag.network: network = try readNetwork(&payload)
+            case Tag.network, Tag.layers:
+                guard network == nil else {
+                    throw ModelFileError(.malformed, "the file has both a \(Tag.network) and a \(Tag.layers) record",
+                                         hint: "the file is damaged or was written by a faulty program", offset: tagOffset)
+                }
+                network = tag == Tag.network ? try readNetwork(&payload) : try readLayers(&payload, fileMinor: fileMinor)
             case Tag.preprocessing: preprocessing = try readPreprocessing(&payload)
             case Tag.optimizer: optimizer = try readOptimizer(&payload)
             case Tag.generator: generator = try readGenerator(&payload)
@@ -167,11 +172,15 @@ extension ModelFile {
             for (i, rate) in rates.enumerated() { history.epochs[i].learningRate = rate }
         }
         guard let (precision, readArchitecture) = network else {
-            throw ModelFileError(.malformed, "the file has no \(Tag.network) record (the network's architecture)",
+            throw ModelFileError(.malformed, "the file has no \(Tag.network) or \(Tag.layers) record (the network's architecture)",
                                  hint: "the file is damaged; save it again", offset: section.position)
         }
         var architecture = readArchitecture
         if let dropout {
+            guard seen.contains(Tag.network) else {
+                throw ModelFileError(.malformed, "record \(Tag.dropout) belongs with \(Tag.network), not \(Tag.layers)",
+                                     hint: "the file is damaged or was written by a faulty program", offset: dropout.offset)
+            }
             guard dropout.rates.count == architecture.layers.count else {
                 throw ModelFileError(.shapeMismatch,
                                      "record \(Tag.dropout) has \(dropout.rates.count) dropout rates for \(architecture.layers.count) layers",
@@ -210,16 +219,19 @@ extension ModelFile {
         return Int(raw)
     }
 
-    private static func readNetwork(_ r: inout ByteReader) throws(ModelFileError) -> (Precision, Architecture) {
+    private static func readPrecision(_ r: inout ByteReader) throws(ModelFileError) -> Precision {
         let at = r.position
-        let precision: Precision
         switch try r.uint8("precision") {
-        case 4: precision = .float32
-        case 8: precision = .float64
+        case 4: return .float32
+        case 8: return .float64
         case let code:
             throw ModelFileError(.unsupportedContent, "unknown precision code \(code) (4 = float32, 8 = float64)",
                                  hint: "the file is damaged or needs a newer nnsh", offset: at)
         }
+    }
+
+    private static func readNetwork(_ r: inout ByteReader) throws(ModelFileError) -> (Precision, Architecture) {
+        let precision = try readPrecision(&r)
         let inputWidth = try width(&r, "input width")
         let cost = try r.string("cost")
         let costIsExplicit = try r.bool("explicit-cost flag")
@@ -234,6 +246,64 @@ extension ModelFile {
             layers.append(LayerSpec(width: w, activation: activation, alpha: alpha))
         }
         return (precision, Architecture(inputWidth: inputWidth, layers: layers, cost: cost, costIsExplicit: costIsExplicit))
+    }
+
+    /// `LAYR` (format 1.2): precision, the input shape (`u64` rank, 1 … 4, and each size), cost,
+    /// explicit-cost flag, then L layers, each its kind (`str`), the length of its settings
+    /// (`u64`) and its settings in its entry's order (`LayerEntries`): `u64` for sizes, `f64`
+    /// for numbers, `str` for text. The values are checked by `validate` through the entries.
+    private static func readLayers(_ r: inout ByteReader, fileMinor: UInt16) throws(ModelFileError) -> (Precision, Architecture) {
+        let precision = try readPrecision(&r)
+        let rankAt = r.position
+        let rank = try r.uint64("rank of the input shape")
+        guard rank >= 1, rank <= 4 else {
+            throw ModelFileError(.malformed, "the input shape has \(rank) dimensions; it must have 1 to 4",
+                                 hint: "the file is damaged; save it again", offset: rankAt)
+        }
+        var dimensions: [Int] = []
+        for i in 0..<Int(rank) { dimensions.append(try width(&r, "size \(i + 1) of the input shape")) }
+        let cost = try r.string("cost")
+        let costIsExplicit = try r.bool("explicit-cost flag")
+        // Each layer takes at least 8 (kind length) + 8 (settings length) bytes.
+        let count = try r.count("layer count", minimumElementSize: 16)
+        var stack: [LayerRecord] = []
+        stack.reserveCapacity(count)
+        for i in 0..<count {
+            let what = "layer record \(i + 1)"
+            let kindAt = r.position
+            let kind = try r.string("kind of \(what)")
+            let length = try r.count("length of \(what)", minimumElementSize: 1)
+            var settings = try r.subReader(length, for: what)
+            guard let entry = LayerEntries.entry(for: kind) else {
+                throw ModelFileError(.unsupportedContent, "\(what) is a '\(kind)' layer, which this nnsh does not know",
+                                     hint: "the file was written by a newer nnsh; upgrade nnsh to load it", offset: kindAt)
+            }
+            var record = LayerRecord(kind: kind, settings: [])
+            for field in entry.fields {
+                let name = "\(field.name) of \(what) (\(kind))"
+                let value: LayerRecord.Value
+                switch field.kind {
+                case .size, .count:
+                    let at = settings.position
+                    let raw = try settings.uint64(name)
+                    guard raw <= UInt64(maximumWidth) else {
+                        throw ModelFileError(.malformed, "the \(name) is \(raw); it must be at most \(maximumWidth)",
+                                             hint: "the file is damaged; save it again", offset: at)
+                    }
+                    value = .size(Int(raw))
+                case .number: value = .number(try settings.float64(name))
+                case .text: value = .text(try settings.string(name))
+                }
+                record.settings.append(.init(field.name, value))
+            }
+            // Settings appended by a newer minor version are skipped; otherwise extra bytes are damage.
+            if !settings.isAtEnd && fileMinor <= versionMinor {
+                throw ModelFileError(.malformed, "\(what) has \(settings.remaining) unexpected bytes at its end",
+                                     hint: "the file is damaged; save it again", offset: settings.position)
+            }
+            stack.append(record)
+        }
+        return (precision, Architecture(inputShape: Shape(dimensions), stack: stack, cost: cost, costIsExplicit: costIsExplicit))
     }
 
     /// `drop`: `u64` L, then the rate in front of each of the L layers (`f64`, 0 ≤ p < 1: `validate`
@@ -388,18 +458,19 @@ extension ModelFile {
     private static func decodeTensors<T: Scalar>(_ header: ModelHeader, _ section: ByteReader, _: T.Type) throws(ModelFileError) -> SavedModel<T> {
         var r = section
         let architecture = header.architecture
-        let shapes = architecture.parameterShapes
+        let places = architecture.tensorPlaces
+        let labels = architecture.tensorLabels(places)
         let slots = header.optimizer?.slots ?? 0
         var groups: [[Matrix<T>]] = []
         for slot in -1 ..< slots {
             var tensors: [Matrix<T>] = []
-            tensors.reserveCapacity(shapes.count)
-            for i in shapes.indices {
-                let what = tensorName(i, slot: slot)
+            tensors.reserveCapacity(places.count)
+            for i in places.indices {
+                let what = tensorName(i, slot: slot, labels: labels)
                 let at = r.position
                 let rows = try r.count("rows of \(what)", minimumElementSize: 0)
                 let columns = try r.count("columns of \(what)", minimumElementSize: 0)
-                try checkShape(rows: rows, columns: columns, index: i, expected: shapes[i], what: what,
+                try checkShape(rows: rows, columns: columns, expected: places[i], what: what,
                                architecture: architecture, offset: at)
                 let valuesAt = r.position
                 let values = try r.scalars(rows * columns, of: T.self, for: what)   // product ≤ maximumWidth², no overflow

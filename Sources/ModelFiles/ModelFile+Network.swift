@@ -44,6 +44,7 @@ extension ModelFile {
             throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before saving", path: path)
         }
         guard network.pendingDropout == 0 else { throw trailingDropout(path: path, verb: "saving") }
+        if let kind = network.kindWithoutRecord { throw withoutRecord(kind, path: path, verb: "saved") }
         switch network {
         case .float(let n): try writeContents(SavedModel(network: n, extras: extras), to: path)
         case .double(let n): try writeContents(SavedModel(network: n, extras: extras), to: path)
@@ -55,6 +56,12 @@ extension ModelFile {
     static func trailingDropout(path: String, verb: String) -> ModelFileError {
         ModelFileError(.unsupportedContent, "the network ends with a dropout layer, which a model file keeps only in front of a dense layer",
                        hint: "add a dense layer after the dropout before \(verb)", path: path)
+    }
+
+    /// A layer kind with no entry in `LayerEntries` cannot be written (rather than left out).
+    static func withoutRecord(_ kind: String, path: String, verb: String) -> ModelFileError {
+        ModelFileError(.unsupportedContent, "the network has a \(kind) layer, which cannot be \(verb) yet",
+                       hint: "remove it with `pop`, or save the weights another way", path: path)
     }
 
     /// Loads a network saved by `write`, refusing damaged or inconsistent files.
@@ -76,19 +83,17 @@ extension SavedModel {
     /// Everything `network` is, in file form: its architecture and parameters, its optimiser
     /// state (unless `extras.includeOptimizerState` is false) and history, and `extras`.
     public init(network: Network<T>, extras: ModelExtras = ModelExtras()) {
+        let stack = network.stack
         let architecture = Architecture(
-            inputWidth: network.inputWidth,
-            layers: network.layers.map { layer in
-                var alpha = 0.0
-                if case .leakyReLU(let a) = layer.activation { alpha = a }
-                return LayerSpec(width: layer.outputs, activation: layer.activation.name, alpha: alpha,
-                                 inputDropout: layer.inputDropout)
-            },
+            inputShape: network.inputShape,
+            stack: stack.map { LayerEntries.record(of: $0) ?? LayerRecord(kind: type(of: $0).kind, settings: []) },
             cost: network.cost.name, costIsExplicit: network.explicitCost != nil)
         var parameters: [Matrix<T>] = []
-        for layer in network.layers {
-            parameters.append(layer.weights)
-            parameters.append(Matrix(rows: 1, columns: layer.bias.count, storage: layer.bias))
+        for layer in stack {
+            for (i, shape) in layer.parameterShapes.enumerated() {
+                let (rows, columns) = shape.matrixShape
+                parameters.append(Matrix(rows: rows, columns: columns, storage: layer.parameter(i)))
+            }
         }
         var optimizer: OptimizerRecord?
         var moments: [[Matrix<T>]] = []
@@ -111,46 +116,39 @@ extension SavedModel {
         self.init(header: header, parameters: parameters, moments: moments)
     }
 
-    /// The network this model describes, with its history and optimiser state.
+    /// The network this model describes, with its history and optimiser state: each layer
+    /// built by its kind's entry (`LayerEntries`) from its record and its tensors.
     public func makeNetwork() throws(ModelFileError) -> Network<T> {
         let a = header.architecture
         let newer = "the file was written by a newer nnsh; upgrade nnsh to load it"
-        guard parameters.count == a.parameterShapes.count else {
+        let shapes = try a.layerShapes()
+        let tensorCount = shapes.reduce(0) { $0 + $1.parameters.count }
+        guard parameters.count == tensorCount else {
             throw ModelFileError(.shapeMismatch, "the model has \(parameters.count) parameter tensors for \(a.layers.count) layers",
                                  hint: "the file is damaged; save it again")
         }
-        var layers: [DenseLayer<T>] = []
-        for (i, spec) in a.layers.enumerated() {
-            guard Activation.names.contains(spec.activation) else {
-                throw ModelFileError(.unsupportedContent, "layer \(i + 1)'s activation '\(spec.activation)' is not known to this nnsh",
-                                     hint: newer)
+        let network: Network<T>
+        do { network = try Network(inputShape: a.inputShape) } catch {
+            throw ModelFileError(.shapeMismatch, error.message, hint: "the file is damaged or was written by a faulty program")
+        }
+        let names = a.layerNames
+        var next = 0
+        for (s, record) in a.stack.enumerated() {
+            guard let entry = LayerEntries.entry(for: record.kind) else {
+                throw ModelFileError(.unsupportedContent, "\(names[s]) is a '\(record.kind)' layer, which this nnsh does not know", hint: newer)
             }
-            let activation: Activation
-            do { activation = try Activation(parsing: spec.activation, alpha: spec.alpha) } catch {
-                throw ModelFileError(.malformed, "layer \(i + 1): \(error.message)", hint: "the file is damaged; save it again")
-            }
-            if case .leakyReLU = activation {} else if spec.alpha != 0 {
-                throw ModelFileError(.malformed, "layer \(i + 1)'s \(spec.activation) has alpha \(spec.alpha), but only leaky_relu takes one",
-                                     hint: "the file is damaged; save it again")
-            }
-            do {
-                layers.append(try DenseLayer(weights: parameters[2 * i], bias: parameters[2 * i + 1].storage,
-                                             activation: activation, inputDropout: spec.inputDropout))
-            } catch {
-                throw ModelFileError(.shapeMismatch, "layer \(i + 1): \(error.message)", hint: "the file is damaged; save it again")
-            }
+            let tensors = parameters[next ..< next + shapes[s].parameters.count].map(\.storage)
+            next += tensors.count
+            try entry.append(record, to: network, input: shapes[s].input, parameters: tensors, name: names[s])
         }
         guard Cost.allCases.map(\.name).contains(a.cost), let cost = try? Cost(parsing: a.cost) else {
             throw ModelFileError(.unsupportedContent, "the cost '\(a.cost)' is not known to this nnsh", hint: newer)
         }
-        let network: Network<T>
-        do {
-            network = try Network(inputWidth: a.inputWidth, layers: layers, cost: a.costIsExplicit ? cost : nil)
-        } catch {
+        do { try network.setCost(a.costIsExplicit ? cost : nil) } catch {
             throw ModelFileError(.shapeMismatch, error.message, hint: "the file is damaged or was written by a faulty program")
         }
         guard network.cost == cost else {
-            throw ModelFileError(.malformed, "the cost is marked as the default, but \(a.cost) is not the default for \(layers.last?.activation.name ?? "")",
+            throw ModelFileError(.malformed, "the cost is marked as the default, but \(a.cost) is not the default for \(a.layers.last?.activation ?? "")",
                                  hint: "the file is damaged or was written by a faulty program")
         }
         network.history = header.history
@@ -193,5 +191,21 @@ extension SavedModel {
                                  hint: "the file is damaged or was written by a faulty program")
         }
         return state
+    }
+}
+
+extension Network {
+    /// True when format 1 holds it: dense and dropout layers only.
+    var isDenseOnly: Bool { stack.allSatisfy { $0 is DenseLayer<T> || $0 is DropoutLayer<T> } }
+
+    /// The kind of the first layer that has no model-file entry, if any.
+    var kindWithoutRecord: String? {
+        stack.first { LayerEntries.record(of: $0) == nil }.map { type(of: $0).kind }
+    }
+}
+
+extension AnyNetwork {
+    var kindWithoutRecord: String? {
+        switch self { case .float(let n): n.kindWithoutRecord; case .double(let n): n.kindWithoutRecord }
     }
 }

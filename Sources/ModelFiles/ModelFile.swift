@@ -17,9 +17,11 @@ public enum ModelFile {
     /// The newest format version this nnsh writes. It reads every file with the same major
     /// version; records and fields added by a newer minor version are skipped. A file is
     /// written with the lowest minor version that holds its contents (`minorVersion(for:)`):
-    /// 1.1 added the optional `drop` record (dropout layers), so files without dropout stay 1.0.
+    /// 1.1 added the optional `drop` record (dropout layers), so files without dropout stay 1.0;
+    /// 1.2 the `LAYR` record (every layer kind, and the input's shape), written in place of
+    /// `NETW` by networks that 1.1 cannot hold (a convolution, an image input).
     public static let versionMajor: UInt16 = 1
-    public static let versionMinor: UInt16 = 1
+    public static let versionMinor: UInt16 = 2
     /// Magic, major, minor, header length, data length.
     static let preambleSize = 8 + 2 + 2 + 8 + 8
     static let checksumSize = 4
@@ -35,6 +37,7 @@ public enum ModelFile {
     /// lower-case marks one it may skip when it does not know it.
     enum Tag {
         static let network = "NETW"
+        static let layers = "LAYR"
         static let preprocessing = "PREP"
         static let optimizer = "OPTM"
         static let generator = "RAND"

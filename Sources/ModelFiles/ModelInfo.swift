@@ -18,13 +18,12 @@ public struct ModelInfo: Equatable, Sendable {
 
     public var parameterCount: Int { header.architecture.parameterCount }
 
-    /// "784 -> 128 relu -> 10 softmax"; dropout layers show as "dropout 0.5".
+    /// "784 -> 128 relu -> 10 softmax"; dropout layers show as "dropout 0.5", each layer as
+    /// its kind's entry says (`LayerEntry.summary`), an image input as "1×28×28".
     public var architectureSummary: String {
         let a = header.architecture
-        return ([String(a.inputWidth)] + a.layers.flatMap { layer in
-            let alpha = layer.alpha == 0 ? "" : "(alpha=\(layer.alpha))"
-            let dense = "\(layer.width) \(layer.activation)\(alpha)"
-            return layer.inputDropout == 0 ? [dense] : ["dropout \(layer.inputDropout)", dense]
+        return ([a.inputShape.description] + a.stack.map { r in
+            LayerEntries.entry(for: r.kind)?.summary(r) ?? r.kind
         }).joined(separator: " -> ")
     }
 

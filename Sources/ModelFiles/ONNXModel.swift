@@ -12,7 +12,15 @@ import Engine
 /// - per dense layer i: `Gemm(x, layers.i.weight, layers.i.bias, transB=1)` with the weight
 ///   [outputs, inputs] (PyTorch's orientation, as in safetensors), then its activation:
 ///   `Relu`, `Sigmoid`, `Tanh`, `LeakyRelu(alpha)`, `Softmax(axis=1)`, nothing for linear
-///   (leaky ReLU in float64: `Relu(z) − α·Relu(−z)`, see below);
+///   (leaky ReLU in float64: `Relu(z) − α·Relu(−z)`, see below); after an image-shaped
+///   layer, `Flatten(axis=1)` first (channel by channel, row by row, as nnsh holds them);
+/// - per conv layer i: `Conv(x, layers.i.weight, layers.i.bias)` with kernel_shape [k, k],
+///   strides [s, s], pads [p, p, p, p], the weight [filters, channels, k, k] as in PyTorch,
+///   then its activation as above; when it reads the flat input, `Reshape` to
+///   [batch, channels, height, width] first (`layers.i.image`, an INT64 initializer).
+///   (onnxruntime's CPU `Conv` takes float32: a float64 conv network exports, but runs elsewhere.)
+///   Tensor names are `LayerEntries.pytorchTensors`' (the index in the stack, except for networks
+///   of dense and dropout layers only, which count their dense layers);
 /// - dropout layers are the identity at inference and write nothing;
 /// - the last node writes `output` [batch, outputs].
 ///
@@ -31,7 +39,7 @@ enum ONNXModel {
         enum Entry { static let key = 1, value = 2 }
         enum Graph { static let node = 1, name = 2, initializer = 5, input = 11, output = 12 }
         enum Node { static let input = 1, output = 2, name = 3, opType = 4, attribute = 5 }
-        enum Attribute { static let name = 1, f = 2, i = 3, type = 20 }
+        enum Attribute { static let name = 1, f = 2, i = 3, ints = 8, type = 20 }
         enum Tensor { static let dims = 1, dataType = 2, name = 8, rawData = 9 }
         enum ValueInfo { static let name = 1, type = 2 }
         enum TypeProto { static let tensorType = 1 }
@@ -40,14 +48,14 @@ enum ONNXModel {
         enum Dimension { static let value = 1, param = 2 }
     }
     /// TensorProto.DataType.
-    enum DataType { static let float: Int64 = 1, double: Int64 = 11 }
+    enum DataType { static let float: Int64 = 1, int64: Int64 = 7, double: Int64 = 11 }
     /// AttributeProto.AttributeType.
-    enum AttributeType { static let float: Int64 = 1, int: Int64 = 2 }
+    enum AttributeType { static let float: Int64 = 1, int: Int64 = 2, ints: Int64 = 7 }
 
     struct Attribute {
         var name: String
         var value: Value
-        enum Value { case float(Float), int(Int64) }
+        enum Value { case float(Float), int(Int64), ints([Int64]) }
     }
 
     struct Node {
@@ -67,6 +75,7 @@ enum ONNXModel {
 
     static func bytes<T: Scalar>(_ network: Network<T>, preprocessing: Preprocessing, dataType: Int64) -> [UInt8] {
         var initializers: [(name: String, dims: [Int], values: [T])] = []
+        var shapes: [(name: String, dims: [Int64])] = []   // INT64 initializers (Reshape's shapes)
         var nodes: [Node] = []
         var current = inputName
         let p = preprocessing
@@ -79,19 +88,50 @@ enum ONNXModel {
             nodes.append(Node(opType: "Div", inputs: ["input.centred", "input.std"], output: "input.standardized"))
             current = "input.standardized"
         }
-        for (i, layer) in network.layers.enumerated() {
-            let w = "layers.\(i).weight", b = "layers.\(i).bias"
-            initializers.append((w, [layer.outputs, layer.inputs], layer.weights.transposed().storage))
-            initializers.append((b, [layer.outputs], layer.bias))
-            nodes.append(Node(opType: "Gemm", inputs: [current, w, b], output: "layers.\(i).linear",
-                              attributes: [Attribute(name: "transB", value: .int(1))]))
-            current = "layers.\(i).linear"
+        let tensors = LayerEntries.pytorchTensors(network)
+        var nextTensor = 0
+        var isImage = false   // the current value is [batch, channels, height, width]
+        for (s, layer) in network.stack.enumerated() {
+            let count = layer.parameterShapes.count
+            let mine = tensors[nextTensor ..< nextTensor + count]
+            nextTensor += count
+            for t in mine { initializers.append((t.name, t.shape, t.values)) }
+            let names = mine.map(\.name)
+            let l = names.first.map { String($0.dropLast(".weight".count)) } ?? "layers.\(s)"
+            let activation: Activation
+            if let dense = layer as? DenseLayer<T> {
+                if isImage {
+                    nodes.append(Node(opType: "Flatten", inputs: [current], output: "\(l).flat",
+                                      attributes: [Attribute(name: "axis", value: .int(1))]))
+                    current = "\(l).flat"
+                    isImage = false
+                }
+                nodes.append(Node(opType: "Gemm", inputs: [current] + names, output: "\(l).linear",
+                                  attributes: [Attribute(name: "transB", value: .int(1))]))
+                current = "\(l).linear"
+                activation = dense.activation
+            } else if let conv = layer as? ConvolutionLayer<T> {
+                if !isImage {
+                    shapes.append(("\(l).image", [-1, Int64(conv.channels), Int64(conv.height), Int64(conv.width)]))
+                    nodes.append(Node(opType: "Reshape", inputs: [current, "\(l).image"], output: "\(l).input"))
+                    current = "\(l).input"
+                    isImage = true
+                }
+                let k = Int64(conv.kernel), st = Int64(conv.stride), pad = Int64(conv.padding)
+                nodes.append(Node(opType: "Conv", inputs: [current] + names, output: "\(l).convolution", attributes: [
+                    Attribute(name: "kernel_shape", value: .ints([k, k])), Attribute(name: "strides", value: .ints([st, st])),
+                    Attribute(name: "pads", value: .ints([pad, pad, pad, pad]))]))
+                current = "\(l).convolution"
+                activation = conv.activation
+            } else {
+                continue   // dropout: the identity at inference
+            }
             // One node for the activation (none for linear), its output named for it.
             func apply(_ op: String, _ attributes: [Attribute] = []) {
-                nodes.append(Node(opType: op, inputs: [current], output: "layers.\(i).\(layer.activation.name)", attributes: attributes))
-                current = "layers.\(i).\(layer.activation.name)"
+                nodes.append(Node(opType: op, inputs: [current], output: "\(l).\(activation.name)", attributes: attributes))
+                current = "\(l).\(activation.name)"
             }
-            switch layer.activation {
+            switch activation {
             case .linear: break
             case .relu: apply("Relu")
             case .sigmoid: apply("Sigmoid")
@@ -102,7 +142,6 @@ enum ONNXModel {
             case .leakyReLU(let alpha):
                 // LeakyRelu's alpha is a float attribute and onnxruntime has no double kernel for
                 // it: Relu(z) − α·Relu(−z), which is z for z > 0 and exactly α·z otherwise.
-                let l = "layers.\(i)"
                 initializers.append(("\(l).alpha", [], [T(alpha)]))
                 nodes.append(Node(opType: "Relu", inputs: [current], output: "\(l).positive"))
                 nodes.append(Node(opType: "Neg", inputs: [current], output: "\(l).negated"))
@@ -137,6 +176,16 @@ enum ONNXModel {
                     tensor.data(Field.Tensor.rawData, raw.bytes)
                 }
             }
+            for t in shapes {
+                g.message(Field.Graph.initializer) { tensor in
+                    tensor.int(Field.Tensor.dims, Int64(t.dims.count))
+                    tensor.int(Field.Tensor.dataType, DataType.int64)
+                    tensor.string(Field.Tensor.name, t.name)
+                    var raw = ByteWriter(reservingCapacity: 8 * t.dims.count)
+                    for d in t.dims { raw.int64(d) }
+                    tensor.data(Field.Tensor.rawData, raw.bytes)
+                }
+            }
             g.message(Field.Graph.input) { valueInfo(inputName, width: network.inputWidth, dataType: dataType, &$0) }
             g.message(Field.Graph.output) { valueInfo(outputName, width: network.outputWidth, dataType: dataType, &$0) }
         }
@@ -168,6 +217,9 @@ enum ONNXModel {
                 case .int(let i):
                     attribute.int(Field.Attribute.i, i)
                     attribute.int(Field.Attribute.type, AttributeType.int)
+                case .ints(let list):
+                    for i in list { attribute.int(Field.Attribute.ints, i) }
+                    attribute.int(Field.Attribute.type, AttributeType.ints)
                 }
             }
         }
@@ -197,6 +249,7 @@ extension ModelFile {
             throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before exporting", path: path)
         }
         guard network.pendingDropout == 0 else { throw trailingDropout(path: path, verb: "exporting") }
+        if let kind = network.kindWithoutRecord { throw withoutRecord(kind, path: path, verb: "exported") }
         try AtomicFile.write(ONNXModel.bytes(network, preprocessing: preprocessing), to: path)
     }
 }

@@ -8,6 +8,11 @@ import Engine
 ///   the dropout layer in front of each dense layer (`nnsh.dropout`, only when there is one;
 ///   dropout has no tensors).
 ///
+/// A network with other layers (a convolution) names its tensors by their layer's index in the
+/// stack, as `nn.Sequential` does (`layers.0.weight` [filters, channels, k, k], a dense layer
+/// after a dropout at index 2 `layers.3.weight`), and describes itself by `nnsh.input_shape`
+/// and `nnsh.layers` (every layer's record, `LayerEntries.json`); import refuses such files.
+///
 /// Import accepts any common prefix (`0.weight`, `net.2.weight`, …; layers ordered by their
 /// number, gaps allowed as in `nn.Sequential` with activation modules), F16, BF16, F32 and F64,
 /// and a missing bias (zeros). Without `nnsh.activations` the caller must name the activations.
@@ -23,6 +28,8 @@ extension SafeTensorsFile {
         static let image = "nnsh.image"
         static let classLabels = "nnsh.class_labels"
         static let dropout = "nnsh.dropout"
+        static let inputShape = "nnsh.input_shape"
+        static let layers = "nnsh.layers"
     }
 
     /// `network`'s weights and biases, with metadata describing the rest.
@@ -34,20 +41,20 @@ extension SafeTensorsFile {
     }
 
     init<T: Scalar>(_ network: Network<T>, preprocessing: Preprocessing) {
-        var tensors: [Tensor] = []
-        for (i, layer) in network.layers.enumerated() {
-            tensors.append(Tensor(name: "layers.\(i).weight", shape: [layer.outputs, layer.inputs],
-                                  values: layer.weights.transposed().storage))
-            tensors.append(Tensor(name: "layers.\(i).bias", shape: [layer.outputs], values: layer.bias))
-        }
+        let tensors = LayerEntries.pytorchTensors(network).map { Tensor(name: $0.name, shape: $0.shape, values: $0.values) }
         var metadata = [NamedText("format", "pt"), NamedText(Key.version, NNSHVersion.string)]
-        metadata.append(NamedText(Key.activations, JSON.array(network.layers.map { .string($0.activation.name) }).text))
-        metadata.append(NamedText(Key.alphas, JSON.array(network.layers.map { layer -> JSON in
-            if case .leakyReLU(let a) = layer.activation { return JSON.number(a) }
-            return JSON.number(0)
-        }).text))
+        if network.isDenseOnly {
+            metadata.append(NamedText(Key.activations, JSON.array(network.layers.map { .string($0.activation.name) }).text))
+            metadata.append(NamedText(Key.alphas, JSON.array(network.layers.map { layer -> JSON in
+                if case .leakyReLU(let a) = layer.activation { return JSON.number(a) }
+                return JSON.number(0)
+            }).text))
+        } else {
+            metadata.append(NamedText(Key.inputShape, JSON.array(network.inputShape.dimensions.map { JSON.number($0) }).text))
+            metadata.append(NamedText(Key.layers, LayerEntries.json(network)))
+        }
         if let cost = network.explicitCost { metadata.append(NamedText(Key.cost, cost.name)) }
-        if network.layers.contains(where: { $0.inputDropout != 0 }) {
+        if network.isDenseOnly && network.layers.contains(where: { $0.inputDropout != 0 }) {
             metadata.append(NamedText(Key.dropout, JSON.array(network.layers.map { JSON.number($0.inputDropout) }).text))
         }
         let p = preprocessing
@@ -67,6 +74,10 @@ extension SafeTensorsFile {
     /// The network these tensors describe. `activations` (one per layer) overrides
     /// `nnsh.activations`; one of them is needed.
     public func network(activations override: [Activation]? = nil) throws(ModelFileError) -> LoadedNetwork {
+        if meta(Key.layers) != nil {
+            throw problem(.unsupportedContent, "the file holds a network of layers other than dense ones (\(Key.layers)), which import does not read yet",
+                          hint: "save the network as an nnsh model file and load that")
+        }
         let layers = try denseLayers()
         let activations = try activationList(override, layerCount: layers.count)
         let inputWidth = layers[0].weight.shape[1]
@@ -324,6 +335,7 @@ extension ModelFile {
             throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before exporting", path: path)
         }
         guard network.pendingDropout == 0 else { throw trailingDropout(path: path, verb: "exporting") }
+        if let kind = network.kindWithoutRecord { throw withoutRecord(kind, path: path, verb: "exported") }
         try SafeTensorsFile(network: network, preprocessing: preprocessing).write(to: path)
     }
 
@@ -334,6 +346,7 @@ extension ModelFile {
             throw ModelFileError(.unsupportedContent, "the network has no layers yet", hint: "add layers before exporting", path: path)
         }
         guard network.pendingDropout == 0 else { throw trailingDropout(path: path, verb: "exporting") }
+        if let kind = network.kindWithoutRecord { throw withoutRecord(kind, path: path, verb: "exported") }
         try NumPyArchive(network: network).write(to: path)
     }
 

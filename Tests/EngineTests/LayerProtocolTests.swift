@@ -34,6 +34,24 @@ import EngineTestSupport
         #expect(net.shapes == [Shape(6), Shape(5), Shape(5), Shape(4)] && net.outputWidth == 4)
     }
 
+    /// A network for images keeps their shape for the first layer; dense layers read the flat
+    /// values (a batch is rows × 784 either way); copies and conversions keep the shape.
+    @Test func theInputShapeIsWhatTheFirstLayerTakes() throws {
+        var g = RandomGenerator(seed: 2)
+        let net = try Network<Float>(inputShape: Shape([1, 28, 28]))
+        #expect(net.inputWidth == 784 && net.outputShape == Shape([1, 28, 28]) && net.outputWidth == 784)
+        try net.addDense(outputs: 10, activation: .softmax, generator: &g)
+        #expect(net.shapes == [Shape(10)] && net.layers[0].inputs == 784)
+        #expect(net.description == "Network<float32>(1×28×28 → 10 softmax, 7850 parameters, cross_entropy)")
+        #expect(net.copy().inputShape == Shape([1, 28, 28]))
+        #expect(net.converted(to: Double.self).inputShape == Shape([1, 28, 28]))
+        #expect(try net.predict(Matrix<Float>(rows: 2, columns: 784)).columns == 10)
+        for bad in [Shape([1, 0, 28]), Shape([]), Shape(0)] {
+            #expect(throws: EngineError.self) { try Network<Float>(inputShape: bad) }
+        }
+        #expect(try AnyNetwork(inputShape: Shape([3, 4, 5]), precision: .float64).inputShape == Shape([3, 4, 5]))
+    }
+
     @Test func aLayerThatCannotTakeTheShapeIsRefused() throws {
         let net = try Network<Double>(inputWidth: 6)
         let layer = try DenseLayer<Double>(weights: Matrix(rows: 4, columns: 2), bias: [0, 0], activation: .relu)

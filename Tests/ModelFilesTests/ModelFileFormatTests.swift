@@ -168,7 +168,7 @@ import Glibc
         for i in 0..<8 { edited[12 + i] = UInt8(truncatingIfNeeded: UInt64(headerLength + 12) >> (8 * i)) }
         let e = Self.refusal(Self.resealed(edited))
         #expect(e?.kind == .unsupportedContent)
-        #expect(e?.message == "record CONV is not known to this nnsh (format 1.1)")
+        #expect(e?.message == "record CONV is not known to this nnsh (format 1.2)")
         #expect(e?.offset == 28)
     }
 

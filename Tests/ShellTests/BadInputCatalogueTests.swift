@@ -76,7 +76,7 @@ import Testing
 
         // MARK: Wrong argument types
         Case(name: "number for a dataset", source: "train net x", line: 1, column: 11, message: "data: expected a dataset, got a number"),
-        Case(name: "string for a width", source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000, got \"a\""),
+        Case(name: "string for a width", source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got \"a\""),
         Case(name: "string for a rate", source: "train net d lr=\"fast\"", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got \"fast\""),
         Case(name: "list plus number", source: "print xs + 1", line: 1, column: 10, message: "cannot apply '+' to a list and a number"),
         Case(name: "number as condition", source: "if x { }", line: 1, column: 4, message: "the 'if' condition must be true or false, got a number"),
@@ -113,6 +113,14 @@ import Testing
         Case(name: "model from a newer nnsh", source: "m = load \"{dir}/newer.nnm\"", line: 1, column: 10, message: "{dir}/newer.nnm: at byte 8: the file has format version 2.0; this nnsh reads 1.x (hint: it was written by a newer nnsh; upgrade nnsh to load it)"),
         Case(name: "model history lasting 1e300 seconds", source: "m = load \"{dir}/ages.nnm\"", line: 1, column: 10,
              message: "{dir}/ages.nnm: at byte 28: epoch record 1 of the training history lasted 1e+300 seconds; a duration is from 0 to 1000000000 (hint: the file is damaged or was written by a faulty program)"),
+        Case(name: "conv record whose kernel does not fit its image", source: "m = load \"{dir}/kernel.nnm\"", line: 1, column: 10,
+             message: "{dir}/kernel.nnm: at byte 28: layer 1: a 9×9 kernel does not fit a 6×6 image with padding 1 (hint: the file is damaged or was written by a faulty program)"),
+        Case(name: "conv record with no filters", source: "info \"{dir}/filters.nnm\"", line: 1, column: 6,
+             message: "{dir}/filters.nnm: at byte 28: layer 1's filters is 0; it must be between 1 and 2147483647 (hint: the file is damaged or was written by a faulty program)"),
+        Case(name: "conv record of an unknown kind", source: "m = load \"{dir}/kind.nnm\"", line: 1, column: 10,
+             message: "{dir}/kind.nnm: at byte 103: layer record 1 is a 'conv3d' layer, which this nnsh does not know (hint: the file was written by a newer nnsh; upgrade nnsh to load it)"),
+        Case(name: "conv weights of another shape than their record", source: "m = load \"{dir}/weights.nnm\"", line: 1, column: 10,
+             message: "{dir}/weights.nnm: at byte {weights}: layer 1 weights are 2×8, but layer 1 holds them as 2×9 (2×1×3×3) (hint: the file is damaged or was written by a faulty program)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
         Case(name: "ONNX model with a convolution", source: "m = import \"{dir}/conv.onnx\"", line: 1, column: 12,
              message: "{dir}/conv.onnx: at byte 4: node 'c' uses the operator Conv, which nnsh cannot import (hint: \(ONNXImport.supported))"),
@@ -166,7 +174,7 @@ import Testing
 
         // MARK: Absurd sizes
         Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a number from 0 to 1000000, got 1000000000000"),
-        Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000, got 1000000000000"),
+        Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got 1000000000000"),
         Case(name: "layer beyond the memory limit", source: "n = network 100000\nadd n dense 100000", line: 2, column: 13,
              message: "a 100000×100000 float32 weight matrix needs 37.3 GB, more than the memory limit of 1 GB (set max_memory raises it)",
              fault: .memoryLimit(1 << 30), defines: ["n"]),
@@ -331,6 +339,11 @@ import Testing
         newer[8] = 2
         try write("newer.nnm", newer)
         try write("ages.nnm", try modelFile(historySeconds: 1e300))
+        // Conv records (format 1.2) as a faulty program would write them.
+        try write("kernel.nnm", try convModelFile { $0.header.architecture.stack[0].settings[4].value = .size(9) })
+        try write("filters.nnm", try convModelFile { $0.header.architecture.stack[0].settings[3].value = .size(0) })
+        try write("kind.nnm", try convModelFile { $0.header.architecture.stack[0].kind = "conv3d" })
+        try write("weights.nnm", try convModelFile { $0.parameters[0] = Matrix(rows: 2, columns: 8) })
         return dir
     }
 
@@ -364,6 +377,26 @@ import Testing
         return bytes
     }
 
+    /// A 1×6×6 → conv 2 3×3 padding 1 relu → 2 softmax model file changed by `edit` and
+    /// written without the writer's checks. Its tensors start at `convWeightsOffset`.
+    static func convModelFile(_ edit: (inout SavedModel<Float>) -> Void) throws -> [UInt8] {
+        var g = RandomGenerator(seed: 3)
+        let net = try Network<Float>(inputShape: Shape([1, 6, 6]))
+        try net.addConvolution(filters: 2, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addDense(outputs: 2, activation: .softmax, generator: &g)
+        var model = SavedModel(network: net, extras: ModelExtras(provenance: Provenance(nnshVersion: "0", date: 0)))
+        edit(&model)
+        return try ModelFile.$skipValidation.withValue(true) { try ModelFile.encode(model) }
+    }
+
+    /// Where the conv weights of `weights.nnm` start: the data section, after the preamble and
+    /// the header section.
+    static func convWeightsOffset(_ dir: String) -> Int? {
+        guard let data = FileManager.default.contents(atPath: dir + "/weights.nnm") else { return nil }
+        let bytes = [UInt8](data)
+        return 28 + (0..<8).reduce(0) { $0 | Int(bytes[12 + $1]) << (8 * $1) }
+    }
+
     /// Every file in `dir` and its bytes.
     static func snapshot(_ dir: String) -> [String: Data] {
         var out: [String: Data] = [:]
@@ -377,6 +410,9 @@ import Testing
     /// computed CRCs of `flipped.nnm` (they depend on the save date inside the file).
     static func expand(_ message: String, dir: String) -> String {
         var text = message.replacingOccurrences(of: "{dir}", with: dir)
+        if text.contains("{weights}"), let at = convWeightsOffset(dir) {
+            text = text.replacingOccurrences(of: "{weights}", with: String(at))
+        }
         if text.contains("{crc}"), let data = FileManager.default.contents(atPath: dir + "/flipped.nnm") {
             let bytes = [UInt8](data), end = bytes.count - 4
             let stored = bytes[end...].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }

@@ -19,21 +19,32 @@
 ///
 /// (One GEMM per example: a single GEMM over the batch would write filters × (rows·P),
 /// not each example's [filters, P] block.)
-struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
-    typealias Element = T
+package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
+    package typealias Element = T
 
-    let channels: Int, height: Int, width: Int
-    let filters: Int, kernel: Int, stride: Int, padding: Int
-    let activation: Activation
+    package let channels: Int, height: Int, width: Int
+    package let filters: Int, kernel: Int, stride: Int, padding: Int
+    package let activation: Activation
     /// [filters, channels, kernel, kernel], row-major.
-    var weights: [T]
+    package var weights: [T]
     /// [filters].
-    var bias: [T]
+    package var bias: [T]
 
     /// A layer for images of shape `image` ([channels, height, width]), weights drawn with
     /// He's rule from `generator`, biases zero; throws on settings that do not fit.
-    init(image: Shape, filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+    package init(image: Shape, filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
          activation: Activation, generator: inout RandomGenerator) throws(EngineError) {
+        try self.init(image: image, filters: filters, kernel: kernel, stride: stride, padding: padding,
+                      activation: activation)
+        drawParameters(generator: &generator)
+    }
+
+    /// A layer of these settings without its tensors yet (both empty): its shapes
+    /// (`outputShape(for:)`, `parameterShapes`) are known before any memory is taken for them,
+    /// which is how a model file's records are checked before its tensors are read
+    /// (`init(unchecked:weights:bias:)` then gives it them); throws on settings that do not fit.
+    package init(image: Shape, filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                 activation: Activation) throws(EngineError) {
         guard image.dimensions.count == 3, image.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw EngineError(.shapeMismatch, "a convolution needs an image of shape channels×height×width, got \(image)")
         }
@@ -58,10 +69,9 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
         self.activation = activation
         weights = []
         bias = []
-        drawParameters(generator: &generator)
     }
 
-    init(unchecked other: ConvolutionLayer<some Scalar>, weights: [T], bias: [T]) {
+    package init(unchecked other: ConvolutionLayer<some Scalar>, weights: [T], bias: [T]) {
         channels = other.channels; height = other.height; width = other.width
         filters = other.filters; kernel = other.kernel; stride = other.stride; padding = other.padding
         activation = other.activation
@@ -78,10 +88,10 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     var inputCount: Int { channels * height * width }
     var outputCount: Int { filters * positions }
 
-    static var kind: String { "conv" }
+    package static var kind: String { "conv" }
 
     /// Its image shape, or a flat vector of as many values (the same values, row-major).
-    func outputShape(for input: Shape) throws(EngineError) -> Shape {
+    package func outputShape(for input: Shape) throws(EngineError) -> Shape {
         guard input.count == inputCount,
               input.dimensions.count == 1 || input.dimensions == [channels, height, width] else {
             throw EngineError(.shapeMismatch,
@@ -90,22 +100,22 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
         return Shape([filters, outHeight, outWidth])
     }
 
-    var parameterShapes: [Shape] { [Shape([filters, channels, kernel, kernel]), Shape(filters)] }
-    var parameterTensorCount: Int { 2 }
-    var parameterKinds: [ParameterKind] { [.weights, .bias] }
+    package var parameterShapes: [Shape] { [Shape([filters, channels, kernel, kernel]), Shape(filters)] }
+    package var parameterTensorCount: Int { 2 }
+    package var parameterKinds: [ParameterKind] { [.weights, .bias] }
 
-    func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
+    package func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
         index == 0 ? weights.withUnsafeBufferPointer(body) : bias.withUnsafeBufferPointer(body)
     }
 
-    mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
+    package mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
         index == 0 ? weights.withUnsafeMutableBufferPointer { body($0) } : bias.withUnsafeMutableBufferPointer { body($0) }
     }
 
     /// He: normal with standard deviation √(2 / K), biases zero.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    mutating func drawParameters(generator: inout RandomGenerator) {
+    package mutating func drawParameters(generator: inout RandomGenerator) {
         let std = WeightInitialization.he.standardDeviation(inputs: patch, outputs: filters)
         weights = (0..<filters * patch).map { _ in T(std * generator.nextGaussian()) }
         bias = [T](repeating: 0, count: filters)
@@ -116,7 +126,7 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     /// adds after the bias is already in).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
+    package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
         LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
                      parameterGradients: [Buffer(count: weights.count), Buffer(count: filters)],
                      scratch: [Buffer(count: capacity * patch * positions), Buffer(count: patch * positions),
@@ -125,7 +135,7 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func forward(_ pass: Pass<T>, at s: Int) {
+    package func forward(_ pass: Pass<T>, at s: Int) {
         let input = pass.input(s), buffers = pass.buffers(s), out = buffers.output!.pointer
         pass.setOutput(s, out)
         let columns = buffers.scratch[0].pointer, zeros = buffers.scratch[2].pointer
@@ -145,7 +155,7 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     /// The gradient buffers accumulate (the optimiser's update zeroes them, see `DenseLayer`).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
+    package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
         let buffers = pass.buffers(s), delta = pass.gradient(s)
         let columns = buffers.scratch[0].pointer, dcol = buffers.scratch[1].pointer
         let dW = buffers.parameterGradients[0].pointer, db = buffers.parameterGradients[1].pointer
@@ -173,23 +183,23 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// col2im adds, so the layer in front finishes the gradient on its own (`finishGradient`).
-    var appliesFrontEpilogue: Bool { false }
+    package var appliesFrontEpilogue: Bool { false }
 
     /// δ = ∂y ⊙ f'(y), read from its outputs.
-    func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
+    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
         .derivative(activation, output: pass.output(s))
     }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func finishGradient(_ pass: Pass<T>, at s: Int) {
+    package func finishGradient(_ pass: Pass<T>, at s: Int) {
         activation.backpropagate(pass.gradient(s), output: pass.output(s), rows: pass.rows, columns: outputCount)
     }
 
     /// Weights with the penalties, biases without.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {
+    package mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {
         let gradients = pass.buffers(s).parameterGradients
         let tensor = pass.firstTensor(s)
         weights.withUnsafeMutableBufferPointer { w in
@@ -202,12 +212,12 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
         }
     }
 
-    func predict(_ pass: Pass<T>, at s: Int) { forward(pass, at: s) }
+    package func predict(_ pass: Pass<T>, at s: Int) { forward(pass, at: s) }
 
     /// The direct convolution, output by output (no im2col, no GEMM).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func reference(_ x: Matrix<T>) -> Matrix<T> {
+    package func reference(_ x: Matrix<T>) -> Matrix<T> {
         var y = Matrix<T>(rows: x.rows, columns: outputCount)
         for r in 0..<x.rows {
             for f in 0..<filters {
@@ -235,13 +245,13 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// "conv 8 3×3 stride 1 padding 0 relu".
-    var summary: String { "conv \(filters) \(kernel)×\(kernel) stride \(stride) padding \(padding) \(activation)" }
+    package var summary: String { "conv \(filters) \(kernel)×\(kernel) stride \(stride) padding \(padding) \(activation)" }
 
-    func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> {
+    package func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> {
         ConvolutionLayer<U>(unchecked: self, weights: weights.map { U($0) }, bias: bias.map { U($0) })
     }
 
-    func isEqual(to other: any Layer<T>) -> Bool { (other as? ConvolutionLayer<T>) == self }
+    package func isEqual(to other: any Layer<T>) -> Bool { (other as? ConvolutionLayer<T>) == self }
 
     // MARK: - im2col and col2im
 

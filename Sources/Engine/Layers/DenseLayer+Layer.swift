@@ -16,7 +16,7 @@
 /// fused pass also writes its δ. `@_specialize` gives Float and Double their own compiled
 /// passes: the network calls them through `any Layer<T>`, once per layer per batch.
 extension DenseLayer: Layer {
-    typealias Element = T
+    package typealias Element = T
 
     public static var kind: String { "dense" }
 
@@ -28,14 +28,14 @@ extension DenseLayer: Layer {
     }
 
     public var parameterShapes: [Shape] { [Shape([inputs, outputs]), Shape(outputs)] }
-    var parameterTensorCount: Int { 2 }
+    package var parameterTensorCount: Int { 2 }
     public var parameterKinds: [ParameterKind] { [.weights, .bias] }
 
-    func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
+    package func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
         index == 0 ? weights.storage.withUnsafeBufferPointer(body) : bias.withUnsafeBufferPointer(body)
     }
 
-    mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
+    package mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
         index == 0 ? weights.storage.withUnsafeMutableBufferPointer { body($0) }
                    : bias.withUnsafeMutableBufferPointer { body($0) }
     }
@@ -53,14 +53,14 @@ extension DenseLayer: Layer {
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
+    package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
         LayerBuffers(output: Buffer(count: capacity * outputs), gradient: Buffer(count: capacity * outputs),
                      parameterGradients: [Buffer(count: weights.count), Buffer(count: outputs)])
     }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func forward(_ pass: Pass<T>, at s: Int) {
+    package func forward(_ pass: Pass<T>, at s: Int) {
         let input = pass.input(s), out = pass.buffers(s).output!.pointer
         pass.setOutput(s, out)
         let rows = pass.rows, n = outputs, k = inputs
@@ -104,7 +104,7 @@ extension DenseLayer: Layer {
     /// with no extra code.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
+    package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
         let rows = pass.rows, n = outputs, k = inputs
         let input = pass.input(s), delta = pass.gradient(s)
         let buffers = pass.buffers(s)
@@ -139,16 +139,16 @@ extension DenseLayer: Layer {
         }
     }
 
-    var appliesFrontEpilogue: Bool { true }
+    package var appliesFrontEpilogue: Bool { true }
 
     /// δ = ∂y ⊙ f'(y), read from its outputs.
-    func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
+    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
         .derivative(activation, output: pass.output(s))
     }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func finishGradient(_ pass: Pass<T>, at s: Int) {
+    package func finishGradient(_ pass: Pass<T>, at s: Int) {
         activation.backpropagate(pass.gradient(s), output: pass.output(s), rows: pass.rows, columns: outputs)
     }
 
@@ -156,7 +156,7 @@ extension DenseLayer: Layer {
     /// into one run per part (by its input rows when its products are, see `InputSplit`).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {
+    package mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {
         let l1 = T(regularization.l1), l2 = T(regularization.l2)
         let gradients = pass.buffers(s).parameterGradients
         let gw = gradients[0].pointer, gb = gradients[1].pointer
@@ -187,7 +187,7 @@ extension DenseLayer: Layer {
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func predict(_ pass: Pass<T>, at s: Int) {
+    package func predict(_ pass: Pass<T>, at s: Int) {
         let input = pass.input(s), out = pass.buffers(s).output!.pointer
         pass.setOutput(s, out)
         let rows = pass.rows, n = outputs, k = inputs
@@ -208,9 +208,9 @@ extension DenseLayer: Layer {
     /// "300 relu".
     public var summary: String { "\(outputs) \(activation)" }
 
-    func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { converted(to: U.self) as DenseLayer<U> }
+    package func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { converted(to: U.self) as DenseLayer<U> }
 
-    func isEqual(to other: any Layer<T>) -> Bool { (other as? DenseLayer<T>) == self }
+    package func isEqual(to other: any Layer<T>) -> Bool { (other as? DenseLayer<T>) == self }
 
     /// `pass.active` if this layer leaves out zero inputs in this pass: the first layer, on one
     /// thread or when its forward product is an `InputSplit` (whose parts each do their own columns).

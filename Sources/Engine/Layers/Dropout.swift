@@ -47,35 +47,35 @@ public enum Dropout {
 /// Its buffers: the mask m and the dropped inputs a ⊙ m (capacity × width each). It has no
 /// gradient buffer of its own: backward scales the gradient of its input in place, ∂a = ∂ã ⊙ m,
 /// then the layer in front finishes it (`finishGradient`).
-struct DropoutLayer<T: Scalar>: Layer, Equatable {
-    typealias Element = T
+package struct DropoutLayer<T: Scalar>: Layer, Equatable {
+    package typealias Element = T
     /// p ∈ [0, 1).
-    let rate: Double
+    package let rate: Double
 
     /// A layer of rate p; throws unless p ∈ [0, 1).
-    init(rate: Double) throws(EngineError) {
+    package init(rate: Double) throws(EngineError) {
         if let why = Dropout.problem(rate: rate) { throw EngineError(.invalidArgument, why) }
         self.rate = rate
     }
 
-    static var kind: String { "dropout" }
+    package static var kind: String { "dropout" }
 
-    func outputShape(for input: Shape) throws(EngineError) -> Shape { input }
+    package func outputShape(for input: Shape) throws(EngineError) -> Shape { input }
 
-    var parameterShapes: [Shape] { [] }
-    var parameterKinds: [ParameterKind] { [] }
-    var parameterTensorCount: Int { 0 }
-    func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
+    package var parameterShapes: [Shape] { [] }
+    package var parameterKinds: [ParameterKind] { [] }
+    package var parameterTensorCount: Int { 0 }
+    package func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
         preconditionFailure("a dropout layer has no parameters")
     }
-    mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
+    package mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
         preconditionFailure("a dropout layer has no parameters")
     }
-    mutating func drawParameters(generator: inout RandomGenerator) {}
+    package mutating func drawParameters(generator: inout RandomGenerator) {}
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
+    package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
         let mask = Buffer<T>(count: capacity * input.count), dropped = Buffer<T>(count: capacity * input.count)
         let width = input.count, rate = rate
         return LayerBuffers(scratch: [mask, dropped], drawPerBatch: { rows, generator in
@@ -86,7 +86,7 @@ struct DropoutLayer<T: Scalar>: Layer, Equatable {
     /// Training: ã = a ⊙ m into its buffer; otherwise the identity (its output is its input).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func forward(_ pass: Pass<T>, at s: Int) {
+    package func forward(_ pass: Pass<T>, at s: Int) {
         let input = pass.input(s)
         guard pass.training else { return pass.setOutput(s, input) }
         let scratch = pass.buffers(s).scratch
@@ -97,28 +97,28 @@ struct DropoutLayer<T: Scalar>: Layer, Equatable {
     /// ∂a = ∂ã ⊙ m, in place (training; the identity otherwise).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
+    package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
         guard pass.training, pass.needsInputGradient(s) else { return }
         let mask = pass.buffers(s).scratch[0]
         let g = pass.gradient(s)
         Dropout.apply(g, mask: mask.pointer, to: g, count: pass.rows * width(mask, pass))
     }
 
-    var appliesFrontEpilogue: Bool { false }
-    func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
+    package var appliesFrontEpilogue: Bool { false }
+    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
     /// Nothing of its own (two dropout layers in a row are refused by `Network.addDropout`).
-    func finishGradient(_ pass: Pass<T>, at s: Int) {}
-    mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {}
-    func predict(_ pass: Pass<T>, at s: Int) { pass.setOutput(s, pass.input(s)) }
-    func reference(_ x: Matrix<T>) -> Matrix<T> { x }
+    package func finishGradient(_ pass: Pass<T>, at s: Int) {}
+    package mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {}
+    package func predict(_ pass: Pass<T>, at s: Int) { pass.setOutput(s, pass.input(s)) }
+    package func reference(_ x: Matrix<T>) -> Matrix<T> { x }
 
     /// "dropout 0.5".
-    var summary: String { "dropout \(rate)" }
-    func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { DropoutLayer<U>(uncheckedRate: rate) }
-    func isEqual(to other: any Layer<T>) -> Bool { (other as? DropoutLayer<T>) == self }
+    package var summary: String { "dropout \(rate)" }
+    package func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { DropoutLayer<U>(uncheckedRate: rate) }
+    package func isEqual(to other: any Layer<T>) -> Bool { (other as? DropoutLayer<T>) == self }
 
     /// A layer of a rate checked before.
-    init(uncheckedRate: Double) { rate = uncheckedRate }
+    package init(uncheckedRate: Double) { rate = uncheckedRate }
 
     /// Values per example: a buffer's count over the workspace's capacity.
     private func width(_ b: Buffer<T>, _ pass: Pass<T>) -> Int { b.count / pass.ws.capacity }

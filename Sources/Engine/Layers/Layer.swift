@@ -23,14 +23,13 @@
 ///   fast passes against, and `drawParameters` (fresh weights, for tuning);
 /// - **what it shows and saves**: `kind`, `summary` (`Network.description`). What a model
 ///   file keeps of a layer is its tensors (in this order) and its settings (a dense layer's
-///   activation, a dropout layer's rate); the nnm and safetensors code still write them
-///   through `Network.layers`, the dense view, so a third kind needs its own record there.
+///   activation, a dropout layer's rate): its entry in ModelFiles' `LayerEntries`.
 ///
 /// Buffers (see `Workspace`): each layer gets a `LayerBuffers` made by `makeBuffers`: where it
 /// writes its outputs, the gradient with respect to them, one gradient buffer per parameter
 /// tensor and its own scratch. A layer that changes nothing in the backward direction but a
 /// scale (dropout) may leave `gradient` nil and work in place on its input's gradient.
-protocol Layer<Element>: Sendable {
+package protocol Layer<Element>: Sendable {
     associatedtype Element: Scalar
 
     /// The word for this kind in summaries, model files and messages: "dense", "dropout".
@@ -92,15 +91,15 @@ protocol Layer<Element>: Sendable {
 
 extension Layer {
     /// Element counts of its tensors.
-    var tensorSizes: [Int] { parameterShapes.map(\.count) }
+    package var tensorSizes: [Int] { parameterShapes.map(\.count) }
     /// All its parameters.
-    var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.count } }
+    package var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.count } }
     /// Tensor `index` as an array (allocating; reports and tests).
-    func parameter(_ index: Int) -> [Element] { withParameter(index) { Array($0) } }
+    package func parameter(_ index: Int) -> [Element] { withParameter(index) { Array($0) } }
 }
 
 /// The buffers of one layer in a `Workspace` (see `Layer.makeBuffers`).
-final class LayerBuffers<T: Scalar> {
+package final class LayerBuffers<T: Scalar> {
     /// capacity × output width: where it writes its outputs (nil: it hands on its input, or a
     /// scratch buffer it chooses per pass).
     let output: Buffer<T>?
@@ -128,7 +127,7 @@ final class LayerBuffers<T: Scalar> {
 /// One pass of a network over a batch in a workspace: what each layer's `forward`, `backward`,
 /// `update` and `predict` are given. Made per call of a network pass (a struct of references:
 /// nothing is allocated).
-struct Pass<T: Scalar> {
+package struct Pass<T: Scalar> {
     let ws: Workspace<T>
     /// Examples in the batch.
     let rows: Int

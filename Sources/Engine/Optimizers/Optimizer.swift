@@ -10,7 +10,7 @@ import Darwin
 /// The loops are written in order of increasing complexity, matching `OptimizerKind`'s table.
 /// `state` exports the moments as an `OptimizerState` and `init(state:)` reads them back, so a
 /// saved state resumes bit for bit.
-final class Optimizer<T: Scalar> {
+package final class Optimizer<T: Scalar> {
     /// The trainer sets `settings.learningRate` at the start of every epoch (schedules).
     var settings: OptimizerSettings { didSet { adam = Self.adamConstants(settings, step: step) } }
     private(set) var step: Int { didSet { adam = Self.adamConstants(settings, step: step) } }

@@ -271,7 +271,7 @@ final class ParallelJobs<T: Scalar> {
 /// - `biasActivation`: C = f(C + b) (`Activation.addBiasAndApply`)
 /// - `derivative`: C ⊙= f'(y) with y the layer's outputs, same shape and stride as C
 ///   (`Activation.backpropagate`)
-enum Epilogue<T: Scalar> {
+package enum Epilogue<T: Scalar> {
     case none
     case biasActivation(Activation, bias: UnsafePointer<T>)
     case derivative(Activation, output: UnsafePointer<T>)

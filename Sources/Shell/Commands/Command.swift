@@ -114,6 +114,8 @@ enum ArgumentType: Sendable {
     case column
     /// A handle of the given kind ("dataset", "network", ...), checked by the binder.
     case object(any ShellObject.Type)
+    /// A record of datasets with a `.train` one, as `split` and `mnist` give.
+    case splitRecord
     /// Any one of these types.
     case oneOf([ArgumentType])
 
@@ -130,6 +132,7 @@ enum ArgumentType: Sendable {
         case .word(let words): return words.count <= 6 ? words.joined(separator: "|") : "word"
         case .column: return "column"
         case .object(let t): return String(t.typeDescription.split(separator: " ").last ?? "value")
+        case .splitRecord: return "record"
         case .oneOf(let ts): return ts.map(\.placeholder).joined(separator: "|")
         }
     }
@@ -173,6 +176,7 @@ enum ArgumentType: Sendable {
         case .word(let w): return "one of " + w.joined(separator: ", ")
         case .column: return "a column name"
         case .object(let t): return t.typeDescription
+        case .splitRecord: return "a record with .train"
         case .oneOf(let ts): return ts.map(\.expectation).joined(separator: " or ")
         }
     }

@@ -124,8 +124,14 @@ extension Interpreter {
         case (.list, .list), (.list, .range): return nil
         case (.object(let t), .object(let o)):
             return ObjectIdentifier(Swift.type(of: o)) == ObjectIdentifier(t) ? nil : v.typeDescription
+        case (.splitRecord, .record(let r)):
+            if case .object(_ as DatasetObject)? = r["train"] { return nil }
+            return "a record without a .train dataset"
         case (.oneOf(let types), _):
-            return types.contains { check(v, against: $0) == nil } ? nil : v.typeDescription
+            let problems = types.map { check(v, against: $0) }
+            if problems.contains(where: { $0 == nil }) { return nil }
+            // The value itself ("0", "\"a\"") when an alternative of its type refused it, else its type.
+            return problems.lazy.compactMap { $0 }.first { $0 != v.typeDescription } ?? v.typeDescription
         default:
             if case .string(let s) = v { return "\"\(s)\"" }
             return v.typeDescription

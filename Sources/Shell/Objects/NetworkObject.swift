@@ -71,7 +71,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
 
     /// "784 → 300 relu → 10 softmax"; dropout layers show as "dropout 0.5".
     var shape: String {
-        var parts = [String(network.inputWidth)]
+        var parts = [network.inputShape.description]
         for l in network.layers {
             if l.inputDropout > 0 { parts.append("dropout \(formatNumber(l.inputDropout))") }
             parts.append("\(l.outputs) \(l.activation.name)")

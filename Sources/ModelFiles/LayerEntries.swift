@@ -1,0 +1,250 @@
+import Engine
+/// One layer kind's model-file entry: all that nnm files, safetensors and ONNX export need to
+/// know of the kind, in one place (docs/ARCHITECTURE.md, "Layer records"). A new kind is one
+/// entry here and one line in `LayerEntries.all`:
+///
+/// - `kind`, its word (the engine layer's `kind`), and `fields`, its settings in file order;
+/// - `record(of:)`: the record of a layer of the kind (nil for another kind);
+/// - `shapes(_:input:name:)`: its output shape and tensor shapes, from its settings alone,
+///   taking no memory for the tensors (a damaged file's sizes are checked before its tensors
+///   are read); the rules are the engine's (build the layer without tensors and ask it);
+/// - `append(_:to:input:parameters:name:)`: the engine layer holding the file's tensors,
+///   appended to the network through the engine's own checks (`add`, `addDropout`, `append`);
+/// - `tensorNames`: PyTorch's names of its tensors (`layers.N.weight`), in `parameterShapes`
+///   order, and `pytorchTensor`, tensor i as PyTorch holds it (by default as the layer does;
+///   dense weights transposed to `nn.Linear`'s [outputs, inputs]);
+/// - `summary`: how `info` shows it.
+///
+/// Errors are `ModelFileError`s whose message starts with `name` ("layer 2"); the caller sets
+/// the hint and the offset.
+protocol LayerEntry {
+    static var kind: String { get }
+    static var fields: [LayerField] { get }
+    static var tensorNames: [String] { get }
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord?
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape])
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  name: String) throws(ModelFileError)
+    static func summary(_ r: LayerRecord) -> String
+    static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T])
+}
+
+extension LayerEntry {
+    static var tensorNames: [String] { ["weight", "bias"] }
+    static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T]) {
+        (layer.parameterShapes[index].dimensions, layer.parameter(index))
+    }
+}
+
+/// The table of entries, and what is shared between them.
+enum LayerEntries {
+    static let all: [any LayerEntry.Type] = [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self]
+
+    static func entry(for kind: String) -> (any LayerEntry.Type)? { all.first { $0.kind == kind } }
+
+    /// The record of any layer, or nil for a kind with no entry yet.
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        for entry in all { if let r = entry.record(of: layer) { return r } }
+        return nil
+    }
+
+    /// One tensor as PyTorch holds it, with the name `nn.Sequential` gives it.
+    struct ExportedTensor<T: Scalar> {
+        var name: String
+        var shape: [Int]
+        var values: [T]
+    }
+
+    /// Every parameter tensor of `network`, named `layers.N.<name>` as PyTorch's
+    /// `nn.Sequential` names them, N the layer's index in the stack (safetensors, NumPy and
+    /// ONNX exports). A network of dense and dropout layers only keeps the names nnsh has
+    /// always given it: N counts its dense layers.
+    static func pytorchTensors<T: Scalar>(_ network: Network<T>) -> [ExportedTensor<T>] {
+        var out: [ExportedTensor<T>] = []
+        let denseOnly = network.isDenseOnly
+        var dense = 0
+        for (s, layer) in network.stack.enumerated() {
+            guard let entry = all.first(where: { $0.kind == type(of: layer).kind }) else { continue }
+            let n = denseOnly ? dense : s
+            for (i, name) in entry.tensorNames.enumerated() {
+                let (shape, values) = entry.pytorchTensor(i, of: layer)
+                out.append(ExportedTensor(name: "layers.\(n).\(name)", shape: shape, values: values))
+            }
+            if layer is DenseLayer<T> { dense += 1 }
+        }
+        return out
+    }
+
+    /// The records of a network's stack as JSON (`nnsh.layers` in safetensors and ONNX
+    /// metadata): one object per layer, its kind then its settings.
+    static func json<T: Scalar>(_ network: Network<T>) -> String {
+        JSON.array(network.stack.compactMap { record(of: $0) }.map { r in
+            .object([JSON.Member(key: "kind", value: .string(r.kind))] + r.settings.map { s in
+                switch s.value {
+                case .size(let v): JSON.Member(key: s.name, value: .number(v))
+                case .number(let v): JSON.Member(key: s.name, value: .number(v))
+                case .text(let v): JSON.Member(key: s.name, value: .string(v))
+                }
+            })
+        }).text
+    }
+
+    /// A record's `activation` and `alpha` settings (dense and conv).
+    static func activationSettings(_ a: Activation) -> [LayerRecord.Setting] {
+        var alpha = 0.0
+        if case .leakyReLU(let a) = a { alpha = a }
+        return [.init("activation", .text(a.name)), .init("alpha", .number(alpha))]
+    }
+
+    /// The activation those settings name: unknown names need a newer nnsh; alpha belongs to
+    /// leaky ReLU alone.
+    static func activation(_ r: LayerRecord, name: String) throws(ModelFileError) -> Activation {
+        let text = r.text("activation") ?? "", alpha = r.number("alpha") ?? 0
+        guard Activation.names.contains(text) else {
+            throw ModelFileError(.unsupportedContent, "\(name)'s activation '\(text)' is not known to this nnsh",
+                                 hint: "the file was written by a newer nnsh; upgrade nnsh to load it")
+        }
+        let activation: Activation
+        do { activation = try Activation(parsing: text, alpha: alpha) } catch {
+            throw ModelFileError(.malformed, "\(name): \(error.message)", hint: "the file is damaged; save it again")
+        }
+        if case .leakyReLU = activation {} else if alpha != 0 {
+            throw ModelFileError(.malformed, "\(name)'s \(text) has alpha \(alpha), but only leaky_relu takes one",
+                                 hint: "the file is damaged; save it again")
+        }
+        return activation
+    }
+
+    /// "relu", "leaky_relu(alpha=0.2)" as `info` shows an activation.
+    static func activationSummary(_ r: LayerRecord) -> String {
+        let alpha = r.number("alpha") ?? 0
+        return (r.text("activation") ?? "") + (alpha == 0 ? "" : "(alpha=\(alpha))")
+    }
+
+    /// An engine error about `name`'s settings or tensors, as a model-file error.
+    static func refusal(_ error: EngineError, name: String) -> ModelFileError {
+        ModelFileError(.shapeMismatch, "\(name): \(error.message)", hint: "the file is damaged; save it again")
+    }
+}
+
+// MARK: - The entries
+
+/// `out = f(x·W + b)`: settings width, activation, alpha (the fields of format 1's `NETW`
+/// layers); tensors W [inputs, width] (nnsh's orientation) and b [width].
+enum DenseEntry: LayerEntry {
+    static let kind = DenseLayer<Float>.kind
+    static let fields = [LayerField("width", .size), LayerField("activation", .text), LayerField("alpha", .number)]
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        guard let d = layer as? DenseLayer<T> else { return nil }
+        return LayerRecord(kind: kind, settings: [.init("width", .size(d.outputs))] + LayerEntries.activationSettings(d.activation))
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        let width = r.size("width") ?? 0
+        return (Shape(width), [Shape([input.count, width]), Shape(width)])
+    }
+
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  name: String) throws(ModelFileError) {
+        let activation = try LayerEntries.activation(r, name: name)
+        let width = r.size("width") ?? 0
+        do {
+            try network.add(DenseLayer(weights: Matrix(rows: input.count, columns: width, storage: parameters[0]),
+                                       bias: parameters[1], activation: activation))
+        } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func summary(_ r: LayerRecord) -> String { "\(r.size("width") ?? 0) \(LayerEntries.activationSummary(r))" }
+
+    /// W as `nn.Linear.weight`: [outputs, inputs], the transpose of nnsh's.
+    static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T]) {
+        guard index == 0, let d = layer as? DenseLayer<T> else { return (layer.parameterShapes[index].dimensions, layer.parameter(index)) }
+        return ([d.outputs, d.inputs], d.weights.transposed().storage)
+    }
+}
+
+/// Inverted dropout: setting rate; no tensors, the shape unchanged.
+enum DropoutEntry: LayerEntry {
+    static let kind = DropoutLayer<Float>.kind
+    static let fields = [LayerField("rate", .number)]
+    static var tensorNames: [String] { [] }
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        guard let d = layer as? DropoutLayer<T> else { return nil }
+        return LayerRecord(kind: kind, settings: [.init("rate", .number(d.rate))])
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        if let why = Dropout.problem(rate: r.number("rate") ?? 0) {
+            throw ModelFileError(.malformed, "\(name): \(why)", hint: "the file is damaged; save it again")
+        }
+        return (input, [])
+    }
+
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  name: String) throws(ModelFileError) {
+        do { try network.addDropout(rate: r.number("rate") ?? 0) } catch {
+            throw ModelFileError(.malformed, "\(name): \(error.message)", hint: "the file is damaged; save it again")
+        }
+    }
+
+    static func summary(_ r: LayerRecord) -> String { "dropout \(r.number("rate") ?? 0)" }
+}
+
+/// A 2-D convolution: settings the image it reads (channels, height, width), filters,
+/// kernel, stride, padding, activation, alpha; tensors W [filters, channels, k, k] (PyTorch's
+/// `Conv2d.weight`) and b [filters].
+enum ConvolutionEntry: LayerEntry {
+    static let kind = ConvolutionLayer<Float>.kind
+    static let fields = [LayerField("channels", .size), LayerField("height", .size), LayerField("width", .size),
+                         LayerField("filters", .size), LayerField("kernel", .size), LayerField("stride", .size),
+                         LayerField("padding", .count), LayerField("activation", .text), LayerField("alpha", .number)]
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        guard let c = layer as? ConvolutionLayer<T> else { return nil }
+        return LayerRecord(kind: kind, settings: [
+            .init("channels", .size(c.channels)), .init("height", .size(c.height)), .init("width", .size(c.width)),
+            .init("filters", .size(c.filters)), .init("kernel", .size(c.kernel)), .init("stride", .size(c.stride)),
+            .init("padding", .size(c.padding))] + LayerEntries.activationSettings(c.activation))
+    }
+
+    /// The layer without tensors (the engine's checks of its settings and of its input).
+    static func settingsOnly(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> ConvolutionLayer<Float> {
+        let image = Shape([r.size("channels") ?? 0, r.size("height") ?? 0, r.size("width") ?? 0])
+        guard let count = image.checkedCount, count <= ModelFile.maximumWidth else {
+            throw ModelFileError(.malformed, "\(name): a \(image) image is larger than \(ModelFile.maximumWidth) values",
+                                 hint: "the file is damaged; save it again")
+        }
+        let activation = try LayerEntries.activation(r, name: name)
+        do {
+            let layer = try ConvolutionLayer<Float>(image: image, filters: r.size("filters") ?? 0, kernel: r.size("kernel") ?? 0,
+                                                    stride: r.size("stride") ?? 0, padding: r.size("padding") ?? 0,
+                                                    activation: activation)
+            _ = try layer.outputShape(for: input)
+            return layer
+        } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        let layer = try settingsOnly(r, input: input, name: name)
+        do { return (try layer.outputShape(for: input), layer.parameterShapes) } catch {
+            throw LayerEntries.refusal(error, name: name)
+        }
+    }
+
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  name: String) throws(ModelFileError) {
+        let settings = try settingsOnly(r, input: input, name: name)
+        do { try network.append(ConvolutionLayer<T>(unchecked: settings, weights: parameters[0], bias: parameters[1])) } catch {
+            throw LayerEntries.refusal(error, name: name)
+        }
+    }
+
+    /// "conv 32 3×3 stride 1 padding 0 relu", the engine layer's summary.
+    static func summary(_ r: LayerRecord) -> String {
+        let k = r.size("kernel") ?? 0
+        return "conv \(r.size("filters") ?? 0) \(k)×\(k) stride \(r.size("stride") ?? 0) padding \(r.size("padding") ?? 0) "
+            + LayerEntries.activationSummary(r)
+    }
+}
