@@ -10,7 +10,6 @@
    layers, trained briefly on standardized MNIST digits: its export takes raw pixels (the
    standardisation is in the graph), and agrees with `predict` on the standardized digits the
    same way.
-<<<<<<< HEAD
 3. A float32 convolutional network (1×28×28 → conv 4 3×3 pad 1 relu → conv 6 3×3 stride 2
    leaky ReLU 0.1 → dropout → 10 softmax), written here as a format 1.2 model file straight from
    docs/FORMAT.md with random weights (so the file format is checked by a second writer): nnsh
@@ -18,9 +17,7 @@
    onnxruntime running its ONNX export (Reshape, Conv, Flatten, Gemm) agrees with `predict`,
    both to 1e-5 and on every class.
 4. The models' inputs, outputs, opset and metadata are what docs/INTEROP.md says.
-=======
-3. The models' inputs, outputs, opset and metadata are what docs/INTEROP.md says.
-4. `import "x.onnx"`, with models built here from the weights of Models/mnist.nnm (when the
+5. `import "x.onnx"`, with models built here from the weights of Models/mnist.nnm (when the
    `onnx` package is importable): one written as torch.onnx.export writes an nn.Sequential
    (Flatten over [N, 1, 28, 28], Gemm transB=1 alpha=1 beta=1, Relu, Dropout, Softmax axis=1),
    one as MatMul + Add with LeakyRelu, Identity and float_data initializers at opset 17, and a
@@ -30,7 +27,6 @@
    again by nnsh and onnxruntime runs both files on raw pixels. When torch is importable, a
    real torch.onnx.export of an nn.Sequential MLP is checked the same way. A model with a Conv
    node is refused with a message naming Conv.
->>>>>>> onnximport
 
 nnsh prints its outputs with six significant digits; the outputs compared are probabilities
 (softmax), so that rounding is below 1e-6. Ends with one line, `onnx: N passed, M failed`;
@@ -39,11 +35,8 @@ exit status 0 when all pass. Needs MNIST in Data/mnist (skipped with the reason 
 
 import json
 import os
-<<<<<<< HEAD
 import struct
-=======
 import subprocess
->>>>>>> onnximport
 import sys
 import tempfile
 import zlib
@@ -187,7 +180,6 @@ def run(binary, folder, mnist, model):
             printed(stdout, "mnist.outputs"), printed(stdout, "mnist.classes"), np.float32)
     compare("float64 network, standardized inputs", os.path.join(folder, "mixed.onnx"), pixels64,
             printed(stdout, "mixed.outputs"), printed(stdout, "mixed.classes"), np.float64)
-<<<<<<< HEAD
     outputs, classes = printed(stdout, "cnn.outputs"), printed(stdout, "cnn.classes")
     reference = cnn_reference(pixels64, tensors)
     difference = np.max(np.abs(reference - outputs))
@@ -195,7 +187,6 @@ def run(binary, folder, mnist, model):
     check(difference <= TOLERANCE, f"conv network: predict agrees with NumPy's convolution to {TOLERANCE}")
     check(np.all(np.argmax(reference, axis=1) == classes), "conv network: predict's classes are NumPy's on every digit")
     compare("conv network (float32)", os.path.join(folder, "cnn.onnx"), pixels32, outputs, classes, np.float32)
-=======
     try:
         import onnx  # noqa: F401  (only to build models for import)
     except ImportError as e:
@@ -335,7 +326,6 @@ def check_import(binary, folder, mnist, digits):
     print(f"onnx: conv.onnx: {message}")
     check(result.returncode != 0 and "node '/0/Conv' uses the operator Conv, which nnsh cannot import" in message,
           "a model with a Conv node is refused, naming the node and Conv")
->>>>>>> onnximport
 
 
 if __name__ == "__main__":
