@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it: Scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]
 #
-#   TARGET   shell | commands | modelfile | safetensors | npz | idx | png | csv   (Fuzz/Targets/TARGET.swift;
+#   TARGET   shell | commands | modelfile | safetensors | onnx | npz | idx | png | csv   (Fuzz/Targets/TARGET.swift;
 #            each is compiled with Fuzz/Support/*.swift, the sandbox the language-using targets share)
 #   SECONDS  how long to fuzz (0: only build, then replay the seeds and the working corpus once,
 #            under the address sanitizer)
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: Scripts/fuzz.sh shell|commands|modelfile|safetensors|npz|idx|png|csv SECONDS [libFuzzer flags...]" >&2; exit 2; }
+usage() { echo "usage: Scripts/fuzz.sh shell|commands|modelfile|safetensors|onnx|npz|idx|png|csv SECONDS [libFuzzer flags...]" >&2; exit 2; }
 [[ $# -ge 2 ]] || usage
 target=$1 seconds=$2; shift 2
 [[ -f "Fuzz/Targets/$target.swift" ]] || usage
@@ -38,7 +38,13 @@ swift build -Xswiftc -sanitize=fuzzer,address --scratch-path "$scratch" --target
 binary=$scratch/bin/fuzz-$target
 mkdir -p "$scratch/bin"
 objects=()
-for module in Engine ModelFiles Data Plots Shell; do objects+=("$scratch"/debug/$module.build/*.o); done
+# Only the objects of each module's current sources: a scratch folder kept from an older layout
+# still holds objects of files that have since moved to another module (duplicate symbols).
+for module in Engine ModelFiles Data Plots Shell; do
+    while IFS= read -r source; do
+        objects+=("$scratch/debug/$module.build/$(basename "$source").o")
+    done < <(find "Sources/$module" -name '*.swift' | sort)
+done
 swiftc -sanitize=fuzzer,address -parse-as-library -g -Onone \
     -I "$scratch/debug/Modules" -I Sources/CBLAS -I Sources/CZlib \
     "Fuzz/Targets/$target.swift" Fuzz/Support/*.swift "${objects[@]}" \

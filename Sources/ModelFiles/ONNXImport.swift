@@ -310,7 +310,7 @@ enum ONNXImport {
             var m = try column(means, "means", 0), s = try column(stds, "scales", 1)
             let rounded: (Double) -> Double = useDouble ? { $0 } : { Double(Float($0)) }
             if let exactMeans = metadataNumbers(model, Key.inputMeans), let exactStds = metadataNumbers(model, Key.inputStds),
-               exactMeans.map(rounded) == m, exactStds.map({ rounded($0 == 0 || !$0.isFinite ? 1 : $0) }) == s {
+               exactMeans.map(rounded) == m, exactStds.map(rounded) == s {
                 m = exactMeans
                 s = exactStds
             }

@@ -149,7 +149,8 @@ import EngineTestSupport
                         tensor.string(F.Tensor.name, t.name)
                         var raw = ByteWriter()
                         if t.dataType == ONNXModel.DataType.double { raw.scalars(t.values) } else { raw.scalars(t.values.map { Float($0) }) }
-                        tensor.data(t.listed ? 4 : F.Tensor.rawData, raw.bytes)
+                        // float_data (4) or double_data (10), packed, or raw_data.
+                        tensor.data(t.listed ? (t.dataType == ONNXModel.DataType.double ? 10 : 4) : F.Tensor.rawData, raw.bytes)
                     }
                 }
                 g.message(F.Graph.input) { v in
@@ -200,7 +201,7 @@ import EngineTestSupport
         let model = Model(nodes: [Self.node("Flatten", ["x"], "flat"), Self.node("MatMul", ["flat", "W"], "mm"),
                                   Self.node("Add", ["mm", "b"], "z"), Self.node("Dropout", ["z"], "d"),
                                   Self.node("Sigmoid", ["d"], "s"), Self.node("Identity", ["s"], "y")],
-                          initializers: [.init(name: "W", dims: [3, 2], values: Self.w, dataType: ONNXModel.DataType.double, listed: false),
+                          initializers: [.init(name: "W", dims: [3, 2], values: Self.w, dataType: ONNXModel.DataType.double, listed: true),
                                          .init(name: "b", dims: [1, 2], values: [0.5, -0.5], listed: true)],
                           inputDims: [nil, 1, 3, 1])
         let loaded = try model.imported()
@@ -208,6 +209,42 @@ import EngineTestSupport
         let y = try loaded.network.predict(Matrix([[1, 2, 3]]))
         let z = [2.75 + 0.5, 1 - 0.5]
         #expect(isClose(y.storage, z.map { 1 / (1 + exp(-$0)) }, tolerance: 1e-15))
+    }
+
+    /// Repeated fields written one value per field (protobuf's unpacked form, which readers must
+    /// accept), and a bias from a `Constant` node rather than an initializer.
+    @Test func unpackedListsAndConstantNodes() throws {
+        typealias F = ONNXModel.Field
+        func tensor(_ w: inout ProtobufWriter, name: String, dims: [Int], values: [Float]) {
+            for d in dims { w.int(F.Tensor.dims, Int64(d)) }
+            w.int(F.Tensor.dataType, ONNXModel.DataType.float)
+            w.string(F.Tensor.name, name)
+            for v in values { w.float(4, v) }          // float_data, unpacked
+        }
+        var m = ProtobufWriter()
+        m.int(F.Model.irVersion, 8)
+        m.message(F.Model.graph) { g in
+            g.message(F.Graph.node) { n in
+                n.string(F.Node.output, "c")
+                n.string(F.Node.opType, "Constant")
+                n.message(F.Node.attribute) { a in
+                    a.string(F.Attribute.name, "value")
+                    a.message(5) { tensor(&$0, name: "", dims: [2], values: [10, 20]) }
+                    a.int(F.Attribute.type, 4)
+                }
+            }
+            g.message(F.Graph.node) { ONNXModel.write(ONNXModel.Node(opType: "Gemm", inputs: ["x", "W", "c"], output: "y",
+                                                                   attributes: [ONNXModel.Attribute(name: "transB", value: .int(1))]), &$0) }
+            g.message(F.Graph.initializer) { tensor(&$0, name: "W", dims: [2, 3], values: Self.w.map { Float($0) }) }
+            g.message(F.Graph.input) { $0.string(F.ValueInfo.name, "x") }
+            g.message(F.Graph.output) { $0.string(F.ValueInfo.name, "y") }
+        }
+        m.message(F.Model.opsetImport) { $0.int(F.OperatorSetID.version, 13) }
+        let loaded = try ONNXImport.network(ONNXGraph.decode(m.bytes))
+        // W [2, 3] as [outputs, inputs]: rows [1, −2, 0.5] and [3, 0.25, −1].
+        let y = try loaded.network.predict(Matrix([[1, 2, 3]]))
+        let expected: [Double] = [1 - 4 + 1.5 + 10, 3 + 0.5 - 3 + 20]
+        #expect(y.storage == expected)
     }
 
     // MARK: - Refusals

@@ -98,6 +98,40 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/e.onnx"))
     }
 
+    /// `import "x.onnx"` gives back the exported network (weights bit for bit, the
+    /// standardisation, the cost) as a network the session uses like any other: it predicts,
+    /// evaluates, trains, saves and loads.
+    @Test(arguments: ["float32", "float64"])
+    func importONNXGivesAWorkingNetwork(_ precision: String) {
+        let dir = Self.folder("onnx-import-\(precision)")
+        let s = makeSession()
+        let r = run("""
+            set precision \(precision)
+            d = standardize (runge n=30 seed=2)
+            net = network 1
+            add net dense 5 leaky_relu alpha=0.2
+            add net dropout 0.1
+            add net dense 4 tanh
+            add net dense 1 linear
+            train net d epochs=2 batch=8 quiet cost=mse
+            export net "\(dir)/n.onnx"
+            m = import "\(dir)/n.onnx"
+            m0 = import "\(dir)/n.onnx"
+            print m
+            print (predict m d) == (predict net d) m.precision m.cost (predict m [0.25]) == (predict net [0.25])
+            e = eval m d
+            train m d epochs=1 batch=8 quiet
+            save m "\(dir)/m.nnm"
+            k = load "\(dir)/m.nnm"
+            print (predict k d) == (predict m d) (predict m d) == (predict net d)
+            """, in: s)
+        #expect(r.output.contains("<network 1 → 5 leaky_relu → dropout 0.1 → 4 tanh → 1 linear, 39 parameters>\ntrue \(precision) mse true\n"))
+        #expect(Self.bits(Self.network("m0", in: s.0)) == Self.bits(Self.network("net", in: s.0)))
+        if case .leakyReLU(let alpha)? = Self.network("m0", in: s.0)?.network.layers.first?.activation { #expect(alpha == 0.2) } else { Issue.record("alpha lost") }
+        #expect(r.output.hasSuffix("true false\n"), "saved and loaded after training, which changed it")
+        #expect(Self.network("m", in: s.0)?.scaling != nil, "the standardisation comes from the graph's Sub and Div")
+    }
+
     /// A file laid out by hand from the safetensors specification (as PyTorch would write a
     /// `nn.Sequential(nn.Linear(2, 1))`): `0.weight` [1, 2] and `0.bias` [1], F32, no metadata.
     static func handWrittenSafetensors() -> [UInt8] {
@@ -313,8 +347,8 @@ import Testing
     /// `load`, `info` and `import` check a file's first bytes (and its size against the memory
     /// limit) before reading the rest: a 1 GB sparse file that is not a model, or whose preamble
     /// announces 1 GB under a 1 MB limit, is refused having read only its start.
-    @Test(arguments: [("m = load", 10, "at byte 0: not an nnsh model file (it starts with 00000000) (hint: give a file written by `save`; use `import` for .safetensors files)"),
-                      ("info", 6, "at byte 0: not an nnsh model file (it starts with 00000000) (hint: give a file written by `save`; use `import` for .safetensors files)"),
+    @Test(arguments: [("m = load", 10, "at byte 0: not an nnsh model file (it starts with 00000000) (hint: give a file written by `save`; use `import` for .safetensors and .onnx files)"),
+                      ("info", 6, "at byte 0: not an nnsh model file (it starts with 00000000) (hint: give a file written by `save`; use `import` for .safetensors and .onnx files)"),
                       ("m = import", 12, "at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)")])
     func aLargeFileIsRefusedByItsFirstBytes(_ c: (command: String, column: Int, message: String)) throws {
         let folder = Self.folder("sparse-\(c.column)")

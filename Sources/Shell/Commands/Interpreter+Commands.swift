@@ -57,7 +57,7 @@ extension CommandError {
         switch e.remedy {
         case .raiseMemoryLimit?: e.hint = "set max_memory raises it"
         case .readAsSafeTensors?: e.hint = "read it with `import`"
-        case .giveModelFile?: e.hint = "give a file written by `save`; use `import` for .safetensors files"
+        case .giveModelFile?: e.hint = "give a file written by `save`; use `import` for .safetensors and .onnx files"
         case nil: break
         }
         self.init(e.description, parameter: parameter)

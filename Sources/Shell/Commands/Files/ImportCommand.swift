@@ -29,8 +29,9 @@ struct ImportCommand: Command {
         Gemm, or MatMul and Add, each followed by Relu, LeakyRelu, Sigmoid, Tanh, Softmax or
         nothing; Identity and Dropout anywhere; Flatten, and Sub and Div (a standardisation),
         at the input. Its graph names the activations (activations= is refused); float32 or
-        float64 weights. Models written by export import back as they were; any other
-        operator is refused by name. See docs/INTEROP.md.
+        float64 weights. Dense networks written by export import back as they were; any
+        other operator (a conv network's Reshape and Conv too) is refused by name. See
+        docs/INTEROP.md.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
