@@ -143,7 +143,9 @@ final class TrainingRun<T: Scalar> {
         let sessionThreads = BLASThreads.beginTraining()
         let threads = Swift.min(threads ?? sessionThreads, WorkerPool.processors)
         let layers = net.layers
+        // (A convolution shares its batch by examples, `ConvolutionBatch`.)
         let splittable = layers.contains { rows * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
+            || net.stack.contains { $0 is ConvolutionLayer<T> }
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         let parallel = pool.map { ParallelJobs<T>(pool: $0) }
         parallel?.reservePartials(rows * (layers.map(\.outputs).max() ?? 0))
