@@ -28,6 +28,12 @@ public struct Dataset: TrainingData, Sendable {
     /// Set when each example is a grayscale image of `rows × columns` pixels stored row by
     /// row, so it can be drawn (`TerminalImage`).
     public var imageShape: ImageShape?
+    /// The shape of one example as a network takes it (`Network(inputShape:)`): images are
+    /// 1×rows×columns (one channel: datasets hold grayscale images), anything else a flat
+    /// vector of `inputWidth` values.
+    public var exampleShape: Shape {
+        imageShape.map { Shape([1, $0.rows, $0.columns]) } ?? Shape(inputWidth)
+    }
     /// For synthetic regression sets (Runge): the noiseless targets f(x), `count × targetWidth`.
     public internal(set) var trueTargets: Matrix<Double>?
     /// For one-dimensional synthetic sets (Runge): each example's original x, untouched by

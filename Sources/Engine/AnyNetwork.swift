@@ -23,10 +23,16 @@ public enum AnyNetwork {
     case float(Network<Float>)
     case double(Network<Double>)
 
+    /// An empty network for flat examples of `inputWidth` values.
     public init(inputWidth: Int, precision: Precision = .float32) throws(EngineError) {
+        try self.init(inputShape: Shape(inputWidth), precision: precision)
+    }
+
+    /// An empty network for examples of shape `inputShape` (see `Network.init(inputShape:)`).
+    public init(inputShape: Shape, precision: Precision = .float32) throws(EngineError) {
         switch precision {
-        case .float32: self = .float(try Network<Float>(inputWidth: inputWidth))
-        case .float64: self = .double(try Network<Double>(inputWidth: inputWidth))
+        case .float32: self = .float(try Network<Float>(inputShape: inputShape))
+        case .float64: self = .double(try Network<Double>(inputShape: inputShape))
         }
     }
 
@@ -42,12 +48,31 @@ public enum AnyNetwork {
     public var inputWidth: Int {
         switch self { case .float(let n): n.inputWidth; case .double(let n): n.inputWidth }
     }
+    /// The shape of one example (see `Network.inputShape`).
+    public var inputShape: Shape {
+        switch self { case .float(let n): n.inputShape; case .double(let n): n.inputShape }
+    }
+    /// The shape of one example after the last layer (see `Network.outputShape`).
+    public var outputShape: Shape {
+        switch self { case .float(let n): n.outputShape; case .double(let n): n.outputShape }
+    }
     public var outputWidth: Int {
         switch self { case .float(let n): n.outputWidth; case .double(let n): n.outputWidth }
     }
     public var parameterCount: Int {
         switch self { case .float(let n): n.parameterCount; case .double(let n): n.parameterCount }
     }
+    /// Every layer, of whatever kind, input side first (see `LayerDescription`).
+    public var layerDescriptions: [LayerDescription] {
+        switch self { case .float(let n): n.layerDescriptions; case .double(let n): n.layerDescriptions }
+    }
+    /// The activation of the output (last dense) layer, nil when there is none.
+    public var outputActivation: Activation? {
+        switch self { case .float(let n): n.outputActivation; case .double(let n): n.outputActivation }
+    }
+    /// The dense layers only (with the rate of a dropout in front of each): for what only
+    /// dense layers have (`net.layers[i].weights`, heatmaps). Anything about every layer reads
+    /// `layerDescriptions`.
     public var layers: [LayerSummary] {
         func summaries<T>(_ n: Network<T>) -> [LayerSummary] {
             n.layers.enumerated().map {
@@ -111,13 +136,26 @@ public enum AnyNetwork {
 
     /// Appends a 2-D convolution (see `Network.addConvolution`).
     public func addConvolution(filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, activation: Activation,
-                               image: Shape? = nil, generator: inout RandomGenerator) throws(EngineError) {
+                               generator: inout RandomGenerator) throws(EngineError) {
         switch self {
         case .float(let n): try n.addConvolution(filters: filters, kernel: kernel, stride: stride, padding: padding,
-                                                 activation: activation, image: image, generator: &generator)
+                                                 activation: activation, generator: &generator)
         case .double(let n): try n.addConvolution(filters: filters, kernel: kernel, stride: stride, padding: padding,
-                                                  activation: activation, image: image, generator: &generator)
+                                                  activation: activation, generator: &generator)
         }
+    }
+
+    /// Appends a max-pooling layer (see `Network.addMaxPool`).
+    public func addMaxPool(window: Int, stride: Int? = nil) throws(EngineError) {
+        switch self {
+        case .float(let n): try n.addMaxPool(window: window, stride: stride)
+        case .double(let n): try n.addMaxPool(window: window, stride: stride)
+        }
+    }
+
+    /// Appends a flatten layer (see `Network.addFlatten`).
+    public func addFlatten() throws(EngineError) {
+        switch self { case .float(let n): try n.addFlatten(); case .double(let n): try n.addFlatten() }
     }
 
     /// The rate of a dropout layer not yet followed by a dense layer (0: none).

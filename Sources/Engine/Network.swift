@@ -1,27 +1,34 @@
 /// What `Network.removeLast()` took off.
 public enum RemovedLayer: Equatable, Sendable {
-    /// A dropout layer not yet followed by a dense layer, of this rate.
+    /// A dropout layer of this rate.
     case dropout(Double)
-    /// The last dense layer: its inputs, outputs, activation and parameter count. A dropout
-    /// in front of it stays, now at the end (as `pendingDropout`), as in Keras' `pop`.
+    /// A dense layer: its inputs, outputs, activation and parameter count. A dropout in front
+    /// of it stays, now at the end (as `pendingDropout`), as in Keras' `pop`.
     case dense(inputs: Int, outputs: Int, activation: Activation, parameters: Int)
+    /// A layer of any other kind, as it was described in the network.
+    case other(LayerDescription)
 }
 
 /// A feed-forward network of dense layers, with everything training leaves behind: the
 /// per-epoch history and the optimiser's state (so a stopped run resumes where it was).
 ///
-/// Shapes: a batch is `rows × inputWidth`; layer l maps `rows × layers[l].inputs` to
-/// `rows × layers[l].outputs`; the output is `rows × outputWidth`.
+/// Shapes: one example is of shape `inputShape` (`Shape(784)` for flat features, `Shape([1, 28, 28])`
+/// for an image, see `Shape`), stored row-major, so a batch is `rows × inputWidth` whatever the
+/// shape; layer s maps examples of shape `shapes[s - 1]` to `shapes[s]`; the output is
+/// `rows × outputWidth`.
 ///
 ///     var rng = RandomGenerator(seed: 1993)
-///     let net = try Network<Float>(inputWidth: 784)
+///     let net = try Network<Float>(inputWidth: 784)                       // or inputShape: Shape([1, 28, 28])
 ///     try net.addDense(outputs: 300, activation: .relu, generator: &rng)
 ///     try net.addDense(outputs: 10, activation: .softmax, generator: &rng)   // cost: cross_entropy
 ///     let probabilities = try net.predict(batch)                            // rows × 10
 ///
 /// A class, so the shell and the trainer share one network; `copy()` gives an independent one.
 public final class Network<T: Scalar> {
-    /// Features per example.
+    /// The shape of one example: flat (`Shape(784)`) or an image (`Shape([1, 28, 28])`, which
+    /// convolutions read).
+    public let inputShape: Shape
+    /// Values per example (`inputShape.count`): the columns of a batch.
     public let inputWidth: Int
     /// Every layer, input side first, of whatever kind (dense, dropout), each asked for its
     /// shapes, parameters and passes through `Layer`. Changed through `add`, `addDense`,
@@ -75,15 +82,24 @@ public final class Network<T: Scalar> {
     /// `Trainer(resuming:)` continues it. A new `train` run or a change of layers drops it.
     public var pausedRun: PausedRun<T>?
 
+    /// An empty network for flat examples of `inputWidth` values.
     public convenience init(inputWidth: Int) throws(EngineError) {
-        guard inputWidth > 0 else {
-            throw EngineError(.shapeMismatch, "a network needs an input width of at least 1, got \(inputWidth)")
-        }
-        self.init(checkedInputWidth: inputWidth)
+        try self.init(inputShape: Shape(inputWidth))
     }
 
-    fileprivate init(checkedInputWidth inputWidth: Int) {
-        self.inputWidth = inputWidth
+    /// An empty network for examples of shape `inputShape` (flat, or channels×height×width).
+    public convenience init(inputShape: Shape) throws(EngineError) {
+        guard !inputShape.dimensions.isEmpty, inputShape.dimensions.allSatisfy({ $0 > 0 }) else {
+            throw EngineError(.shapeMismatch, inputShape.dimensions.count == 1
+                                  ? "a network needs an input width of at least 1, got \(inputShape)"
+                                  : "a network needs an input shape of sizes at least 1, got \(inputShape)")
+        }
+        self.init(checkedInputShape: inputShape)
+    }
+
+    fileprivate init(checkedInputShape inputShape: Shape) {
+        self.inputShape = inputShape
+        self.inputWidth = inputShape.count
         self.stack = []
         self.shapesAfter = []
         self.explicitCost = nil
@@ -94,7 +110,7 @@ public final class Network<T: Scalar> {
 
     /// A network from existing layers (model files); checks that the layers chain.
     public convenience init(inputWidth: Int, layers: [DenseLayer<T>], cost: Cost? = nil) throws(EngineError) {
-        try self.init(inputWidth: inputWidth)
+        try self.init(inputShape: Shape(inputWidth))
         for layer in layers { try add(layer) }
         try setCost(cost)
     }
@@ -124,7 +140,7 @@ public final class Network<T: Scalar> {
     /// Appends a layer of any kind after checking it takes the current output shape (its
     /// `outputShape(for:)`); drops the optimiser state and a paused run, as any change of layers.
     func append(_ layer: any Layer<T>) throws(EngineError) {
-        shapesAfter.append(try layer.outputShape(for: shapes.last ?? Shape(inputWidth)))
+        shapesAfter.append(try layer.outputShape(for: outputShape))
         stack.append(layer)
         optimizerState = nil
         pausedRun = nil
@@ -133,7 +149,7 @@ public final class Network<T: Scalar> {
     /// Sets the stack and infers its shapes again (layers whose shapes were checked before).
     private func replaceStack(_ layers: [any Layer<T>]) {
         stack = layers
-        var shape = Shape(inputWidth)
+        var shape = inputShape
         shapesAfter = layers.map { layer in
             shape = (try? layer.outputShape(for: shape)) ?? shape
             return shape
@@ -142,6 +158,10 @@ public final class Network<T: Scalar> {
 
     /// The shape of one example after each layer of the stack, input side first.
     public var shapes: [Shape] { shapesAfter }
+
+    /// The shape of one example after the last layer (`inputShape` when there are none): what
+    /// the next layer added takes.
+    public var outputShape: Shape { shapesAfter.last ?? inputShape }
 
     /// Calls `body` on every parameter tensor in optimiser order, to change it in place.
     func withEachParameter(_ body: (UnsafeMutableBufferPointer<T>) -> Void) {
@@ -153,29 +173,26 @@ public final class Network<T: Scalar> {
     /// What each layer of the stack is, input side first: "300 relu", "dropout 0.5".
     public var layerSummaries: [String] { stack.map(\.summary) }
 
-    /// Removes the last layer (Keras' `pop`): a trailing dropout layer if there is one, else
-    /// the last dense layer. The remaining layers keep their weights and the history stays;
-    /// the optimiser state and a paused run are dropped, as for any change of layers, and an
-    /// explicit cost that no longer fits the new output layer goes back to the default.
-    /// Throws on a network with no layers.
+    /// Removes the last layer of the stack, of whatever kind (Keras' `pop`). The remaining
+    /// layers keep their weights and the history stays; the optimiser state and a paused run
+    /// are dropped, as for any change of layers, and an explicit cost that no longer fits the
+    /// new output layer goes back to the default. Throws on a network with no layers.
     @discardableResult
     public func removeLast() throws(EngineError) -> RemovedLayer {
-        let removed: RemovedLayer
-        if pendingDropout > 0 {
-            removed = .dropout(pendingDropout)
-            stack.removeLast()
-            shapesAfter.removeLast()
-        } else if let last = layers.last {
-            removed = .dense(inputs: last.inputs, outputs: last.outputs, activation: last.activation,
-                             parameters: last.parameterCount)
-            stack.removeLast()   // a dropout in front of it stays, now at the end
-            shapesAfter.removeLast()
-        } else {
+        guard let last = stack.last, let described = layerDescriptions.last else {
             throw EngineError(.empty, "the network has no layers to remove")
         }
+        let removed: RemovedLayer = switch last {
+        case let d as DropoutLayer<T>: .dropout(d.rate)
+        case let d as DenseLayer<T>:
+            .dense(inputs: d.inputs, outputs: d.outputs, activation: d.activation, parameters: d.parameterCount)
+        default: .other(described)
+        }
+        stack.removeLast()
+        shapesAfter.removeLast()
         optimizerState = nil
         pausedRun = nil
-        if let cost = explicitCost, let out = layers.last, cost.incompatibility(with: out.activation) != nil {
+        if let cost = explicitCost, let out = outputActivation, cost.incompatibility(with: out) != nil {
             explicitCost = nil
         }
         return removed
@@ -192,27 +209,48 @@ public final class Network<T: Scalar> {
     }
 
     /// Appends a 2-D convolution (see `ConvolutionLayer`) of `filters` k×k kernels, weights
-    /// drawn with He's rule from `generator`. It reads the current output as an image: of its
-    /// shape when that is channels×height×width, else of shape `image`, which must hold as
-    /// many values (a flat input such as 784 read as 1×28×28).
+    /// drawn with He's rule from `generator`. It reads the current output shape
+    /// (`outputShape`) as its image, which must be channels×height×width: a network made for
+    /// images (`init(inputShape:)`), or a convolution's output. A flat shape is refused.
     public func addConvolution(
         filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, activation: Activation,
-        image: Shape? = nil, generator: inout RandomGenerator
+        generator: inout RandomGenerator
     ) throws(EngineError) {
-        let current = shapes.last ?? Shape(inputWidth)
-        guard let image = current.dimensions.count == 3 ? current : image else {
-            throw EngineError(.shapeMismatch,
-                              "a convolution needs the image shape (channels×height×width) of the \(outputWidth) values it reads")
-        }
-        guard image.count == current.count, current.dimensions.count == 1 || current == image else {
-            throw EngineError(.shapeMismatch, "a convolution over \(image) images cannot take \(current)")
-        }
+        let image = try currentImage(for: "a convolution")
         try append(ConvolutionLayer<T>(image: image, filters: filters, kernel: kernel, stride: stride,
                                        padding: padding, activation: activation, generator: &generator))
     }
 
-    /// Appends a dense layer of `outputs` units taking the current output width as inputs,
-    /// weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
+    /// Appends a max-pooling layer (see `MaxPoolLayer`) of window×window pixels moved by
+    /// `stride` (nil: the window). It reads the current output as an image, which must be
+    /// channels×height×width (a convolution's output, say).
+    public func addMaxPool(window: Int, stride: Int? = nil) throws(EngineError) {
+        try append(MaxPoolLayer<T>(image: try currentImage(for: "max pooling"), window: window, stride: stride))
+    }
+
+    /// Appends a flatten layer (see `FlattenLayer`): the current image shape becomes a flat
+    /// vector of as many values. (A dense layer added after an image flattens it by itself.)
+    public func addFlatten() throws(EngineError) {
+        _ = try currentImage(for: "flatten")
+        try append(FlattenLayer<T>())
+    }
+
+    /// The current output shape (`outputShape`), when it is an image (channels×height×width);
+    /// else throws, saying which layer gave a flat shape. `what`: "max pooling" ("max pooling
+    /// needs …"). The one check of the layers that read images (conv, maxpool, flatten).
+    private func currentImage(for what: String) throws(EngineError) -> Shape {
+        let current = outputShape
+        guard current.dimensions.count == 3 else {
+            throw EngineError(.shapeMismatch, stack.isEmpty
+                ? "\(what) needs images (channels×height×width), but the network's input is \(counted(current.count, "flat value")); make the network from an image dataset"
+                : "\(what) needs images (channels×height×width), but layer \(stack.count) (\(type(of: stack[stack.count - 1]).kind)) gives \(counted(current.count, "flat value"))")
+        }
+        return current
+    }
+
+    /// Appends a dense layer of `outputs` units taking the current output width as inputs (an
+    /// image's values too: it flattens by itself, as `DenseLayer.outputShape` takes any shape
+    /// of as many values), weights drawn by `initialization` (default He for the ReLU family, Xavier otherwise)
     /// from `generator`, biases zero.
     public func addDense(
         outputs: Int, activation: Activation, initialization: WeightInitialization? = nil,
@@ -235,14 +273,15 @@ public final class Network<T: Scalar> {
     /// The cost training minimises: the explicit one, or the default for the output activation.
     public var cost: Cost { explicitCost ?? Cost.default(for: outputActivation ?? .linear) }
 
-    /// The activation of the last dense layer, if there is one.
-    var outputActivation: Activation? {
+    /// The activation of the last dense layer (the output layer, whose activation the cost
+    /// pairs with), if there is one.
+    public var outputActivation: Activation? {
         for layer in stack.reversed() { if let d = layer as? DenseLayer<T> { return d.activation } }
         return nil
     }
 
     /// Values per output row: the last layer's outputs (the input width when there are no layers).
-    public var outputWidth: Int { shapes.last?.count ?? inputWidth }
+    public var outputWidth: Int { outputShape.count }
 
     /// The parameters of all layers.
     public var parameterCount: Int { stack.reduce(0) { $0 + $1.parameterCount } }
@@ -253,7 +292,7 @@ public final class Network<T: Scalar> {
 
     /// A fully independent copy (layers, cost, history, optimiser state).
     public func copy() -> Network<T> {
-        let n = Network<T>(checkedInputWidth: inputWidth)
+        let n = Network<T>(checkedInputShape: inputShape)
         n.replaceStack(stack)
         n.explicitCost = explicitCost
         n.history = history
@@ -265,7 +304,7 @@ public final class Network<T: Scalar> {
     /// The same network in another precision (history and optimiser state included; a paused
     /// run is not).
     public func converted<U: Scalar>(to: U.Type = U.self) -> Network<U> {
-        let n = Network<U>(checkedInputWidth: inputWidth)
+        let n = Network<U>(checkedInputShape: inputShape)
         n.replaceStack(stack.map { $0.convertedLayer(to: U.self) })
         n.explicitCost = explicitCost
         n.history = history
@@ -297,7 +336,7 @@ extension Network: CustomStringConvertible {
     /// "Network<float32>(784 → 300 relu → 10 softmax, 238510 parameters, cross_entropy)";
     /// dropout layers show as "dropout 0.5".
     public var description: String {
-        let chain = ([String(inputWidth)] + layerSummaries).joined(separator: " → ")
+        let chain = ([inputShape.description] + layerSummaries).joined(separator: " → ")
         return "Network<\(T.precisionName)>(\(chain), \(parameterCount) parameters, \(cost))"
     }
 }

@@ -50,9 +50,9 @@ import EngineTestSupport
     func theFastPassIsTheDirectConvolution(stride: Int, padding: Int) throws {
         var g = RandomGenerator(seed: UInt64(10 + 3 * stride + padding))
         let (c, h, w, k, filters) = (2, 5, 6, 3, 3)
-        let net = try Network<Double>(inputWidth: c * h * w)
+        let net = try Network<Double>(inputShape: Shape([c, h, w]))
         try net.addConvolution(filters: filters, kernel: k, stride: stride, padding: padding, activation: .relu,
-                               image: Shape([c, h, w]), generator: &g)
+                               generator: &g)
         Self.spreadBiases(net)
         let oh = (h + 2 * padding - k) / stride + 1, ow = (w + 2 * padding - k) / stride + 1
         #expect(net.shapes == [Shape([filters, oh, ow])])
@@ -79,9 +79,8 @@ import EngineTestSupport
     @Test(arguments: [Activation.relu, .linear, .tanh, .sigmoid, .leakyReLU(alpha: 0.1)])
     func gradientsMatchCentralDifferences(activation: Activation) throws {
         var g = RandomGenerator(seed: 23)
-        let net = try Network<Double>(inputWidth: 72)
-        try net.addConvolution(filters: 3, kernel: 3, stride: 1, padding: 1, activation: activation,
-                               image: Shape([2, 6, 6]), generator: &g)
+        let net = try Network<Double>(inputShape: Shape([2, 6, 6]))
+        try net.addConvolution(filters: 3, kernel: 3, stride: 1, padding: 1, activation: activation, generator: &g)
         try net.addConvolution(filters: 2, kernel: 3, stride: 2, padding: 1, activation: activation, generator: &g)
         try net.addDense(outputs: 3, activation: .softmax, generator: &g)
         Self.spreadBiases(net)
@@ -109,8 +108,8 @@ import EngineTestSupport
             labels.append(vertical)
         }
         let data = MatrixData(inputs: x, labels: labels, classes: 2)
-        let net = try Network<Float>(inputWidth: 36)
-        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 6, 6]), generator: &g)
+        let net = try Network<Float>(inputShape: Shape([1, 6, 6]))
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, generator: &g)
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)
         let before = try net.evaluate(on: data).loss
         let kernels = net.stack[0].parameter(0), biases = net.stack[0].parameter(1)
@@ -131,8 +130,8 @@ import EngineTestSupport
         var g = RandomGenerator(seed: 21)
         let data = MatrixData(inputs: randomMatrix(32, 16, scale: 3, &g) as Matrix<Float>,
                               targets: randomMatrix(32, 1, scale: 30, &g))
-        let net = try Network<Float>(inputWidth: 16)
-        try net.addConvolution(filters: 2, kernel: 3, padding: 1, activation: .relu, image: Shape([1, 4, 4]), generator: &g)
+        let net = try Network<Float>(inputShape: Shape([1, 4, 4]))
+        try net.addConvolution(filters: 2, kernel: 3, padding: 1, activation: .relu, generator: &g)
         try net.addDense(outputs: 1, activation: .linear, generator: &g)
         var caught: EngineError?
         do {
@@ -208,8 +207,8 @@ import EngineTestSupport
     @Test(arguments: [(5, 2), (13, 2), (13, 3), (33, 3), (64, 2)])
     func aPoolGivesWhatOneThreadGives(rows: Int, parts: Int) throws {
         var g = RandomGenerator(seed: UInt64(rows + parts))
-        let net = try Network<Double>(inputWidth: 288)
-        try net.addConvolution(filters: 8, kernel: 3, padding: 1, activation: .relu, image: Shape([2, 12, 12]), generator: &g)
+        let net = try Network<Double>(inputShape: Shape([2, 12, 12]))
+        try net.addConvolution(filters: 8, kernel: 3, padding: 1, activation: .relu, generator: &g)
         try net.addConvolution(filters: 4, kernel: 3, stride: 2, padding: 1, activation: .tanh, generator: &g)
         try net.addDense(outputs: 3, activation: .softmax, generator: &g)
         Self.spreadBiases(net)
@@ -225,33 +224,41 @@ import EngineTestSupport
     }
 
     /// A network with a dense layer somewhere but a convolution last cannot run (the cost
-    /// needs a dense output layer).
+    /// needs a dense output layer). (`addConvolution` refuses the dense layer's flat output,
+    /// so the layer is appended as it is.)
     @Test func aConvolutionCannotBeTheOutputLayer() throws {
         var g = RandomGenerator(seed: 6)
         let net = try Network<Double>(inputWidth: 8)
         try net.addDense(outputs: 18, activation: .relu, generator: &g)
-        try net.addConvolution(filters: 2, kernel: 2, activation: .relu, image: Shape([2, 3, 3]), generator: &g)
+        try net.append(ConvolutionLayer<Double>(image: Shape([2, 3, 3]), filters: 2, kernel: 2, activation: .relu, generator: &g))
         #expect(throws: EngineError.self) { try net.predict(Matrix<Double>(rows: 1, columns: 8)) }
     }
 
     @Test func shapesThatDoNotFitAreRefused() throws {
         var g = RandomGenerator(seed: 5)
-        let net = try Network<Double>(inputWidth: 50)
-        // A flat input needs an image shape of as many values.
-        #expect(throws: EngineError.self) {
-            try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
+        // A flat input is refused, saying where an image shape comes from.
+        let flat = try Network<Double>(inputWidth: 50)
+        let error = try #require(throws: EngineError.self) {
+            try flat.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
         }
-        #expect(throws: EngineError.self) {
-            try net.addConvolution(filters: 2, kernel: 3, activation: .relu, image: Shape([2, 5, 6]), generator: &g)
+        #expect(error.kind == .shapeMismatch)
+        #expect(error.message == "a convolution needs images (channels×height×width), but the network's input is 50 flat values; make the network from an image dataset")
+        // So is a dense layer's flat output, naming the layer.
+        try flat.addDense(outputs: 18, activation: .relu, generator: &g)
+        let afterDense = try #require(throws: EngineError.self) {
+            try flat.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
         }
+        #expect(afterDense.message == "a convolution needs images (channels×height×width), but layer 1 (dense) gives 18 flat values")
+        #expect(flat.stack.count == 1)
+        let net = try Network<Double>(inputShape: Shape([2, 5, 5]))
         #expect(throws: EngineError.self) {   // the kernel is larger than the padded image
-            try net.addConvolution(filters: 2, kernel: 8, activation: .relu, image: Shape([2, 5, 5]), generator: &g)
+            try net.addConvolution(filters: 2, kernel: 8, activation: .relu, generator: &g)
         }
         #expect(throws: EngineError.self) {
-            try net.addConvolution(filters: 2, kernel: 3, activation: .softmax, image: Shape([2, 5, 5]), generator: &g)
+            try net.addConvolution(filters: 2, kernel: 3, activation: .softmax, generator: &g)
         }
         #expect(net.stack.isEmpty)
-        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, image: Shape([2, 5, 5]), generator: &g)
+        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
         #expect(net.layerSummaries == ["conv 2 3×3 stride 1 padding 0 relu"])
         // A network must end with a dense layer to run.
         #expect(throws: EngineError.self) { try net.predict(Matrix<Double>(rows: 1, columns: 50)) }

@@ -12,9 +12,7 @@ import EngineTestSupport
 ///         --filter ConvolutionTimingTests
 ///
 /// The network is the bench's CNN (conv 32 3×3 relu → maxpool 2 → conv 64 3×3 relu → maxpool 2 →
-/// dense 128 relu → dense 10) with the pools left out: conv 32 3×3 on 1×28×28, then conv 64 3×3
-/// on its 32×26×26 output with stride 2 (64×12×12, about the work of the real second
-/// convolution on 32×13×13), then the dense layers; float32, batch 64, random images. Printed:
+/// dense 128 relu → dense 10), float32, batch 64, random images. Printed:
 /// milliseconds per batch of each layer's forward and backward pass (median of `rounds`), with
 /// no pool and with a pool of 2.
 @Suite struct ConvolutionTimingTests {
@@ -24,9 +22,11 @@ import EngineTestSupport
     func passesPerBatch() throws {
         var g = RandomGenerator(seed: 1)
         let rows = 64, rounds = 41
-        let net = try Network<Float>(inputWidth: 784)
-        try net.addConvolution(filters: 32, kernel: 3, activation: .relu, image: Shape([1, 28, 28]), generator: &g)
-        try net.addConvolution(filters: 64, kernel: 3, stride: 2, activation: .relu, generator: &g)
+        let net = try Network<Float>(inputShape: Shape([1, 28, 28]))
+        try net.addConvolution(filters: 32, kernel: 3, activation: .relu, generator: &g)
+        try net.addMaxPool(window: 2)
+        try net.addConvolution(filters: 64, kernel: 3, activation: .relu, generator: &g)
+        try net.addMaxPool(window: 2)
         try net.addDense(outputs: 128, activation: .relu, generator: &g)
         try net.addDense(outputs: 10, activation: .softmax, generator: &g)
         let ws = Workspace(network: net, capacity: rows, targetWidth: 10)

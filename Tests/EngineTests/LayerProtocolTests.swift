@@ -34,6 +34,52 @@ import EngineTestSupport
         #expect(net.shapes == [Shape(6), Shape(5), Shape(5), Shape(4)] && net.outputWidth == 4)
     }
 
+    /// A network for images keeps their shape for the first layer; dense layers read the flat
+    /// values (a batch is rows × 784 either way); copies and conversions keep the shape.
+    @Test func theInputShapeIsWhatTheFirstLayerTakes() throws {
+        var g = RandomGenerator(seed: 2)
+        let net = try Network<Float>(inputShape: Shape([1, 28, 28]))
+        #expect(net.inputWidth == 784 && net.outputShape == Shape([1, 28, 28]) && net.outputWidth == 784)
+        try net.addDense(outputs: 10, activation: .softmax, generator: &g)
+        #expect(net.shapes == [Shape(10)] && net.layers[0].inputs == 784)
+        #expect(net.description == "Network<float32>(1×28×28 → 10 softmax, 7850 parameters, cross_entropy)")
+        #expect(net.copy().inputShape == Shape([1, 28, 28]))
+        #expect(net.converted(to: Double.self).inputShape == Shape([1, 28, 28]))
+        #expect(try net.predict(Matrix<Float>(rows: 2, columns: 784)).columns == 10)
+        for bad in [Shape([1, 0, 28]), Shape([]), Shape(0)] {
+            #expect(throws: EngineError.self) { try Network<Float>(inputShape: bad) }
+        }
+        #expect(try AnyNetwork(inputShape: Shape([3, 4, 5]), precision: .float64).inputShape == Shape([3, 4, 5]))
+    }
+
+    /// What code outside Engine reads of every layer: kind, summary, shapes, tensors, and the
+    /// number among the layers with parameters.
+    @Test func everyLayerIsDescribedWhateverItsKind() throws {
+        var g = RandomGenerator(seed: 3)
+        let net = try Network<Float>(inputShape: Shape([1, 8, 8]))
+        try net.addConvolution(filters: 3, kernel: 3, stride: 2, activation: .relu, generator: &g)
+        try net.addDropout(rate: 0.25)
+        try net.addDense(outputs: 5, activation: .softmax, generator: &g)
+        let d = net.layerDescriptions
+        #expect(d.map(\.kind) == ["conv", "dropout", "dense"])
+        #expect(d.map(\.index) == [0, 1, 2] && d.map(\.parametricIndex) == [0, nil, 1])
+        #expect(d.map(\.inputShape) == [Shape([1, 8, 8]), Shape([3, 3, 3]), Shape([3, 3, 3])])
+        #expect(d.map(\.outputShape) == [Shape([3, 3, 3]), Shape([3, 3, 3]), Shape(5)])
+        #expect(d[0].parameterShapes == [Shape([3, 1, 3, 3]), Shape(3)] && d[0].parameterCount == 30)
+        #expect(d[2].parameterShapes == [Shape([27, 5]), Shape(5)] && d[2].parameterCount == 140)
+        #expect(d.map(\.summary) == net.layerSummaries)
+        #expect(d.map(\.parameterCount).reduce(0, +) == net.parameterCount)
+        // The warm-up covers the widest product: the dense layer's 27 inputs, the convolution's
+        // K = 9 and P = 9, so the floor of 512.
+        #expect(BLASWarmUp.width(for: net) == 512)
+        // Removing layers of every kind, last first.
+        #expect(try net.removeLast() == .dense(inputs: 27, outputs: 5, activation: .softmax, parameters: 140))
+        #expect(try net.removeLast() == .dropout(0.25))
+        #expect(try net.removeLast() == .other(d[0]))
+        #expect(net.stack.isEmpty && net.outputShape == Shape([1, 8, 8]))
+        #expect(throws: EngineError.self) { try net.removeLast() }
+    }
+
     @Test func aLayerThatCannotTakeTheShapeIsRefused() throws {
         let net = try Network<Double>(inputWidth: 6)
         let layer = try DenseLayer<Double>(weights: Matrix(rows: 4, columns: 2), bias: [0, 0], activation: .relu)

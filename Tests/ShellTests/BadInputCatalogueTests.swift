@@ -76,7 +76,7 @@ import Testing
 
         // MARK: Wrong argument types
         Case(name: "number for a dataset", source: "train net x", line: 1, column: 11, message: "data: expected a dataset, got a number"),
-        Case(name: "string for a width", source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000, got \"a\""),
+        Case(name: "string for a width", source: "network \"a\"", line: 1, column: 9, message: "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got \"a\""),
         Case(name: "string for a rate", source: "train net d lr=\"fast\"", line: 1, column: 13, message: "lr: expected a number from 0 to 1000000, got \"fast\""),
         Case(name: "list plus number", source: "print xs + 1", line: 1, column: 10, message: "cannot apply '+' to a list and a number"),
         Case(name: "number as condition", source: "if x { }", line: 1, column: 4, message: "the 'if' condition must be true or false, got a number"),
@@ -156,9 +156,38 @@ import Testing
              message: "the output layer is a softmax of 1 unit, which always gives 1, so training cannot change anything (use one softmax unit per class, or 1 sigmoid unit for two classes)",
              defines: ["s"]),
 
+        // MARK: Layers that read images (conv, maxpool, flatten)
+        Case(name: "conv on a flat network", source: "add net conv 8 3 relu", line: 1, column: 9,
+             message: "a convolution needs images (channels×height×width), but layer 2 (dense) gives 1 flat value"),
+        Case(name: "maxpool on a flat network", source: "add net maxpool 2", line: 1, column: 9,
+             message: "max pooling needs images (channels×height×width), but layer 2 (dense) gives 1 flat value"),
+        Case(name: "flatten of a flat network", source: "add net flatten", line: 1, column: 9,
+             message: "flatten needs images (channels×height×width), but layer 2 (dense) gives 1 flat value"),
+        Case(name: "conv kernel larger than the image", source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 7 relu",
+             line: 3, column: 14, message: "a 7×7 kernel does not fit a 6×6 image with padding 0", defines: ["i", "c"]),
+        Case(name: "maxpool window larger than the maps",
+             source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 3 relu\nadd c maxpool 5",
+             line: 4, column: 15, message: "a 5×5 pooling window does not fit a 4×4 image", defines: ["i", "c"]),
+        Case(name: "softmax convolution", source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 3 softmax",
+             line: 3, column: 16, message: "a convolution takes an element-wise activation, not softmax", defines: ["i", "c"]),
+        Case(name: "pad=same with an even kernel", source: "i = idx \"{dir}/images.idx\" \"{dir}/labels.idx\"\nc = network i\nadd c conv 4 2 relu pad=same",
+             line: 3, column: 21, message: "pad=same needs an odd kernel and stride 1 (got kernel 2, stride 1); give pad=n", defines: ["i", "c"]),
+        Case(name: "conv without a kernel size", source: "add net conv 4", line: 1, column: 14,
+             message: "a conv layer needs its kernel size after the filters: add net conv 32 3 relu"),
+        Case(name: "maxpool without a window", source: "add net maxpool", line: 1, column: 9,
+             message: "a maxpool layer needs its window: add net maxpool 2"),
+        Case(name: "a fractional pooling window", source: "add net maxpool 1.5", line: 1, column: 17,
+             message: "units: a maxpool layer's window is a whole number, got 1.5"),
+        Case(name: "stride for a dense layer", source: "add net dense 3 relu stride=2", line: 1, column: 22,
+             message: "stride: a dense layer takes units, an activation, alpha=, init=, stddev= and seed="),
+        Case(name: "kernel size for a dense layer", source: "add net dense 3 5", line: 1, column: 17,
+             message: "kernel: a dense layer takes units, an activation, alpha=, init=, stddev= and seed="),
+        Case(name: "settings for flatten", source: "add net flatten 2", line: 1, column: 17,
+             message: "units: a flatten layer takes nothing (add net flatten)"),
+
         // MARK: Absurd sizes
         Case(name: "a trillion units", source: "add net dense 1e12", line: 1, column: 15, message: "units: expected a number from 0 to 1000000, got 1000000000000"),
-        Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000, got 1000000000000"),
+        Case(name: "a trillion inputs", source: "n = network 1e12", line: 1, column: 13, message: "inputs: expected a whole number from 1 to 100000000 or a dataset or a record with .train, got 1000000000000"),
         Case(name: "layer beyond the memory limit", source: "n = network 100000\nadd n dense 100000", line: 2, column: 13,
              message: "a 100000×100000 float32 weight matrix needs 37.3 GB, more than the memory limit of 1 GB (set max_memory raises it)",
              fault: .memoryLimit(1 << 30), defines: ["n"]),
@@ -258,6 +287,9 @@ import Testing
         try write("magic.idx", [1, 2, 3, 4, 0, 0, 0, 1, 7])
         try write("short.idx", [0, 0, 0x08, 2, 0, 0, 0, 3, 0, 0, 0, 2, 1, 2, 3, 4])
         try write("huge.idx", [0, 0, 0x08, 3, 0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF])
+        // Two 6×6 images and their labels (the layers that read images).
+        try write("images.idx", [0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 6, 0, 0, 0, 6] + (0..<72).map { UInt8($0 * 3) })
+        try write("labels.idx", [0, 0, 0x08, 1, 0, 0, 0, 2, 0, 1])
         try write("ragged.csv", Array("x,y\n1,2\n3\n".utf8))
         try write("text.csv", Array("x,y\n1,2\n3,4.x\n".utf8))
         try write("empty.csv", [])

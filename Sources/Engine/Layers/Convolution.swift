@@ -256,3 +256,8 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
 
     func isEqual(to other: any Layer<T>) -> Bool { (other as? ConvolutionLayer<T>) == self }
 }
+
+extension ConvolutionLayer {
+    /// Forward, per example: W (filters × K) · col (K × P).
+    func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: filters, n: positions, k: patch) }
+}

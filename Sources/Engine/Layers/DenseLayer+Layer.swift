@@ -20,6 +20,9 @@ extension DenseLayer: Layer {
 
     public static var kind: String { "dense" }
 
+    /// A flat vector of its outputs, for any shape of as many values as its inputs: an image
+    /// is read as its values in row-major order, so a dense layer after a convolution or a
+    /// pooling flattens by itself (this is where that rule lives; `FlattenLayer` writes it out).
     public func outputShape(for input: Shape) throws(EngineError) -> Shape {
         guard input.count == inputs else {
             throw EngineError(.shapeMismatch, "a dense layer of \(counted(inputs, "input")) cannot take \(input.count)")
@@ -207,6 +210,9 @@ extension DenseLayer: Layer {
 
     /// "300 relu".
     public var summary: String { "\(outputs) \(activation)" }
+
+    /// Forward: rows × inputs · inputs × outputs (the backward products have the same sizes).
+    func largestProduct(rows: Int) -> MatrixProduct? { MatrixProduct(m: rows, n: outputs, k: inputs) }
 
     func convertedLayer<U: Scalar>(to: U.Type) -> any Layer<U> { converted(to: U.self) as DenseLayer<U> }
 

@@ -82,6 +82,12 @@ protocol Layer<Element>: Sendable {
     /// The plain inference pass on a batch (rows × input width), allocating.
     func reference(_ x: Matrix<Element>) -> Matrix<Element>
 
+    /// The largest matrix product (m × k · k × n) its passes run on a batch of `rows`
+    /// examples, or nil for none (the default): the BLAS warm-up makes its product wider than
+    /// every n and k, and training starts worker threads only when some layer's product or
+    /// tensor is big enough to split (`TrainingRun.startWorkers`).
+    func largestProduct(rows: Int) -> MatrixProduct?
+
     /// "300 relu", "dropout 0.5": the layer in `Network.description` and summaries.
     var summary: String { get }
     /// The same layer in another precision.
@@ -91,12 +97,19 @@ protocol Layer<Element>: Sendable {
 }
 
 extension Layer {
+    func largestProduct(rows: Int) -> MatrixProduct? { nil }
+
     /// Element counts of its tensors.
     var tensorSizes: [Int] { parameterShapes.map(\.count) }
     /// All its parameters.
     var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.count } }
     /// Tensor `index` as an array (allocating; reports and tests).
     func parameter(_ index: Int) -> [Element] { withParameter(index) { Array($0) } }
+}
+
+/// The sizes of a matrix product C (m × n) = A (m × k) · B (k × n).
+struct MatrixProduct: Equatable {
+    let m: Int, n: Int, k: Int
 }
 
 /// The buffers of one layer in a `Workspace` (see `Layer.makeBuffers`).

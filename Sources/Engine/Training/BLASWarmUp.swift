@@ -59,11 +59,14 @@ enum BLASWarmUp {
         return true
     }
 
-    /// The n of the warm-up product: past the widest n the network's products use (forward and
-    /// ∂W: a layer's outputs; δ_prev: its inputs) by more than one panel; at least 512. Zero for
-    /// a network without layers.
+    /// The n of the warm-up product: past the widest n the network's products use (each
+    /// layer's `largestProduct`: its n, and its k, which is the n of the product that passes
+    /// the gradient back; a dense layer's outputs and inputs) by more than one panel; at least
+    /// 512. Zero for a network without products.
     static func width<T: Scalar>(for network: Network<T>) -> Int {
-        let widest = network.layers.reduce(0) { Swift.max($0, $1.inputs, $1.outputs) }
+        let widest = network.stack.reduce(0) { w, layer in
+            layer.largestProduct(rows: 1).map { Swift.max(w, $0.n, $0.k) } ?? w
+        }
         guard widest > 0 else { return 0 }
         return Swift.max(512, (widest + 64 + 63) / 64 * 64)
     }

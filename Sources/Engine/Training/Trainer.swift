@@ -154,13 +154,15 @@ public final class Trainer<T: Scalar> {
 
     /// Refuses a run whose buffers would exceed `MemoryLimit`: per parameter its gradient, a
     /// copy kept for rollback and the optimiser's moments (twice, for rollback); per batch row
-    /// the inputs, targets and each layer's outputs, deltas and pre-activations.
+    /// the inputs, targets and, for each layer of any kind, three values per output (outputs,
+    /// deltas and pre-activations for a dense layer; a layer's own scratch, such as a
+    /// convolution's columns, is not counted).
     func checkMemory(rows: Int, targetWidth: Int) throws(EngineError) {
         let slots = options.optimizer.kind.momentCount
         // (Per row: the batch twice, once cut down to its nonzero columns, `ActiveInputs`;
         // per parameter: weights, gradient, moments, and two more copies: an upper bound for
         // the first layer's compact weights and gradient.)
-        let perRow = 2 * network.inputWidth + targetWidth + 3 * network.layers.reduce(0) { $0 + $1.outputs }
+        let perRow = 2 * network.inputWidth + targetWidth + 3 * network.shapes.reduce(0) { $0 + $1.count }
         guard let parameters = MemoryLimit.product([network.parameterCount, 4 + 2 * slots]),
               let batch = MemoryLimit.product([rows, perRow]) else {
             throw EngineError(.tooLarge, "training this network needs more memory than any computer has")

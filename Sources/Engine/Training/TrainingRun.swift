@@ -136,19 +136,18 @@ final class TrainingRun<T: Scalar> {
 
     /// More than one thread allowed: the big GEMMs and the optimiser update are split over a
     /// worker pool of ours (BLAS's own threading gains little at batch 64), and BLAS runs
-    /// single-threaded inside. Only worth it when some layer is big enough to be split (see
-    /// `splitGemm`, `applyStep`). Starts the training section of `BLASThreads` (see `end`).
+    /// single-threaded inside. Only worth it when some layer is big enough to be split: its
+    /// largest product (`Layer.largestProduct`, see `splitGemm`) or one of its tensors (the
+    /// optimiser step, `applyStep`). Starts the training section of `BLASThreads` (see `end`).
     private static func startWorkers(_ net: Network<T>, rows: Int,
                                      threads: Int?) -> (WorkerPool?, ParallelJobs<T>?) {
         let sessionThreads = BLASThreads.beginTraining()
         let threads = Swift.min(threads ?? sessionThreads, WorkerPool.processors)
-        let layers = net.layers
-        // (A convolution shares its batch by examples, `ConvolutionBatch`.)
-        let splittable = layers.contains { rows * $0.inputs * $0.outputs >= 1 << 19 || $0.weights.count >= 1 << 14 }
-            || net.stack.contains { $0 is ConvolutionLayer<T> }
+        let products = net.stack.compactMap { $0.largestProduct(rows: rows) }
+        let splittable = products.contains { $0.m * $0.n * $0.k >= 1 << 19 } || net.tensorSizes.contains { $0 >= 1 << 14 }
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         let parallel = pool.map { ParallelJobs<T>(pool: $0) }
-        parallel?.reservePartials(rows * (layers.map(\.outputs).max() ?? 0))
+        parallel?.reservePartials(products.map { $0.m * $0.n }.max() ?? 0)
         return (pool, parallel)
     }
 

@@ -58,7 +58,7 @@ public final class Workspace<T: Scalar> {
         var firstTensors: [Int] = []
         var tensor = 0
         for (s, layer) in network.stack.enumerated() {
-            let input = s == 0 ? Shape(network.inputWidth) : network.shapes[s - 1]
+            let input = s == 0 ? network.inputShape : network.shapes[s - 1]
             let b = layer.makeBuffers(input: input, capacity: capacity)
             layers.append(b)
             gradients.append(b.gradient?.pointer ?? (s > 0 ? gradients[s - 1] : nil))

@@ -66,6 +66,10 @@ struct Parameter: Sendable {
     /// A file this command writes (`save`'s file, `to=`): taken as given after `~`, never looked
     /// for beside the running script (see `Interpreter.filePath`).
     var writesFile = false
+    /// An optional positional number that a word (or string) written in its place passes over
+    /// to the next positional parameter: add's `kernel`, so that `add net dense 10 relu` gives
+    /// relu to the activation and `add net conv 32 3 relu` gives 3 to the kernel.
+    var givesWayToWords = false
 
     static func positional(_ name: String, _ type: ArgumentType, default d: Value? = nil, help: String) -> Parameter {
         Parameter(name: name, type: type, kind: .positional, defaultValue: d, help: help)
@@ -91,6 +95,13 @@ struct Parameter: Sendable {
         p.writesFile = true
         return p
     }
+
+    /// The same optional positional parameter, passed over by a word (see `givesWayToWords`).
+    func givingWayToWords() -> Parameter {
+        var p = self
+        p.givesWayToWords = true
+        return p
+    }
 }
 
 /// What a parameter accepts. The binder converts and checks; a mismatch is an error at the
@@ -114,6 +125,8 @@ enum ArgumentType: Sendable {
     case column
     /// A handle of the given kind ("dataset", "network", ...), checked by the binder.
     case object(any ShellObject.Type)
+    /// A record of datasets with a `.train` one, as `split` and `mnist` give.
+    case splitRecord
     /// Any one of these types.
     case oneOf([ArgumentType])
 
@@ -130,6 +143,7 @@ enum ArgumentType: Sendable {
         case .word(let words): return words.count <= 6 ? words.joined(separator: "|") : "word"
         case .column: return "column"
         case .object(let t): return String(t.typeDescription.split(separator: " ").last ?? "value")
+        case .splitRecord: return "record"
         case .oneOf(let ts): return ts.map(\.placeholder).joined(separator: "|")
         }
     }
@@ -173,6 +187,7 @@ enum ArgumentType: Sendable {
         case .word(let w): return "one of " + w.joined(separator: ", ")
         case .column: return "a column name"
         case .object(let t): return t.typeDescription
+        case .splitRecord: return "a record with .train"
         case .oneOf(let ts): return ts.map(\.expectation).joined(separator: " or ")
         }
     }

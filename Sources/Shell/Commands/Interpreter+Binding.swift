@@ -2,7 +2,8 @@
 ///
 /// 1. `key=value` goes to the parameter of that name (positional ones can be named too).
 /// 2. A bare name equal to one of the command's flags sets the flag (`quiet`).
-/// 3. Other arguments fill the positional parameters in order, then the variadic one.
+/// 3. Other arguments fill the positional parameters in order, then the variadic one; a
+///    positional declared `givingWayToWords()` is passed over by a word or a string.
 /// 4. Values are evaluated and checked against the declared type; defaults fill the rest.
 /// Every error points at the argument concerned and ends with the command's short usage
 /// (`Help.shortUsage`): the line stays one line, and `help NAME` gives the rest.
@@ -17,7 +18,7 @@ extension Interpreter {
         let usage = " (usage: \(Help.shortUsage(command)))"
 
         for argument in call.arguments {
-            let parameter: Parameter
+            var parameter: Parameter
             if let key = argument.key {
                 if parameters.first(where: { $0.name == key && $0.kind != .variadic && $0.kind != .keywords }) == nil,
                    let rest = parameters.first(where: { $0.kind == .keywords }) {
@@ -50,6 +51,10 @@ extension Interpreter {
                 if nextPositional < positionals.count {
                     parameter = positionals[nextPositional]
                     nextPositional += 1
+                    if parameter.givesWayToWords, nextPositional < positionals.count, try isWord(argument) {
+                        parameter = positionals[nextPositional]
+                        nextPositional += 1
+                    }
                 } else if let variadic {
                     let v = try convert(argument, to: variadic, command: command)
                     arguments.rest.append(v)
@@ -76,6 +81,13 @@ extension Interpreter {
             }
         }
         return arguments
+    }
+
+    /// True when `argument` is a bare name that is not a variable, or a value other than a number.
+    private func isWord(_ argument: Argument) throws(ShellError) -> Bool {
+        if let name = argument.bareName, lookup(name) == nil { return true }
+        if case .number = try evaluate(argument.value) { return false }
+        return true
     }
 
     /// Evaluates one argument and checks it against the parameter's type.
@@ -124,8 +136,14 @@ extension Interpreter {
         case (.list, .list), (.list, .range): return nil
         case (.object(let t), .object(let o)):
             return ObjectIdentifier(Swift.type(of: o)) == ObjectIdentifier(t) ? nil : v.typeDescription
+        case (.splitRecord, .record(let r)):
+            if case .object(_ as DatasetObject)? = r["train"] { return nil }
+            return "a record without a .train dataset"
         case (.oneOf(let types), _):
-            return types.contains { check(v, against: $0) == nil } ? nil : v.typeDescription
+            let problems = types.map { check(v, against: $0) }
+            if problems.contains(where: { $0 == nil }) { return nil }
+            // The value itself ("0", "\"a\"") when an alternative of its type refused it, else its type.
+            return problems.lazy.compactMap { $0 }.first { $0 != v.typeDescription } ?? v.typeDescription
         default:
             if case .string(let s) = v { return "\"\(s)\"" }
             return v.typeDescription

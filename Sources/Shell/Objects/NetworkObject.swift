@@ -61,7 +61,7 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         case "layers": return layerList
         case "parameters": return .number(Double(network.parameterCount))
         case "precision": return .string(network.precision.rawValue)
-        case "cost": return network.layers.isEmpty ? Value.none : .string(network.cost.name)
+        case "cost": return network.outputActivation == nil ? Value.none : .string(network.cost.name)
         case "epochs": return .number(Double(network.history.epochs.count))
         case "history": return .object(HistoryObject(network.history))
         case "paused": return .bool(pausedTraining != nil && network.pausedOptions != nil)
@@ -69,15 +69,10 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
         }
     }
 
-    /// "784 → 300 relu → 10 softmax"; dropout layers show as "dropout 0.5".
+    /// "784 → 300 relu → 10 softmax": the input shape, then each layer's summary ("dropout
+    /// 0.5", "conv 32 3×3 stride 1 padding 0 relu").
     var shape: String {
-        var parts = [String(network.inputWidth)]
-        for l in network.layers {
-            if l.inputDropout > 0 { parts.append("dropout \(formatNumber(l.inputDropout))") }
-            parts.append("\(l.outputs) \(l.activation.name)")
-        }
-        if network.pendingDropout > 0 { parts.append("dropout \(formatNumber(network.pendingDropout))") }
-        return parts.joined(separator: " → ")
+        ([network.inputShape.description] + network.layerDescriptions.map(\.summary)).joined(separator: " → ")
     }
 
     var shortDescription: String {
@@ -87,26 +82,31 @@ final class NetworkObject: ShellObject, @unchecked Sendable {
     /// The `summary` table: one row per layer with its shape and parameter count.
     var summary: String { summary(named: nil) }
 
-    /// The same, with the hint for an empty network naming the variable that holds it.
+    /// The `summary` table, as Keras' `model.summary()`: one row per layer of any kind with its
+    /// kind, the shape of one example after it and its parameter count (layers are numbered
+    /// among those with parameters, as `inspect` and error messages count them; "-" for
+    /// others), then the total. `name` is the variable holding it, for the hint on an empty network.
     func summary(named name: String?) -> String {
         var lines = ["network (\(network.precision.rawValue)): \(shape)"]
-        if network.layers.isEmpty {
+        let layers = network.layerDescriptions
+        if layers.isEmpty {
             lines.append("  no layers yet: " + (name.map { "add \($0) dense 10 relu" } ?? "add layers with add, e.g. add net dense 10 relu"))
             return lines.joined(separator: "\n")
         }
-        lines.append("  layer  shape        activation   parameters")
-        func dropoutRow(_ rate: Double) {
-            lines.append("  " + pad("-", 5) + "  " + pad("dropout", 11) + "  " + pad("p=\(formatNumber(rate))", 11) + "  0")
+        let header = ["layer", "kind", "output", "parameters"]
+        let rows = layers.map { l in
+            [l.parametricIndex.map { String($0 + 1) } ?? "-", l.kind, l.outputShape.description, String(l.parameterCount)]
         }
-        for l in network.layers {
-            if l.inputDropout > 0 { dropoutRow(l.inputDropout) }
-            let shape = "\(l.inputs)×\(l.outputs)"
-            lines.append("  " + pad(String(l.index + 1), 5) + "  " + pad(shape, 11) + "  "
-                         + pad(l.activation.name, 11) + "  " + String(l.parameterCount))
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        for row in [header] + rows {
+            let cells = row.indices.map { c in c == row.count - 1 ? row[c] : pad(row[c], widths[c]) }
+            var line = "  " + cells.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            lines.append(line)
         }
-        if network.pendingDropout > 0 { dropoutRow(network.pendingDropout) }
-        lines.append("  total parameters: \(network.parameterCount); cost: \(network.cost.name)"
-                     + (network.costIsDefault ? " (default for \(network.layers.last!.activation.name))" : ""))
+        let output = network.outputActivation.map { network.costIsDefault ? " (default for \($0.name))" : "" }
+        lines.append("  total parameters: \(network.parameterCount)"
+                     + (output.map { "; cost: \(network.cost.name)\($0)" } ?? ""))
         let trained = network.history.epochs.count
         lines.append(trained == 0 ? "  not trained yet" : "  trained \(trained) epoch\(trained == 1 ? "" : "s")")
         return lines.joined(separator: "\n")

@@ -72,7 +72,7 @@ final class Search {
     init(_ a: Arguments, _ shell: Interpreter) throws(CommandError) {
         self.shell = shell
         template = try a.network("net")
-        guard !template.network.layers.isEmpty else {
+        guard !template.network.layerDescriptions.isEmpty else {
             throw CommandError("the network has no layers yet (add \(argumentText(a, "net")) dense 10 relu)", parameter: "net")
         }
         let data = try a.dataset("data")

@@ -4,7 +4,7 @@ import Engine
 struct PopCommand: Command {
     static let name = "pop"
     static let group = CommandGroup.network
-    static let summary = "Remove a network's last layer (a trailing dropout, else the last dense layer) and say what went."
+    static let summary = "Remove a network's last layer, of whatever kind, and say what went."
     static let parameters: [Parameter] = [
         .positional("net", CommonParameters.network, help: "the network"),
     ]
@@ -41,15 +41,18 @@ struct PopCommand: Command {
         case .dense(let inputs, let outputs, let activation, let parameters):
             report = "removed the last layer (dense \(inputs)→\(outputs) \(activation.name), "
                 + "\(counted(parameters, "parameter"))) from \(name)"
+        case .other(let layer):
+            report = "removed the last \(layer.kind) layer (\(layer.summary)"
+                + (layer.parameterCount > 0 ? ", \(counted(layer.parameterCount, "parameter"))" : "") + ") from \(name)"
         }
         report += "; it is now \(net.shape)"
-        if net.network.layers.isEmpty { report += " (no layers)" }
+        if net.network.layerDescriptions.isEmpty { report += " (no layers)" }
         var dropped: [String] = []
         if wasPaused { dropped.append("its paused run") }
         if hadOptimizer { dropped.append("its optimiser state (the next train starts it afresh)") }
         if !dropped.isEmpty { report += "\n  dropped " + dropped.joined(separator: " and ") }
-        if !net.network.layers.isEmpty, net.network.cost != costBefore {
-            report += "\n  cost: \(net.network.cost.name) (the default for \(net.network.layers.last!.activation.name))"
+        if let output = net.network.outputActivation, net.network.cost != costBefore {
+            report += "\n  cost: \(net.network.cost.name) (the default for \(output.name))"
         }
         shell.print(report)
         return .none

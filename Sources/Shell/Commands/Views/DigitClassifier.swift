@@ -106,7 +106,7 @@ public final class DigitClassifier: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let outputs = try net.network.predict(x).row(0)
-        let isSoftmax = net.network.layers.last?.activation == .softmax
+        let isSoftmax = net.network.outputActivation == .softmax
         let total = outputs.reduce(0) { $0 + max(0, $1) }
         return isSoftmax || total <= 0 ? outputs : outputs.map { max(0, $0) / total }
     }

@@ -1,0 +1,185 @@
+import Testing
+@testable import Engine
+import EngineTestSupport
+
+/// The max-pooling layer: its pass against a pooling written out here with 4-D indices, where
+/// its gradient goes on ties, its gradients through conv → maxpool → dense against central
+/// differences in float64, training, and the shapes it refuses.
+@Suite struct MaxPoolTests {
+    /// y[r, c, oy, ox] = max over i, j < window of x[r, c, oy·stride + i, ox·stride + j].
+    static func directPooling(_ x: [Double], rows: Int, channels: Int, height: Int, width: Int,
+                              window: Int, stride: Int) -> [Double] {
+        let oh = (height - window) / stride + 1, ow = (width - window) / stride + 1
+        var y: [Double] = []
+        for r in 0..<rows {
+            for c in 0..<channels {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var best = -Double.infinity
+                        for i in 0..<window {
+                            for j in 0..<window {
+                                best = max(best, x[r * channels * height * width + c * height * width
+                                                  + (oy * stride + i) * width + ox * stride + j])
+                            }
+                        }
+                        y.append(best)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// conv (image 2×5×7, 3 filters 2×2, linear) → maxpool → identity dense: the network's
+    /// output is the pooling of the convolution's, whose 4×6 maps a window of 3 and stride 2
+    /// cut with a remainder (rounded down, as PyTorch does).
+    @Test(arguments: [(2, 2), (2, 1), (3, 2), (3, 3), (4, 1)])
+    func thePassIsTheDirectPooling(window: Int, stride: Int) throws {
+        var g = RandomGenerator(seed: UInt64(40 + 5 * window + stride))
+        let (c, h, w) = (2, 5, 7)
+        let net = try Network<Double>(inputShape: Shape([c, h, w]))
+        try net.addConvolution(filters: 3, kernel: 2, activation: .linear, generator: &g)
+        try net.addMaxPool(window: window, stride: stride)
+        let oh = (4 - window) / stride + 1, ow = (6 - window) / stride + 1
+        #expect(net.shapes == [Shape([3, 4, 6]), Shape([3, oh, ow])])
+        #expect(net.tensorSizes == [3 * c * 2 * 2, 3])   // pooling has no parameters
+        #expect(net.layerSummaries.last == "maxpool \(window)×\(window) stride \(stride)")
+        var identity = Matrix<Double>(rows: 3 * oh * ow, columns: 3 * oh * ow)
+        for i in 0..<identity.rows { identity[i, i] = 1 }
+        try net.add(DenseLayer(weights: identity, bias: [Double](repeating: 0, count: identity.rows), activation: .linear))
+        let x: Matrix<Double> = randomMatrix(4, c * h * w, &g)
+        let maps = net.stack[0].reference(x)
+        let expected = Self.directPooling(maps.storage, rows: 4, channels: 3, height: 4, width: 6,
+                                          window: window, stride: stride)
+        #expect(isClose(try net.predict(x).storage, expected, tolerance: 1e-12))
+        #expect(net.stack[1].reference(maps).storage == expected)
+        // Evaluation runs the training forward pass (which also keeps the argmax).
+        let data = MatrixData(inputs: x, targets: Matrix(rows: 4, columns: 3 * oh * ow, storage: expected))
+        #expect(try net.evaluate(on: data).loss < 1e-20)
+        // float32 runs the same passes.
+        let single = net.converted(to: Float.self)
+        #expect(single.stack[1].isEqual(to: net.stack[1].convertedLayer(to: Float.self)))
+        #expect(isClose(try single.predict(x.converted()).storage.map(Double.init), expected, tolerance: 1e-5))
+    }
+
+    /// A pooling may read the network's input image itself (a 1×5×5 image, windows 2 stride 1).
+    @Test func thePoolingOfTheInput() throws {
+        var g = RandomGenerator(seed: 12)
+        let net = try Network<Float>(inputShape: Shape([1, 5, 5]))
+        try net.addMaxPool(window: 2, stride: 1)
+        try net.add(DenseLayer(weights: Matrix(rows: 16, columns: 16, storage: (0..<256).map { $0 % 17 == 0 ? 1 : 0 }),
+                               bias: [Float](repeating: 0, count: 16), activation: .linear))
+        #expect(net.shapes == [Shape([1, 4, 4]), Shape(16)])
+        let x: Matrix<Float> = randomMatrix(3, 25, &g)
+        let expected = Self.directPooling(x.storage.map(Double.init), rows: 3, channels: 1, height: 5, width: 5, window: 2, stride: 1)
+        #expect(try net.predict(x).storage.map(Double.init) == expected)
+    }
+
+    /// On ties the gradient goes to the first maximum in row-major order, and nowhere else. A
+    /// 1×1 convolution of weight 1 (linear) makes the pooling's input the image itself, and its
+    /// gradient buffer is where the pooling writes ∂x.
+    @Test func tiesSendTheGradientToTheFirstMaximum() throws {
+        var g = RandomGenerator(seed: 3)
+        let net = try Network<Double>(inputShape: Shape([1, 4, 4]))
+        try net.addConvolution(filters: 1, kernel: 1, activation: .linear, generator: &g)
+        net.stack[0].withMutableParameter(0) { $0[0] = 1 }
+        try net.addMaxPool(window: 2)
+        try net.addDense(outputs: 2, activation: .softmax, generator: &g)
+        // Windows: all 1; all 0; 2 in its left column; all 3.
+        let image: [Double] = [1, 1, 0, 0,
+                               1, 1, 0, 0,
+                               2, 0, 3, 3,
+                               2, 0, 3, 3]
+        let ws = Workspace(network: net, capacity: 1, targetWidth: 2)
+        ws.inputs.copy(from: image)
+        ws.targets.copy(from: [1, 0])
+        net.forwardPass(ws, rows: 1, cost: net.cost, withDelta: true, scale: 1)
+        #expect(Array(UnsafeBufferPointer(start: ws.outputPointers[1], count: 4)) == [1, 0, 2, 3])
+        net.backwardPass(ws, rows: 1)
+        let dy = ws.layers[1].gradient!.array, dx = ws.layers[0].gradient!.array
+        #expect(dy.allSatisfy { $0 != 0 })
+        var expected = [Double](repeating: 0, count: 16)
+        for (o, at) in [0, 2, 8, 10].enumerated() { expected[at] = dy[o] }
+        #expect(dx == expected)
+    }
+
+    /// conv (image 2×7×7, 3 filters 3×3, padding 1) → maxpool (3, stride 2: overlapping
+    /// windows) → conv (2 filters 2×2) → maxpool 2 → dense 3 softmax: each pooling passes the
+    /// gradient back to its argmax, finished by the convolution in front's activation.
+    @Test(arguments: [Activation.relu, .linear, .tanh, .sigmoid])
+    func gradientsMatchCentralDifferences(activation: Activation) throws {
+        var g = RandomGenerator(seed: 29)
+        let net = try Network<Double>(inputShape: Shape([2, 7, 7]))
+        try net.addConvolution(filters: 3, kernel: 3, padding: 1, activation: activation, generator: &g)
+        try net.addMaxPool(window: 3, stride: 2)
+        try net.addConvolution(filters: 2, kernel: 2, activation: activation, generator: &g)
+        try net.addMaxPool(window: 2)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        ConvolutionTests.spreadBiases(net)
+        #expect(net.shapes == [Shape([3, 7, 7]), Shape([3, 3, 3]), Shape([2, 2, 2]), Shape([2, 1, 1]), Shape(3)])
+        let x: Matrix<Double> = randomMatrix(6, 98, &g)
+        let data = MatrixData(inputs: x, labels: (0..<6).map { _ in g.nextInt(below: 3) }, classes: 3)
+        let report = try net.gradientCheck(on: data, regularization: Regularization(l2: 0.05), generator: &g)
+        #expect(report.entries.map(\.kind) == [.weights, .bias, .weights, .bias, .weights, .bias])
+        #expect(report.entries.map(\.total) == net.tensorSizes)
+        #expect(report.maxRelativeError < 1e-6, "\(report.entries.map(\.relativeError))")
+    }
+
+    /// The trainer runs conv → maxpool → dense (float32): a bright 2×2 square in the left or
+    /// the right half of a noisy 1×8×8 image is told apart after a short run.
+    @Test func aPooledNetworkLearnsWhereTheSquareIs() throws {
+        var g = RandomGenerator(seed: 8)
+        let count = 48
+        var x = Matrix<Float>(rows: count, columns: 64)
+        var labels: [Int] = []
+        for r in 0..<count {
+            let right = r % 2, top = g.nextInt(below: 7), left = right * 4 + g.nextInt(below: 3)
+            for i in 0..<2 { for j in 0..<2 { x[r, (top + i) * 8 + left + j] = 1 } }
+            for i in 0..<64 { x[r, i] += Float(0.2 * g.nextUniform()) }
+            labels.append(right)
+        }
+        let data = MatrixData(inputs: x, labels: labels, classes: 2)
+        let net = try Network<Float>(inputShape: Shape([1, 8, 8]))
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addMaxPool(window: 2)
+        try net.addDense(outputs: 2, activation: .softmax, generator: &g)
+        #expect(net.shapes == [Shape([4, 8, 8]), Shape([4, 4, 4]), Shape(2)])
+        let before = try net.evaluate(on: data).loss
+        let kernels = net.stack[0].parameter(0)
+        try net.train(on: data, options: TrainingOptions(epochs: 40, batchSize: 8,
+                                                         optimizer: OptimizerSettings(.adam, learningRate: 0.01)),
+                      generator: &g)
+        // The gradient reaches the convolution through the pooling.
+        #expect(zip(net.stack[0].parameter(0), kernels).contains { abs($0 - $1) > 1e-3 })
+        let after = try net.evaluate(on: data)
+        #expect(after.loss < before / 4 && after.accuracy == 1, "loss \(before) → \(after.loss), accuracy \(after.accuracy)")
+    }
+
+    @Test func shapesThatDoNotFitAreRefused() throws {
+        var g = RandomGenerator(seed: 5)
+        // A flat input has no image to pool.
+        var caught: EngineError?
+        do { try Network<Double>(inputWidth: 50).addMaxPool(window: 2) } catch { caught = error }
+        #expect(caught?.message == "max pooling needs images (channels×height×width), but the network's input is 50 flat values; make the network from an image dataset")
+        let net = try Network<Double>(inputShape: Shape([2, 5, 5]))
+        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
+        // The 2×3×3 maps.
+        caught = nil
+        do { try net.addMaxPool(window: 4) } catch { caught = error }
+        #expect(caught?.kind == .shapeMismatch)
+        #expect(caught?.message == "a 4×4 pooling window does not fit a 3×3 image")
+        #expect(throws: EngineError.self) { try net.addMaxPool(window: 0) }
+        #expect(throws: EngineError.self) { try net.addMaxPool(window: 2, stride: 0) }
+        #expect(net.stack.count == 1)
+        try net.addMaxPool(window: 3, stride: 1)
+        #expect(net.shapes.last == Shape([2, 1, 1]))
+        try net.addDense(outputs: 4, activation: .relu, generator: &g)
+        caught = nil
+        do { try net.addMaxPool(window: 1) } catch { caught = error }
+        #expect(caught?.message == "max pooling needs images (channels×height×width), but layer 3 (dense) gives 4 flat values")
+        #expect(net.stack.count == 3 && net.shapes.count == 3)
+        // The layer checks the image itself, too.
+        #expect(throws: EngineError.self) { try MaxPoolLayer<Float>(image: Shape(64), window: 2) }
+        #expect(throws: EngineError.self) { try MaxPoolLayer<Float>(image: Shape([1, 5000, 5000]), window: 2) }
+    }
+}
