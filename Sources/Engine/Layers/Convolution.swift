@@ -8,7 +8,8 @@
 ///     im2col    col (K × P): col[(c·k + i)·k + j, p] = x[c, y·stride − padding + i, x·stride − padding + j]
 ///                            (0 outside the image; `Im2col`)
 ///     forward   y = f(W·col + b)        W (filters × K), b added to each filter's row    GEMM NN
-///     backward  ∂W += δ·colᵀ            (filters × K)                                     GEMM NT
+///     backward  δ = ∂y ⊙ f'(y)          (its own, not the layer behind's, see `gradientEpilogue`)
+///               ∂W += δ·colᵀ            (filters × K)                                     GEMM NT
 ///               ∂b += Σ_p δ             (per filter)
 ///               ∂col = Wᵀ·δ             (K × P), then col2im adds it back onto ∂x         GEMM TN
 ///
@@ -177,7 +178,7 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
         let buffers = pass.buffers(s)
         weights.withUnsafeBufferPointer { w in
             var b = batch(pass, at: s, step: .backward, weights: w.baseAddress!)
-            b.delta = UnsafePointer(pass.gradient(s))
+            b.delta = pass.gradient(s)
             b.weightGradient = buffers.parameterGradients[0].pointer
             b.biasGradient = buffers.parameterGradients[1].pointer
             b.inputGradient = pass.needsInputGradient(s) ? pass.gradient(s - 1) : nil
@@ -188,16 +189,12 @@ struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     /// col2im adds, so the layer in front finishes the gradient on its own (`finishGradient`).
     var appliesFrontEpilogue: Bool { false }
 
-    /// δ = ∂y ⊙ f'(y), read from its outputs.
-    func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
-        .derivative(activation, output: pass.output(s))
-    }
+    /// Nothing: its backward pass turns ∂y into δ = ∂y ⊙ f'(y) itself, example by example,
+    /// just before the products read it (`ConvolutionBatch`), not in a pass of its own over
+    /// the batch.
+    func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
 
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    func finishGradient(_ pass: Pass<T>, at s: Int) {
-        activation.backpropagate(pass.gradient(s), output: pass.output(s), rows: pass.rows, columns: outputCount)
-    }
+    func finishGradient(_ pass: Pass<T>, at s: Int) {}
 
     /// Weights with the penalties, biases without.
     @_specialize(where T == Float)
