@@ -30,8 +30,8 @@ struct Im2col: Equatable, Sendable {
         return low < high ? low..<high : 0..<0
     }
 
-    /// One image `x` into its columns `col` (K × P). (A run of a row is a few values, 11 for
-    /// MNIST's second convolution: copied in 8-lane steps here, not by a call to memcpy each.)
+    /// One image `x` into its columns `col` (K × P), each run of a row (a few values: 11 for
+    /// MNIST's second convolution) copied in 8-lane steps.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func columns<T: Scalar>(of x: UnsafePointer<T>, into col: UnsafeMutablePointer<T>) {
