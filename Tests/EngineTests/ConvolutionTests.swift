@@ -223,6 +223,31 @@ import EngineTestSupport
         #expect(callerOnly.outputs == split.outputs && callerOnly.gradients == split.gradients)
     }
 
+    /// The trainer's pool takes a convolutional network (its second convolution's product is
+    /// large enough: 64 × 144 × 72 per example): 2 threads train to 1 thread's weights, and two
+    /// 2-thread runs to the same bits.
+    @Test(.enabled(if: WorkerPool.processors > 1, "one processor: the trainer never splits"))
+    func twoThreadsTrainAsOne() throws {
+        var g = RandomGenerator(seed: 12)
+        let data = MatrixData(inputs: randomMatrix(40, 288, &g) as Matrix<Double>,
+                              labels: (0..<40).map { _ in g.nextInt(below: 3) }, classes: 3)
+        func train(threads: Int) throws -> [[Double]] {
+            var rng = RandomGenerator(seed: 5)
+            let net = try Network<Double>(inputShape: Shape([2, 12, 12]))
+            try net.addConvolution(filters: 8, kernel: 3, padding: 1, activation: .relu, generator: &rng)
+            try net.addConvolution(filters: 64, kernel: 3, padding: 1, activation: .tanh, generator: &rng)
+            try net.addDense(outputs: 3, activation: .softmax, generator: &rng)
+            var options = TrainingOptions(epochs: 2, batchSize: 16, optimizer: OptimizerSettings(.adam, learningRate: 0.01))
+            options.threads = threads
+            let result = try net.train(on: data, options: options, generator: &rng)
+            #expect(result.threads == threads, "the run computed on \(threads) thread(s)")
+            return net.stack.flatMap { layer in (0..<layer.parameterTensorCount).map { layer.parameter($0) } }
+        }
+        let one = try train(threads: 1), two = try train(threads: 2), again = try train(threads: 2)
+        for (a, b) in zip(one, two) { #expect(isClose(a, b, tolerance: 1e-9)) }
+        #expect(two == again)
+    }
+
     /// A network with a dense layer somewhere but a convolution last cannot run (the cost
     /// needs a dense output layer). (`addConvolution` refuses the dense layer's flat output,
     /// so the layer is appended as it is.)
