@@ -43,7 +43,9 @@ extension LayerEntry {
 
 /// The table of entries, and what is shared between them.
 enum LayerEntries {
-    static var all: [any LayerEntry.Type] { [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self] }
+    static var all: [any LayerEntry.Type] {
+        [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self, MaxPoolEntry.self, FlattenEntry.self]
+    }
 
     static func entry(for kind: String) -> (any LayerEntry.Type)? { all.first { $0.kind == kind } }
 
@@ -277,4 +279,87 @@ enum ConvolutionEntry: LayerEntry {
         return "conv \(r.size("filters") ?? 0) \(k)×\(k) stride \(r.size("stride") ?? 0) padding \(r.size("padding") ?? 0) "
             + LayerEntries.activationSummary(r)
     }
+}
+
+/// Max pooling: settings the image it reads (channels, height, width), window and stride; no
+/// tensors (PyTorch's `nn.MaxPool2d(window, stride)`).
+enum MaxPoolEntry: LayerEntry {
+    static let kind = MaxPoolLayer<Float>.kind
+    static let fields = [LayerField("channels", .size), LayerField("height", .size), LayerField("width", .size),
+                         LayerField("window", .size), LayerField("stride", .size)]
+    static var tensorNames: [String] { [] }
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        guard let m = layer as? MaxPoolLayer<T> else { return nil }
+        return LayerRecord(kind: kind, settings: [
+            .init("channels", .size(m.channels)), .init("height", .size(m.height)), .init("width", .size(m.width)),
+            .init("window", .size(m.window)), .init("stride", .size(m.stride))])
+    }
+
+    /// The layer (it has no tensors) after the engine's checks of its settings and its input.
+    static func layer<T: Scalar>(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> MaxPoolLayer<T> {
+        let image = Shape([r.size("channels") ?? 0, r.size("height") ?? 0, r.size("width") ?? 0])
+        guard let count = image.checkedCount, count <= ModelFile.maximumWidth else {
+            throw ModelFileError(.malformed, "\(name): a \(image) image is larger than \(ModelFile.maximumWidth) values",
+                                 hint: "the file is damaged; save it again")
+        }
+        do {
+            let layer = try MaxPoolLayer<T>(image: image, window: r.size("window") ?? 0, stride: r.size("stride") ?? 0)
+            _ = try layer.outputShape(for: input)
+            return layer
+        } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        let layer: MaxPoolLayer<Float> = try layer(r, input: input, name: name)
+        do { return (try layer.outputShape(for: input), []) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  name: String) throws(ModelFileError) {
+        let layer: MaxPoolLayer<T> = try layer(r, input: input, name: name)
+        do { try network.append(layer) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    /// `MaxPool` with kernel_shape and strides on an image (no padding, floor: as nnsh pools).
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
+        guard let m = layer as? MaxPoolLayer<T> else { return }
+        graph.image(prefix, Shape([m.channels, m.height, m.width]))
+        let (k, s) = (Int64(m.window), Int64(m.stride))
+        graph.add("MaxPool", output: "\(prefix).maxpool", [
+            ONNXModel.Attribute(name: "kernel_shape", value: .ints([k, k])), ONNXModel.Attribute(name: "strides", value: .ints([s, s]))])
+    }
+
+    /// "maxpool 2×2 stride 2", the engine layer's summary.
+    static func summary(_ r: LayerRecord) -> String {
+        let w = r.size("window") ?? 0
+        return "maxpool \(w)×\(w) stride \(r.size("stride") ?? 0)"
+    }
+}
+
+/// Flattening an image into a flat vector: no settings, no tensors (PyTorch's `nn.Flatten`).
+enum FlattenEntry: LayerEntry {
+    static let kind = FlattenLayer<Float>.kind
+    static let fields: [LayerField] = []
+    static var tensorNames: [String] { [] }
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        layer is FlattenLayer<T> ? LayerRecord(kind: kind, settings: []) : nil
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        do { return (try FlattenLayer<Float>().outputShape(for: input), []) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  name: String) throws(ModelFileError) {
+        do { try network.append(FlattenLayer<T>()) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    /// `Flatten(axis=1)`.
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
+        graph.flat(prefix)
+    }
+
+    static func summary(_ r: LayerRecord) -> String { "flatten" }
 }
