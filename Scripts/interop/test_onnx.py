@@ -29,6 +29,11 @@
    again by nnsh and onnxruntime runs both files on raw pixels. When torch is importable, a
    real torch.onnx.export of an nn.Sequential MLP is checked the same way. A model with a Conv
    node is refused with a message naming Conv, and the conv network of 3 naming its Reshape.
+6. A small CNN with every layer kind that reads images (1×28×28 → conv 4 3×3 relu → batchnorm →
+   maxpool 2 → flatten → 10 softmax), trained briefly by nnsh on MNIST digits: onnxruntime
+   running its export (Reshape, Conv, BatchNormalization from the running statistics, MaxPool,
+   Flatten, Gemm) agrees with `predict` (evaluation mode) to 1e-5 and on every class, and its
+   safetensors export holds the batch-normalisation tensors under BatchNorm2d's names.
 
 nnsh prints its outputs with six significant digits; the outputs compared are probabilities
 (softmax), so that rounding is below 1e-6. Ends with one line, `onnx: N passed, M failed`;
@@ -176,6 +181,17 @@ def run(binary, folder, mnist, model):
         export c "cnn.safetensors"
         print "cnn.outputs" (predict c t)
         print "cnn.classes" (predict c t classes)
+        k = network d
+        add k conv 4 3 relu
+        add k batchnorm
+        add k maxpool 2
+        add k flatten
+        add k dense 10 softmax
+        train k (take d.train 1000) epochs=2 quiet
+        export k "allkinds.onnx"
+        export k "allkinds.safetensors"
+        print "allkinds.outputs" (predict k t)
+        print "allkinds.classes" (predict k t classes)
         """, timeout=900)
     digits = np.load(os.path.join(folder, "digits.npz"))["inputs"].reshape(1000, 784)
     pixels32 = digits.astype(np.float32) / np.float32(255)
@@ -198,6 +214,17 @@ def run(binary, folder, mnist, model):
     check(sorted(saved) == sorted(expected), f"conv network: safetensors names {sorted(saved)}")
     check(all(k in saved and saved[k].shape == v.shape and saved[k].dtype == np.float32 and np.array_equal(saved[k], v)
               for k, v in expected.items()), "conv network: safetensors shapes and values are nn.Sequential's, exactly")
+    compare("CNN of every kind, trained (float32)", os.path.join(folder, "allkinds.onnx"), pixels32,
+            printed(stdout, "allkinds.outputs"), printed(stdout, "allkinds.classes"), np.float32)
+    saved = load_file(os.path.join(folder, "allkinds.safetensors"))
+    shapes = {k: list(v.shape) for k, v in saved.items()}
+    check(shapes == {"layers.0.weight": [4, 1, 3, 3], "layers.0.bias": [4], "layers.1.weight": [4], "layers.1.bias": [4],
+                     "layers.1.running_mean": [4], "layers.1.running_var": [4], "layers.1.num_batches_tracked": [1],
+                     "layers.4.weight": [10, 676], "layers.4.bias": [10]},
+          f"CNN of every kind: safetensors names and shapes as nn.Sequential with BatchNorm2d ({shapes})")
+    check(saved["layers.1.num_batches_tracked"][0] == 2 * 32 and np.all(saved["layers.1.running_var"] > 0)
+          and np.any(saved["layers.1.running_mean"] != 0),
+          "CNN of every kind: the running statistics are trained ones (two epochs of 32 batches over 1,000 digits)")
     try:
         import onnx  # noqa: F401  (only to build models for import)
     except ImportError as e:

@@ -8,8 +8,11 @@ import Engine
 /// - `shapes(_:input:name:)`: its output shape and tensor shapes, from its settings alone,
 ///   taking no memory for the tensors (a damaged file's sizes are checked before its tensors
 ///   are read); the rules are the engine's (build the layer without tensors and ask it);
-/// - `append(_:to:input:parameters:name:)`: the engine layer holding the file's tensors,
-///   appended to the network through the engine's own checks (`add`, `addDropout`, `append`);
+/// - `append(_:to:input:parameters:state:name:)`: the engine layer holding the file's tensors
+///   and state, appended to the network through the engine's own checks (`add`, `addDropout`,
+///   `append`);
+/// - `stateShapes`, `stateNames`: its state tensors (`Layer.stateShapes`: batch normalisation's
+///   running statistics), kept after the optimiser's moments in nnm files (none by default);
 /// - `tensorNames`: PyTorch's names of its tensors (`layers.N.weight`), in `parameterShapes`
 ///   order, and `pytorchTensor`, tensor i as PyTorch holds it (by default as the layer does;
 ///   dense weights transposed to `nn.Linear`'s [outputs, inputs]);
@@ -26,7 +29,11 @@ protocol LayerEntry {
     static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord?
     static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape])
     static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
-                                  name: String) throws(ModelFileError)
+                                  state: [[T]], name: String) throws(ModelFileError)
+    /// Its state tensors' shapes (`Layer.stateShapes`) for settings that `shapes` accepted.
+    static func stateShapes(_ r: LayerRecord, input: Shape) -> [Shape]
+    /// PyTorch's names of its state tensors (`layers.N.running_mean`), in `stateShapes` order.
+    static var stateNames: [String] { get }
     static func summary(_ r: LayerRecord) -> String
     static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T])
     /// `tensors` are its initializers' names, `prefix` its name ("layers.3").
@@ -35,6 +42,8 @@ protocol LayerEntry {
 
 extension LayerEntry {
     static var tensorNames: [String] { ["weight", "bias"] }
+    static var stateNames: [String] { [] }
+    static func stateShapes(_ r: LayerRecord, input: Shape) -> [Shape] { [] }
     static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T]) {
         (layer.parameterShapes[index].dimensions, layer.parameter(index))
     }
@@ -43,7 +52,10 @@ extension LayerEntry {
 
 /// The table of entries, and what is shared between them.
 enum LayerEntries {
-    static var all: [any LayerEntry.Type] { [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self] }
+    static var all: [any LayerEntry.Type] {
+        [DenseEntry.self, DropoutEntry.self, ConvolutionEntry.self, MaxPoolEntry.self, FlattenEntry.self,
+         BatchNormEntry.self]
+    }
 
     static func entry(for kind: String) -> (any LayerEntry.Type)? { all.first { $0.kind == kind } }
 
@@ -60,9 +72,9 @@ enum LayerEntries {
         var values: [T]
     }
 
-    /// Every parameter tensor of `network`, named `layers.N.<name>` as PyTorch's
-    /// `nn.Sequential` names them, N the layer's index in the stack (safetensors, NumPy and
-    /// ONNX exports). A network of dense and dropout layers only keeps the names nnsh has
+    /// Every parameter tensor of `network`, then each layer's state tensors (running
+    /// statistics: PyTorch's buffers), named `layers.N.<name>` as PyTorch's `nn.Sequential`
+    /// names them, N the layer's index in the stack (safetensors, NumPy and ONNX exports). A network of dense and dropout layers only keeps the names nnsh has
     /// always given it: N counts its dense layers.
     static func pytorchTensors<T: Scalar>(_ network: Network<T>) -> [ExportedTensor<T>] {
         var out: [ExportedTensor<T>] = []
@@ -71,6 +83,9 @@ enum LayerEntries {
             for (i, name) in entry.tensorNames.enumerated() {
                 let (shape, values) = entry.pytorchTensor(i, of: layer)
                 out.append(ExportedTensor(name: "\(prefix).\(name)", shape: shape, values: values))
+            }
+            for (i, name) in entry.stateNames.enumerated() {
+                out.append(ExportedTensor(name: "\(prefix).\(name)", shape: layer.stateShapes[i].dimensions, values: layer.state(i)))
             }
         }
         return out
@@ -157,7 +172,7 @@ enum DenseEntry: LayerEntry {
     }
 
     static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
-                                  name: String) throws(ModelFileError) {
+                                  state: [[T]], name: String) throws(ModelFileError) {
         let activation = try LayerEntries.activation(r, name: name)
         let width = r.size("width") ?? 0
         do {
@@ -202,7 +217,7 @@ enum DropoutEntry: LayerEntry {
     }
 
     static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
-                                  name: String) throws(ModelFileError) {
+                                  state: [[T]], name: String) throws(ModelFileError) {
         do { try network.addDropout(rate: r.number("rate") ?? 0) } catch {
             throw ModelFileError(.malformed, "\(name): \(error.message)", hint: "the file is damaged; save it again")
         }
@@ -253,7 +268,7 @@ enum ConvolutionEntry: LayerEntry {
     }
 
     static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
-                                  name: String) throws(ModelFileError) {
+                                  state: [[T]], name: String) throws(ModelFileError) {
         let settings = try settingsOnly(r, input: input, name: name)
         do { try network.append(ConvolutionLayer<T>(unchecked: settings, weights: parameters[0], bias: parameters[1])) } catch {
             throw LayerEntries.refusal(error, name: name)
@@ -276,5 +291,154 @@ enum ConvolutionEntry: LayerEntry {
         let k = r.size("kernel") ?? 0
         return "conv \(r.size("filters") ?? 0) \(k)×\(k) stride \(r.size("stride") ?? 0) padding \(r.size("padding") ?? 0) "
             + LayerEntries.activationSummary(r)
+    }
+}
+
+/// Max pooling: settings the image it reads (channels, height, width), window and stride; no
+/// tensors (PyTorch's `nn.MaxPool2d(window, stride)`).
+enum MaxPoolEntry: LayerEntry {
+    static let kind = MaxPoolLayer<Float>.kind
+    static let fields = [LayerField("channels", .size), LayerField("height", .size), LayerField("width", .size),
+                         LayerField("window", .size), LayerField("stride", .size)]
+    static var tensorNames: [String] { [] }
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        guard let m = layer as? MaxPoolLayer<T> else { return nil }
+        return LayerRecord(kind: kind, settings: [
+            .init("channels", .size(m.channels)), .init("height", .size(m.height)), .init("width", .size(m.width)),
+            .init("window", .size(m.window)), .init("stride", .size(m.stride))])
+    }
+
+    /// The layer (it has no tensors) after the engine's checks of its settings and its input.
+    static func layer<T: Scalar>(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> MaxPoolLayer<T> {
+        let image = Shape([r.size("channels") ?? 0, r.size("height") ?? 0, r.size("width") ?? 0])
+        guard let count = image.checkedCount, count <= ModelFile.maximumWidth else {
+            throw ModelFileError(.malformed, "\(name): a \(image) image is larger than \(ModelFile.maximumWidth) values",
+                                 hint: "the file is damaged; save it again")
+        }
+        do {
+            let layer = try MaxPoolLayer<T>(image: image, window: r.size("window") ?? 0, stride: r.size("stride") ?? 0)
+            _ = try layer.outputShape(for: input)
+            return layer
+        } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        let layer: MaxPoolLayer<Float> = try layer(r, input: input, name: name)
+        do { return (try layer.outputShape(for: input), []) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  state: [[T]], name: String) throws(ModelFileError) {
+        let layer: MaxPoolLayer<T> = try layer(r, input: input, name: name)
+        do { try network.append(layer) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    /// `MaxPool` with kernel_shape and strides on an image (no padding, floor: as nnsh pools).
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
+        guard let m = layer as? MaxPoolLayer<T> else { return }
+        graph.image(prefix, Shape([m.channels, m.height, m.width]))
+        let (k, s) = (Int64(m.window), Int64(m.stride))
+        graph.add("MaxPool", output: "\(prefix).maxpool", [
+            ONNXModel.Attribute(name: "kernel_shape", value: .ints([k, k])), ONNXModel.Attribute(name: "strides", value: .ints([s, s]))])
+    }
+
+    /// "maxpool 2×2 stride 2", the engine layer's summary.
+    static func summary(_ r: LayerRecord) -> String {
+        let w = r.size("window") ?? 0
+        return "maxpool \(w)×\(w) stride \(r.size("stride") ?? 0)"
+    }
+}
+
+/// Flattening an image into a flat vector: no settings, no tensors (PyTorch's `nn.Flatten`).
+enum FlattenEntry: LayerEntry {
+    static let kind = FlattenLayer<Float>.kind
+    static let fields: [LayerField] = []
+    static var tensorNames: [String] { [] }
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        layer is FlattenLayer<T> ? LayerRecord(kind: kind, settings: []) : nil
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        do { return (try FlattenLayer<Float>().outputShape(for: input), []) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  state: [[T]], name: String) throws(ModelFileError) {
+        do { try network.append(FlattenLayer<T>()) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    /// `Flatten(axis=1)`.
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
+        graph.flat(prefix)
+    }
+
+    static func summary(_ r: LayerRecord) -> String { "flatten" }
+}
+
+/// Batch normalisation: settings momentum and epsilon (its shape is its input's); tensors γ and
+/// β [channels] (PyTorch's `BatchNorm2d.weight`, `.bias`); state the running mean and variance
+/// [channels] and the batches seen [1] (`.running_mean`, `.running_var`, `.num_batches_tracked`).
+enum BatchNormEntry: LayerEntry {
+    static let kind = BatchNormLayer<Float>.kind
+    static let fields = [LayerField("momentum", .number), LayerField("epsilon", .number)]
+    static var stateNames: [String] { ["running_mean", "running_var", "num_batches_tracked"] }
+
+    static func record<T: Scalar>(of layer: any Layer<T>) -> LayerRecord? {
+        guard let b = layer as? BatchNormLayer<T> else { return nil }
+        return LayerRecord(kind: kind, settings: [.init("momentum", .number(b.momentum)), .init("epsilon", .number(b.epsilon))])
+    }
+
+    /// The layer with γ = 1, β = 0, after the engine's checks of its settings and its input.
+    static func layer<T: Scalar>(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> BatchNormLayer<T> {
+        let momentum = r.number("momentum") ?? 0, epsilon = r.number("epsilon") ?? 0
+        if let why = BatchNorm.problem(momentum: momentum, epsilon: epsilon) {
+            throw ModelFileError(.malformed, "\(name): \(why)", hint: "the file is damaged; save it again")
+        }
+        do { return try BatchNormLayer<T>(shape: input, momentum: momentum, epsilon: epsilon) } catch {
+            throw LayerEntries.refusal(error, name: name)
+        }
+    }
+
+    static func shapes(_ r: LayerRecord, input: Shape, name: String) throws(ModelFileError) -> (output: Shape, parameters: [Shape]) {
+        let layer: BatchNormLayer<Float> = try layer(r, input: input, name: name)
+        return (input, layer.parameterShapes)
+    }
+
+    static func stateShapes(_ r: LayerRecord, input: Shape) -> [Shape] {
+        let channels = input.dimensions.count == 1 ? (input.checkedCount ?? 0) : input.dimensions.first ?? 0
+        return [Shape(channels), Shape(channels), Shape(1)]
+    }
+
+    /// Also refuses what the engine would compute nonsense from: a negative running variance,
+    /// or batches seen that are not a whole number ≥ 0.
+    static func append<T: Scalar>(_ r: LayerRecord, to network: Network<T>, input: Shape, parameters: [[T]],
+                                  state: [[T]], name: String) throws(ModelFileError) {
+        var layer: BatchNormLayer<T> = try layer(r, input: input, name: name)
+        if let v = state[1].first(where: { $0 < 0 }) {
+            throw ModelFileError(.malformed, "\(name)'s running variance has a negative value, \(v)", hint: "the file is damaged; save it again")
+        }
+        let seen = Double(state[2][0])
+        guard seen >= 0, seen.rounded() == seen else {
+            throw ModelFileError(.malformed, "\(name)'s batches seen is \(seen), not a whole number ≥ 0", hint: "the file is damaged; save it again")
+        }
+        (layer.scale, layer.shift) = (parameters[0], parameters[1])
+        (layer.runningMean, layer.runningVariance, layer.batchesSeen) = (state[0], state[1], state[2])
+        do { try network.append(layer) } catch { throw LayerEntries.refusal(error, name: name) }
+    }
+
+    /// `BatchNormalization(x, γ, β, running mean, running variance)` with epsilon, the inference
+    /// form (per channel of an image, per feature of flat values, as nnsh normalises).
+    static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
+        guard let b = layer as? BatchNormLayer<T> else { return }
+        if b.shape.dimensions.count == 1 { graph.flat(prefix) } else { graph.image(prefix, b.shape) }
+        graph.add("BatchNormalization", Array(tensors.prefix(4)), output: "\(prefix).batchnorm",
+                  [ONNXModel.Attribute(name: "epsilon", value: .float(Float(b.epsilon)))])
+    }
+
+    /// "batchnorm momentum 0.1 epsilon 1e-05".
+    static func summary(_ r: LayerRecord) -> String {
+        "batchnorm momentum \(r.number("momentum") ?? 0) epsilon \(r.number("epsilon") ?? 0)"
     }
 }

@@ -66,6 +66,8 @@ struct LayerShapes: Equatable {
     var input: Shape
     var output: Shape
     var parameters: [Shape]
+    /// Its state tensors (`LayerEntry.stateShapes`).
+    var state: [Shape] = []
 }
 
 extension Shape {

@@ -251,17 +251,21 @@ public struct ModelHeader: Equatable, Sendable {
 ///
 /// `parameters` follow `architecture.parameterShapes` (W0 `[in, out]`, b0 `[1, out]`, W1, …);
 /// `moments[s]` is the optimiser's slot `s` (Adam: 0 = first moment, 1 = second), with the
-/// same shapes, present only when `header.optimizer` is.
+/// same shapes, present only when `header.optimizer` is; `states` the layers' state tensors.
 public struct SavedModel<T: Scalar>: Equatable, Sendable {
     public var header: ModelHeader
     public var parameters: [Matrix<T>]
     public var moments: [[Matrix<T>]]
+    /// The layers' state tensors (batch normalisation's running statistics) in stack order,
+    /// each layer's in its `stateShapes` order (`Architecture.statePlaces`).
+    public var states: [Matrix<T>]
 
-    public init(header: ModelHeader, parameters: [Matrix<T>], moments: [[Matrix<T>]] = []) {
+    public init(header: ModelHeader, parameters: [Matrix<T>], moments: [[Matrix<T>]] = [], states: [Matrix<T>] = []) {
         self.header = header
         self.header.precision = Precision(T.self)
         self.parameters = parameters
         self.moments = moments
+        self.states = states
     }
 }
 

@@ -453,20 +453,25 @@ extension ModelFile {
 // MARK: - Tensors
 
 extension ModelFile {
-    /// Reads the data section: the parameters, then each optimiser slot, each tensor as
-    /// `u64 rows, u64 columns, rows·columns numbers`; it must be consumed exactly.
+    /// Reads the data section: the parameters, then each optimiser slot, then the layers'
+    /// state, each tensor as `u64 rows, u64 columns, rows·columns numbers`; it must be
+    /// consumed exactly.
     private static func decodeTensors<T: Scalar>(_ header: ModelHeader, _ section: ByteReader, _: T.Type) throws(ModelFileError) -> SavedModel<T> {
         var r = section
         let architecture = header.architecture
         let places = architecture.tensorPlaces
         let labels = architecture.tensorLabels(places)
         let slots = header.optimizer?.slots ?? 0
+        let statePlaces = architecture.statePlaces
+        let stateLabels = architecture.stateLabels(statePlaces)
         var groups: [[Matrix<T>]] = []
-        for slot in -1 ..< slots {
+        for slot in -1 ... slots {
+            let isState = slot == slots   // the last group: the layers' state
+            let places = isState ? statePlaces : places
             var tensors: [Matrix<T>] = []
             tensors.reserveCapacity(places.count)
             for i in places.indices {
-                let what = tensorName(i, slot: slot, labels: labels)
+                let what = isState ? stateLabels[i] : tensorName(i, slot: slot, labels: labels)
                 let at = r.position
                 let rows = try r.count("rows of \(what)", minimumElementSize: 0)
                 let columns = try r.count("columns of \(what)", minimumElementSize: 0)
@@ -485,6 +490,7 @@ extension ModelFile {
             throw r.error(.malformed, "\(r.remaining) unexpected bytes after the last tensor",
                           hint: "the file is damaged; save it again")
         }
-        return SavedModel(header: header, parameters: groups[0], moments: Array(groups.dropFirst()))
+        return SavedModel(header: header, parameters: groups[0], moments: Array(groups.dropFirst().dropLast()),
+                          states: groups[groups.count - 1])
     }
 }

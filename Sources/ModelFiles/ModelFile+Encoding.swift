@@ -42,7 +42,7 @@ extension ModelFile {
         record(Tag.provenance, into: &w) { provenanceRecord(header.provenance, into: &$0) }
         let dataStart = w.count
 
-        for tensor in model.parameters + model.moments.joined() {
+        for tensor in model.parameters + model.moments.joined() + model.states {
             w.uint64(tensor.rows)
             w.uint64(tensor.columns)
             w.scalars(tensor.storage)
@@ -95,6 +95,18 @@ extension ModelFile {
                 try checkFinite(tensor, what: what, offset: nil,
                                 hint: "training diverged; lower the learning rate and train again before saving")
             }
+        }
+        let statePlaces = header.architecture.statePlaces
+        let stateLabels = header.architecture.stateLabels(statePlaces)
+        guard model.states.count == statePlaces.count else {
+            throw ModelFileError(.shapeMismatch,
+                                 "the model has \(model.states.count) state tensors, its architecture needs \(statePlaces.count)", hint: fix)
+        }
+        for (i, tensor) in model.states.enumerated() {
+            try checkShape(rows: tensor.rows, columns: tensor.columns, expected: statePlaces[i], what: stateLabels[i],
+                           architecture: header.architecture, offset: nil)
+            try checkFinite(tensor, what: stateLabels[i], offset: nil,
+                            hint: "training diverged; lower the learning rate and train again before saving")
         }
     }
 }

@@ -95,6 +95,13 @@ extension SavedModel {
                 parameters.append(Matrix(rows: rows, columns: columns, storage: layer.parameter(i)))
             }
         }
+        var states: [Matrix<T>] = []
+        for layer in stack {
+            for (i, shape) in layer.stateShapes.enumerated() {
+                let (rows, columns) = shape.matrixShape
+                states.append(Matrix(rows: rows, columns: columns, storage: layer.state(i)))
+            }
+        }
         var optimizer: OptimizerRecord?
         var moments: [[Matrix<T>]] = []
         if extras.includeOptimizerState, let state = network.optimizerState,
@@ -113,7 +120,7 @@ extension SavedModel {
                                  preprocessing: extras.preprocessing, optimizer: optimizer,
                                  generator: extras.generator, history: network.history,
                                  provenance: extras.provenance)
-        self.init(header: header, parameters: parameters, moments: moments)
+        self.init(header: header, parameters: parameters, moments: moments, states: states)
     }
 
     /// The network this model describes, with its history and optimiser state: each layer
@@ -134,19 +141,30 @@ extension SavedModel {
             try ModelFile.checkShape(rows: tensor.rows, columns: tensor.columns, expected: place,
                                      what: ModelFile.tensorName(i, slot: -1, labels: labels), architecture: a, offset: nil)
         }
+        let statePlaces = a.statePlaces, stateLabels = a.stateLabels(statePlaces)
+        guard states.count == statePlaces.count else {
+            throw ModelFileError(.shapeMismatch, "the model has \(states.count) state tensors for \(a.stack.count) layers, not \(statePlaces.count)",
+                                 hint: "the file is damaged; save it again")
+        }
+        for (i, (tensor, place)) in zip(states, statePlaces).enumerated() {
+            try ModelFile.checkShape(rows: tensor.rows, columns: tensor.columns, expected: place,
+                                     what: stateLabels[i], architecture: a, offset: nil)
+        }
         let network: Network<T>
         do { network = try Network(inputShape: a.inputShape) } catch {
             throw ModelFileError(.shapeMismatch, error.message, hint: "the file is damaged or was written by a faulty program")
         }
         let names = a.layerNames
-        var next = 0
+        var next = 0, nextState = 0
         for (s, record) in a.stack.enumerated() {
             guard let entry = LayerEntries.entry(for: record.kind) else {
                 throw ModelFileError(.unsupportedContent, "\(names[s]) is a '\(record.kind)' layer, which this nnsh does not know", hint: newer)
             }
             let tensors = parameters[next ..< next + shapes[s].parameters.count].map(\.storage)
             next += tensors.count
-            try entry.append(record, to: network, input: shapes[s].input, parameters: tensors, name: names[s])
+            let state = states[nextState ..< nextState + shapes[s].state.count].map(\.storage)
+            nextState += state.count
+            try entry.append(record, to: network, input: shapes[s].input, parameters: tensors, state: state, name: names[s])
         }
         guard Cost.allCases.map(\.name).contains(a.cost), let cost = try? Cost(parsing: a.cost) else {
             throw ModelFileError(.unsupportedContent, "the cost '\(a.cost)' is not known to this nnsh", hint: newer)

@@ -169,7 +169,7 @@ extension Architecture {
             guard parameters.allSatisfy({ $0.checkedCount != nil }) else {
                 throw ModelFileError(.malformed, "\(name)'s tensors are too large", hint: damaged)
             }
-            out.append(LayerShapes(input: shape, output: output, parameters: parameters))
+            out.append(LayerShapes(input: shape, output: output, parameters: parameters, state: entry.stateShapes(r, input: shape)))
             shape = output
         }
         return out
@@ -218,6 +218,27 @@ extension Architecture {
             let name = LayerEntries.entry(for: place.layerKind)?.tensorNames[place.tensor] ?? "tensor"
             let plural = name == "weight" ? "weights" : name == "bias" ? "biases" : name.split(separator: "_").joined(separator: " ")
             return "\(place.layer) \(plural)"
+        }
+    }
+
+    /// Every state tensor (`LayerEntry.stateShapes`) in file order with where it belongs;
+    /// empty when the records do not fit together.
+    var statePlaces: [TensorPlace] {
+        guard let shapes = try? layerShapes() else { return [] }
+        let names = layerNames
+        return stack.indices.flatMap { s in
+            shapes[s].state.enumerated().map { t, shape in
+                TensorPlace(layer: names[s], layerKind: stack[s].kind, tensor: t, shape: shape, previous: nil)
+            }
+        }
+    }
+
+    /// "layer 2 running mean", … for each tensor of `statePlaces`.
+    func stateLabels(_ places: [TensorPlace]) -> [String] {
+        places.map { place in
+            let name = LayerEntries.entry(for: place.layerKind)?.stateNames[place.tensor] ?? "state"
+            return "\(place.layer) " + (name == "running_var" ? "running variance" : name == "num_batches_tracked" ? "batches seen"
+                                                : name.split(separator: "_").joined(separator: " "))
         }
     }
 }

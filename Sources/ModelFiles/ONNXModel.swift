@@ -85,16 +85,18 @@ enum ONNXModel {
             graph.add("Sub", ["input.mean"], output: "input.centred")
             graph.add("Div", ["input.std"], output: "input.standardized")
         }
-        // Each layer: its tensors as initializers, then the nodes its entry adds.
+        // Each layer: its tensors (parameters, then state) as initializers, then the nodes its
+        // entry adds; state its nodes do not read (batches seen) is left out.
         var tensors = LayerEntries.pytorchTensors(network)[...]
         for (layer, prefix) in zip(network.stack, LayerEntries.pytorchPrefixes(network)) {
-            let mine = tensors.prefix(layer.parameterShapes.count)
+            let mine = tensors.prefix(layer.parameterShapes.count + layer.stateShapes.count)
             tensors = tensors.dropFirst(mine.count)
             for t in mine { graph.initializers.append((t.name, t.shape, t.values)) }
             LayerEntries.entry(for: type(of: layer).kind)?.onnx(layer, tensors: mine.map(\.name), prefix: prefix, into: &graph)
         }
         var nodes = graph.nodes
-        let initializers = graph.initializers, shapes = graph.shapes
+        let read = Set(nodes.flatMap(\.inputs))
+        let initializers = graph.initializers.filter { read.contains($0.name) }, shapes = graph.shapes
         nodes[nodes.count - 1].output = outputName
 
         var metadata = SafeTensorsFile(network, preprocessing: preprocessing).metadata.filter { $0.name != "format" }

@@ -121,6 +121,16 @@ import Testing
              message: "{dir}/kind.nnm: at byte 103: layer record 1 is a 'conv3d' layer, which this nnsh does not know (hint: the file was written by a newer nnsh; upgrade nnsh to load it)"),
         Case(name: "conv weights of another shape than their record", source: "m = load \"{dir}/weights.nnm\"", line: 1, column: 10,
              message: "{dir}/weights.nnm: at byte {weights}: layer 1 weights are 2×8, but layer 1 holds them as 2×9 (2×1×3×3) (hint: the file is damaged or was written by a faulty program)"),
+        Case(name: "maxpool record whose window does not fit its image", source: "m = load \"{dir}/pool.nnm\"", line: 1, column: 10,
+             message: "{dir}/pool.nnm: at byte 28: the maxpool layer in front of layer 3: a 7×7 pooling window does not fit a 4×4 image (hint: the file is damaged or was written by a faulty program)"),
+        Case(name: "flatten record with a setting", source: "info \"{dir}/flatten.nnm\"", line: 1, column: 6,
+             message: "{dir}/flatten.nnm: at byte 326: layer record 4 has 8 unexpected bytes at its end (hint: the file is damaged; save it again)"),
+        Case(name: "batchnorm record with a negative momentum", source: "m = load \"{dir}/momentum.nnm\"", line: 1, column: 10,
+             message: "{dir}/momentum.nnm: at byte 28: layer 2: a batch-normalisation momentum must lie in [0, 1], got -0.5 (hint: the file is damaged or was written by a faulty program)"),
+        Case(name: "batchnorm state with a negative running variance", source: "m = load \"{dir}/variance.nnm\"", line: 1, column: 10,
+             message: "{dir}/variance.nnm: layer 2's running variance has a negative value, -1.0 (hint: the file is damaged; save it again)"),
+        Case(name: "batchnorm state missing", source: "m = load \"{dir}/state.nnm\"", line: 1, column: 10,
+             message: "{dir}/state.nnm: at byte 785: rows of layer 2 batches seen needs 8 bytes but only 0 remain (hint: the file was cut short or damaged; save it again)"),
         Case(name: "damaged safetensors", source: "m = import \"{dir}/bad.safetensors\"", line: 1, column: 12, message: "{dir}/bad.safetensors: at byte 8: the header does not start with '{' (hint: the file is damaged or not a safetensors file)"),
         Case(name: "ONNX model with a convolution", source: "m = import \"{dir}/conv.onnx\"", line: 1, column: 12,
              message: "{dir}/conv.onnx: at byte 4: node 'c' uses the operator Conv, which nnsh cannot import (hint: \(ONNXImport.supported))"),
@@ -390,6 +400,12 @@ import Testing
         try write("filters.nnm", try convModelFile { $0.header.architecture.stack[0].settings[3].value = .size(0) })
         try write("kind.nnm", try convModelFile { $0.header.architecture.stack[0].kind = "conv3d" })
         try write("weights.nnm", try convModelFile { $0.parameters[0] = Matrix(rows: 2, columns: 8) })
+        // Max-pooling, flatten and batch-normalisation records, and batch normalisation's state.
+        try write("pool.nnm", try pooledModelFile { $0.header.architecture.stack[2].settings[3].value = .size(7) })
+        try write("flatten.nnm", try pooledModelFile { $0.header.architecture.stack[3].settings = [.init("window", .size(2))] })
+        try write("momentum.nnm", try pooledModelFile { $0.header.architecture.stack[1].settings[0].value = .number(-0.5) })
+        try write("variance.nnm", try pooledModelFile { $0.states[1].storage[0] = -1 })
+        try write("state.nnm", try pooledModelFile { $0.states.removeLast() })
         return dir
     }
 
@@ -429,6 +445,21 @@ import Testing
         var g = RandomGenerator(seed: 3)
         let net = try Network<Float>(inputShape: Shape([1, 6, 6]))
         try net.addConvolution(filters: 2, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addDense(outputs: 2, activation: .softmax, generator: &g)
+        var model = SavedModel(network: net, extras: ModelExtras(provenance: Provenance(nnshVersion: "0", date: 0)))
+        edit(&model)
+        return try ModelFile.$skipValidation.withValue(true) { try ModelFile.encode(model) }
+    }
+
+    /// A 1×6×6 → conv 2 3×3 relu → batchnorm → maxpool 2 → flatten → 2 softmax model file
+    /// changed by `edit` and written without the writer's checks.
+    static func pooledModelFile(_ edit: (inout SavedModel<Float>) -> Void) throws -> [UInt8] {
+        var g = RandomGenerator(seed: 3)
+        let net = try Network<Float>(inputShape: Shape([1, 6, 6]))
+        try net.addConvolution(filters: 2, kernel: 3, activation: .relu, generator: &g)
+        try net.addBatchNorm()
+        try net.addMaxPool(window: 2)
+        try net.addFlatten()
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)
         var model = SavedModel(network: net, extras: ModelExtras(provenance: Provenance(nnshVersion: "0", date: 0)))
         edit(&model)

@@ -6,8 +6,10 @@
 /// A dense layer takes any shape of as many values as its inputs (`DenseLayer.outputShape`), so
 /// it flattens an image by itself; this layer writes the step out (`add net flatten`, Keras'
 /// Flatten, PyTorch's nn.Flatten) and refuses a shape that is flat already.
-struct FlattenLayer<T: Scalar>: Layer, Equatable {
-    typealias Element = T
+package struct FlattenLayer<T: Scalar>: Layer, Equatable {
+    package typealias Element = T
+
+    package init() {}
 
     package static var kind: String { "flatten" }
 

@@ -13,11 +13,11 @@
 /// The argmax offsets a (capacity × outputs, per example into its c·h·w values) are the
 /// scratch `makeBuffers` gives, written by the forward pass and read by backward. They are kept
 /// as T, whose whole numbers are exact up to 2²⁴ in Float: hence `largestImage`.
-struct MaxPoolLayer<T: Scalar>: Layer, Equatable {
-    typealias Element = T
+package struct MaxPoolLayer<T: Scalar>: Layer, Equatable {
+    package typealias Element = T
 
-    let channels: Int, height: Int, width: Int
-    let window: Int, stride: Int
+    package let channels: Int, height: Int, width: Int
+    package let window: Int, stride: Int
 
     /// The most values an example may have: the argmax offsets must be exact in Float.
     static var largestImage: Int { 1 << 24 }
@@ -25,7 +25,7 @@ struct MaxPoolLayer<T: Scalar>: Layer, Equatable {
     /// A layer for images of shape `image` ([channels, height, width]) with a window of
     /// window×window pixels moved by `stride` (nil: the window, so windows do not overlap);
     /// throws on settings that do not fit.
-    init(image: Shape, window: Int, stride: Int? = nil) throws(EngineError) {
+    package init(image: Shape, window: Int, stride: Int? = nil) throws(EngineError) {
         guard image.dimensions.count == 3, image.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw EngineError(.shapeMismatch, "max pooling needs an image of shape channels×height×width, got \(image)")
         }
