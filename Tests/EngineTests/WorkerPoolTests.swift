@@ -120,8 +120,8 @@ import EngineTestSupport
 
     private final class Flag: Sendable { let value = Atomic<Bool>(false) }
 
-    /// When the helpers give no help for a whole window of jobs, the caller runs the next
-    /// `Lag.shortest` jobs alone: it hands them to no helper, even a free one.
+    /// When the helpers give no help in the pool's first try (`Lag.probe` jobs), the caller runs
+    /// the next `Lag.shortest` jobs alone: it hands them to no helper, even a free one.
     @Test func callerRunsAloneAfterAWindowWithoutHelp() {
         let pool = WorkerPool(parts: 2)
         defer { pool.shutdown() }
@@ -130,7 +130,7 @@ import EngineTestSupport
         defer { seen.deallocate() }
         pool.holdHelpers(true)
         let ended = endsWithinAMinute {
-            for _ in 0..<Lag.window {
+            for _ in 0..<Lag.probe {
                 if pool.runsAlone { seen[0] += 1 }
                 pool.run { _ in }
             }
@@ -149,7 +149,7 @@ import EngineTestSupport
 
     /// The rule of `Lag`, fed figures: a window where the caller waited less than half the
     /// helpers' share keeps the helpers; one where it waited more runs `shortest` jobs alone,
-    /// the next such window twice as many, and a good window resets that.
+    /// the next such window `growth` times as many, and a good window resets that.
     @Test func lagRunsAloneAfterSlowWindowsAndBacksOff() {
         var lag = Lag()
         func window(waiting: UInt64) {
@@ -165,7 +165,7 @@ import EngineTestSupport
         window(waiting: 60)          // 60 %: alone for a while
         #expect(aloneJobs() == Lag.shortest)
         window(waiting: 60)
-        #expect(aloneJobs() == 2 * Lag.shortest)
+        #expect(aloneJobs() == Lag.growth * Lag.shortest)
         window(waiting: 10)
         #expect(aloneJobs() == 0)
         window(waiting: 1_000)
@@ -186,6 +186,34 @@ import EngineTestSupport
         for j in 0..<Lag.window { lag.record(ranHere: j % 8 < 3 ? 2 : 1, of: 2, working: 100, waiting: 0) }
         while lag.runsAlone() { alone += 1 }
         #expect(alone == Lag.shortest)   // took 5 in 8
+    }
+
+    /// A try (the first window, or the first after a spell alone) is given up at its
+    /// `Lag.probe`-th job if the helpers took under 3/4 of their parts so far; a window after
+    /// a good one is judged on the whole window.
+    @Test func lagGivesUpATryAtItsProbe() {
+        var lag = Lag()
+        func aloneJobs() -> Int {
+            var n = 0
+            while lag.runsAlone() { n += 1 }
+            return n
+        }
+        // The first window: the helpers take every other part.
+        for j in 0..<Lag.probe - 1 { lag.record(ranHere: j % 2 == 0 ? 2 : 1, of: 2, working: 100, waiting: 0) }
+        #expect(aloneJobs() == 0)
+        lag.record(ranHere: 1, of: 2, working: 100, waiting: 0)
+        #expect(aloneJobs() == Lag.shortest)   // took 8 of 16
+        // The try after that spell: 12 of 16 is enough to go on, and the window ends well.
+        for j in 0..<Lag.window { lag.record(ranHere: j % 4 == 0 ? 2 : 1, of: 2, working: 100, waiting: 0) }
+        #expect(aloneJobs() == 0)
+        // After a good window the helpers' first 16 parts decide nothing: half taken so far,
+        // and the whole window (6 in 8) keeps them.
+        for j in 0..<Lag.window {
+            lag.record(ranHere: j < Lag.probe ? (j % 2 == 0 ? 2 : 1) : (j % 8 == 0 ? 2 : 1),
+                       of: 2, working: 100, waiting: 0)
+            if j == Lag.probe - 1 { #expect(aloneJobs() == 0) }
+        }
+        #expect(aloneJobs() == 0)
     }
 
     /// A window is given up as soon as the caller has waited more than a millisecond and half

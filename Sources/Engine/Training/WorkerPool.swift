@@ -28,10 +28,11 @@ import Darwin
 ///
 /// When fewer cores are free than there are threads, a helper's part can be under way while
 /// its thread is off the core, and the caller waits milliseconds for it. So `run` keeps count
-/// (`Lag`): over each `Lag.window` jobs, if the caller waited half the time the
+/// (`Lag`): over each `Lag.window` jobs (a first `Lag.probe` of them when the helpers have
+/// not just shown they keep up), if the caller waited half the time the
 /// helpers' parts would have taken it, the pool runs the next jobs alone (every part on the
 /// calling thread, in order: the same cut, so the same bits), then tries the helpers again,
-/// waiting twice as long after each window that fails again (see `Lag`).
+/// waiting four times as long after each window that fails again (see `Lag`).
 final class WorkerPool: @unchecked Sendable {
     /// The number of parts every job is cut into: the thread count asked for.
     let parts: Int
@@ -297,16 +298,29 @@ final class WorkerPool: @unchecked Sendable {
 ///         wait  = Σ the caller's time waiting for parts under way
 ///         wait ≥ help / 2, or the helpers took under 3/4 of their parts (the caller ran
 ///         the rest: asleep or preempted helpers, woken for nothing)
-///                          →  the next `backoff` jobs alone; backoff doubles (≤ `longest`)
+///                          →  the next `backoff` jobs alone; backoff × `growth` (≤ `longest`)
 ///         else             →  backoff back to `shortest`
 ///     a window is lost early, as soon as wait > 1 ms and wait ≥ half the help the whole
 ///     window would bring at the pace so far (so a failed try costs about one stall)
+///     a try (the pool's first window, or one after a spell alone) is lost at its `probe`-th
+///     job already if the helpers took under 3/4 of their parts so far
+///
+/// Every job offered to helpers that cannot keep up costs more than running it alone: they
+/// are woken (a system call), take some parts on the other core (whose rows of W the caller
+/// must fetch back) and miss others, and now and then one is preempted in the middle of a
+/// part and the caller waits milliseconds for it. So a try says early whether the helpers keep
+/// up, and tries thin out fast: with one core busy, a one-epoch run offered 260–450 of its
+/// ~4,700 jobs in seven lost 64-job windows, and 64–112 in four lost tries with this rule
+/// (docs/PERFORMANCE.md, "Fewer, shorter tries"). A window after a good one is not a try:
+/// its helpers are awake, and it keeps the whole window to judge them.
 ///
 /// Quiet, a helper's part ends a few microseconds after the caller's (wait ≈ 0.1 × help);
 /// with the helper's core shared, the caller waits whole scheduler slices (milliseconds).
 struct Lag {
     static let window = 64
+    static let probe = 16
     static let shortest = 64, longest = 16_384
+    static let growth = 4
     static let earlyNanoseconds: UInt64 = 1_000_000
     private(set) var alone = 0
     private var backoff = Lag.shortest
@@ -314,6 +328,8 @@ struct Lag {
     private var help: UInt64 = 0, wait: UInt64 = 0
     /// Parts meant for the helpers, and parts they took (the caller ran the rest).
     private var offered = 0, taken = 0
+    /// This window is a try: the first, or the first after a spell alone.
+    private var trying = true
 
     /// Whether this job runs alone (counting it down).
     mutating func runsAlone() -> Bool {
@@ -332,13 +348,17 @@ struct Lag {
         jobs += 1
         // A window is lost early once the wait passes a millisecond and half of what the
         // helpers could give over the whole window at their pace so far.
+        // A try is lost at its probe if the helpers missed over a quarter of their parts.
         let lostEarly = wait > Self.earlyNanoseconds && wait * 2 >= help / UInt64(jobs) * UInt64(Self.window)
+            || trying && jobs == Self.probe && taken * 4 < offered * 3
         guard jobs == Self.window || lostEarly else { return }
         if wait * 2 >= help || lostEarly || taken * 4 < offered * 3 {
             alone = backoff
-            backoff = Swift.min(backoff * 2, Self.longest)
+            backoff = Swift.min(backoff * Self.growth, Self.longest)
+            trying = true
         } else {
             backoff = Self.shortest
+            trying = false
         }
         jobs = 0
         help = 0
