@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// `scores = grid`: an empty results table, filled by `record`.
@@ -9,7 +10,7 @@ struct GridCommand: Command {
     static let summary = "An empty results table (record adds rows), or a grid search over train options: grid net data lr=[...] folds=5."
     static let parameters: [Parameter] = Search.parameters.map { p in
         p.kind == .positional ? .positional(p.name, p.type, default: Value.none, help: p.help + " (both omitted: an empty table)") : p
-    }
+    }.filter { $0.kind != .keywords } + SlurmSweep.parameters + Search.parameters.filter { $0.kind == .keywords }
     static let example = """
         scores = grid
         record scores lr=0.1 act="relu" mse=0.02
@@ -43,26 +44,49 @@ struct GridCommand: Command {
             return .object(TableObject())
         }
         let search = try Search(a, shell)
+        if try a.string("runner") == "slurm" { return try SlurmSweep(search: search, arguments: a, shell: shell).run() }
+        for name in ["shards", "partition", "time", "cpus", "sbatch", "dry"] where a.has(name) {
+            throw CommandError("\(name): a setting of runner=slurm", parameter: name)
+        }
+        let chosen = try configurations(a, count: search.space.count)
+        // A worker of a sweep checks the folder's files before it trains anything.
+        let folder = try a.optionalString("dir").map(SweepFolder.init)
+        try folder?.verify()
         let table = TableObject()
         if !search.quiet { shell.print("grid: " + search.header) }
         var best: Search.Trial?
-        for i in 0..<search.space.count {
+        for (n, i) in chosen.enumerated() {
             let started = ContinuousClock.now
             let trial = search.makeTrial(i)
             guard try search.trainAndScore(trial) else {
                 shell.acknowledgeInterrupt()
-                shell.print("grid stopped by Ctrl-C after \(table.rows.count) of \(search.space.count) configurations; the table keeps their rows")
+                shell.print("grid stopped by Ctrl-C after \(table.rows.count) of \(chosen.count) configurations; the table keeps their rows")
                 return .object(table)
             }
+            try folder?.writeResult(i, scores: trial.scores)
             table.append(search.row(trial))
             if best == nil || search.isBetter(trial.mean, than: best!.mean) { best = trial }
             if !search.quiet {
-                shell.print("[\(i + 1)/\(search.space.count)] \(trial.label)  \(search.figure(trial))  "
+                shell.print("[\(n + 1)/\(chosen.count)] \(trial.label)  \(search.figure(trial))  "
                             + EpochLine.duration(Search.seconds(since: started)))
             }
         }
         if !search.quiet, let best { shell.print("best: \(best.label)  \(search.figure(best))") }
         return .object(table)
+    }
+
+    /// The configurations= indices (default all), each once, in the given order.
+    private static func configurations(_ a: Arguments, count: Int) throws(CommandError) -> [Int] {
+        guard a.has("configurations") else { return Array(0..<count) }
+        var chosen: [Int] = []
+        for item in try a.list("configurations") {
+            guard case .number(let x) = item, x == x.rounded(), x >= 0, x < Double(count) else {
+                throw CommandError("configurations: expected whole numbers from 0 to \(count - 1) (this grid has \(counted(count, "configuration"))), got \(item.literal)",
+                                   parameter: "configurations")
+            }
+            if !chosen.contains(Int(x)) { chosen.append(Int(x)) }
+        }
+        return chosen
     }
 }
 
