@@ -45,7 +45,7 @@ enum SlurmJob {
     }
 
     /// The array tasks for `configurations`: `shards` tasks (default one per configuration),
-    /// the configurations dealt out in turn.
+    /// the configurations dealt out in turn (with 8 and shards=3: [0, 3, 6], [1, 4, 7], [2, 5]).
     static func tasks(for configurations: [Int], shards: Int?) -> [[Int]] {
         let n = max(1, min(shards ?? configurations.count, configurations.count))
         var tasks = Array(repeating: [Int](), count: n)

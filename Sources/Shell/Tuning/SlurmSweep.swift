@@ -55,7 +55,10 @@ struct SlurmSweep {
         }
         var settings = SlurmJob.Settings(partition: try a.optionalString("partition"), time: try a.optionalString("time"), cpus: threads)
         settings.extraFlags = try (a.optionalString("sbatch") ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-        let tasks = SlurmJob.tasks(for: missing, shards: try a.optionalInt("shards"))
+        // The sweep's tasks are fixed by shards=; a re-run submits those with missing
+        // configurations, each with only those.
+        let tasks = SlurmJob.tasks(for: Array(0..<search.space.count), shards: try a.optionalInt("shards"))
+            .map { $0.filter(missing.contains) }.filter { !$0.isEmpty }
         let script = SlurmJob.batchScript(folder: folder, tasks: tasks, settings: settings, nnsh: Self.executable)
         try shell.writeTextFile(folder.batchScript, script, parameter: "dir")
         if a.bool("dry") {
