@@ -163,7 +163,7 @@ struct SlurmSweep {
         let given = try a.optionalString("dir")
         let parent = given.map { SweepFolder($0).path }.map { ($0 as NSString).deletingLastPathComponent }
             ?? FileManager.default.currentDirectoryPath
-        let staging = SweepFolder(parent + "/.nnsh-sweep-\(ProcessInfo.processInfo.processIdentifier)")
+        let staging = SweepFolder(parent + "/.nnsh-sweep-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: staging.path) }
         do {
             try FileManager.default.createDirectory(atPath: staging.path, withIntermediateDirectories: true)

@@ -31,6 +31,14 @@ struct GridCommand: Command {
         The table has a column per searched option, then the score (mean over the runs) and,
         with several runs, score_std (their standard deviation). Print it, heatmap it, save it
         as CSV, or take best. Ctrl-C stops the search and keeps the finished rows.
+
+        runner=slurm hands the search to a Slurm cluster as one array job (see docs/SCALING.md):
+        the data, the untrained network (both checksummed) and a script holding this grid line
+        go to dir=, and each array task is an nnsh process that trains its configurations and
+        writes their scores there. The prompt waits with a progress line; Ctrl-C cancels the
+        job. The merged table equals the local one for the same seed and threads. A
+        configuration whose task failed or was cancelled has no score and its task's log in a
+        missing column; running the same line again submits only those.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
