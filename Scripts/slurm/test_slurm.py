@@ -2,7 +2,8 @@
 minute: a 4 x 2 grid with 2 seeds through Slurm gives the table runner=local gives, bit for bit;
 then, in a second sweep held at submission, one array task is cancelled: its configurations come
 back missing with the task's log path, and running the same line again submits only that task
-and completes the table.
+and completes the table. Then halving through Slurm (a job per round) against runner=local, and
+Ctrl-C at nnsh's prompt (a pseudo-terminal), which must cancel the job.
 
     python3 Scripts/slurm/test_slurm.py .build/debug/nnsh
 
@@ -10,7 +11,10 @@ Needs root and slurm-wlm + munge (Scripts/test.sh installs them with apt-get); e
 reason on stderr when they are not there. Only the daemons start.sh started are stopped."""
 
 import os
+import pty
 import re
+import select
+import socket
 import shutil
 import subprocess
 import sys
@@ -56,6 +60,67 @@ def finished(process, what, timeout=120):
     return out
 
 
+def ctrl_c_cancels(binary, folder, env):
+    """nnsh at a prompt (a pseudo-terminal) submits a held sweep; Ctrl-C must cancel the job."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(folder)
+        os.execve(binary, [binary], env)
+    seen = ""
+
+    def read_until(text, seconds=60):
+        nonlocal seen
+        deadline = time.monotonic() + seconds
+        while text not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(fd, 4096).decode(errors="replace")
+                except OSError:
+                    break
+        return text in seen
+
+    try:
+        for line in SETUP.splitlines()[:6] + [f'{GRID} dir="interrupted" sbatch="--hold"']:
+            os.write(fd, (line + "\r").encode())
+        if not read_until("submitted Slurm job"):
+            print(seen, file=sys.stderr)
+            return False
+        job = re.search(r"submitted Slurm job (\d+)", seen).group(1)
+        time.sleep(0.5)
+        os.write(fd, b"\x03")
+        cancelled = read_until(f"Ctrl-C: cancelled Slurm job {job}")
+        queued = subprocess.run(["squeue", "-h", "-j", job, "-t", "PD,R"], env=env, capture_output=True, text=True).stdout.strip()
+        if not cancelled or queued:
+            print(seen + "\nsqueue: " + queued, file=sys.stderr)
+        os.write(fd, b"quit\r")
+        read_until("never", seconds=5)
+        return cancelled and not queued
+    finally:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def free_port_pair():
+    """A port p with p and p + 1 free (slurmctld's and slurmd's), so a Slurm already running
+    here (a system one, or start.sh's default ports) is not in the way."""
+    for _ in range(50):
+        with socket.socket() as a:
+            a.bind(("127.0.0.1", 0))
+            port = a.getsockname()[1]
+            try:
+                with socket.socket() as b:
+                    b.bind(("127.0.0.1", port + 1))
+                return port
+            except OSError:
+                continue
+    return 16817
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test_slurm.py <path to nnsh>")
@@ -71,7 +136,8 @@ def main():
     env = dict(os.environ, SLURM_CONF=os.path.join(state, "slurm.conf"))
     started = time.monotonic()
     try:
-        up = subprocess.run([os.path.join(HERE, "start.sh"), state], capture_output=True, text=True, timeout=60)
+        up = subprocess.run([os.path.join(HERE, "start.sh"), state], capture_output=True, text=True, timeout=60,
+                            env=dict(env, NNSH_SLURM_PORT=str(free_port_pair())))
         check(up.returncode == 0, "start.sh starts a single-node Slurm")
         if up.returncode != 0:
             print(up.stdout + up.stderr, file=sys.stderr)
@@ -135,6 +201,18 @@ print "mse_std" local.mse_std == s.mse_std
               "the resubmitted batch script holds only configurations 2 and 6")
         check("columns true" in out and "mse true" in out and "mse_std true" in out,
               "the resumed table equals runner=local's")
+
+        # 4. halving: each round one array job; the same table as runner=local.
+        out = finished(run_nnsh(binary, work, "halving.nnsh", """
+h = halving net r lr=[0.003, 0.01, 0.03, 0.1] l2=[0, 1e-4] epochs=2 keep=0.5 repeats=2 seed=1 quiet
+g = halving net r lr=[0.003, 0.01, 0.03, 0.1] l2=[0, 1e-4] epochs=2 keep=0.5 repeats=2 seed=1 cpus=1 runner=slurm dir="halving"
+print "halving" h.columns == g.columns and h.mse == g.mse and h.mse_std == g.mse_std and h.epochs == g.epochs and h.kept == g.kept
+""", env), "the Slurm halving")
+        check(len(re.findall(r"submitted Slurm job \d+ \(round \d\)", out)) == 3, "halving submits one job per round (3 rounds)")
+        check("halving true" in out, "halving's table equals runner=local's")
+
+        # 5. Ctrl-C at the prompt cancels the job (scancel).
+        check(ctrl_c_cancels(binary, work, env), "Ctrl-C at the prompt cancels the Slurm job")
     finally:
         subprocess.run([os.path.join(HERE, "stop.sh"), state], capture_output=True, timeout=60)
         shutil.rmtree(work, ignore_errors=True)

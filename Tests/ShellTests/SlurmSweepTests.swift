@@ -19,10 +19,10 @@ import Testing
 
     /// Runs the sweep's script as array task would with `--set configurations=…`
     /// (without its `set threads`, which would change the process's thread count).
-    static func runWorker(_ dir: String, configurations: String) throws -> ShellRun {
+    static func runWorker(_ dir: String, configurations: String, sets: String = "") throws -> ShellRun {
         let script = try String(contentsOfFile: dir + "/sweep.nnsh", encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("set threads") }.joined(separator: "\n")
-        return runShell("configurations = \(configurations)\n" + script)
+        return runShell("configurations = \(configurations)\n" + sets + script)
     }
 
     @Test func theBatchScriptRunsEachTaskOnItsConfigurations() {
@@ -151,6 +151,25 @@ import Testing
         #expect(number(3, "mse") == 0.125 && number(3, "mse_std") == 0)
     }
 
+    /// halving's workers get the round with --set and train their configurations afresh
+    /// through it: round 2 of epochs=2 keep=0.5 is 4 epochs in all.
+    @Test func aHalvingWorkerTrainsThroughItsRound() throws {
+        let dir = Self.temporaryFolder("halving")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let line = "halving net r lr=[0.003, 0.01] l2=[0, 1e-4] epochs=2 keep=0.5 seed=3"
+        let dry = runShell(TuningTests.setup + "\(line) runner=slurm dir=\"\(dir)\" dry quiet")
+        #expect(dry.succeeded, "\(dry.error?.rendered() ?? "")")
+        #expect(dry.output.contains("--set sweep_round=1 "), "\(dry.output)")
+        let script = try String(contentsOfFile: dir + "/sweep.nnsh", encoding: .utf8)
+        #expect(script.contains("halving net data epochs=2 keep=0.5 lr=[0.003, 0.01] l2=[0, 0.0001] ") && script.contains(" round=sweep_round "))
+        let worker = try Self.runWorker(dir, configurations: "[1]", sets: "sweep_round = 2\n")
+        #expect(worker.succeeded, "\(worker.error?.rendered() ?? "")")
+        let text = try String(contentsOfFile: dir + "/results/round-2/1.txt", encoding: .utf8)
+        #expect(SweepFolder.result(fromText: text)?.epochs == 4)
+        #expect(SweepFolder.result(fromText: text)?.scores.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/results/round-2/0.txt"))
+    }
+
     @Test func aFolderHoldingAnotherSweepIsRefused() {
         let dir = Self.temporaryFolder("other")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -166,6 +185,7 @@ import Testing
         ("dry", "dry: a setting of runner=slurm"),
         ("runner=slurm configurations=[0]", "configurations: given to the workers by runner=slurm itself"),
         ("configurations=[0, 9]", "configurations: expected whole numbers from 0 to 3"),
+        ("dir=\"/tmp\" runner=slurm dry sbatch=\"--x\" partition=\"p\" time=\"1:00\" cpus=0", "cpus"),
         ("dir=\"/nonexistent-nnsh-sweep\"", "holds no sweep"),
         ("runner=slurm keep_best=r", "keep_best: runner=slurm sends only numbers, strings and lists"),
     ])

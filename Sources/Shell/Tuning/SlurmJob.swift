@@ -14,8 +14,9 @@ enum SlurmJob {
         var extraFlags: [String] = []
     }
 
-    /// The batch script: array task t runs nnsh with `configurations=` set to `tasks[t]`.
-    static func batchScript(folder: SweepFolder, tasks: [[Int]], settings: Settings, nnsh: String) -> String {
+    /// The batch script: array task t runs nnsh with `configurations=` set to `tasks[t]` (and
+    /// `sets`, more name=value pairs: halving's round=).
+    static func batchScript(folder: SweepFolder, tasks: [[Int]], settings: Settings, nnsh: String, sets: [String] = []) -> String {
         let configurations = tasks.reduce(0) { $0 + $1.count }
         var lines = [
             "#!/bin/bash",
@@ -39,7 +40,8 @@ enum SlurmJob {
         lines += [
             "  *) echo \"nnsh sweep: no array task '$SLURM_ARRAY_TASK_ID' in this job\" >&2; exit 2 ;;",
             "esac",
-            "exec \(shellQuoted(nnsh)) --set \"configurations=$configurations\" \(shellQuoted(folder.script))",
+            "exec \(shellQuoted(nnsh)) --set \"configurations=$configurations\" "
+                + sets.map { "--set \(shellQuoted($0)) " }.joined() + shellQuoted(folder.script),
         ]
         return lines.joined(separator: "\n") + "\n"
     }

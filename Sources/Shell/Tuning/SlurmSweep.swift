@@ -31,64 +31,119 @@ struct SlurmSweep {
     let search: Search
     let arguments: Arguments
     let shell: Interpreter
+    /// The command ("grid" or "halving") and its own words in the workers' line
+    /// (halving's epochs=, keep=, rounds=).
+    var command = "grid"
+    var ownWords: [String] = []
 
-    /// Submits what is missing, waits with a progress line, and gives the merged table
-    /// (none for a dry run).
+    /// `grid … runner=slurm`: submits what is missing, waits with a progress line, and gives
+    /// the merged table (none for a dry run).
     func run() throws(CommandError) -> Value {
-        let a = arguments
-        if a.has("configurations") {
-            throw CommandError("configurations: given to the workers by runner=slurm itself; a sweep runs every configuration", parameter: "configurations")
-        }
-        try Self.checkSendable(search)
-        let threads = try a.optionalInt("cpus") ?? BLASThreads.current
-        let folder = try prepareFolder(threads: threads)
-        let runs = search.runsPerConfiguration
-        let missing = (0..<search.space.count).filter { folder.results(count: search.space.count, runs: runs)[$0] == nil }
-        if !search.quiet { shell.print("grid: " + search.header + "; runner=slurm in \(folder.path)") }
+        let folder = try prepare()
+        let all = 0..<search.space.count
+        let missing = all.filter { results(folder)[$0] == nil }
         if missing.isEmpty {
             if !search.quiet { shell.print("all \(counted(search.space.count, "configuration")) have results in \(folder.path)") }
             return .object(table(folder))
         }
-        if let job = folder.job, !(try SlurmJob.activeTasks(of: job.id)).isEmpty {
-            throw CommandError("dir: Slurm job \(job.id) of this sweep is still queued or running; wait for it (squeue -j \(job.id)) or cancel it (scancel \(job.id))",
-                               parameter: "dir")
-        }
-        var settings = SlurmJob.Settings(partition: try a.optionalString("partition"), time: try a.optionalString("time"), cpus: threads)
-        settings.extraFlags = try (a.optionalString("sbatch") ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-        // The sweep's tasks are fixed by shards=; a re-run submits those with missing
-        // configurations, each with only those.
-        let tasks = SlurmJob.tasks(for: Array(0..<search.space.count), shards: try a.optionalInt("shards"))
-            .map { $0.filter(missing.contains) }.filter { !$0.isEmpty }
-        let script = SlurmJob.batchScript(folder: folder, tasks: tasks, settings: settings, nnsh: Self.executable)
-        try shell.writeTextFile(folder.batchScript, script, parameter: "dir")
-        if a.bool("dry") {
-            shell.print(String(script.dropLast()))
-            shell.print("dry run: not submitted (sbatch \(folder.batchScript) would run \(counted(tasks.count, "task")) for \(counted(missing.count, "missing configuration")))")
-            return .none
-        }
-        let id = try SlurmJob.submit(folder.batchScript)
-        try shell.writeTextFile(folder.jobRecord, SweepFolder.Job(id: id, tasks: tasks).text, parameter: "dir")
-        if !search.quiet {
-            shell.print("submitted Slurm job \(id): \(counted(tasks.count, "task")) for \(counted(missing.count, "configuration")); logs in \(folder.logs)")
-        }
-        try wait(for: id, tasks: tasks, folder: folder)
+        guard try submitAndWait(folder, configurations: Array(all), missing: missing) else { return .none }
         let merged = table(folder)
         let lost = merged.rows.filter { $0["missing"] != nil }.count
         if lost > 0 {
-            shell.print("\(counted(lost, "configuration")) missing (a task failed or was cancelled; see the missing column's logs); run the same line again to submit only those")
+            shell.print(Self.lostMessage(lost))
         } else if !search.quiet, let best = bestRow(merged) {
             shell.print("best: " + best)
         }
         return .object(merged)
     }
 
+    /// The sweep settings are refused without runner=slurm.
+    static func refuseSettingsWithoutSlurm(_ a: Arguments) throws(CommandError) {
+        for name in ["shards", "partition", "time", "cpus", "sbatch", "dry"] where a.has(name) {
+            throw CommandError("\(name): a setting of runner=slurm", parameter: name)
+        }
+    }
+
+    /// The configurations= indices (default all), each once, in the given order.
+    static func configurations(_ a: Arguments, count: Int) throws(CommandError) -> [Int] {
+        guard a.has("configurations") else { return Array(0..<count) }
+        var chosen: [Int] = []
+        for item in try a.list("configurations") {
+            guard case .number(let x) = item, x == x.rounded(), x >= 0, x < Double(count) else {
+                throw CommandError("configurations: expected whole numbers from 0 to \(count - 1) (this search has \(counted(count, "configuration"))), got \(item.literal)",
+                                   parameter: "configurations")
+            }
+            if !chosen.contains(Int(x)) { chosen.append(Int(x)) }
+        }
+        return chosen
+    }
+
+    static func lostMessage(_ lost: Int) -> String {
+        "\(counted(lost, "configuration")) missing (a task failed or was cancelled; see the missing column's logs); run the same line again to submit only those"
+    }
+
+    /// Checks what the workers cannot be given, and writes (or finds) the sweep's folder.
+    func prepare() throws(CommandError) -> SweepFolder {
+        if arguments.has("configurations") {
+            throw CommandError("configurations: given to the workers by runner=slurm itself; a sweep runs every configuration", parameter: "configurations")
+        }
+        try Self.checkSendable(search)
+        let folder = try prepareFolder(threads: threads)
+        if !search.quiet { shell.print("\(command): " + search.header + "; runner=slurm in \(folder.path)") }
+        return folder
+    }
+
+    var threads: Int { ((try? arguments.optionalInt("cpus")) ?? nil) ?? BLASThreads.current }
+
+    /// The results in the folder (of halving round `round`).
+    func results(_ folder: SweepFolder, round: Int? = nil) -> [Int: SweepFolder.Result] {
+        folder.results(0..<search.space.count, runs: search.runsPerConfiguration, round: round)
+    }
+
+    /// Submits one array job for `missing` (among the sweep's `configurations`, whose tasks
+    /// shards= fixes, so a re-run resubmits the same tasks with only what they lack) and
+    /// waits for it. False for a dry run (the script printed, nothing submitted).
+    func submitAndWait(_ folder: SweepFolder, configurations: [Int], missing: [Int], round: Int? = nil) throws(CommandError) -> Bool {
+        let a = arguments
+        var missing = missing
+        // A job of this sweep still queued or running (its script was stopped by Ctrl-C, which
+        // ends a script but not the job): wait for it rather than submit its work again.
+        if !a.bool("dry"), let job = folder.job, !(try SlurmJob.activeTasks(of: job.id)).isEmpty {
+            shell.print("Slurm job \(job.id) of this sweep is still queued or running: waiting for it (Ctrl-C cancels it)")
+            try wait(for: job.id, tasks: job.tasks, folder: folder, round: round)
+            let found = results(folder, round: round)
+            missing = missing.filter { found[$0] == nil }
+            if missing.isEmpty { return true }
+        }
+        var settings = SlurmJob.Settings(partition: try a.optionalString("partition"), time: try a.optionalString("time"), cpus: threads)
+        settings.extraFlags = try (a.optionalString("sbatch") ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        let tasks = SlurmJob.tasks(for: configurations, shards: try a.optionalInt("shards"))
+            .map { $0.filter(missing.contains) }.filter { !$0.isEmpty }
+        let script = SlurmJob.batchScript(folder: folder, tasks: tasks, settings: settings, nnsh: Self.executable,
+                                          sets: round.map { ["sweep_round=\($0)"] } ?? [])
+        try shell.writeTextFile(folder.batchScript, script, parameter: "dir")
+        if a.bool("dry") {
+            shell.print(String(script.dropLast()))
+            shell.print("dry run: not submitted (sbatch \(folder.batchScript) would run \(counted(tasks.count, "task")) for \(counted(missing.count, "missing configuration")))")
+            return false
+        }
+        let id = try SlurmJob.submit(folder.batchScript)
+        try shell.writeTextFile(folder.jobRecord, SweepFolder.Job(id: id, tasks: tasks).text, parameter: "dir")
+        if !search.quiet {
+            shell.print("submitted Slurm job \(id)" + (round.map { " (round \($0))" } ?? "")
+                        + ": \(counted(tasks.count, "task")) for \(counted(missing.count, "configuration")); logs in \(folder.logs)")
+        }
+        try wait(for: id, tasks: tasks, folder: folder, round: round)
+        return true
+    }
+
     /// Polls squeue until no task is queued or running, printing the counts when they change;
     /// Ctrl-C cancels the job (scancel).
-    private func wait(for job: String, tasks: [[Int]], folder: SweepFolder) throws(CommandError) {
+    private func wait(for job: String, tasks: [[Int]], folder: SweepFolder, round: Int?) throws(CommandError) {
         var last = ""
         while true {
             let active = try SlurmJob.activeTasks(of: job)
-            let results = folder.results(count: search.space.count, runs: search.runsPerConfiguration)
+            let results = results(folder, round: round)
             var pending = 0, running = 0, done = 0, failed = 0
             for (t, configurations) in tasks.enumerated() {
                 switch active[t] {
@@ -116,8 +171,7 @@ struct SlurmSweep {
     /// The table of what the folder holds: a row per configuration in order, the same as a
     /// local grid's for those with results; the others with no score and `missing` (their log).
     func table(_ folder: SweepFolder) -> TableObject {
-        Self.merge(search, results: folder.results(count: search.space.count, runs: search.runsPerConfiguration),
-                   log: { folder.logPath(of: $0) ?? "(not submitted)" })
+        Self.merge(search, results: results(folder).mapValues(\.scores), log: { folder.logPath(of: $0) ?? "(not submitted)" })
     }
 
     static func merge(_ search: Search, results: [Int: [Double]], log: (Int) -> String) -> TableObject {
@@ -228,7 +282,7 @@ struct SlurmSweep {
     /// the score, exact numbers) and the configurations left to `--set configurations=[…]`.
     func workerScript(folder: String, threads: Int) -> String {
         let a = arguments, f = SweepFolder(folder)
-        var words = ["grid", "net", "data"]
+        var words = [command, "net", "data"] + ownWords
         for axis in search.space.axes { words.append("\(axis.name)=" + Self.exactLiteral(.list(axis.values))) }
         for (name, value) in search.space.fixed { words.append("\(name)=" + Self.exactLiteral(value)) }
         if let k = try? a.optionalInt("folds") { words.append("folds=\(k)") }
@@ -239,11 +293,12 @@ struct SlurmSweep {
         words.append("score=" + Value.string(search.score).literal)
         words.append("dir=" + Value.string(folder == "$DIR" ? folder : f.path).literal)
         words.append("configurations=configurations")
+        if command == "halving" { words.append("round=sweep_round") }
         words.append("quiet")
         let place = folder == "$DIR" ? "$DIR" : f.path
         var lines = [
-            "# A task of an nnsh sweep (grid … runner=slurm). Each Slurm array task runs",
-            "#   nnsh --set configurations=[…] \(place)/sweep.nnsh",
+            "# A task of an nnsh sweep (\(command) … runner=slurm). Each Slurm array task runs",
+            "#   nnsh --set configurations=[…]" + (command == "halving" ? " --set sweep_round=<r>" : "") + " \(place)/sweep.nnsh",
             "# The grid checks \(place)/checksums.sha256 before it trains, and writes each",
             "# configuration's scores to \(place)/results.",
             "set threads \(threads)",

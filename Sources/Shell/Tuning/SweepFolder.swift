@@ -10,6 +10,7 @@ import Foundation
 ///     checksums.sha256   SHA-256 of those files (sha256sum -c reads it); each worker checks it
 ///     batch.sh           the last batch script submitted; job: its job id and tasks
 ///     results/<i>.txt    configuration i's run scores, each written atomically by its worker
+///                        (halving: results/round-<r>/<i>.txt, with the epochs trained)
 ///     logs/              each array task's output (task-<job>-<task>.log)
 struct SweepFolder {
     /// The folder's absolute path.
@@ -28,7 +29,6 @@ struct SweepFolder {
     var batchScript: String { file("batch.sh") }
     var jobRecord: String { file("job") }
     var logs: String { file("logs") }
-    func result(_ configuration: Int) -> String { file("results/\(configuration).txt") }
     /// The log of array task `task` of job `job` (the batch script's --output pattern).
     func log(job: String, task: Int) -> String { logs + "/task-\(job)-\(task).log" }
     static let logPattern = "task-%A-%a.log"
@@ -70,48 +70,67 @@ struct SweepFolder {
 
     // MARK: Results
 
-    /// A result file's text: per run (repeat-major, then split) its score's bits in hex, then
-    /// the score readably. The bits make the merged table equal to a local grid's.
-    static func resultText(_ scores: [Double]) -> String {
-        scores.map { "0x" + String($0.bitPattern, radix: 16) + " " + "\($0)" + "\n" }.joined()
+    /// A configuration's runs (repeat-major, then split): their scores, and for halving the
+    /// epochs trained in all.
+    struct Result {
+        var scores: [Double]
+        var epochs: Int?
     }
 
-    /// The scores of a result file's text, nil when it is not one (empty, or a line without bits).
-    static func scores(fromResultText text: String) -> [Double]? {
-        var scores: [Double] = []
+    /// Where a worker writes configuration `i`'s result (of halving round `round`).
+    func result(_ i: Int, round: Int? = nil) -> String {
+        file("results/" + (round.map { "round-\($0)/" } ?? "") + "\(i).txt")
+    }
+
+    /// A result file's text: per run its score's bits in hex, then the score readably; then
+    /// `epochs N` when given. The bits make the merged table equal to a local run's.
+    static func resultText(_ scores: [Double], epochs: Int? = nil) -> String {
+        scores.map { "0x" + String($0.bitPattern, radix: 16) + " " + "\($0)" + "\n" }.joined() + (epochs.map { "epochs \($0)\n" } ?? "")
+    }
+
+    /// The result in a file's text, nil when it is not one (no scores, or a line it does not know).
+    static func result(fromText text: String) -> Result? {
+        var result = Result(scores: [])
         for line in text.split(separator: "\n") {
-            guard let word = line.split(separator: " ").first, word.hasPrefix("0x"),
-                  let bits = UInt64(word.dropFirst(2), radix: 16) else { return nil }
-            scores.append(Double(bitPattern: bits))
+            let words = line.split(separator: " ")
+            if words.count == 2, words[0] == "epochs", let n = Int(words[1]) {
+                result.epochs = n
+                continue
+            }
+            guard let word = words.first, word.hasPrefix("0x"), let bits = UInt64(word.dropFirst(2), radix: 16) else { return nil }
+            result.scores.append(Double(bitPattern: bits))
         }
-        return scores.isEmpty ? nil : scores
+        return result.scores.isEmpty ? nil : result
     }
 
-    /// Writes configuration `i`'s scores: to a temporary file, then renamed into place, so a
+    static func scores(fromResultText text: String) -> [Double]? { result(fromText: text)?.scores }
+
+    /// Writes configuration `i`'s result: to a temporary file, then renamed into place, so a
     /// killed worker leaves no half-written result.
-    func writeResult(_ i: Int, scores: [Double]) throws(CommandError) {
+    func writeResult(_ i: Int, round: Int? = nil, scores: [Double], epochs: Int? = nil) throws(CommandError) {
+        let path = result(i, round: round)
         do {
-            try FileManager.default.createDirectory(atPath: file("results"), withIntermediateDirectories: true)
-            let temporary = file("results/.\(i).txt.\(ProcessInfo.processInfo.processIdentifier)")
-            try Self.resultText(scores).write(toFile: temporary, atomically: false, encoding: .utf8)
-            guard rename(temporary, result(i)) == 0 else {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let temporary = (path as NSString).deletingLastPathComponent + "/.\(i).txt.\(ProcessInfo.processInfo.processIdentifier)"
+            try Self.resultText(scores, epochs: epochs).write(toFile: temporary, atomically: false, encoding: .utf8)
+            guard rename(temporary, path) == 0 else {
                 try? FileManager.default.removeItem(atPath: temporary)
-                throw CommandError("cannot write \(result(i)): \(String(cString: strerror(errno)))", parameter: "dir")
+                throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))", parameter: "dir")
             }
         } catch let error as CommandError {
             throw error
         } catch {
-            throw CommandError("cannot write \(result(i)): \((error as NSError).localizedDescription)", parameter: "dir")
+            throw CommandError("cannot write \(path): \((error as NSError).localizedDescription)", parameter: "dir")
         }
     }
 
-    /// The scores of the configurations among `0..<count` that have a result with `runs` scores.
-    func results(count: Int, runs: Int) -> [Int: [Double]] {
-        var found: [Int: [Double]] = [:]
-        for i in 0..<count {
-            if let text = try? String(contentsOfFile: result(i), encoding: .utf8),
-               let scores = Self.scores(fromResultText: text), scores.count == runs {
-                found[i] = scores
+    /// The results of `configurations` (of halving round `round`) that have `runs` scores.
+    func results(_ configurations: some Sequence<Int>, runs: Int, round: Int? = nil) -> [Int: Result] {
+        var found: [Int: Result] = [:]
+        for i in configurations {
+            if let text = try? String(contentsOfFile: result(i, round: round), encoding: .utf8),
+               let r = Self.result(fromText: text), r.scores.count == runs {
+                found[i] = r
             }
         }
         return found

@@ -53,10 +53,8 @@ struct GridCommand: Command {
         }
         let search = try Search(a, shell)
         if try a.string("runner") == "slurm" { return try SlurmSweep(search: search, arguments: a, shell: shell).run() }
-        for name in ["shards", "partition", "time", "cpus", "sbatch", "dry"] where a.has(name) {
-            throw CommandError("\(name): a setting of runner=slurm", parameter: name)
-        }
-        let chosen = try configurations(a, count: search.space.count)
+        try SlurmSweep.refuseSettingsWithoutSlurm(a)
+        let chosen = try SlurmSweep.configurations(a, count: search.space.count)
         // A worker of a sweep checks the folder's files before it trains anything.
         let folder = try a.optionalString("dir").map(SweepFolder.init)
         try folder?.verify()
@@ -81,20 +79,6 @@ struct GridCommand: Command {
         }
         if !search.quiet, let best { shell.print("best: \(best.label)  \(search.figure(best))") }
         return .object(table)
-    }
-
-    /// The configurations= indices (default all), each once, in the given order.
-    private static func configurations(_ a: Arguments, count: Int) throws(CommandError) -> [Int] {
-        guard a.has("configurations") else { return Array(0..<count) }
-        var chosen: [Int] = []
-        for item in try a.list("configurations") {
-            guard case .number(let x) = item, x == x.rounded(), x >= 0, x < Double(count) else {
-                throw CommandError("configurations: expected whole numbers from 0 to \(count - 1) (this grid has \(counted(count, "configuration"))), got \(item.literal)",
-                                   parameter: "configurations")
-            }
-            if !chosen.contains(Int(x)) { chosen.append(Int(x)) }
-        }
-        return chosen
     }
 }
 
