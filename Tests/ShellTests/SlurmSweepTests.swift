@@ -170,6 +170,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/results/round-2/0.txt"))
     }
 
+    /// A study script switches runner= alone: runner=local ignores the Slurm settings (and
+    /// dir= without configurations=) and gives the local table.
+    @Test func runnerLocalIgnoresTheSlurmSettings() {
+        let run = runShell(TuningTests.setup + """
+            a = \(Self.grid) quiet
+            b = \(Self.grid) runner=local dir="/nonexistent-nnsh-sweep" shards=2 cpus=1 partition="short" time="1:00" sbatch="--hold" dry quiet
+            print a.mse == b.mse and a.mse_std == b.mse_std and a.columns == b.columns
+            """)
+        #expect(run.succeeded, "\(run.error?.rendered() ?? "")")
+        #expect(run.output == "true\n")
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-nnsh-sweep"))
+    }
+
     @Test func aFolderHoldingAnotherSweepIsRefused() {
         let dir = Self.temporaryFolder("other")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -181,12 +194,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("shards=2", "shards: a setting of runner=slurm"),
-        ("dry", "dry: a setting of runner=slurm"),
         ("runner=slurm configurations=[0]", "configurations: given to the workers by runner=slurm itself"),
         ("configurations=[0, 9]", "configurations: expected whole numbers from 0 to 3"),
         ("dir=\"/tmp\" runner=slurm dry sbatch=\"--x\" partition=\"p\" time=\"1:00\" cpus=0", "cpus"),
-        ("dir=\"/nonexistent-nnsh-sweep\"", "holds no sweep"),
+        ("dir=\"/nonexistent-nnsh-sweep\" configurations=[1]", "holds no sweep"),
         ("runner=slurm keep_best=r", "keep_best: runner=slurm sends only numbers, strings and lists"),
     ])
     func badSweepOptionsAreRefused(_ options: String, _ message: String) {

@@ -17,8 +17,8 @@ struct SlurmSweep {
     /// The options of a grid handed to a runner, and of its workers.
     static let parameters: [Parameter] = [
         .option("runner", .word(["local", "slurm"]), default: .string("local"),
-                help: "local trains here; slurm submits one Slurm array job (sbatch) and merges its results into the same table"),
-        .option("dir", .path, help: "the sweep's folder, seen by every node (runner=slurm; default sweep-<hash> in the current folder, so the same line finds it again); with runner=local, a worker's: check its checksums and write each configuration's scores there").writing(),
+                help: "local trains here (ignoring the Slurm settings below); slurm submits one Slurm array job (sbatch) and merges its results into the same table"),
+        .option("dir", .path, help: "the sweep's folder, seen by every node (runner=slurm; default sweep-<hash> in the current folder, so the same line finds it again); with configurations= and runner=local, a worker's: check its checksums and write each configuration's scores there").writing(),
         .option("configurations", .list, help: "train only these configurations (numbered from 0 in table order): what each Slurm task is given"),
         .option("shards", .integer(1...100_000), help: "runner=slurm: this many array tasks, the configurations dealt out in turn (default: one per configuration)"),
         .option("partition", .string, help: "runner=slurm: sbatch --partition"),
@@ -55,13 +55,6 @@ struct SlurmSweep {
             shell.print("best: " + best)
         }
         return .object(merged)
-    }
-
-    /// The sweep settings are refused without runner=slurm.
-    static func refuseSettingsWithoutSlurm(_ a: Arguments) throws(CommandError) {
-        for name in ["shards", "partition", "time", "cpus", "sbatch", "dry"] where a.has(name) {
-            throw CommandError("\(name): a setting of runner=slurm", parameter: name)
-        }
     }
 
     /// The configurations= indices (default all), each once, in the given order.

@@ -51,10 +51,10 @@ struct HalvingCommand: Command {
             if a.has("round") { throw CommandError("round: given to the workers by runner=slurm itself", parameter: "round") }
             remote = (sweep, try sweep.prepare())
         } else {
-            try SlurmSweep.refuseSettingsWithoutSlurm(a)
-            if a.has("dir") { return try work(search, a, shell, total: total) }
-            for name in ["configurations", "round"] where a.has(name) {
-                throw CommandError("\(name): a halving worker's, with dir= (runner=slurm gives it)", parameter: name)
+            // runner=local ignores the Slurm settings, so a script switches runner= alone.
+            if a.has("round") { return try work(search, a, shell, total: total) }
+            if a.has("configurations") {
+                throw CommandError("configurations: a halving worker's, with dir= and round= (runner=slurm gives them)", parameter: "configurations")
             }
         }
         let table = TableObject()
@@ -135,11 +135,12 @@ struct HalvingCommand: Command {
     /// A worker of a sweep (dir=): trains each of its configurations afresh through round=
     /// exactly as the rounds here would, and writes its scores and epochs to the folder.
     private static func work(_ search: Search, _ a: Arguments, _ shell: Interpreter, total: (Int) -> Int) throws(CommandError) -> Value {
-        let folder = SweepFolder(try a.string("dir"))
-        try folder.verify()
-        guard let last = try a.optionalInt("round") else {
-            throw CommandError("round: a halving worker (dir=) needs the round to train through", parameter: "round")
+        guard let dir = try a.optionalString("dir") else {
+            throw CommandError("round: a halving worker's, with dir= and configurations= (runner=slurm gives them)", parameter: "round")
         }
+        let folder = SweepFolder(dir)
+        try folder.verify()
+        let last = try a.int("round")
         for i in try SlurmSweep.configurations(a, count: search.space.count) {
             let trial = search.makeTrial(i)
             for round in 1...last {

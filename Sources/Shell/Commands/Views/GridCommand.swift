@@ -53,10 +53,11 @@ struct GridCommand: Command {
         }
         let search = try Search(a, shell)
         if try a.string("runner") == "slurm" { return try SlurmSweep(search: search, arguments: a, shell: shell).run() }
-        try SlurmSweep.refuseSettingsWithoutSlurm(a)
+        // runner=local ignores the Slurm settings, so a script switches runner= alone.
         let chosen = try SlurmSweep.configurations(a, count: search.space.count)
-        // A worker of a sweep checks the folder's files before it trains anything.
-        let folder = try a.optionalString("dir").map(SweepFolder.init)
+        // A worker of a sweep (dir= and configurations=) checks the folder's files before it
+        // trains anything.
+        let folder = a.has("configurations") ? try a.optionalString("dir").map(SweepFolder.init) : nil
         try folder?.verify()
         let table = TableObject()
         if !search.quiet { shell.print("grid: " + search.header) }
