@@ -2,8 +2,9 @@
 minute: a 4 x 2 grid with 2 seeds through Slurm gives the table runner=local gives, bit for bit;
 then, in a second sweep held at submission, one array task is cancelled: its configurations come
 back missing with the task's log path, and running the same line again submits only that task
-and completes the table. Then halving through Slurm (a job per round) against runner=local, and
-Ctrl-C at nnsh's prompt (a pseudo-terminal), which must cancel the job.
+and completes the table. Then halving through Slurm (a job per round) against runner=local,
+runner=parallel (GNU parallel here, when installed) against runner=local, and Ctrl-C at nnsh's
+prompt (a pseudo-terminal), which must cancel the job.
 
     python3 Scripts/slurm/test_slurm.py .build/debug/nnsh
 
@@ -210,6 +211,16 @@ print "halving" h.columns == g.columns and h.mse == g.mse and h.mse_std == g.mse
 """, env), "the Slurm halving")
         check(len(re.findall(r"submitted Slurm job \d+ \(round \d\)", out)) == 3, "halving submits one job per round (3 rounds)")
         check("halving true" in out, "halving's table equals runner=local's")
+
+        # 6. The same tasks run by GNU parallel on this machine (runner=parallel).
+        if shutil.which("parallel") is None:
+            print("slurm: the runner=parallel check is skipped: GNU parallel is not installed", file=sys.stderr)
+        else:
+            out = finished(run_nnsh(binary, work, "parallel.nnsh", f"""s = {GRID.replace("runner=slurm", "runner=parallel")} dir="parallel" shards=3
+print "parallel" local.columns == s.columns and local.mse == s.mse and local.mse_std == s.mse_std
+""", env), "the grid run by GNU parallel")
+            check("started GNU parallel: 3 tasks for 8 configurations" in out, "GNU parallel runs 3 tasks (shards=3)")
+            check("parallel true" in out, "runner=parallel's table equals runner=local's")
 
         # 5. Ctrl-C at the prompt cancels the job (scancel).
         check(ctrl_c_cancels(binary, work, env), "Ctrl-C at the prompt cancels the Slurm job")

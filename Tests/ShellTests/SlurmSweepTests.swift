@@ -45,6 +45,21 @@ import Testing
         #expect(!plain.contains("--partition") && !plain.contains("--time"))
     }
 
+    @Test func gnuParallelGetsOneCommandPerTaskWithItsLog() {
+        let folder = SweepFolder("/shared/sweep")
+        let commands = ParallelJob.commands(folder: folder, job: "parallelab12", tasks: [[0, 2], [1]], nnsh: "/opt/nnsh",
+                                            sets: ["sweep_round=2"])
+        #expect(commands == """
+            /opt/nnsh --set 'configurations=[0, 2]' --set sweep_round=2 /shared/sweep/sweep.nnsh > /shared/sweep/logs/task-parallelab12-0.log 2>&1
+            /opt/nnsh --set 'configurations=[1]' --set sweep_round=2 /shared/sweep/sweep.nnsh > /shared/sweep/logs/task-parallelab12-1.log 2>&1
+
+            """)
+        #expect(ParallelJob.arguments(commandsFile: "/s/tasks.txt", hosts: nil, slots: 3)
+                == ["parallel", "--will-cite", "--halt", "never", "--jobs", "3", "--arg-file", "/s/tasks.txt"])
+        #expect(ParallelJob.arguments(commandsFile: "/s/tasks.txt", hosts: "4/a,4/b", slots: 3)
+                == ["parallel", "--will-cite", "--halt", "never", "--sshlogin", "4/a,4/b", "--arg-file", "/s/tasks.txt"])
+    }
+
     @Test func shardsDealTheConfigurationsOutInTurn() {
         #expect(SlurmJob.tasks(for: Array(0..<8), shards: 3) == [[0, 3, 6], [1, 4, 7], [2, 5]])
         #expect(SlurmJob.tasks(for: [4, 9], shards: nil) == [[4], [9]])

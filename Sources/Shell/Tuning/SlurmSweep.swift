@@ -16,8 +16,8 @@ import ModelFiles
 struct SlurmSweep {
     /// The options of a grid handed to a runner, and of its workers.
     static let parameters: [Parameter] = [
-        .option("runner", .word(["local", "slurm"]), default: .string("local"),
-                help: "local trains here (ignoring the Slurm settings below); slurm submits one Slurm array job (sbatch) and merges its results into the same table"),
+        .option("runner", .word(["local", "slurm", "parallel"]), default: .string("local"),
+                help: "local trains here (ignoring the settings below); slurm submits one Slurm array job (sbatch) and merges its results into the same table; parallel runs the same tasks with GNU parallel"),
         .option("dir", .path, help: "the sweep's folder, seen by every node (runner=slurm; default sweep-<hash> in the current folder, so the same line finds it again); with configurations= and runner=local, a worker's: check its checksums and write each configuration's scores there").writing(),
         .option("configurations", .list, help: "train only these configurations (numbered from 0 in table order): what each Slurm task is given"),
         .option("shards", .integer(1...100_000), help: "runner=slurm: this many array tasks, the configurations dealt out in turn (default: one per configuration)"),
@@ -25,7 +25,8 @@ struct SlurmSweep {
         .option("time", .string, help: "runner=slurm: sbatch --time per task, e.g. \"0:10:00\""),
         .option("cpus", .integer(1...64), help: "runner=slurm: sbatch --cpus-per-task, the threads each worker trains with (default: this session's threads, so the table equals a local grid's)"),
         .option("sbatch", .string, help: "runner=slurm: more sbatch options, e.g. \"--mem=2G --qos=short\""),
-        .flag("dry", help: "runner=slurm: write the sweep's folder and print the batch script, without submitting it"),
+        .flag("dry", help: "runner=slurm: write the sweep's folder and print the batch script, without submitting it (runner=parallel: the tasks' commands)"),
+        .option("hosts", .string, help: "runner=parallel: GNU parallel's --sshlogin hosts sharing the folder, e.g. \"4/node1,4/node2\" (default: this machine, as many tasks at once as its cores allow cpus= each)"),
     ]
 
     let search: Search
@@ -82,7 +83,7 @@ struct SlurmSweep {
         }
         try Self.checkSendable(search)
         let folder = try prepareFolder(threads: threads)
-        if !search.quiet { shell.print("\(command): " + search.header + "; runner=slurm in \(folder.path)") }
+        if !search.quiet { shell.print("\(command): " + search.header + "; runner=\((try? arguments.string("runner")) ?? "slurm") in \(folder.path)") }
         return folder
     }
 
@@ -98,10 +99,13 @@ struct SlurmSweep {
     /// waits for it. False for a dry run (the script printed, nothing submitted).
     func submitAndWait(_ folder: SweepFolder, configurations: [Int], missing: [Int], round: Int? = nil) throws(CommandError) -> Bool {
         let a = arguments
+        if try a.string("runner") == "parallel" {
+            return try runParallel(folder, configurations: configurations, missing: missing, round: round)
+        }
         var missing = missing
         // A job of this sweep still queued or running (its script was stopped by Ctrl-C, which
         // ends a script but not the job): wait for it rather than submit its work again.
-        if !a.bool("dry"), let job = folder.job, !(try SlurmJob.activeTasks(of: job.id)).isEmpty {
+        if !a.bool("dry"), let job = folder.job, job.id.allSatisfy(\.isNumber), !(try SlurmJob.activeTasks(of: job.id)).isEmpty {
             shell.print("Slurm job \(job.id) of this sweep is still queued or running: waiting for it (Ctrl-C cancels it)")
             try wait(for: job.id, tasks: job.tasks, folder: folder, round: round)
             let found = results(folder, round: round)
@@ -127,6 +131,59 @@ struct SlurmSweep {
                         + ": \(counted(tasks.count, "task")) for \(counted(missing.count, "configuration")); logs in \(folder.logs)")
         }
         try wait(for: id, tasks: tasks, folder: folder, round: round)
+        return true
+    }
+
+    /// runner=parallel: the same tasks run by GNU parallel; waits for it with a progress line,
+    /// Ctrl-C stops it (and its running tasks).
+    private func runParallel(_ folder: SweepFolder, configurations: [Int], missing: [Int], round: Int?) throws(CommandError) -> Bool {
+        let a = arguments
+        let tasks = SlurmJob.tasks(for: configurations, shards: try a.optionalInt("shards"))
+            .map { $0.filter(missing.contains) }.filter { !$0.isEmpty }
+        let job = "parallel" + String(UUID().uuidString.prefix(8)).lowercased()
+        let commands = ParallelJob.commands(folder: folder, job: job, tasks: tasks, nnsh: Self.executable,
+                                            sets: round.map { ["sweep_round=\($0)"] } ?? [])
+        let file = folder.file("tasks.txt")
+        try shell.writeTextFile(file, commands, parameter: "dir")
+        let slots = max(1, ProcessInfo.processInfo.activeProcessorCount / threads)
+        let arguments = ParallelJob.arguments(commandsFile: file, hosts: try a.optionalString("hosts"), slots: slots)
+        if a.bool("dry") {
+            shell.print(String(commands.dropLast()))
+            shell.print("dry run: not started (\(arguments.joined(separator: " ")) would run \(counted(tasks.count, "task")) for \(counted(missing.count, "missing configuration")))")
+            return false
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/parallel") }) else {
+            throw CommandError("runner=parallel: GNU parallel was not found on PATH (apt-get install parallel)", parameter: "runner")
+        }
+        try shell.writeTextFile(folder.jobRecord, SweepFolder.Job(id: job, tasks: tasks).text, parameter: "dir")
+        let process = try ParallelJob.start(arguments, log: folder.file("logs/\(job).log"))
+        if !search.quiet {
+            shell.print("started GNU parallel" + (round.map { " (round \($0))" } ?? "") + ": \(counted(tasks.count, "task")) for \(counted(missing.count, "configuration")); logs in \(folder.logs)")
+        }
+        var last = ""
+        while true {
+            let running = process.isRunning
+            let results = results(folder, round: round)
+            let done = missing.filter { results[$0] != nil }.count
+            let line = "parallel: \(done) of \(counted(missing.count, "configuration")) done"
+            if line != last, !search.quiet { shell.print(line) }
+            last = line
+            if !running { break }
+            for _ in 0..<10 where process.isRunning {
+                if shell.isInterrupted() {
+                    // parallel stops starting tasks on the first signal and kills the running ones on the second.
+                    process.terminate()
+                    Thread.sleep(forTimeInterval: 0.2)
+                    process.terminate()
+                    process.waitUntilExit()
+                    shell.acknowledgeInterrupt()
+                    shell.print("Ctrl-C: stopped GNU parallel; finished configurations are kept")
+                    return true
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
         return true
     }
 

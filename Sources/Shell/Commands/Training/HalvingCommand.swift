@@ -44,7 +44,7 @@ struct HalvingCommand: Command {
         let first = try a.int("epochs"), keep = try a.number("keep"), maxRounds = try a.optionalInt("rounds")
         func total(_ round: Int) -> Int { max(1, Int((Double(first) * pow(1 / keep, Double(round - 1))).rounded())) }
         var remote: (sweep: SlurmSweep, folder: SweepFolder)?
-        if try a.string("runner") == "slurm" {
+        if try a.string("runner") != "local" {
             var sweep = SlurmSweep(search: search, arguments: a, shell: shell)
             sweep.command = name
             sweep.ownWords = ["epochs=\(first)", "keep=" + SlurmSweep.exactLiteral(.number(keep))] + (maxRounds.map { ["rounds=\($0)"] } ?? [])

@@ -38,7 +38,8 @@ struct GridCommand: Command {
         writes their scores there. The prompt waits with a progress line; Ctrl-C cancels the
         job. The merged table equals the local one for the same seed and threads. A
         configuration whose task failed or was cancelled has no score and its task's log in a
-        missing column; running the same line again submits only those.
+        missing column; running the same line again submits only those. runner=parallel runs
+        the same tasks with GNU parallel, here or over hosts= sharing the folder.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -52,7 +53,7 @@ struct GridCommand: Command {
             return .object(TableObject())
         }
         let search = try Search(a, shell)
-        if try a.string("runner") == "slurm" { return try SlurmSweep(search: search, arguments: a, shell: shell).run() }
+        if try a.string("runner") != "local" { return try SlurmSweep(search: search, arguments: a, shell: shell).run() }
         // runner=local ignores the Slurm settings, so a script switches runner= alone.
         let chosen = try SlurmSweep.configurations(a, count: search.space.count)
         // A worker of a sweep (dir= and configurations=) checks the folder's files before it
