@@ -32,7 +32,7 @@ import Testing
         let lines = script.split(separator: "\n").map(String.init)
         #expect(lines.first == "#!/bin/bash")
         for line in ["#SBATCH --array=0-1", "#SBATCH --cpus-per-task=4", "#SBATCH --partition=short", "#SBATCH --time=0:10:00",
-                     "#SBATCH --hold", "#SBATCH --mem=2G", "#SBATCH --output=/shared/sweeps/a b/logs/task-%A-%a.log",
+                     "#SBATCH --hold", "#SBATCH --mem=2G", "#SBATCH --output=\"/shared/sweeps/a b/logs/task-%A-%a.log\"",
                      "  0) configurations=\"[0, 2]\" ;;", "  1) configurations=\"[1]\" ;;",
                      "exec /opt/nnsh/bin/nnsh --set \"configurations=$configurations\" '/shared/sweeps/a b/sweep.nnsh'"] {
             #expect(lines.contains(line), "\(line)\n\(script)")

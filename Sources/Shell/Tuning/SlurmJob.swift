@@ -23,7 +23,7 @@ enum SlurmJob {
             "#SBATCH --job-name=nnsh-sweep",
             "#SBATCH --array=0-\(tasks.count - 1)",
             "#SBATCH --cpus-per-task=\(settings.cpus)",
-            "#SBATCH --output=\(folder.logs)/\(SweepFolder.logPattern)",
+            "#SBATCH --output=" + directiveQuoted("\(folder.logs)/\(SweepFolder.logPattern)"),
         ]
         if let p = settings.partition { lines.append("#SBATCH --partition=\(p)") }
         if let t = settings.time { lines.append("#SBATCH --time=\(t)") }
@@ -53,6 +53,11 @@ enum SlurmJob {
         var tasks = Array(repeating: [Int](), count: n)
         for (k, c) in configurations.enumerated() { tasks[k % n].append(c) }
         return tasks.filter { !$0.isEmpty }
+    }
+
+    /// An #SBATCH option's value: in double quotes when it has a space (sbatch splits on spaces).
+    static func directiveQuoted(_ s: String) -> String {
+        s.contains(where: \.isWhitespace) ? "\"" + s + "\"" : s
     }
 
     static func shellQuoted(_ s: String) -> String {

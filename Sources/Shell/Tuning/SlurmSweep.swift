@@ -164,7 +164,7 @@ struct SlurmSweep {
         var last = ""
         while true {
             let running = process.isRunning
-            let results = results(folder, round: round)
+            let results = folder.results(missing, runs: search.runsPerConfiguration, round: round)
             let done = missing.filter { results[$0] != nil }.count
             let line = "parallel: \(done) of \(counted(missing.count, "configuration")) done"
             if line != last, !search.quiet { shell.print(line) }
@@ -193,7 +193,7 @@ struct SlurmSweep {
         var last = ""
         while true {
             let active = try SlurmJob.activeTasks(of: job)
-            let results = results(folder, round: round)
+            let results = folder.results(tasks.joined(), runs: search.runsPerConfiguration, round: round)
             var pending = 0, running = 0, done = 0, failed = 0
             for (t, configurations) in tasks.enumerated() {
                 switch active[t] {
