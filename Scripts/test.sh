@@ -72,3 +72,15 @@ if python_env $interop numpy onnxruntime safetensors; then
 else
   echo "test: the ONNX check is skipped: onnxruntime and safetensors could not be installed from PyPI into $interop" >&2
 fi
+# grid ... runner=slurm on a single-node Slurm started and stopped by the test as root
+# (Scripts/slurm/test_slurm.py, under a minute): the merged table equals runner=local's bit for
+# bit; a cancelled array task leaves its configurations missing and the same line again submits
+# only that task; runner=parallel (GNU parallel) gives the same table too. slurm-wlm, munge and
+# parallel come from Debian (installed here when missing); skipped with the reason when they
+# cannot be installed or this is not root.
+if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1 || ! command -v parallel >/dev/null 2>&1; then
+  { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null &&
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge parallel) >/dev/null 2>&1; } ||
+    echo "test: slurm-wlm, munge and parallel could not be installed with apt-get" >&2
+fi
+python3 Scripts/slurm/test_slurm.py "$bin"

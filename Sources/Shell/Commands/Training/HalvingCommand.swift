@@ -10,7 +10,9 @@ struct HalvingCommand: Command {
         .option("epochs", .integer(1...1_000_000), default: .number(2), help: "the first round's epochs; each round multiplies the total by 1/keep"),
         .option("keep", .numberIn(0.01...0.99), default: .number(0.5), help: "the fraction of configurations kept after each round (rounded up)"),
         .option("rounds", .integer(1...100), help: "stop after this many rounds (default: when one configuration is left)"),
-    ] + Search.parameters.dropFirst(2)
+    ] + Search.parameters.dropFirst(2).filter { $0.kind != .keywords } + SlurmSweep.parameters + [
+        .option("round", .integer(1...100), help: "a worker's (with dir= and configurations=): train those configurations through this round and write their scores to dir"),
+    ] + Search.parameters.filter { $0.kind == .keywords }
     static let example = """
         r = runge n=60 noise=0.05 seed=1
         net = network 1
@@ -29,21 +31,45 @@ struct HalvingCommand: Command {
         settings, round, epochs (in all), the score (mean over runs), score_std with several
         runs, and kept (whether it went on, or won the last round). Ctrl-C stops and keeps the
         finished rounds' rows.
+
+        runner=slurm runs each round as one Slurm array job over the configurations still in,
+        as grid runner=slurm does (docs/SCALING.md); a task trains its configurations afresh
+        through the round (the same epochs, so the same scores as here) and the ranking is
+        made at the prompt. A round with missing configurations stops there, marking them
+        missing; running the same line again goes on from that round.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let search = try Search(a, shell)
         let first = try a.int("epochs"), keep = try a.number("keep"), maxRounds = try a.optionalInt("rounds")
+        func total(_ round: Int) -> Int { max(1, Int((Double(first) * pow(1 / keep, Double(round - 1))).rounded())) }
+        var remote: (sweep: SlurmSweep, folder: SweepFolder)?
+        if try a.string("runner") != "local" {
+            var sweep = SlurmSweep(search: search, arguments: a, shell: shell)
+            sweep.command = name
+            sweep.ownWords = ["epochs=\(first)", "keep=" + SlurmSweep.exactLiteral(.number(keep))] + (maxRounds.map { ["rounds=\($0)"] } ?? [])
+            if a.has("round") { throw CommandError("round: given to the workers by runner=slurm itself", parameter: "round") }
+            remote = (sweep, try sweep.prepare())
+        } else {
+            // runner=local ignores the Slurm settings, so a script switches runner= alone.
+            if a.has("round") { return try work(search, a, shell, total: total) }
+            if a.has("configurations") {
+                throw CommandError("configurations: a halving worker's, with dir= and round= (runner=slurm gives them)", parameter: "configurations")
+            }
+        }
         let table = TableObject()
-        if !search.quiet {
+        if !search.quiet, remote == nil {
             shell.print("halving: " + search.header + "; keep \(Format.apply(".0%", to: .number(keep))) per round")
         }
-        var alive = (0..<search.space.count).map(search.makeTrial)
+        var alive = (0..<search.space.count).map { i in remote == nil ? search.makeTrial(i) : Search.Trial(index: i, settings: search.space.configuration(i)) }
         var round = 1
         while true {
-            let total = max(1, Int((Double(first) * pow(1 / keep, Double(round - 1))).rounded()))
+            let total = total(round)
             let started = ContinuousClock.now
-            for trial in alive {
+            if let (sweep, folder) = remote {
+                if let stop = try remoteRound(sweep, folder, round: round, alive: alive, table: table) { return stop }
+            }
+            for trial in alive where remote == nil {
                 let more = total - trial.epochs
                 let finished = more <= 0 ? true : try search.trainAndScore(trial, epochs: more)
                 guard finished else {
@@ -71,5 +97,63 @@ struct HalvingCommand: Command {
             }
             round += 1
         }
+    }
+
+    /// Round `round` on Slurm: the trials get their scores and epochs from the sweep's folder,
+    /// after one array job for those missing. Nil to go on; else what halving gives (none for
+    /// a dry run, or the table with this round's missing configurations marked).
+    private static func remoteRound(_ sweep: SlurmSweep, _ folder: SweepFolder, round: Int, alive: [Search.Trial],
+                                    table: TableObject) throws(CommandError) -> Value? {
+        let search = sweep.search, indices = alive.map(\.index)
+        var results = sweep.results(folder, round: round)
+        let missing = indices.filter { results[$0] == nil }
+        if !missing.isEmpty {
+            guard try sweep.submitAndWait(folder, configurations: indices, missing: missing, round: round) else { return Value.none }
+            results = sweep.results(folder, round: round)
+        }
+        for trial in alive {
+            if let r = results[trial.index] { trial.scores = r.scores; trial.epochs = r.epochs ?? 0 }
+        }
+        let lost = indices.filter { results[$0] == nil }
+        guard !lost.isEmpty else { return nil }
+        for trial in alive {
+            let at: [(String, Value)] = [("round", .number(Double(round)))]
+            if results[trial.index] != nil {
+                table.append(search.row(trial) + at + [("epochs", .number(Double(trial.epochs)))])
+            } else {
+                var row: [(String, Value)] = trial.settings.map { ($0.name, $0.value) }
+                row.append((search.score, .none))
+                if search.runsPerConfiguration > 1 { row.append((search.score + "_std", .none)) }
+                row += at + [("epochs", .none), ("missing", .string(folder.logPath(of: trial.index) ?? "(not submitted)"))]
+                table.append(row)
+            }
+        }
+        sweep.shell.print("round \(round): " + SlurmSweep.lostMessage(lost.count))
+        return .object(table)
+    }
+
+    /// A worker of a sweep (dir=): trains each of its configurations afresh through round=
+    /// exactly as the rounds here would, and writes its scores and epochs to the folder.
+    private static func work(_ search: Search, _ a: Arguments, _ shell: Interpreter, total: (Int) -> Int) throws(CommandError) -> Value {
+        guard let dir = try a.optionalString("dir") else {
+            throw CommandError("round: a halving worker's, with dir= and configurations= (runner=slurm gives them)", parameter: "round")
+        }
+        let folder = SweepFolder(dir)
+        try folder.verify()
+        let last = try a.int("round")
+        for i in try SlurmSweep.configurations(a, count: search.space.count) {
+            let trial = search.makeTrial(i)
+            for round in 1...last {
+                let more = total(round) - trial.epochs
+                let finished = more <= 0 ? true : try search.trainAndScore(trial, epochs: more)
+                guard finished else {
+                    shell.acknowledgeInterrupt()
+                    shell.print("halving stopped by Ctrl-C; configuration \(i) was not written")
+                    return .none
+                }
+            }
+            try folder.writeResult(i, round: last, scores: trial.scores, epochs: trial.epochs)
+        }
+        return .none
     }
 }

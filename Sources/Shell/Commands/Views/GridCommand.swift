@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// `scores = grid`: an empty results table, filled by `record`.
@@ -9,7 +10,7 @@ struct GridCommand: Command {
     static let summary = "An empty results table (record adds rows), or a grid search over train options: grid net data lr=[...] folds=5."
     static let parameters: [Parameter] = Search.parameters.map { p in
         p.kind == .positional ? .positional(p.name, p.type, default: Value.none, help: p.help + " (both omitted: an empty table)") : p
-    }
+    }.filter { $0.kind != .keywords } + SlurmSweep.parameters + Search.parameters.filter { $0.kind == .keywords }
     static let example = """
         scores = grid
         record scores lr=0.1 act="relu" mse=0.02
@@ -30,6 +31,15 @@ struct GridCommand: Command {
         The table has a column per searched option, then the score (mean over the runs) and,
         with several runs, score_std (their standard deviation). Print it, heatmap it, save it
         as CSV, or take best. Ctrl-C stops the search and keeps the finished rows.
+
+        runner=slurm hands the search to a Slurm cluster as one array job (see docs/SCALING.md):
+        the data, the untrained network (both checksummed) and a script holding this grid line
+        go to dir=, and each array task is an nnsh process that trains its configurations and
+        writes their scores there. The prompt waits with a progress line; Ctrl-C cancels the
+        job. The merged table equals the local one for the same seed and threads. A
+        configuration whose task failed or was cancelled has no score and its task's log in a
+        missing column; running the same line again submits only those. runner=parallel runs
+        the same tasks with GNU parallel, here or over hosts= sharing the folder.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -43,21 +53,29 @@ struct GridCommand: Command {
             return .object(TableObject())
         }
         let search = try Search(a, shell)
+        if try a.string("runner") != "local" { return try SlurmSweep(search: search, arguments: a, shell: shell).run() }
+        // runner=local ignores the Slurm settings, so a script switches runner= alone.
+        let chosen = try SlurmSweep.configurations(a, count: search.space.count)
+        // A worker of a sweep (dir= and configurations=) checks the folder's files before it
+        // trains anything.
+        let folder = a.has("configurations") ? try a.optionalString("dir").map(SweepFolder.init) : nil
+        try folder?.verify()
         let table = TableObject()
         if !search.quiet { shell.print("grid: " + search.header) }
         var best: Search.Trial?
-        for i in 0..<search.space.count {
+        for (n, i) in chosen.enumerated() {
             let started = ContinuousClock.now
             let trial = search.makeTrial(i)
             guard try search.trainAndScore(trial) else {
                 shell.acknowledgeInterrupt()
-                shell.print("grid stopped by Ctrl-C after \(table.rows.count) of \(search.space.count) configurations; the table keeps their rows")
+                shell.print("grid stopped by Ctrl-C after \(table.rows.count) of \(chosen.count) configurations; the table keeps their rows")
                 return .object(table)
             }
+            try folder?.writeResult(i, scores: trial.scores)
             table.append(search.row(trial))
             if best == nil || search.isBetter(trial.mean, than: best!.mean) { best = trial }
             if !search.quiet {
-                shell.print("[\(i + 1)/\(search.space.count)] \(trial.label)  \(search.figure(trial))  "
+                shell.print("[\(n + 1)/\(chosen.count)] \(trial.label)  \(search.figure(trial))  "
                             + EpochLine.duration(Search.seconds(since: started)))
             }
         }
