@@ -81,18 +81,22 @@ import EngineTestSupport
     }
 
     /// Once per precision, part count and width: a second call for the same network does nothing;
-    /// a wider network warms again. (Width 9000 is used by no other test.)
+    /// a wider network warms again. (Its own record: other tests warm wider networks at the same
+    /// time, in the process's.)
     @Test func runsOncePerWidth() throws {
+        let record = BLASWarmUp.Record()
         let wide: Network<Double> = try makeNetwork([1, 9000, 1], hidden: .relu, output: .linear)
-        #expect(BLASWarmUp.prepare(for: wide, parallel: nil))
-        #expect(!BLASWarmUp.prepare(for: wide, parallel: nil))
+        #expect(BLASWarmUp.prepare(for: wide, parallel: nil, record: record))
+        #expect(!BLASWarmUp.prepare(for: wide, parallel: nil, record: record))
         let narrower: Network<Double> = try makeNetwork([1, 8000, 1], hidden: .relu, output: .linear)
-        #expect(!BLASWarmUp.prepare(for: narrower, parallel: nil))
+        #expect(!BLASWarmUp.prepare(for: narrower, parallel: nil, record: record))
         let wider: Network<Double> = try makeNetwork([1, 9100, 1], hidden: .relu, output: .linear)
-        #expect(BLASWarmUp.prepare(for: wider, parallel: nil))
+        #expect(BLASWarmUp.prepare(for: wider, parallel: nil, record: record))
         let pool = WorkerPool(parts: 2)
         defer { pool.shutdown() }
         let jobs = ParallelJobs<Double>(pool: pool)
-        #expect(BLASWarmUp.prepare(for: wider, parallel: jobs) == (jobs.width > 1))
+        #expect(BLASWarmUp.prepare(for: wider, parallel: jobs, record: record) == (jobs.width > 1))
+        let float: Network<Float> = try makeNetwork([1, 9000, 1], hidden: .relu, output: .linear)
+        #expect(BLASWarmUp.prepare(for: float, parallel: nil, record: record))
     }
 }

@@ -24,10 +24,17 @@ import Darwin
 /// buffer of its own. About 4 ms for MNIST (64 × 512 · 512 × 896 with its allocation, timed in a
 /// C harness); it changes no result.
 enum BLASWarmUp {
-    /// Widest product already warmed, by precision and part count.
-    private static let warmed = Mutex<[Key: Int]>([:])
+    /// Widest product already warmed, by precision and part count: one record per process
+    /// (`process`); a test passes its own, so that other tests warming wider networks at the
+    /// same time cannot change what it sees.
+    final class Record: Sendable {
+        fileprivate let widths = Mutex<[Key: Int]>([:])
+        init() {}
+    }
 
-    private struct Key: Hashable {
+    static let process = Record()
+
+    fileprivate struct Key: Hashable {
         let precision: String
         let parts: Int
     }
@@ -36,12 +43,12 @@ enum BLASWarmUp {
     /// unless an earlier call already did for this precision, part count and width.
     /// Returns whether it ran a product.
     @discardableResult
-    static func prepare<T: Scalar>(for network: Network<T>, parallel: ParallelJobs<T>?) -> Bool {
+    static func prepare<T: Scalar>(for network: Network<T>, parallel: ParallelJobs<T>?, record: Record = process) -> Bool {
         let width = Self.width(for: network)
         guard width > 0 else { return false }
         let parts = parallel?.width ?? 1
         let key = Key(precision: T.precisionName, parts: parts)
-        let needed = warmed.withLock { done -> Bool in
+        let needed = record.widths.withLock { done -> Bool in
             if let w = done[key], w >= width { return false }
             done[key] = width
             return true
