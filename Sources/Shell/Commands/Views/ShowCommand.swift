@@ -105,7 +105,7 @@ struct ShowCommand: Command {
         let layers = net.network.layerDescriptions, name = argumentText(a, "net")
         let place = try a.int("layer")
         guard place <= layers.count else {
-            throw CommandError("layer: there is no layer \(place); \(name) has \(layers.count == 0 ? "no layers" : "layers 1 to \(layers.count)")",
+            throw CommandError("layer: there is no layer \(place); \(name) has \(layers.isEmpty ? "no layers" : counted(layers.count, "layer"))",
                                parameter: "layer")
         }
         let layer = layers[place - 1]
