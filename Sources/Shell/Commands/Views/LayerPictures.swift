@@ -43,7 +43,8 @@ enum LayerPictures {
         }, range: commonRange(maps))
     }
 
-    /// The grid as terminal text in `width` columns, as `show` draws examples: its title, then
+    /// The grid as terminal text in `width` columns, as `show` draws examples: its title (cut
+    /// with "…" when longer), then
     /// the tiles side by side with their captions. Tiles narrower than 8 pixels are drawn at
     /// twice their size (a 3×3 filter takes 6 columns × 3 lines, each weight a 2×1 block);
     /// wider than 16, at half.
@@ -58,7 +59,8 @@ enum LayerPictures {
         let range = grid.range.map { Float($0.lowerBound)...Float($0.upperBound) }
         let tiles = TerminalImage.grid(items, shape: drawn, perRow: 1000, downsample: shape.columns > 16 ? 2 : 1,
                                        style: style, range: range, width: width)
-        return String(grid.title.prefix(max(1, width))) + "\n" + tiles
+        let title = grid.title.count <= width ? grid.title : String(grid.title.prefix(max(0, width - 1))) + "…"
+        return title + "\n" + tiles
     }
 
     /// Each pixel repeated `factor` times across and down.
