@@ -97,6 +97,16 @@ import Engine
         #expect(zip(last, predicted.storage).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(last) vs \(predicted.storage)")
     }
 
+    /// Maps wider than the terminal are drawn smaller until one fits.
+    @Test func wideMapsAreDrawnSmallerToFit() {
+        let grid = LayerPictures.featureMaps((0..<2 * 100 * 100).map { Double($0 % 7) }, shape: Shape([2, 100, 100]), title: "wide")
+        for width in [60, 40, 20] {
+            let lines = LayerPictures.terminal(grid, style: .shades, width: width).split(separator: "\n")
+            #expect(lines.allSatisfy { $0.count <= width }, "\(width)")
+            #expect(lines.contains { $0.hasPrefix("c2") })
+        }
+    }
+
     /// The terminal drawing keeps to the width it is given (tiles wrap into bands).
     @Test(arguments: [80, 60])
     func theGridsFitTheWidth(columns: Int) throws {

@@ -47,7 +47,7 @@ enum LayerPictures {
     /// with "…" when longer), then
     /// the tiles side by side with their captions. Tiles narrower than 8 pixels are drawn at
     /// twice their size (a 3×3 filter takes 6 columns × 3 lines, each weight a 2×1 block);
-    /// wider than 16, at half.
+    /// wider than 16, at half, or smaller when one would not fit `width`.
     static func terminal(_ grid: ImageGrid, style: TerminalImage.Style, width: Int) -> String {
         guard let first = grid.images.first else { return grid.title }
         let shape = ImageShape(rows: first.height, columns: first.width)
@@ -57,7 +57,9 @@ enum LayerPictures {
             (pixels: enlarged(image.pixels.map(Float.init), shape: shape, by: factor), caption: image.caption)
         }
         let range = grid.range.map { Float($0.lowerBound)...Float($0.upperBound) }
-        let tiles = TerminalImage.grid(items, shape: drawn, perRow: 1000, downsample: shape.columns > 16 ? 2 : 1,
+        // Large maps at half size, or smaller still when one would not fit the width.
+        let downsample = shape.columns > 16 ? max(2, (shape.columns + width - 1) / max(1, width)) : 1
+        let tiles = TerminalImage.grid(items, shape: drawn, perRow: 1000, downsample: downsample,
                                        style: style, range: range, width: width)
         let title = grid.title.count <= width ? grid.title : String(grid.title.prefix(max(0, width - 1))) + "…"
         return title + "\n" + tiles
