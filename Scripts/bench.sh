@@ -6,6 +6,7 @@
 #   Scripts/bench.sh --quick     # 1 run of each, shorter runs: a fast check that it all works
 #   Scripts/bench.sh --runs 9 --only mnist --configs float32:2    # one workload, more runs
 #   Scripts/bench.sh --no-torch  # skip PyTorch even when it is installed
+#   Scripts/bench.sh --only cnn      # the CNN (conv, maxpool, dense) epoch at 1 and 2 threads
 #   Scripts/bench.sh --only narrow   # the output layer's products, as run and transposed
 #   Scripts/bench.sh --only serve    # the digit pad (nnsh serve) under 200 concurrent requests
 #   Scripts/bench.sh --only loaded   # 1 thread and the default thread count, quiet and with one CPU busy
@@ -24,7 +25,7 @@ args=()
 for arg in "$@"; do
     case "$arg" in
         --no-torch) torch=0 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) args+=("$arg") ;;
     esac
 done

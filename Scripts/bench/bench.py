@@ -6,6 +6,9 @@ Runs each workload several times and prints the median and [min-max] range of ev
   - MNIST 784-300-10 (ReLU, softmax + cross-entropy, Adam 1e-3, batch 64, shuffled, 60,000
     images) in float32 and float64 at 1 and 2 threads: seconds/epoch, samples/s, GFLOP/s,
     the floor (FLOPs / measured GEMM rate), peak RSS (getrusage of the process)
+  - the CNN conv 32 3×3 relu, maxpool 2, conv 64 3×3 relu, maxpool 2, dense 128 relu, dense 10
+    (softmax + cross-entropy, Adam 1e-3, batch 64, shuffled, 60,000 images, float32) at 1 and 2
+    threads: seconds/epoch, samples/s, GFLOP/s, peak RSS (cnn.nnsh)
   - the small regression net 1-50-50-1 (tanh, Adam, batch 16, 10,000 Runge points): steps/s
   - start to prompt (a pseudo-terminal, until "nnsh> " appears) and a whole process that
     loads a model and classifies one image
@@ -19,7 +22,7 @@ Runs each workload several times and prints the median and [min-max] range of ev
   - the output layer's products at a training batch (narrow.c), as nnsh runs them and
     transposed: OpenBLAS's AVX-512 kernels take a malloc-ing small-matrix path for narrow
     outputs; this says whether avoiding it would be faster
-When a Python with torch is given, the same MNIST and small-net workloads run in PyTorch,
+When a Python with torch is given, the same MNIST, CNN and small-net workloads run in PyTorch,
 alternating with ours (A B A B), and the ratios are printed (ratio < 1: nnsh takes less time).
 MNIST runs PyTorch twice per round: as shipped, and given the one wider product nnsh runs
 before training to write OpenBLAS's packing buffers (BLASWarmUp.swift), which makes Debian's
@@ -50,6 +53,11 @@ MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-image
 # Multiply-adds of one example through 784-300-10, ×2 for FLOPs: forward x·W for both layers,
 # ∂W = aᵀ·δ for both layers, δ·Wᵀ for the second layer only (the first needs no input gradient).
 FLOPS_PER_EXAMPLE = 2 * (2 * (784 * 300 + 300 * 10) + 300 * 10)
+# The CNN's multiply-adds per example, ×2 for FLOPs: each layer's forward product, its ∂W product
+# (as many), and the input gradient of every layer but the first. Convolutions count
+# outHeight·outWidth·filters·(channels·3·3) multiply-adds (26×26 and 11×11 outputs).
+CNN_FORWARD = [26 * 26 * 32 * 9, 11 * 11 * 64 * 32 * 9, 64 * 5 * 5 * 128, 128 * 10]
+CNN_FLOPS_PER_EXAMPLE = 2 * (2 * sum(CNN_FORWARD) + sum(CNN_FORWARD[1:]))
 SMALL_EXAMPLES = 10_000
 SMALL_BATCH = 16
 
@@ -357,8 +365,8 @@ def main():
     ap.add_argument("--torch-python", default="", help="a Python that imports torch ('' = none found, 'none' = skip)")
     ap.add_argument("--runs", type=int, default=None, help="runs per workload (default 5; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="one run of each, shorter small-net and GEMM runs")
-    ap.add_argument("--only", default="gemm,mnist,loaded,small,startup,narrow,scaling,serve",
-                    help="comma-separated subset of gemm,mnist,loaded,small,startup,narrow,scaling,serve")
+    ap.add_argument("--only", default="gemm,mnist,cnn,loaded,small,startup,narrow,scaling,serve",
+                    help="comma-separated subset of gemm,mnist,cnn,loaded,small,startup,narrow,scaling,serve")
     ap.add_argument("--configs", default="float32:2,float32:1,float64:2,float64:1,float32:2:all",
                     help="MNIST precision:threads[:all] list (:all computes the zero input columns "
                          "too, set skip_zero_inputs false; no PyTorch runs)")
@@ -491,6 +499,38 @@ def main():
                 if ("float32", t) in mnist and ("float64", t) in mnist:
                     f32, f64 = mnist[("float32", t)]["ours"].median, mnist[("float64", t)]["ours"].median
                     say(f"  float64/float32 epoch time at {t} thread{'s' if t > 1 else ''}: {f64 / f32:.2f}")
+            say()
+
+        # --- CNN ----------------------------------------------------------------------------------
+        cnn = {}
+        if "cnn" in only:
+            flops = CNN_FLOPS_PER_EXAMPLE * 60_000
+            say(f"CNN conv 32 3×3 relu, maxpool 2, conv 64 3×3 relu, maxpool 2, dense 128 relu, dense 10 softmax+CE, "
+                f"Adam 1e-3, batch 64, shuffled, 60,000 images/epoch, float32 ({flops / 1e9:.0f} GFLOP/epoch)")
+            for t in (1, 2):
+                ours, theirs, ratios, rss, trss = Stat(), Stat(), Stat(), Stat(), Stat()
+                for _ in range(runs):
+                    r = check(run_child([nnsh, "--set", f"folder={folder}", "--set", f"nthreads={t}", "--set", "epochs=1",
+                                         os.path.join(HERE, "cnn.nnsh")], threads_env(t), root), "nnsh CNN")
+                    ours.add(r.values("epoch_seconds")[0])
+                    rss.add(r.rss_mb)
+                    if torch_py:
+                        # A B: PyTorch given nnsh's BLAS warm-up (its faster setting, see the top).
+                        q = check(run_child([torch_py, os.path.join(HERE, "torch_workloads.py"), "cnn",
+                                             folder, str(t), "1"], threads_env(t), root), "PyTorch CNN")
+                        theirs.add(q.values("epoch_seconds")[0])
+                        trss.add(q.rss_mb)
+                        ratios.add(ours.values[-1] / theirs.values[-1])
+                cnn[t] = dict(ours=ours, theirs=theirs, ratio=ratios)
+                tag = f"float32 {t} thread{'s' if t > 1 else ''}"
+                say(f"  {tag:<18} nnsh    {ours.fmt():<24} s/epoch   "
+                    f"{Stat([60_000 / v for v in ours.values]).fmt():<26} samples/s   "
+                    f"{Stat([flops / v / 1e9 for v in ours.values]).fmt()} GFLOP/s   peak RSS {rss.fmt()} MB")
+                if torch_py:
+                    say(f"  {'':<18} PyTorch {theirs.fmt():<24} s/epoch   "
+                        f"{Stat([60_000 / v for v in theirs.values]).fmt():<26} samples/s   "
+                        f"{Stat([flops / v / 1e9 for v in theirs.values]).fmt()} GFLOP/s   peak RSS {trss.fmt()} MB")
+                    say(f"  {'':<18} nnsh/PyTorch time {ratios.fmt(2)} (per A/B pair)")
             say()
 
         # --- Threads under load ---------------------------------------------------------------------
@@ -661,6 +701,10 @@ def main():
         m1 = mnist.get(("float32", 1))
         if m1:
             ratio_verdicts(m1, "1 thread", 0.5)
+        for t in sorted(cnn):
+            r = cnn[t]["ratio"]
+            verdict(f"CNN f32 {t} thread{'s' if t > 1 else ''}, nnsh/PyTorch time", f"{r.median:.2f}" if r.values else None,
+                    "≤ 0.5", r.values and r.median <= 0.5)
         for t in (2, 1):
             if ("float32", t) in mnist and ("float64", t) in mnist:
                 x = mnist[("float64", t)]["ours"].median / mnist[("float32", t)]["ours"].median

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The PyTorch side of Scripts/bench.sh: the same workloads as mnist.nnsh and small.nnsh.
+"""The PyTorch side of Scripts/bench.sh: the same workloads as mnist.nnsh, cnn.nnsh and small.nnsh.
 
     torch_workloads.py [--cold] mnist FOLDER float32|float64 THREADS EPOCHS
+    torch_workloads.py [--cold] cnn FOLDER THREADS EPOCHS [BATCHES]
     torch_workloads.py [--cold] small CSVFILE EPOCHS
 
 Prints the same lines as the nnsh scripts ("epoch_seconds S" per timed epoch; "seconds S" and
@@ -85,6 +86,26 @@ def mnist(folder, precision, threads, epochs):
         print(f"epoch_seconds {s:.6f}")
 
 
+def cnn(folder, threads, epochs, batches=None):
+    """The CNN of cnn.nnsh in float32: conv 32 3×3 relu → maxpool 2 → conv 64 3×3 relu → maxpool 2
+    → dense 128 relu → dense 10, images 1×28×28; `batches` > 0 times only that many batches per
+    "epoch" (a quick look, not the benchmark)."""
+    torch.set_num_threads(threads)
+    images = read_idx(folder, "train-images-idx3-ubyte")
+    labels = read_idx(folder, "train-labels-idx1-ubyte")
+    x = (torch.from_numpy(images.reshape(images.shape[0], 1, 28, 28).copy()).float() / 255).contiguous()
+    y = torch.from_numpy(labels.astype(np.int64))
+    if batches:
+        x, y = x[: batches * 64], y[: batches * 64]
+    torch.manual_seed(1)
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10))
+    seconds = train_epochs(model, nn.CrossEntropyLoss(), x, y, 64, epochs, torch.Generator().manual_seed(1))
+    for s in seconds:
+        print(f"epoch_seconds {s:.6f}")
+
+
 def small(csv, epochs):
     torch.set_num_threads(1)
     data = np.loadtxt(csv, delimiter=",", skiprows=1, dtype=np.float32)
@@ -105,6 +126,8 @@ if __name__ == "__main__":
         WARM_BLAS = False
     if args[:1] == ["mnist"] and len(args) == 5:
         mnist(args[1], args[2], int(args[3]), int(args[4]))
+    elif args[:1] == ["cnn"] and len(args) in (4, 5):
+        cnn(args[1], int(args[2]), int(args[3]), int(args[4]) if len(args) == 5 else None)
     elif args[:1] == ["small"] and len(args) == 3:
         small(args[1], int(args[2]))
     else:

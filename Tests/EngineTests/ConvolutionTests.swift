@@ -147,6 +147,107 @@ import EngineTestSupport
         #expect(net.stack.allSatisfy { l in (0..<l.parameterTensorCount).allSatisfy { l.parameter($0).allSatisfy(\.isFinite) } })
     }
 
+    /// `Im2col` on its own: each column is the patch the definition says (zeros in the
+    /// padding), and col2im is its adjoint (⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩), for strides 1–3,
+    /// paddings 0–3, rows of outputs longer and shorter than the 8-lane copies.
+    @Test(arguments: [(2, 5, 6, 3, 1, 0), (1, 7, 7, 3, 2, 1), (3, 9, 8, 2, 3, 2), (1, 4, 4, 4, 1, 3),
+                      (2, 11, 13, 3, 1, 1), (1, 20, 19, 5, 2, 0)])
+    func theColumnsAreThePatches(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+        let geometry = Im2col(channels: channels, height: height, width: width, kernel: kernel, stride: stride, padding: padding)
+        let (k, p, n, ow) = (geometry.patch, geometry.positions, geometry.imageCount, geometry.outWidth)
+        var g = RandomGenerator(seed: UInt64(channels * 100 + height))
+        let x = (0..<n).map { _ in g.nextUniform() - 0.5 }
+        var col = [Double](repeating: .nan, count: k * p)   // every entry must be written
+        x.withUnsafeBufferPointer { x in
+            col.withUnsafeMutableBufferPointer { geometry.columns(of: x.baseAddress!, into: $0.baseAddress!) }
+        }
+        var wrong = 0
+        for c in 0..<channels {
+            for i in 0..<kernel {
+                for j in 0..<kernel {
+                    for q in 0..<p {
+                        let iy = (q / ow) * stride - padding + i, ix = (q % ow) * stride - padding + j
+                        let inside = iy >= 0 && iy < height && ix >= 0 && ix < width
+                        let expected = inside ? x[(c * height + iy) * width + ix] : 0
+                        if col[((c * kernel + i) * kernel + j) * p + q] != expected { wrong += 1 }
+                    }
+                }
+            }
+        }
+        #expect(wrong == 0)
+        let d = (0..<k * p).map { _ in g.nextUniform() - 0.5 }
+        var dx = [Double](repeating: .nan, count: n)
+        d.withUnsafeBufferPointer { d in
+            dx.withUnsafeMutableBufferPointer { geometry.image(from: d.baseAddress!, into: $0.baseAddress!) }
+        }
+        let left = zip(col, d).reduce(0) { $0 + $1.0 * $1.1 }, right = zip(x, dx).reduce(0) { $0 + $1.0 * $1.1 }
+        #expect(isClose(left, right, tolerance: 1e-12), "\(left) vs \(right)")
+    }
+
+    /// One forward and backward pass of `net` over `x` in a workspace, with a pool of `parts`
+    /// (helpers: `helpers`, default one per part) or none: the output layer's outputs and
+    /// every layer's gradients.
+    static func pass(_ net: Network<Double>, _ data: MatrixData<Double>, parts: Int, helpers: Int? = nil)
+        -> (outputs: [Double], gradients: [[Double]]) {
+        let ws = Workspace(network: net, capacity: data.count, targetWidth: 3)
+        ws.fill(from: data, start: 0, rows: data.count)
+        let pool = parts > 1 ? WorkerPool(parts: parts, helpers: helpers) : nil
+        defer { pool?.shutdown() }
+        let jobs = pool.map { ParallelJobs<Double>(pool: $0) }
+        net.forwardPass(ws, rows: data.count, cost: net.cost, withDelta: true, scale: 1 / Double(data.count), parallel: jobs)
+        net.backwardPass(ws, rows: data.count, parallel: jobs)
+        let gradients = ws.layers.flatMap { $0.parameterGradients.map(\.array) }
+        return (ws.layers[0].output!.array + ws.layers[1].output!.array, gradients)
+    }
+
+    /// The convolutions' passes cut over a pool's parts by examples (`ConvolutionBatch`) give
+    /// what one part gives (each part's partial gradients added in), for batches that split
+    /// evenly, unevenly and leave a part empty; and the same bits whichever thread runs a
+    /// part (a pool whose caller runs every part, as when the helpers are late).
+    @Test(arguments: [(5, 2), (13, 2), (13, 3), (33, 3), (64, 2)])
+    func aPoolGivesWhatOneThreadGives(rows: Int, parts: Int) throws {
+        var g = RandomGenerator(seed: UInt64(rows + parts))
+        let net = try Network<Double>(inputShape: Shape([2, 12, 12]))
+        try net.addConvolution(filters: 8, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addConvolution(filters: 4, kernel: 3, stride: 2, padding: 1, activation: .tanh, generator: &g)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        Self.spreadBiases(net)
+        let data = MatrixData(inputs: randomMatrix(rows, 288, &g) as Matrix<Double>,
+                              labels: (0..<rows).map { _ in g.nextInt(below: 3) }, classes: 3)
+        let one = Self.pass(net, data, parts: 1)
+        let split = Self.pass(net, data, parts: parts)
+        #expect(split.outputs == one.outputs)   // each example's products are the same calls
+        for (a, b) in zip(split.gradients, one.gradients) { #expect(isClose(a, b, tolerance: 1e-12)) }
+        #expect(one.gradients[0].contains { $0 != 0 } && one.gradients[2].contains { $0 != 0 })
+        let callerOnly = Self.pass(net, data, parts: parts, helpers: 0)
+        #expect(callerOnly.outputs == split.outputs && callerOnly.gradients == split.gradients)
+    }
+
+    /// The trainer's pool takes a convolutional network (its second convolution's product is
+    /// large enough: 64 × 144 × 72 per example): 2 threads train to 1 thread's weights, and two
+    /// 2-thread runs to the same bits.
+    @Test(.enabled(if: WorkerPool.processors > 1, "one processor: the trainer never splits"))
+    func twoThreadsTrainAsOne() throws {
+        var g = RandomGenerator(seed: 12)
+        let data = MatrixData(inputs: randomMatrix(40, 288, &g) as Matrix<Double>,
+                              labels: (0..<40).map { _ in g.nextInt(below: 3) }, classes: 3)
+        func train(threads: Int) throws -> [[Double]] {
+            var rng = RandomGenerator(seed: 5)
+            let net = try Network<Double>(inputShape: Shape([2, 12, 12]))
+            try net.addConvolution(filters: 8, kernel: 3, padding: 1, activation: .relu, generator: &rng)
+            try net.addConvolution(filters: 64, kernel: 3, padding: 1, activation: .tanh, generator: &rng)
+            try net.addDense(outputs: 3, activation: .softmax, generator: &rng)
+            var options = TrainingOptions(epochs: 2, batchSize: 16, optimizer: OptimizerSettings(.adam, learningRate: 0.01))
+            options.threads = threads
+            let result = try net.train(on: data, options: options, generator: &rng)
+            #expect(result.threads == threads, "the run computed on \(threads) thread(s)")
+            return net.stack.flatMap { layer in (0..<layer.parameterTensorCount).map { layer.parameter($0) } }
+        }
+        let one = try train(threads: 1), two = try train(threads: 2), again = try train(threads: 2)
+        for (a, b) in zip(one, two) { #expect(isClose(a, b, tolerance: 1e-9)) }
+        #expect(two == again)
+    }
+
     /// A network with a dense layer somewhere but a convolution last cannot run (the cost
     /// needs a dense output layer). (`addConvolution` refuses the dense layer's flat output,
     /// so the layer is appended as it is.)

@@ -125,7 +125,7 @@ import Testing
             k = load "\(dir)/m.nnm"
             print (predict k d) == (predict m d) (predict m d) == (predict net d)
             """, in: s)
-        #expect(r.output.contains("<network 1 → 5 leaky_relu → dropout 0.1 → 4 tanh → 1 linear, 39 parameters>\ntrue \(precision) mse true\n"))
+        #expect(r.output.contains("<network 1 → 5 leaky_relu(alpha=0.2) → dropout 0.1 → 4 tanh → 1 linear, 39 parameters>\ntrue \(precision) mse true\n"))
         #expect(Self.bits(Self.network("m0", in: s.0)) == Self.bits(Self.network("net", in: s.0)))
         if case .leakyReLU(let alpha)? = Self.network("m0", in: s.0)?.network.layers.first?.activation { #expect(alpha == 0.2) } else { Issue.record("alpha lost") }
         #expect(r.output.hasSuffix("true false\n"), "saved and loaded after training, which changed it")

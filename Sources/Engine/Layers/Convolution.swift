@@ -6,9 +6,10 @@
 /// With P = outHeight·outWidth output positions and K = channels·k·k values per patch, per example:
 ///
 ///     im2col    col (K × P): col[(c·k + i)·k + j, p] = x[c, y·stride − padding + i, x·stride − padding + j]
-///                            (0 outside the image)
+///                            (0 outside the image; `Im2col`)
 ///     forward   y = f(W·col + b)        W (filters × K), b added to each filter's row    GEMM NN
-///     backward  ∂W += δ·colᵀ            (filters × K)                                     GEMM NT
+///     backward  δ = ∂y ⊙ f'(y)          (its own, not the layer behind's, see `gradientEpilogue`)
+///               ∂W += δ·colᵀ            (filters × K)                                     GEMM NT
 ///               ∂b += Σ_p δ             (per filter)
 ///               ∂col = Wᵀ·δ             (K × P), then col2im adds it back onto ∂x         GEMM TN
 ///
@@ -17,8 +18,8 @@
 /// one of the element-wise ones (softmax is refused) and runs through `Activation`'s batch
 /// kernels, as a dense layer's does. He initialisation with fan-in K, biases zero.
 ///
-/// (One GEMM per example: a single GEMM over the batch would write filters × (rows·P),
-/// not each example's [filters, P] block.)
+/// How a batch runs, one GEMM per example, and is shared by a worker pool's threads (by
+/// examples, each part with its own partial gradients): `ConvolutionBatch`.
 package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     package typealias Element = T
 
@@ -79,6 +80,10 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
         self.bias = bias
     }
 
+    /// Its patches' layout (`Im2col`).
+    var geometry: Im2col {
+        Im2col(channels: channels, height: height, width: width, kernel: kernel, stride: stride, padding: padding)
+    }
     var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
     var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
     /// Output positions per filter (P).
@@ -122,79 +127,84 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// Output and gradient (capacity × filters·P); scratch: the batch's columns
-    /// (capacity × K·P), one example's ∂col (K × P) and P zeros (the bias `addBiasAndApply`
-    /// adds after the bias is already in).
+    /// (capacity × K·P), the bias spread over each filter's positions (filters × P) and, per
+    /// part of a pool of up to `maxParts` parts, its ∂col (K × P) and (after the first) its
+    /// partial ∂W and ∂b (`ConvolutionBatch`).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
-        LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
-                     parameterGradients: [Buffer(count: weights.count), Buffer(count: filters)],
-                     scratch: [Buffer(count: capacity * patch * positions), Buffer(count: patch * positions),
-                               Buffer(count: positions)])
+        let parts = Self.maxParts
+        return LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
+                            parameterGradients: [Buffer(count: weights.count), Buffer(count: filters)],
+                            scratch: [Buffer(count: capacity * patch * positions), Buffer(count: outputCount),
+                                      Buffer(count: parts * patch * positions),
+                                      Buffer(count: (parts - 1) * (weights.count + filters))])
+    }
+
+    /// The most parts a pool may cut a batch into for this layer's buffers: the processors (a
+    /// training run's pool has no more), at least 4 (tests cut into 3 on 2 processors).
+    static var maxParts: Int { Swift.max(WorkerPool.processors, 4) }
+
+    /// The batch's products (`ConvolutionBatch`) over `pass`'s buffers.
+    func batch(_ pass: Pass<T>, at s: Int, step: ConvolutionBatch<T>.Step, weights w: UnsafePointer<T>) -> ConvolutionBatch<T> {
+        let buffers = pass.buffers(s)
+        return ConvolutionBatch(step: step, geometry: geometry, filters: filters, activation: activation, rows: pass.rows,
+                                x: pass.input(s), y: buffers.output!.pointer, weights: w,
+                                biasPlane: buffers.scratch[1].pointer, columns: buffers.scratch[0].pointer,
+                                partColumns: buffers.scratch[2].pointer, partials: buffers.scratch[3].pointer)
+    }
+
+    /// Runs `batch` over the pool's parts when there is a pool (of no more parts than the
+    /// buffers have room for) and the products are large enough to pay for the hand-over,
+    /// else here as one part.
+    func run(_ batch: ConvolutionBatch<T>, _ pass: Pass<T>, at s: Int) {
+        if let parallel = pass.parallel, parallel.width > 1,
+           parallel.width * patch * positions <= pass.buffers(s).scratch[2].count,
+           pass.rows * outputCount * patch >= 1 << 16 {
+            parallel.run(batch)
+        } else {
+            batch.runHere()
+        }
     }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func forward(_ pass: Pass<T>, at s: Int) {
-        let input = pass.input(s), buffers = pass.buffers(s), out = buffers.output!.pointer
-        pass.setOutput(s, out)
-        let columns = buffers.scratch[0].pointer, zeros = buffers.scratch[2].pointer
-        let rows = pass.rows, p = positions, k = patch, n = inputCount, m = outputCount
+        let buffers = pass.buffers(s)
+        pass.setOutput(s, buffers.output!.pointer)
+        let plane = buffers.scratch[1].pointer, p = positions
+        for f in 0..<filters { (plane + f * p).update(repeating: bias[f], count: p) }
+        guard pass.rows > 0 else { return }
         weights.withUnsafeBufferPointer { w in
-            for e in 0..<rows {
-                let col = columns + e * k * p, y = out + e * m
-                im2col(input + e * n, into: col)
-                for f in 0..<filters { (y + f * p).update(repeating: bias[f], count: p) }
-                T.gemm(transposeA: false, transposeB: false, m: filters, n: p, k: k,
-                       alpha: 1, a: w.baseAddress!, lda: k, b: col, ldb: p, beta: 1, c: y, ldc: p)
-            }
+            run(batch(pass, at: s, step: .forward, weights: w.baseAddress!), pass, at: s)
         }
-        activation.addBiasAndApply(out, rows: rows * filters, columns: p, bias: zeros)
     }
 
     /// The gradient buffers accumulate (the optimiser's update zeroes them, see `DenseLayer`).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
-        let buffers = pass.buffers(s), delta = pass.gradient(s)
-        let columns = buffers.scratch[0].pointer, dcol = buffers.scratch[1].pointer
-        let dW = buffers.parameterGradients[0].pointer, db = buffers.parameterGradients[1].pointer
-        let rows = pass.rows, p = positions, k = patch, n = inputCount, m = outputCount
-        let inputGradient = pass.needsInputGradient(s) ? pass.gradient(s - 1) : nil
+        guard pass.rows > 0 else { return }
+        let buffers = pass.buffers(s)
         weights.withUnsafeBufferPointer { w in
-            for e in 0..<rows {
-                let d = delta + e * m, col = columns + e * k * p
-                // ∂W += δ · colᵀ   (filters × K) = (filters × P) · (K × P)ᵀ
-                T.gemm(transposeA: false, transposeB: true, m: filters, n: k, k: p,
-                       alpha: 1, a: d, lda: p, b: col, ldb: p, beta: 1, c: dW, ldc: k)
-                for f in 0..<filters {
-                    let row = d + f * p
-                    var sum: T = 0
-                    for i in 0..<p { sum += row[i] }
-                    db[f] += sum
-                }
-                guard let inputGradient else { continue }
-                // ∂col = Wᵀ · δ   (K × P) = (filters × K)ᵀ · (filters × P), then back onto the image
-                T.gemm(transposeA: true, transposeB: false, m: k, n: p, k: filters,
-                       alpha: 1, a: w.baseAddress!, lda: k, b: d, ldb: p, beta: 0, c: dcol, ldc: p)
-                col2im(dcol, into: inputGradient + e * n)
-            }
+            var b = batch(pass, at: s, step: .backward, weights: w.baseAddress!)
+            b.delta = pass.gradient(s)
+            b.weightGradient = buffers.parameterGradients[0].pointer
+            b.biasGradient = buffers.parameterGradients[1].pointer
+            b.inputGradient = pass.needsInputGradient(s) ? pass.gradient(s - 1) : nil
+            run(b, pass, at: s)
         }
     }
 
     /// col2im adds, so the layer in front finishes the gradient on its own (`finishGradient`).
     package var appliesFrontEpilogue: Bool { false }
 
-    /// δ = ∂y ⊙ f'(y), read from its outputs.
-    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
-        .derivative(activation, output: pass.output(s))
-    }
+    /// Nothing: its backward pass turns ∂y into δ = ∂y ⊙ f'(y) itself, example by example,
+    /// just before the products read it (`ConvolutionBatch`), not in a pass of its own over
+    /// the batch.
+    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
 
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    package func finishGradient(_ pass: Pass<T>, at s: Int) {
-        activation.backpropagate(pass.gradient(s), output: pass.output(s), rows: pass.rows, columns: outputCount)
-    }
+    package func finishGradient(_ pass: Pass<T>, at s: Int) {}
 
     /// Weights with the penalties, biases without.
     @_specialize(where T == Float)
@@ -252,56 +262,6 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     }
 
     package func isEqual(to other: any Layer<T>) -> Bool { (other as? ConvolutionLayer<T>) == self }
-
-    // MARK: - im2col and col2im
-
-    /// One example's image x (channels × height × width) into its columns (K × P).
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    func im2col(_ x: UnsafePointer<T>, into col: UnsafeMutablePointer<T>) {
-        let p = positions, oh = outHeight, ow = outWidth
-        for c in 0..<channels {
-            for i in 0..<kernel {
-                for j in 0..<kernel {
-                    let row = col + ((c * kernel + i) * kernel + j) * p
-                    for oy in 0..<oh {
-                        let iy = oy * stride - padding + i
-                        let out = row + oy * ow
-                        guard iy >= 0, iy < height else { out.update(repeating: 0, count: ow); continue }
-                        let line = x + (c * height + iy) * width
-                        for ox in 0..<ow {
-                            let ix = ox * stride - padding + j
-                            out[ox] = ix >= 0 && ix < width ? line[ix] : 0
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The reverse: sets one example's image gradient dx to the sum of its columns' entries.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    func col2im(_ col: UnsafePointer<T>, into dx: UnsafeMutablePointer<T>) {
-        let p = positions, oh = outHeight, ow = outWidth
-        dx.update(repeating: 0, count: inputCount)
-        for c in 0..<channels {
-            for i in 0..<kernel {
-                for j in 0..<kernel {
-                    let row = col + ((c * kernel + i) * kernel + j) * p
-                    for oy in 0..<oh {
-                        let iy = oy * stride - padding + i
-                        guard iy >= 0, iy < height else { continue }
-                        let line = dx + (c * height + iy) * width, from = row + oy * ow
-                        for ox in 0..<ow {
-                            let ix = ox * stride - padding + j
-                            if ix >= 0 && ix < width { line[ix] += from[ox] }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 extension ConvolutionLayer {

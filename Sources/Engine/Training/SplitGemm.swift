@@ -1,6 +1,6 @@
 /// The work a training run splits over a `WorkerPool`: large GEMMs (each part followed by the
-/// element-wise pass over its own block of the result, see `Epilogue`), reading a batch from the
-/// data set, and optimiser updates.
+/// element-wise pass over its own block of the result, see `Epilogue`), a convolution layer's
+/// steps (`ConvolutionBatch`), reading a batch from the data set, and optimiser updates.
 ///
 /// The job closures are built once per run and read their arguments from `gemm` and
 /// `update`, which the caller sets just before `pool.run`; so the batch loop hands work to the
@@ -91,12 +91,14 @@ final class ParallelJobs<T: Scalar> {
     private var fill: Fill?
     private var inputSplit: InputSplit?
     private var activeGradient: ActiveGradient?
+    private var convolution: ConvolutionBatch<T>?
     private var gemmJob: ((Int) -> Void)!
     private var updateJob: ((Int) -> Void)!
     private var fillJob: ((Int) -> Void)!
     private var partialJob: ((Int) -> Void)!
     private var sumJob: ((Int) -> Void)!
     private var activeGradientJob: ((Int) -> Void)!
+    private var convolutionJob: ((Int) -> Void)!
     /// The partial products of parts 1… of an `InputSplit`, one m × n block each.
     private var partials = Buffer<T>(count: 0)
 
@@ -108,6 +110,7 @@ final class ParallelJobs<T: Scalar> {
         partialJob = { [unowned self] part in self.partialProduct(part) }
         sumJob = { [unowned self] part in self.sumPartials(part) }
         activeGradientJob = { [unowned self] part in self.activeGradientPart(part) }
+        convolutionJob = { [unowned self] part in self.convolution?.run(part: part, of: self.width) }
     }
 
     /// Room for the partial products of an `InputSplit` with m × n up to `elements`; call
@@ -158,6 +161,15 @@ final class ParallelJobs<T: Scalar> {
         activeGradient = g
         pool.run(activeGradientJob)
         activeGradient = nil
+    }
+
+    /// Runs a step of a convolution layer's batch over the pool, each part its own examples,
+    /// then adds up the parts' gradients (`ConvolutionBatch`).
+    func run(_ c: ConvolutionBatch<T>) {
+        convolution = c
+        pool.run(convolutionJob)
+        convolution = nil
+        c.finish(parts: width)
     }
 
     /// Runs `f` split over the pool, each part reading its own run of rows.
