@@ -32,7 +32,7 @@ extension ImageGrid {
             svg.element("rect", [("x", n(x0)), ("y", n(y0)), ("width", n(imageWidth)),
                                  ("height", n(imageHeight)), ("fill", "black")])
             // The pixels as one embedded PNG, drawn with square pixels (no smoothing).
-            if let uri = PNGEncoder.dataURI(width: size.width, height: size.height, levels: image.levels(width: size.width, height: size.height)) {
+            if let uri = PNGEncoder.dataURI(width: size.width, height: size.height, levels: image.levels(width: size.width, height: size.height, range: drawingRange(of: image))) {
                 svg.element("image", [("x", n(x0)), ("y", n(y0)), ("width", n(imageWidth)), ("height", n(imageHeight)),
                                       ("preserveAspectRatio", "none"), ("image-rendering", "optimizeSpeed"),
                                       ("style", "image-rendering:pixelated"), ("href", uri)])
@@ -48,9 +48,8 @@ extension ImageGrid {
 
 extension ImageGrid.Image {
     /// Grey levels of a `width` × `height` cell (the image at its top left, black around it;
-    /// ink fainter than 2% black, as the terminal drawing leaves it out).
-    func levels(width: Int, height: Int) -> [UInt8] {
-        let range = self.range
+    /// ink fainter than 2% black, as the terminal drawing leaves it out), on the scale `range`.
+    func levels(width: Int, height: Int, range: (low: Double, high: Double)) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: width * height)
         for y in 0..<min(height, max(0, self.height)) {
             for x in 0..<min(width, max(0, self.width)) {

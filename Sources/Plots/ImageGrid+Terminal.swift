@@ -31,7 +31,7 @@ extension ImageGrid {
                 var line = TextLine()
                 for (k, image) in group.enumerated() {
                     if k > 0 { line.append(String(repeating: " ", count: gap)) }
-                    let range = image.range
+                    let range = drawingRange(of: image)
                     for column in 0..<blockWidth {
                         if colour {
                             let top = image.intensity(x: column, y: 2 * row, range: range)

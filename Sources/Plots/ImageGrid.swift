@@ -6,9 +6,10 @@
 ///     })
 ///     output(grid.renderTerminal(width: 80, colour: isTerminal))
 ///
-/// Each image is scaled on its own from its darkest to its brightest pixel (more = more ink);
-/// NaN or infinite pixels count as background, and missing pixels (fewer than width × height)
-/// too.
+/// Each image is scaled on its own from its darkest to its brightest pixel (more = more ink),
+/// or all on one scale when the grid has a `range` (a layer's filters, its feature maps: so
+/// that a faint one looks faint); NaN or infinite pixels count as background, and missing
+/// pixels (fewer than width × height) too.
 public struct ImageGrid: Sendable, Equatable {
     public struct Image: Sendable, Equatable {
         /// Row-major, `height` rows of `width` values.
@@ -43,10 +44,18 @@ public struct ImageGrid: Sendable, Equatable {
 
     public var title: String
     public var images: [Image]
+    /// One scale for every image (low is black, high white), or nil for each its own.
+    public var range: ClosedRange<Double>?
 
-    public init(title: String = "", images: [Image]) {
+    public init(title: String = "", images: [Image], range: ClosedRange<Double>? = nil) {
         self.title = title
         self.images = images
+        self.range = range
+    }
+
+    /// The scale `image` is drawn on: the grid's `range`, else its own.
+    func drawingRange(of image: Image) -> (low: Double, high: Double) {
+        range.map { ($0.lowerBound, $0.upperBound) } ?? image.range
     }
 
     /// The largest width and height among the images (each at least 1).

@@ -78,3 +78,24 @@ import Testing
         #expect(document.elements(named: "rect").filter { $0.groupClasses.last == "image" }.count == 3)
     }
 }
+
+/// `ImageGrid.range`: one scale for every tile (a layer's filters, its feature maps), so that a
+/// faint tile stays faint instead of being stretched to its own darkest…brightest.
+@Suite struct ImageGridRangeTests {
+    static let faint = ImageGrid.Image(pixels: [0, 1, 1, 0], width: 2, height: 2, caption: "faint")
+    static let strong = ImageGrid.Image(pixels: [0, 4, 4, 0], width: 2, height: 2, caption: "strong")
+
+    @Test func oneScaleKeepsAFaintTileFaint() {
+        let own = ImageGrid(images: [Self.faint, Self.strong])
+        let shared = ImageGrid(images: [Self.faint, Self.strong], range: 0...4)
+        // Each on its own scale both tiles are the same diagonal; on one scale the faint one's
+        // ink (a quarter of the brightest) is below the half that draws a quadrant.
+        #expect(own.renderTerminal(width: 40).hasPrefix("▞  ▞"))
+        #expect(shared.renderTerminal(width: 40).hasPrefix("   ▞"))
+        #expect(own.images.map { own.drawingRange(of: $0).high } == [1, 4])
+        #expect(shared.images.map { shared.drawingRange(of: $0).high } == [4, 4])
+        #expect(Self.faint.levels(width: 2, height: 2, range: shared.drawingRange(of: Self.faint)) == [0, 64, 64, 0])
+        #expect(Self.faint.levels(width: 2, height: 2, range: own.drawingRange(of: Self.faint)) == [0, 255, 255, 0])
+        #expect(own.renderSVG() != shared.renderSVG())
+    }
+}

@@ -77,6 +77,33 @@ import Engine
         #expect(Self.stack(net).shapes.suffix(2) == [Shape([3, 1, 1]), Shape(2)])
     }
 
+    /// `print net` names every layer of the chain, batchnorm, maxpool and flatten too (the
+    /// parameter count includes batchnorm's), and `pop` names each kind it takes off.
+    @Test func everyKindIsNamedInTheChainAndByPop() throws {
+        let s = try NetworkShapeTests.session()
+        let r = runShell("""
+            set seed 1
+            net = network digits
+            add net conv 4 3 relu
+            add net batchnorm
+            add net maxpool 2
+            add net flatten
+            print net
+            pop net
+            pop net
+            pop net
+            """, in: s)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let conv = "1×28×28 → conv 4 3×3 stride 1 padding 0 relu"
+        #expect(r.output == """
+            <network \(conv) → batchnorm 4 momentum 0.1 epsilon 1e-05 → maxpool 2×2 stride 2 → flatten, 48 parameters>
+            removed the last flatten layer (flatten) from net; it is now \(conv) → batchnorm 4 momentum 0.1 epsilon 1e-05 → maxpool 2×2 stride 2
+            removed the last maxpool layer (maxpool 2×2 stride 2) from net; it is now \(conv) → batchnorm 4 momentum 0.1 epsilon 1e-05
+            removed the last batchnorm layer (batchnorm 4 momentum 0.1 epsilon 1e-05, 8 parameters) from net; it is now \(conv)
+
+            """)
+    }
+
     @Test func helpShowsTheImageLayers() {
         let r = runShell("help add")
         #expect(r.output.hasPrefix("usage: add net kind [units] [kernel] [activation] "), "\(r.output)")

@@ -124,8 +124,11 @@ import Engine
     @Test func inspectListsEveryLayerWithParameters() throws {
         let r = runShell("inspect net", in: try Self.session())
         #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
-        let rows = r.output.split(separator: "\n").map(String.init)
+        // The table and its note, then each conv layer's filters (LayerPictureTests).
+        let lines = r.output.split(separator: "\n").map(String.init)
+        let rows = Array(lines.prefix { !$0.hasPrefix("layer 1 (conv)") })
         #expect(rows.count == 5, "\(r.output)")
+        #expect(lines.contains("layer 2 (conv): 2 filters 3×3, each the mean of its 4 channels"), "\(r.output)")
         guard rows.count == 5 else { return }
         #expect(rows[1].hasPrefix("1      4×1×3×3  relu "), "\(rows[1])")
         #expect(rows[2].hasPrefix("2      2×4×3×3  relu "), "\(rows[2])")

@@ -67,4 +67,39 @@ import Testing
         for i in 0..<8 { #expect(t.screen.contains("\(i) #\(i)"), "caption of #\(i)") }
         #expect(t.screen.contains("misclassified"))
     }
+
+    /// A network's filters (`inspect`) and feature maps (`show d 0 net=`) wrap into bands
+    /// within the width, in colour, titles cut with "…" rather than wrapped by the terminal.
+    @Test(arguments: [UInt16(80), 60])
+    func filtersAndFeatureMapsFitTheWidth(columns: UInt16) throws {
+        let (images, labels) = try Self.digits(count: 2)
+        let t = try Self.run("""
+            set seed 1
+            d = idx "\(images.path)" "\(labels.path)"
+            net = network d
+            add net conv 8 3 relu
+            add net maxpool 2
+            add net conv 4 3 relu
+            inspect net
+            show d 1 net=net layer=1
+            show d 1 net=net layer=3
+            """, columns: columns)
+        let rows = t.writtenRows
+        // (The table of norms above the pictures is inspect's own, as wide as its columns.)
+        let pictures = rows.drop { !$0.hasPrefix("layer 1 (conv)") }
+        #expect(!pictures.isEmpty)
+        for row in pictures where !row.hasPrefix("weight norms only") {
+            #expect(PseudoTerminal.cells(row) <= Int(columns), "a row of \(PseudoTerminal.cells(row)) cells: \(row)")
+        }
+        #expect(rows.contains("layer 1 (conv): 8 filters 3×3"))
+        #expect(rows.contains { $0.hasPrefix("layer 2 (conv): 4 filters 3×3, each the mean of its 8 ch") })
+        // The data's name is a long temporary file's: at 60 columns the titles are cut.
+        for title in ["#1 after layer 1 (conv 8 3×3", "#1 after layer 3 (conv 4 3×3"] {
+            #expect(rows.contains { $0.contains(title) || (columns < 80 && $0.hasPrefix("nnsh-test-") && $0.hasSuffix("…")) })
+        }
+        for caption in ["f8", "c8", "c4"] {
+            #expect(rows.contains { $0.split(separator: " ").contains(Substring(caption)) }, "caption \(caption)")
+        }
+        #expect(t.bytes.count < 200_000, "\(t.bytes.count) bytes")
+    }
 }

@@ -162,6 +162,10 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
     /// After a flat shape, 2 (one value per channel cannot be normalised); 1 after an image.
     package var minimumTrainingRows: Int { positions == 1 ? 2 : 1 }
 
+    package func scratchSizes(input: Shape, capacity: Int) -> [Int] {
+        [capacity * channels * positions, channels, channels]
+    }
+
     /// Output and gradient (capacity × width), ∂γ and ∂β; scratch: x̂ (capacity × width) and,
     /// per channel, the mean and 1/√(σ² + ε) of the pass; pending (what the training passes
     /// since the last update add to the running statistics, see `update`): per channel the
@@ -172,7 +176,7 @@ package struct BatchNormLayer<T: Scalar>: Layer, Equatable {
         let c = channels, n = capacity * channels * positions
         return LayerBuffers(output: Buffer(count: n), gradient: Buffer(count: n),
                             parameterGradients: [Buffer(count: c), Buffer(count: c)],
-                            scratch: [Buffer(count: n), Buffer(count: c), Buffer(count: c)],
+                            scratch: scratchSizes(input: input, capacity: capacity).map { Buffer(count: $0) },
                             pending: [Buffer(count: c), Buffer(count: c), Buffer(count: 2)])
     }
 

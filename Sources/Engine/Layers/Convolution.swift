@@ -133,12 +133,14 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
+        LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
+                     parameterGradients: [Buffer(count: weights.count), Buffer(count: filters)],
+                     scratch: scratchSizes(input: input, capacity: capacity).map { Buffer(count: $0) })
+    }
+
+    package func scratchSizes(input: Shape, capacity: Int) -> [Int] {
         let parts = Self.maxParts
-        return LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
-                            parameterGradients: [Buffer(count: weights.count), Buffer(count: filters)],
-                            scratch: [Buffer(count: capacity * patch * positions), Buffer(count: outputCount),
-                                      Buffer(count: parts * patch * positions),
-                                      Buffer(count: (parts - 1) * (weights.count + filters))])
+        return [capacity * patch * positions, outputCount, parts * patch * positions, (parts - 1) * (weights.count + filters)]
     }
 
     /// The most parts a pool may cut a batch into for this layer's buffers: the processors (a

@@ -80,8 +80,10 @@ package struct MaxPoolLayer<T: Scalar>: Layer, Equatable {
     @_specialize(where T == Double)
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
         LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
-                     scratch: [Buffer(count: capacity * outputCount)])
+                     scratch: scratchSizes(input: input, capacity: capacity).map { Buffer(count: $0) })
     }
+
+    package func scratchSizes(input: Shape, capacity: Int) -> [Int] { [capacity * outputCount] }
 
     /// y and, for backward, a.
     @_specialize(where T == Float)

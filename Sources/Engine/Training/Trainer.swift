@@ -155,16 +155,19 @@ public final class Trainer<T: Scalar> {
     /// Refuses a run whose buffers would exceed `MemoryLimit`: per parameter its gradient, a
     /// copy kept for rollback and the optimiser's moments (twice, for rollback); per batch row
     /// the inputs, targets and, for each layer of any kind, three values per output (outputs,
-    /// deltas and pre-activations for a dense layer; a layer's own scratch, such as a
-    /// convolution's columns, is not counted).
+    /// deltas and pre-activations for a dense layer) and each layer's own scratch
+    /// (`Layer.scratchSizes`: a convolution's columns, max pooling's argmax).
     func checkMemory(rows: Int, targetWidth: Int) throws(EngineError) {
         let slots = options.optimizer.kind.momentCount
         // (Per row: the batch twice, once cut down to its nonzero columns, `ActiveInputs`;
         // per parameter: weights, gradient, moments, and two more copies: an upper bound for
         // the first layer's compact weights and gradient.)
         let perRow = 2 * network.inputWidth + targetWidth + 3 * network.shapes.reduce(0) { $0 + $1.count }
+        let inputs = [network.inputShape] + network.shapes.dropLast()
+        let scratch = zip(network.stack, inputs).reduce(0) { $0 + $1.0.scratchSizes(input: $1.1, capacity: rows).reduce(0, +) }
         guard let parameters = MemoryLimit.product([network.parameterCount, 4 + 2 * slots]),
-              let batch = MemoryLimit.product([rows, perRow]) else {
+              let rowValues = MemoryLimit.product([rows, perRow]),
+              case let (batch, false) = rowValues.addingReportingOverflow(scratch) else {
             throw EngineError(.tooLarge, "training this network needs more memory than any computer has")
         }
         let (values, overflow) = parameters.addingReportingOverflow(batch)

@@ -30,7 +30,10 @@ struct InspectCommand: Command {
         filters) that output 0 for every example (they no longer learn). saturated: the share of a
         sigmoid or tanh layer's outputs in the flat parts (sigmoid below 0.01 or above 0.99, tanh
         beyond ±0.99), where gradients nearly vanish. A layer holding NaN or infinite weights is
-        marked "non-finite". to="file.svg" draws the table as a picture (a notebook shows it so),
+        marked "non-finite". After the table, each convolution's filters are drawn, one k×k
+        tile per filter (f1, f2, …; a filter over several channels as the mean of its channels),
+        all of a layer's on one scale: black its most negative weight, white its most positive.
+        to="file.svg" draws the table as a picture (a notebook shows it and the filters so),
         to="file.csv" writes its rows.
         """
 
@@ -49,6 +52,10 @@ struct InspectCommand: Command {
         let svg = { Table(header: header, rows: rows).renderSVG(title: title, rightAligned: header.indices.map { $0 >= 3 }) }
         shell.show(text(rows), svg: svg)
         shell.print(note(dataName: dataName, examples: data?.dataset.count))
+        for layer in net.network.layerDescriptions where LayerPictures.hasFilters(layer) {
+            let grid = LayerPictures.filters(net.network, layer)
+            shell.show(LayerPictures.terminal(grid, style: shell.imageStyle, width: shell.columns), svg: { grid.renderSVG() })
+        }
         try shell.writeView(a, svg: svg, csv: { Table(header: header, rows: rows) })
         return .none
     }
