@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds in release, and runs nnsh's main job: the shipped digit
-# classifier (Models/mnist.nnm) classifies the first official MNIST test digits and a digit
-# drawn with a pen (Models/drawn-3.png), each drawn in the terminal with the prediction and
-# its probability. The nnsh part is Models/demo.nnsh.
+# classifiers (the MLP Models/mnist.nnm beside the convolutional Models/mnist-cnn.nnm) classify
+# the first official MNIST test digits and a digit drawn with a pen (Models/drawn-3.png), each
+# drawn in the terminal with each model's prediction and its probability. The nnsh part is
+# Models/demo.nnsh.
 #
 # Without MNIST in Data/mnist it tries Scripts/fetch-mnist.sh; if that fails (no network),
 # it still classifies the drawn digit.

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import Shell
 
-/// Runs the nnsh part of `Scripts/demo.sh` (`Models/demo.nnsh`) against the shipped model
-/// `Models/mnist.nnm`, as the demo does, and checks the predicted labels: a damaged or badly
-/// trained model file fails here.
+/// Runs the nnsh part of `Scripts/demo.sh` (`Models/demo.nnsh`) against the shipped models
+/// `Models/mnist.nnm` and `Models/mnist-cnn.nnm`, as the demo does, and checks the predicted
+/// labels: a damaged or badly trained model file fails here.
 @Suite struct DemoScriptTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -21,17 +21,25 @@ import Testing
         return out.take().split(separator: "\n").map(String.init)
     }
 
-    /// `classify`'s line for the drawn 3: "3  (p=1.000)".
+    /// `classify`'s line for the drawn 3: "3  (p=1.000)", and the CNN's: "CNN: 3  (p=1.000)".
     @Test func classifiesTheDrawnDigitAsAThree() throws {
         let lines = try Self.runDemo([])
         #expect(lines.first == "model: <network 784 → 300 relu → 10 softmax, 238510 parameters>")
+        #expect(lines.dropFirst().first == "cnn model: \(Self.cnnDescription)")
         let predictions = lines.filter { $0.contains("  (p=") && !$0.hasPrefix("test digit") }
-        #expect(predictions.count == 1)
-        let p = predictions.first.flatMap { Double($0.split(separator: "=").last?.dropLast() ?? "") }
-        #expect(predictions.first?.hasPrefix("3  (p=") == true, "\(predictions)")
-        #expect((p ?? 0) > 0.9)
+        #expect(predictions.count == 2)
+        for (prefix, line) in zip(["3  (p=", "CNN: 3  (p="], predictions) {
+            let p = Double(line.split(separator: "=").last?.dropLast() ?? "")
+            #expect(line.hasPrefix(prefix), "\(predictions)")
+            #expect((p ?? 0) > 0.9, "\(line)")
+        }
         #expect(!lines.contains { $0.hasPrefix("test digit") })   // no MNIST part without the argument
     }
+
+    /// How `print` shows the shipped CNN (Scripts/train-digit-cnn.nnsh's architecture).
+    static let cnnDescription = "<network 1×28×28 → conv 32 3×3 stride 1 padding 0 relu → maxpool 2×2 stride 2 → "
+        + "conv 64 3×3 stride 1 padding 0 relu → maxpool 2×2 stride 2 → dropout 0.25 → 128 relu → dropout 0.5 → "
+        + "10 softmax, 225034 parameters>"
 
     /// The best shipped MLP (Models/best-mlp.nnm, with dropout layers) loads and reads the drawn 3.
     @Test func bestModelLoadsAndClassifiesTheDrawnDigit() throws {
@@ -47,7 +55,7 @@ import Testing
         #expect(lines.last == "3 true")
     }
 
-    /// The first five official test digits are 7 2 1 0 4; the shipped model gets all of them.
+    /// The first five official test digits are 7 2 1 0 4; both shipped models get all of them.
     @Test func classifiesTheFirstTestDigits() throws {
         guard FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("Data/mnist/t10k-images-idx3-ubyte").path) else {
             print("skipping: Data/mnist is absent")
@@ -59,6 +67,8 @@ import Testing
         let labels = digits.compactMap { $0.firstMatch(of: /label (\d), predicted (\d)/) }
         #expect(labels.map { Int($0.1) } == [7, 2, 1, 0, 4])
         #expect(labels.map { Int($0.2) } == [7, 2, 1, 0, 4])
+        let cnn = digits.compactMap { $0.firstMatch(of: /; CNN (\d)  \(p=/) }
+        #expect(cnn.map { Int($0.1) } == [7, 2, 1, 0, 4])
         #expect(lines.contains { $0.hasPrefix("3  (p=") })   // and the drawn digit after them
     }
 }

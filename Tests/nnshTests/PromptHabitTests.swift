@@ -286,7 +286,8 @@ import Testing
     /// `Scripts/mnist.nnsh --help` prints its usage and stops: no 30-minute run, no folder
     /// named --help. Run from an empty folder, where a run would make that folder.
     @Test(arguments: ["mnist.nnsh", "gradcheck.nnsh", "runge-dense.nnsh", "runge-sparse.nnsh",
-                      "train-best-mlp.nnsh", "train-digit-model.nnsh"])
+                      "train-best-mlp.nnsh", "train-digit-model.nnsh", "train-digit-cnn.nnsh",
+                      "mnist-cnn.nnsh"])
     func helpPrintsUsageAndStops(_ script: String) throws {
         let folder = try HistoryFileTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
