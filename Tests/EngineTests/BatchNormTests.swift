@@ -256,16 +256,7 @@ import EngineTestSupport
     /// after a short run, and γ and β have moved.
     @Test func aConvolutionWithBatchNormLearnsBars() throws {
         var g = RandomGenerator(seed: 7)
-        let count = 48
-        var x = Matrix<Float>(rows: count, columns: 36)
-        var labels: [Int] = []
-        for r in 0..<count {
-            let vertical = r % 2, at = g.nextInt(below: 6)
-            for i in 0..<6 { x[r, vertical == 1 ? i * 6 + at : at * 6 + i] = 1 }
-            for i in 0..<36 { x[r, i] += Float(0.1 * g.nextUniform()) }
-            labels.append(vertical)
-        }
-        let data = MatrixData(inputs: x, labels: labels, classes: 2)
+        let data = ConvolutionTests.bars(&g)
         let net: Network<Float> = try Self.imageNetwork(Shape([1, 6, 6]), filters: 4, kernel: 3, padding: 1,
                                                         activation: .relu, &g)
         try net.addBatchNorm()

@@ -93,12 +93,9 @@ import EngineTestSupport
         #expect(report.maxRelativeError < 1e-6, "\(report.entries.map(\.relativeError))")
     }
 
-    /// The trainer runs a convolution end to end (float32): bars on 1×6×6 images, vertical
-    /// or horizontal at a random place, are told apart on the training set after a short run,
-    /// with every kernel weight moved by the optimiser.
-    @Test func aConvolutionalNetworkLearnsBars() throws {
-        var g = RandomGenerator(seed: 7)
-        let count = 48
+    /// 48 bars on 1×6×6 images, vertical (label 1) or horizontal (0) at a random place, with
+    /// noise up to 0.1 (the convolution and batch-norm training tests).
+    static func bars(_ g: inout RandomGenerator, count: Int = 48) -> MatrixData<Float> {
         var x = Matrix<Float>(rows: count, columns: 36)
         var labels: [Int] = []
         for r in 0..<count {
@@ -107,7 +104,15 @@ import EngineTestSupport
             for i in 0..<36 { x[r, i] += Float(0.1 * g.nextUniform()) }
             labels.append(vertical)
         }
-        let data = MatrixData(inputs: x, labels: labels, classes: 2)
+        return MatrixData(inputs: x, labels: labels, classes: 2)
+    }
+
+    /// The trainer runs a convolution end to end (float32): bars on 1×6×6 images, vertical
+    /// or horizontal at a random place, are told apart on the training set after a short run,
+    /// with every kernel weight moved by the optimiser.
+    @Test func aConvolutionalNetworkLearnsBars() throws {
+        var g = RandomGenerator(seed: 7)
+        let data = Self.bars(&g)
         let net = try Network<Float>(inputShape: Shape([1, 6, 6]))
         try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, generator: &g)
         try net.addDense(outputs: 2, activation: .softmax, generator: &g)

@@ -47,7 +47,7 @@ public enum Dropout {
 /// Its buffers: the mask m and the dropped inputs a ⊙ m (capacity × width each). It has no
 /// gradient buffer of its own: backward scales the gradient of its input in place, ∂a = ∂ã ⊙ m,
 /// then the layer in front finishes it (`finishGradient`).
-package struct DropoutLayer<T: Scalar>: Layer, Equatable {
+package struct DropoutLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     package typealias Element = T
     /// p ∈ [0, 1).
     package let rate: Double
@@ -61,17 +61,6 @@ package struct DropoutLayer<T: Scalar>: Layer, Equatable {
     package static var kind: String { "dropout" }
 
     package func outputShape(for input: Shape) throws(EngineError) -> Shape { input }
-
-    package var parameterShapes: [Shape] { [] }
-    package var parameterKinds: [ParameterKind] { [] }
-    package var parameterTensorCount: Int { 0 }
-    package func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
-        preconditionFailure("a dropout layer has no parameters")
-    }
-    package mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
-        preconditionFailure("a dropout layer has no parameters")
-    }
-    package mutating func drawParameters(generator: inout RandomGenerator) {}
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
@@ -108,7 +97,6 @@ package struct DropoutLayer<T: Scalar>: Layer, Equatable {
     package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
     /// Nothing of its own (two dropout layers in a row are refused by `Network.addDropout`).
     package func finishGradient(_ pass: Pass<T>, at s: Int) {}
-    package mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {}
     package func predict(_ pass: Pass<T>, at s: Int) { pass.setOutput(s, pass.input(s)) }
     package func reference(_ x: Matrix<T>) -> Matrix<T> { x }
 

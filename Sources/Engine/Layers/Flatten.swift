@@ -6,7 +6,7 @@
 /// A dense layer takes any shape of as many values as its inputs (`DenseLayer.outputShape`), so
 /// it flattens an image by itself; this layer writes the step out (`add net flatten`, Keras'
 /// Flatten, PyTorch's nn.Flatten) and refuses a shape that is flat already.
-package struct FlattenLayer<T: Scalar>: Layer, Equatable {
+package struct FlattenLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     package typealias Element = T
 
     package init() {}
@@ -21,17 +21,6 @@ package struct FlattenLayer<T: Scalar>: Layer, Equatable {
         return Shape(input.count)
     }
 
-    package var parameterShapes: [Shape] { [] }
-    package var parameterKinds: [ParameterKind] { [] }
-    package var parameterTensorCount: Int { 0 }
-    package func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
-        preconditionFailure("a flatten layer has no parameters")
-    }
-    package mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
-        preconditionFailure("a flatten layer has no parameters")
-    }
-    package mutating func drawParameters(generator: inout RandomGenerator) {}
-
     /// None: its output is its input and its gradient its input's.
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> { LayerBuffers() }
 
@@ -42,7 +31,6 @@ package struct FlattenLayer<T: Scalar>: Layer, Equatable {
     package var appliesFrontEpilogue: Bool { false }
     package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
     package func finishGradient(_ pass: Pass<T>, at s: Int) {}
-    package mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {}
     package func predict(_ pass: Pass<T>, at s: Int) { pass.setOutput(s, pass.input(s)) }
     package func reference(_ x: Matrix<T>) -> Matrix<T> { x }
 

@@ -13,7 +13,7 @@
 /// The argmax offsets a (capacity × outputs, per example into its c·h·w values) are the
 /// scratch `makeBuffers` gives, written by the forward pass and read by backward. They are kept
 /// as T, whose whole numbers are exact up to 2²⁴ in Float: hence `largestImage`.
-package struct MaxPoolLayer<T: Scalar>: Layer, Equatable {
+package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     package typealias Element = T
 
     package let channels: Int, height: Int, width: Int
@@ -64,17 +64,6 @@ package struct MaxPoolLayer<T: Scalar>: Layer, Equatable {
         return Shape([channels, outHeight, outWidth])
     }
 
-    package var parameterShapes: [Shape] { [] }
-    package var parameterKinds: [ParameterKind] { [] }
-    package var parameterTensorCount: Int { 0 }
-    package func withParameter<R>(_ index: Int, _ body: (UnsafeBufferPointer<T>) -> R) -> R {
-        preconditionFailure("a max-pooling layer has no parameters")
-    }
-    package mutating func withMutableParameter<R>(_ index: Int, _ body: (UnsafeMutableBufferPointer<T>) -> R) -> R {
-        preconditionFailure("a max-pooling layer has no parameters")
-    }
-    package mutating func drawParameters(generator: inout RandomGenerator) {}
-
     /// Output and gradient (capacity × outputs); scratch: the argmax offsets (capacity × outputs).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
@@ -112,7 +101,6 @@ package struct MaxPoolLayer<T: Scalar>: Layer, Equatable {
     /// Nothing element-wise of its own.
     package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
     package func finishGradient(_ pass: Pass<T>, at s: Int) {}
-    package mutating func update(_ pass: Pass<T>, at s: Int, optimizer: Optimizer<T>, regularization: Regularization) {}
 
     /// y only.
     @_specialize(where T == Float)
