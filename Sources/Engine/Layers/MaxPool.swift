@@ -56,8 +56,7 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
 
     /// Its image shape, or a flat vector of as many values (the same values, row-major).
     package func outputShape(for input: Shape) throws(EngineError) -> Shape {
-        guard input.count == inputCount,
-              input.dimensions.count == 1 || input.dimensions == [channels, height, width] else {
+        guard input.reads(as: Shape([channels, height, width])) else {
             throw EngineError(.shapeMismatch,
                               "max pooling over \(Shape([channels, height, width])) images cannot take \(input)")
         }

@@ -20,4 +20,10 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
 
     /// "784", "1×28×28".
     public var description: String { dimensions.map(String.init).joined(separator: "×") }
+
+    /// True when this shape is `image` itself, or a flat vector of as many values (the same
+    /// values, row-major): what a layer reading images (conv, maxpool) takes.
+    public func reads(as image: Shape) -> Bool {
+        count == image.count && (dimensions.count == 1 || self == image)
+    }
 }
