@@ -34,7 +34,8 @@ protocol LayerEntry {
     static func stateShapes(_ r: LayerRecord, input: Shape) -> [Shape]
     /// PyTorch's names of its state tensors (`layers.N.running_mean`), in `stateShapes` order.
     static var stateNames: [String] { get }
-    static func summary(_ r: LayerRecord) -> String
+    /// `input`: the shape the layer takes (as `shapes` found it).
+    static func summary(_ r: LayerRecord, input: Shape) -> String
     static func pytorchTensor<T: Scalar>(_ index: Int, of layer: any Layer<T>) -> (shape: [Int], values: [T])
     /// `tensors` are its initializers' names, `prefix` its name ("layers.3").
     static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>)
@@ -181,7 +182,7 @@ enum DenseEntry: LayerEntry {
         } catch { throw LayerEntries.refusal(error, name: name) }
     }
 
-    static func summary(_ r: LayerRecord) -> String { "\(r.size("width") ?? 0) \(LayerEntries.activationSummary(r))" }
+    static func summary(_ r: LayerRecord, input: Shape) -> String { "\(r.size("width") ?? 0) \(LayerEntries.activationSummary(r))" }
 
     /// `Gemm(x, W, b, transB=1)` on flat values, then the activation.
     static func onnx<T: Scalar>(_ layer: any Layer<T>, tensors: [String], prefix: String, into graph: inout ONNXGraphBuilder<T>) {
@@ -223,7 +224,7 @@ enum DropoutEntry: LayerEntry {
         }
     }
 
-    static func summary(_ r: LayerRecord) -> String { "dropout \(r.number("rate") ?? 0)" }
+    static func summary(_ r: LayerRecord, input: Shape) -> String { "dropout \(r.number("rate") ?? 0)" }
 }
 
 /// A 2-D convolution: settings the image it reads (channels, height, width), filters,
@@ -287,7 +288,7 @@ enum ConvolutionEntry: LayerEntry {
     }
 
     /// "conv 32 3×3 stride 1 padding 0 relu", the engine layer's summary.
-    static func summary(_ r: LayerRecord) -> String {
+    static func summary(_ r: LayerRecord, input: Shape) -> String {
         let k = r.size("kernel") ?? 0
         return "conv \(r.size("filters") ?? 0) \(k)×\(k) stride \(r.size("stride") ?? 0) padding \(r.size("padding") ?? 0) "
             + LayerEntries.activationSummary(r)
@@ -344,7 +345,7 @@ enum MaxPoolEntry: LayerEntry {
     }
 
     /// "maxpool 2×2 stride 2", the engine layer's summary.
-    static func summary(_ r: LayerRecord) -> String {
+    static func summary(_ r: LayerRecord, input: Shape) -> String {
         let w = r.size("window") ?? 0
         return "maxpool \(w)×\(w) stride \(r.size("stride") ?? 0)"
     }
@@ -374,7 +375,7 @@ enum FlattenEntry: LayerEntry {
         graph.flat(prefix)
     }
 
-    static func summary(_ r: LayerRecord) -> String { "flatten" }
+    static func summary(_ r: LayerRecord, input: Shape) -> String { "flatten" }
 }
 
 /// Batch normalisation: settings momentum and epsilon (its shape is its input's); tensors γ and
@@ -407,7 +408,7 @@ enum BatchNormEntry: LayerEntry {
     }
 
     static func stateShapes(_ r: LayerRecord, input: Shape) -> [Shape] {
-        let channels = input.dimensions.count == 1 ? (input.checkedCount ?? 0) : input.dimensions.first ?? 0
+        let channels = channels(input)
         return [Shape(channels), Shape(channels), Shape(1)]
     }
 
@@ -437,8 +438,14 @@ enum BatchNormEntry: LayerEntry {
                   [ONNXModel.Attribute(name: "epsilon", value: .float(Float(b.epsilon)))])
     }
 
-    /// "batchnorm momentum 0.1 epsilon 1e-05".
-    static func summary(_ r: LayerRecord) -> String {
-        "batchnorm momentum \(r.number("momentum") ?? 0) epsilon \(r.number("epsilon") ?? 0)"
+    /// "batchnorm 32 momentum 0.1 epsilon 1e-05", the engine layer's summary: its channels (or
+    /// features) are its input's.
+    static func summary(_ r: LayerRecord, input: Shape) -> String {
+        "batchnorm \(channels(input)) momentum \(r.number("momentum") ?? 0) epsilon \(r.number("epsilon") ?? 0)"
+    }
+
+    /// An image's channels, or a flat input's features: what it keeps one mean and variance for.
+    static func channels(_ input: Shape) -> Int {
+        input.dimensions.count == 1 ? (input.checkedCount ?? 0) : input.dimensions.first ?? 0
     }
 }

@@ -22,8 +22,11 @@ public struct ModelInfo: Equatable, Sendable {
     /// its kind's entry says (`LayerEntry.summary`), an image input as "1×28×28".
     public var architectureSummary: String {
         let a = header.architecture
-        return ([a.inputShape.description] + a.stack.map { r in
-            LayerEntries.entry(for: r.kind)?.summary(r) ?? r.kind
+        var input = a.inputShape
+        return ([a.inputShape.description] + a.stack.enumerated().map { i, r in
+            guard let entry = LayerEntries.entry(for: r.kind) else { return r.kind }
+            defer { input = (try? entry.shapes(r, input: input, name: "layer \(i + 1)"))?.output ?? input }
+            return entry.summary(r, input: input)
         }).joined(separator: " -> ")
     }
 

@@ -80,8 +80,8 @@ import EngineTestSupport
             let path = folder + "/bn.nnm"
             try ModelFile.write(.float(net), to: path)
             let info = try ModelFile.info(path)
-            #expect(info.lines[1] == "network: 1×6×6 -> conv 3 3×3 stride 1 padding 0 relu -> batchnorm momentum 0.2 epsilon 1e-05 -> "
-                    + "maxpool 2×2 stride 2 -> 5 relu -> batchnorm momentum 0.1 epsilon 1e-05 -> 3 softmax, cost cross_entropy, "
+            #expect(info.lines[1] == "network: 1×6×6 -> conv 3 3×3 stride 1 padding 0 relu -> batchnorm 3 momentum 0.2 epsilon 1e-05 -> "
+                    + "maxpool 2×2 stride 2 -> 5 relu -> batchnorm 5 momentum 0.1 epsilon 1e-05 -> 3 softmax, cost cross_entropy, "
                     + "\(net.parameterCount) parameters")
             let back = try PoolingModelFileTests.network(ModelFile.read(path), Float.self)
             #expect(back.layerSummaries == net.layerSummaries)
