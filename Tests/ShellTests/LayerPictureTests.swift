@@ -3,6 +3,7 @@ import Testing
 import Data
 import Engine
 @testable import Shell
+@testable import Plots
 
 /// Pictures of a network's insides (issue 23): `inspect` draws each convolution's filters as
 /// an image grid, `show data i net=net layer=n` one example's feature maps; both in the
@@ -60,6 +61,32 @@ import Engine
         #expect(svgs.count == 3)   // the table, then each conv layer's filters
         #expect(svgs.dropFirst().map { $0.components(separatedBy: "class=\"image\"").count - 1 } == [4, 2])
         #expect(svgs.last?.contains("each the mean of its 4 channels") == true)
+    }
+
+    /// to="file.svg" holds the table and every convolution's filters, one picture under another,
+    /// as one well-formed document as tall as its parts.
+    @Test func inspectsSVGFileHoldsTheTableAndTheFilters() throws {
+        let s = try NetworkShapeTests.session()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnsh-inspect-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let r = runShell(Self.build + "\ninspect net to=\"\(dir)/health.svg\"", in: s)
+        #expect(r.succeeded, "\(r.error?.rendered() ?? "")")
+        let check = SVGCheck(file: dir + "/health.svg")
+        #expect(check.parsed, "\(check.error ?? "")")
+        #expect(check.texts.contains("‖W‖") && check.texts.contains("4×1×3×3") && check.texts.contains("2×4×3×3"))
+        #expect(check.texts.contains { $0.contains("each the mean of its 4 channels") })
+        #expect(check.elements.filter { $0 == "svg" }.count == 4)   // the whole, the table, two grids
+        let svg = try String(contentsOfFile: dir + "/health.svg", encoding: .utf8)
+        #expect(svg.components(separatedBy: "class=\"image\"").count - 1 == 6)
+        let net = try NetworkShapeTests.network(s.0, "net")
+        let parts = [InspectCommand.cells(try net.network.health(on: nil))].map {
+            Table(header: InspectCommand.header, rows: $0).renderSVG(title: "Layer health: \(net.shape)", rightAligned: InspectCommand.header.indices.map { $0 >= 3 })
+        } + net.network.layerDescriptions.filter(LayerPictures.hasFilters).map { LayerPictures.filters(net.network, $0).renderSVG() }
+        let heights = parts.map { SVGStack.size(of: $0).height }
+        #expect(heights.allSatisfy { $0 > 0 })
+        #expect(SVGStack.size(of: svg).height == heights.reduce(0, +))
+        #expect(SVGStack.size(of: svg).width == parts.map { SVGStack.size(of: $0).width }.max())
     }
 
     @Test func showDrawsTheFeatureMapsOfOneExample() throws {

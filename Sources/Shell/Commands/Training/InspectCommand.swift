@@ -33,8 +33,8 @@ struct InspectCommand: Command {
         marked "non-finite". After the table, each convolution's filters are drawn, one k×k
         tile per filter (f1, f2, …; a filter over several channels as the mean of its channels),
         all of a layer's on one scale: black its most negative weight, white its most positive.
-        to="file.svg" draws the table as a picture (a notebook shows it and the filters so),
-        to="file.csv" writes its rows.
+        to="file.svg" draws the table and the filters as one picture (a notebook shows them so),
+        to="file.csv" writes the table's rows.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -52,11 +52,12 @@ struct InspectCommand: Command {
         let svg = { Table(header: header, rows: rows).renderSVG(title: title, rightAligned: header.indices.map { $0 >= 3 }) }
         shell.show(text(rows), svg: svg)
         shell.print(note(dataName: dataName, examples: data?.dataset.count))
-        for layer in net.network.layerDescriptions where LayerPictures.hasFilters(layer) {
-            let grid = LayerPictures.filters(net.network, layer)
+        let grids = net.network.layerDescriptions.filter(LayerPictures.hasFilters).map { LayerPictures.filters(net.network, $0) }
+        for grid in grids {
             shell.show(LayerPictures.terminal(grid, style: shell.imageStyle, width: shell.columns), svg: { grid.renderSVG() })
         }
-        try shell.writeView(a, svg: svg, csv: { Table(header: header, rows: rows) })
+        try shell.writeView(a, svg: { SVGStack.vertical([svg()] + grids.map { $0.renderSVG() }) },
+                            csv: { Table(header: header, rows: rows) })
         return .none
     }
 
