@@ -315,6 +315,25 @@ import Testing
     }
 }
 
+extension ScriptUsageTests {
+    /// With words=, a slip ("qiuck") is refused before any work, rather than taken for the
+    /// full run; the study scripts that take only "quick" say so.
+    @Test func aScriptTakingOnlyWordsRefusesAnyOther() throws {
+        let script = try TemporaryFile(contents: "usage \"[quick]\" max=1 words=[\"quick\"]\nprint \"working\"\n", suffix: ".nnsh")
+        let slip = try runNNSH([script.path, "qiuck"])
+        #expect(slip.status == 1 && slip.stdout == "")
+        #expect(slip.stderr.contains("unknown argument 'qiuck': expected quick (usage: \(script.path) [quick])"), "\(slip.stderr)")
+        #expect(try runNNSH([script.path, "quick"]).stdout == "working\n")
+        #expect(try runNNSH([script.path]).stdout == "working\n")
+        let numbers = try TemporaryFile(contents: "usage \"[quick]\" words=[1]\n", suffix: ".nnsh")
+        #expect(try runNNSH([numbers.path, "1"]).stderr.contains("words: expected a list of strings, e.g. [\"quick\"], got a number 1"))
+        for name in ["mnist-cnn.nnsh", "runge-poly-floor.nnsh"] {
+            let out = try runNNSH([Self.root.appendingPathComponent("Scripts/\(name)").path, "qiuck"])
+            #expect(out.status == 1 && out.stderr.contains("unknown argument 'qiuck': expected quick"), "\(name): \(out.stderr)")
+        }
+    }
+}
+
 /// An unterminated string is an error at once, not a continuation line.
 @Suite struct UnterminatedStringTests {
     @Test(arguments: [80, 60] as [UInt16])

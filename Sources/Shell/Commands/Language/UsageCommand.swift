@@ -7,15 +7,19 @@ struct UsageCommand: Command {
         .positional("text", .string, help: "what follows the script's name in its usage line, e.g. \"[quick] [folder]\""),
         .option("min", .integer(0...1000), default: .number(0), help: "the fewest arguments it takes"),
         .option("max", .integer(0...1000), help: "the most arguments it takes (default: no limit)"),
+        .option("words", .list, help: "the only arguments it takes, e.g. [\"quick\"] (default: any)"),
     ]
     static let example = """
         usage "[quick] [folder]" max=2
+        usage "[quick]" max=1 words=["quick"]
         """
     static let details = """
         Put it at the top of a script that takes arguments. With -h or --help among the
         arguments it prints "usage: SCRIPT TEXT" and the script stops there (status 0; a script
         started by run returns to its caller). An argument that looks like an option (-x, --x),
-        or fewer than min or more than max arguments, is an error that shows the usage line.
+        or fewer than min or more than max arguments, is an error that shows the usage line; so
+        is, with words=, an argument that is not one of them (a slip such as "qiuck" must not
+        start the full run).
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -34,6 +38,19 @@ struct UsageCommand: Command {
         guard count >= least, count <= most else {
             let wanted = most == Int.max ? "at least \(least)" : least == most ? "\(least)" : least == 0 ? "at most \(most)" : "\(least) to \(most)"
             throw CommandError("takes \(wanted) argument\(wanted == "1" ? "" : "s"), got \(count) (\(line))")
+        }
+        if a.has("words") {
+            var words: [String] = []
+            for w in try a.list("words") {
+                guard case .string(let s) = w else {
+                    throw CommandError("words: expected a list of strings, e.g. [\"quick\"], got \(w.typeDescription) \(w.display)", parameter: "words")
+                }
+                words.append(s)
+            }
+            if let unknown = arguments.first(where: { !words.contains($0) }) {
+                let expected = words.count == 1 ? words[0] : "one of " + words.joined(separator: ", ")
+                throw CommandError("unknown argument '\(unknown)': expected \(expected) (\(line))")
+            }
         }
         return .none
     }
