@@ -106,8 +106,9 @@ import EngineTestSupport
     ]
 
     /// Forward, ∂W, ∂b and ∂x by Winograd are im2col's to 1e-12 in float64 (relative to the
-    /// largest value), and within 2e-5 in float32 (against float64 im2col; im2col's own float32
-    /// error is about 1e-7 here), for 11 examples (chunks and 8-lane groups cut short).
+    /// largest value; measured up to 1.2e-14), and within 5e-5 in float32 against float64
+    /// im2col (measured: F(2×2) up to 5e-7, F(4×4) up to 1.7e-5 for y, 1.7e-6 for the
+    /// gradients), for 11 examples (chunks and 8-lane groups cut short).
     @Test(arguments: shapes)
     func theWinogradStepIsTheIm2colStep(shape: (Int, Int, Int, Int, Int, Int)) throws {
         let (c, f, h, w, padding, m) = shape, rows = 11
@@ -130,7 +131,7 @@ import EngineTestSupport
         let fast32 = Self.step(single, winograd: winograd, x: x.map(Float.init), dy: dy.map(Float.init), rows: rows)
         let errors32 = [Self.relativeError(fast32.y, expected.y), Self.relativeError(fast32.dW, expected.dW),
                         Self.relativeError(fast32.db, expected.db), Self.relativeError(fast32.dx, expected.dx)]
-        #expect(errors32.allSatisfy { $0 < 2e-5 }, "float32 y, ∂W, ∂b, ∂x: \(errors32)")
+        #expect(errors32.allSatisfy { $0 < 5e-5 }, "float32 y, ∂W, ∂b, ∂x: \(errors32)")
     }
 
     /// A batch cut into 3 parts gives one part's y and ∂x bits, ∂W and ∂b to rounding, and the

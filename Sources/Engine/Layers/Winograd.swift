@@ -29,8 +29,9 @@
 ///
 /// Compared with im2col + GEMM (`Im2col`), F(4×4, 3×3) does 36/144 = 1/4 of the multiplications
 /// per output (plus the tiles' overhang: MNIST's 11×11 outputs take 3×3 tiles of 4×4); float32
-/// results differ from the direct sums by about 1e-6 relative (the transforms' constants up to 8
-/// and 1/24), float64 by about 1e-15.
+/// results differ from the direct sums by up to about 2e-5 of the largest output, 2e-6 for the
+/// gradients (the transforms' constants run up to 8 and down to 1/24), float64 by about 1e-14
+/// (`WinogradTests`).
 struct Winograd: Equatable, Sendable {
     let channels: Int, height: Int, width: Int, padding: Int
     /// The output tile's side m: 2 or 4.
