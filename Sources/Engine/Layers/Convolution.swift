@@ -19,7 +19,10 @@
 /// kernels, as a dense layer's does. He initialisation with fan-in K, biases zero.
 ///
 /// How a batch runs, one GEMM per example, and is shared by a worker pool's threads (by
-/// examples, each part with its own partial gradients): `ConvolutionBatch`.
+/// examples, each part with its own partial gradients): `ConvolutionBatch`. A 3×3 kernel at
+/// stride 1 over more than one channel takes Winograd's F(4×4, 3×3) instead (`winograd`,
+/// `Winograd`): the same maths in a quarter of the multiplications; `reference` and the tests
+/// keep the direct sums beside it.
 package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     package typealias Element = T
 
@@ -128,7 +131,9 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     /// Output and gradient (capacity × filters·P); scratch: the batch's columns
     /// (capacity × K·P), the bias spread over each filter's positions (filters × P) and, per
     /// part of a pool of up to `maxParts` parts, its ∂col (K × P) and (after the first) its
-    /// partial ∂W and ∂b (`ConvolutionBatch`).
+    /// partial ∂W and ∂b (`ConvolutionBatch`). On the Winograd path: the batch's V instead of
+    /// its columns, the bias plane, per part its M and ∂V and its ∂U and ∂b, and U
+    /// (`Winograd`'s layout).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
@@ -147,8 +152,10 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     }
 
     /// The Winograd geometry (`Winograd`, F(4×4, 3×3)) when this layer's passes take it:
-    /// a 3×3 kernel at stride 1 over more than one channel (a single channel's products are
-    /// too thin to gain: conv over MNIST's digits runs faster by im2col); else nil (im2col).
+    /// a 3×3 kernel at stride 1 over more than one channel; else nil (im2col). A single
+    /// channel's α² products are rank-1 updates, too thin to gain: with MNIST's first
+    /// convolution on Winograd too, 200 batches of the CNN benchmark took 3.93–3.98 s against
+    /// 3.30–3.69 s (1 thread, loaded machine).
     var winograd: Winograd? {
         guard kernel == 3, stride == 1, channels > 1 else { return nil }
         return Winograd(channels: channels, height: height, width: width, padding: padding)
