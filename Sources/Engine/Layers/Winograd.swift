@@ -136,36 +136,35 @@ extension Winograd {
     }
 
     /// V for the chunk's examples `first..<first + examples` of `x` (rows × C·H·W), into `v`
-    /// (α² × C × `columns`).
+    /// (α² × C × `columns`). Channel c + 1's tiles are gathered (value by value, into lanes)
+    /// before channel c's are transformed: loading a vector just written as 8 scalars stalls
+    /// (the store buffer cannot forward it), so the loads come a channel's stores later.
     func transformInputs<T: Scalar>(_ x: UnsafePointer<T>, first: Int, examples: Int, into v: UnsafeMutablePointer<T>,
                                     columns ld: Int) {
         let a = alpha, p = points, count = examples * tiles, plane = height * width
         withScratch(of: T.self) { scratch, lanes in
-            let tile = scratch, work = scratch + p * 8
+            let work = scratch + 2 * p * 8
+            // Outside the image the tiles stay 0 from the group's start: a lane's tiles all have one shape.
+            func gather(_ c: Int, into tile: UnsafeMutablePointer<T>) {
+                for l in 0..<8 {
+                    let e = lanes[l]
+                    guard e >= 0 else { continue }
+                    let y0 = lanes[8 + l] - padding, x0 = lanes[16 + l] - padding
+                    let image = x + e * imageCount + c * plane + y0 * width + x0
+                    let cols = Self.inside(x0, a, width)
+                    for i in Self.inside(y0, a, height) {
+                        let line = image + i * width, row = tile + i * a * 8 + l
+                        for j in cols { row[j * 8] = line[j] }
+                    }
+                }
+            }
             for n0 in Swift.stride(from: 0, to: count, by: 8) {
                 place(from: n0, count: count, first: first, into: lanes)
-                for k in 0..<p * 8 { tile[k] = 0 }
+                for k in 0..<2 * p * 8 { scratch[k] = 0 }
+                gather(0, into: scratch)
                 for c in 0..<channels {
-                    for l in 0..<8 {
-                        let e = lanes[l]
-                        guard e >= 0 else { continue }
-                        let image = x + e * imageCount + c * plane
-                        let y0 = lanes[8 + l] - padding, x0 = lanes[16 + l] - padding
-                        let rows = Self.inside(y0, a, height), cols = Self.inside(x0, a, width)
-                        if rows.count == a && cols.count == a {   // inside the image: no zeros
-                            for i in 0..<a {
-                                let line = image + (y0 + i) * width + x0, row = tile + i * a * 8 + l
-                                for j in 0..<a { row[j * 8] = line[j] }
-                            }
-                            continue
-                        }
-                        for i in 0..<a {
-                            let row = tile + i * a * 8 + l
-                            guard rows.contains(i) else { for j in 0..<a { row[j * 8] = 0 }; continue }
-                            let line = image + (y0 + i) * width + x0
-                            for j in 0..<a { row[j * 8] = cols.contains(j) ? line[j] : 0 }
-                        }
-                    }
+                    let tile = scratch + c % 2 * p * 8
+                    if c + 1 < channels { gather(c + 1, into: scratch + (c + 1) % 2 * p * 8) }
                     WinogradTransform.input.apply(m: m, tile, 8, work: work, v + c * ld + n0, channels * ld)
                 }
             }
@@ -197,26 +196,32 @@ extension Winograd {
     }
 
     /// ∂M = A ∂Y Aᵀ for the chunk's tiles, ∂Y the tiles of `delta` (rows × F·outHeight·outWidth,
-    /// 0 past the edge), into `dm` (α² × F × `columns`).
+    /// 0 past the edge), into `dm` (α² × F × `columns`); filter f + 1's tiles gathered before
+    /// filter f's are transformed (as in `transformInputs`).
     func transformOutputGradients<T: Scalar>(_ delta: UnsafePointer<T>, filters: Int, first: Int, examples: Int,
                                              into dm: UnsafeMutablePointer<T>, columns ld: Int) {
-        let (oh, ow) = (outHeight, outWidth), plane = oh * ow, count = examples * tiles
+        let (oh, ow) = (outHeight, outWidth), plane = oh * ow, count = examples * tiles, size = m * m * 8
         withScratch(of: T.self) { scratch, lanes in
-            let tile = scratch, work = scratch + points * 8
+            let work = scratch + 2 * points * 8
+            // Past the edge the tiles stay 0 from the group's start: a lane's tiles all have one shape.
+            func gather(_ f: Int, into tile: UnsafeMutablePointer<T>) {
+                for l in 0..<8 {
+                    let e = lanes[l], oy = lanes[8 + l], ox = lanes[16 + l]
+                    guard e >= 0 else { continue }
+                    let source = delta + (e * filters + f) * plane + oy * ow + ox
+                    let rows = Swift.min(m, oh - oy), columns = Swift.min(m, ow - ox)
+                    for i in 0..<rows {
+                        for j in 0..<columns { tile[(i * m + j) * 8 + l] = source[i * ow + j] }
+                    }
+                }
+            }
             for n0 in Swift.stride(from: 0, to: count, by: 8) {
                 place(from: n0, count: count, first: first, into: lanes)
-                for k in 0..<m * m * 8 { tile[k] = 0 }
+                for k in 0..<2 * size { scratch[k] = 0 }
+                gather(0, into: scratch)
                 for f in 0..<filters {
-                    for l in 0..<8 {
-                        let e = lanes[l], oy = lanes[8 + l], ox = lanes[16 + l]
-                        guard e >= 0 else { continue }
-                        let source = delta + (e * filters + f) * plane + oy * ow + ox
-                        let rows = Swift.min(m, oh - oy), columns = Swift.min(m, ow - ox)
-                        for i in 0..<rows {
-                            for j in 0..<columns { tile[(i * m + j) * 8 + l] = source[i * ow + j] }
-                        }
-                        // (past the edge: zero since the group began, as every tile of a lane has the same shape)
-                    }
+                    let tile = scratch + f % 2 * size
+                    if f + 1 < filters { gather(f + 1, into: scratch + (f + 1) % 2 * size) }
                     WinogradTransform.outputGradient.apply(m: m, tile, 8, work: work, dm + f * ld + n0, filters * ld)
                 }
             }
@@ -258,6 +263,6 @@ extension Winograd {
         return low..<Swift.max(low, Swift.min(a, size - start))
     }
 
-    /// Values of scratch the transforms above need (two α² tiles of 8 lanes and room to spare).
+    /// Values of scratch the transforms above need (two α² tiles of 8 lanes and the work of one).
     var scratchCount: Int { 3 * points * 8 }
 }
