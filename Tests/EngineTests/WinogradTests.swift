@@ -153,6 +153,26 @@ import EngineTestSupport
         #expect(one.dW.contains { $0 != 1 } && one.dx.contains { $0 != 0 })
     }
 
+    /// Two Winograd layers in a row (2×6×6 → conv 3 3×3 padding 1 → conv 2 3×3 padding 0 →
+    /// dense 3 softmax): the second passes ∂x back through B ∂V Bᵀ; every gradient matches
+    /// central differences in float64, at every activation a convolution allows.
+    @Test(arguments: [Activation.relu, .linear, .tanh, .sigmoid, .leakyReLU(alpha: 0.1)])
+    func gradientsThroughTwoWinogradLayersMatchCentralDifferences(activation: Activation) throws {
+        var g = RandomGenerator(seed: 29)
+        let net = try Network<Double>(inputShape: Shape([2, 6, 6]))
+        try net.addConvolution(filters: 3, kernel: 3, padding: 1, activation: activation, generator: &g)
+        try net.addConvolution(filters: 2, kernel: 3, activation: activation, generator: &g)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        ConvolutionTests.spreadBiases(net)
+        let layers = net.stack.prefix(2).compactMap { $0 as? ConvolutionLayer<Double> }
+        #expect(layers.count == 2 && layers.allSatisfy { $0.winograd != nil })
+        let x: Matrix<Double> = randomMatrix(5, 72, &g)
+        let data = MatrixData(inputs: x, labels: (0..<5).map { _ in g.nextInt(below: 3) }, classes: 3)
+        let report = try net.gradientCheck(on: data, regularization: Regularization(l2: 0.05), generator: &g)
+        #expect(report.entries.map(\.total) == net.tensorSizes)
+        #expect(report.maxRelativeError < 1e-6, "\(report.entries.map(\.relativeError))")
+    }
+
     /// 3×3 stride-1 convolutions over more than one channel take the Winograd path (its scratch:
     /// V, the bias plane, the parts' work, the parts' ∂U and U); others im2col's. After a
     /// forward pass the layer's U is G g Gᵀ of its weights, so the path ran.
