@@ -111,17 +111,28 @@ extension Winograd {
         }
     }
 
-    /// The tiles in the 8 lanes from column n0 of a chunk starting at example `first` (`count`
-    /// tiles in all): per lane its example (−1 past `count`) and its first output's row and
-    /// column, at `lanes` (24 values).
+    /// The next tile of a chunk: its column n, example and first output's row and column.
+    struct TileCursor {
+        var n: Int, example: Int, oy: Int, ox: Int
+        init(example: Int) { n = 0; self.example = example; oy = 0; ox = 0 }
+    }
+
+    /// The next 8 tiles from `cursor` (`count` tiles in the chunk), advanced past them: per
+    /// lane its example (−1 past `count`) and its first output's row and column, at `lanes`
+    /// (24 values). Stepping, not dividing: this runs once per 8 tiles per channel or filter.
     @inline(__always)
-    func place(from n0: Int, count: Int, first: Int, into lanes: UnsafeMutablePointer<Int>) {
-        let across = tilesAcross
+    func place(_ cursor: inout TileCursor, count: Int, into lanes: UnsafeMutablePointer<Int>) {
+        let right = tilesAcross * m, bottom = tiles / tilesAcross * m
         for l in 0..<8 {
-            let n = n0 + l, t = n % tiles
-            lanes[l] = n < count ? first + n / tiles : -1
-            lanes[8 + l] = t / across * m
-            lanes[16 + l] = t % across * m
+            guard cursor.n < count else { lanes[l] = -1; lanes[8 + l] = 0; lanes[16 + l] = 0; continue }
+            lanes[l] = cursor.example; lanes[8 + l] = cursor.oy; lanes[16 + l] = cursor.ox
+            cursor.n += 1
+            cursor.ox += m
+            if cursor.ox == right {
+                cursor.ox = 0
+                cursor.oy += m
+                if cursor.oy == bottom { cursor.oy = 0; cursor.example += 1 }
+            }
         }
     }
 
@@ -158,8 +169,9 @@ extension Winograd {
                     }
                 }
             }
+            var cursor = TileCursor(example: first)
             for n0 in Swift.stride(from: 0, to: count, by: 8) {
-                place(from: n0, count: count, first: first, into: lanes)
+                place(&cursor, count: count, into: lanes)
                 for k in 0..<2 * p * 8 { scratch[k] = 0 }
                 gather(0, into: scratch)
                 for c in 0..<channels {
@@ -173,14 +185,16 @@ extension Winograd {
 
     /// y = Aᵀ M A for the chunk's tiles, the outputs inside the image written to `y`
     /// (rows × F·outHeight·outWidth, PyTorch's order), bias and activation not yet applied.
+    /// Filter by filter, so the writes stay in the chunk's few planes of that filter.
     func transformOutputs<T: Scalar>(_ mm: UnsafePointer<T>, filters: Int, first: Int, examples: Int,
                                      into y: UnsafeMutablePointer<T>, columns ld: Int) {
         let (oh, ow) = (outHeight, outWidth), plane = oh * ow, count = examples * tiles
         withScratch(of: T.self) { scratch, lanes in
             let out = scratch, work = scratch + points * 8
-            for n0 in Swift.stride(from: 0, to: count, by: 8) {
-                place(from: n0, count: count, first: first, into: lanes)
-                for f in 0..<filters {
+            for f in 0..<filters {
+                var cursor = TileCursor(example: first)
+                for n0 in Swift.stride(from: 0, to: count, by: 8) {
+                    place(&cursor, count: count, into: lanes)
                     WinogradTransform.output.apply(m: m, mm + f * ld + n0, filters * ld, work: work, out, 8)
                     for l in 0..<8 {
                         let e = lanes[l], oy = lanes[8 + l], ox = lanes[16 + l]
@@ -215,8 +229,9 @@ extension Winograd {
                     }
                 }
             }
+            var cursor = TileCursor(example: first)
             for n0 in Swift.stride(from: 0, to: count, by: 8) {
-                place(from: n0, count: count, first: first, into: lanes)
+                place(&cursor, count: count, into: lanes)
                 for k in 0..<2 * size { scratch[k] = 0 }
                 gather(0, into: scratch)
                 for f in 0..<filters {
@@ -229,16 +244,18 @@ extension Winograd {
     }
 
     /// ∂d = B ∂V Bᵀ for the chunk's tiles, each added onto ∂x (rows × C·H·W, the chunk's
-    /// examples zeroed first) where the tile lies in the image, tile after tile.
+    /// examples zeroed first) where the tile lies in the image, tile after tile, channel by
+    /// channel (so the additions stay in the chunk's few planes of that channel).
     func addInputGradients<T: Scalar>(_ dv: UnsafePointer<T>, first: Int, examples: Int,
                                       into dx: UnsafeMutablePointer<T>, columns ld: Int) {
         let a = alpha, count = examples * tiles, plane = height * width
         (dx + first * imageCount).update(repeating: 0, count: examples * imageCount)
         withScratch(of: T.self) { scratch, lanes in
             let out = scratch, work = scratch + points * 8
-            for n0 in Swift.stride(from: 0, to: count, by: 8) {
-                place(from: n0, count: count, first: first, into: lanes)
-                for c in 0..<channels {
+            for c in 0..<channels {
+                var cursor = TileCursor(example: first)
+                for n0 in Swift.stride(from: 0, to: count, by: 8) {
+                    place(&cursor, count: count, into: lanes)
                     WinogradTransform.inputGradient.apply(m: m, dv + c * ld + n0, channels * ld, work: work, out, 8)
                     for l in 0..<8 {
                         let e = lanes[l]
