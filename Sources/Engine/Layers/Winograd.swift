@@ -10,7 +10,7 @@
 ///
 /// and, as Y is linear in U and V, the backward pass is the same steps' adjoints, in reverse:
 ///
-///     ∂M[ξν][f][t] = (A ∂Y A ᵀ)[ξν]     ∂Y the tile of δ = ∂y ⊙ f'(y) (0 past the edge)
+///     ∂M[ξν][f][t] = (A ∂Y Aᵀ)[ξν]      ∂Y the tile of δ = ∂y ⊙ f'(y) (0 past the edge)
 ///     ∂U[ξν] += ∂M[ξν] · V[ξν]ᵀ          GEMM NT; then ∂W += Gᵀ ∂U G (once per step, `finish`)
 ///     ∂V[ξν]  = U[ξν]ᵀ · ∂M[ξν]          GEMM TN; then ∂d = B ∂V Bᵀ, added onto ∂x at the tile
 ///
