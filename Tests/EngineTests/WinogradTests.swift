@@ -153,6 +153,29 @@ import EngineTestSupport
         #expect(one.dW.contains { $0 != 1 } && one.dx.contains { $0 != 0 })
     }
 
+    /// A worker pool's parts (`ConvolutionTests.pass`) through two Winograd layers, the second
+    /// passing ∂x back: the outputs are one thread's bits, the gradients one thread's to
+    /// rounding, and a pool whose caller runs every part gives the pool's bits.
+    @Test(arguments: [(13, 2), (33, 3), (64, 2)])
+    func aPoolGivesWhatOneThreadGives(rows: Int, parts: Int) throws {
+        var g = RandomGenerator(seed: UInt64(100 + rows + parts))
+        let net = try Network<Double>(inputShape: Shape([2, 9, 9]))
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addConvolution(filters: 6, kernel: 3, padding: 1, activation: .tanh, generator: &g)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        ConvolutionTests.spreadBiases(net)
+        #expect(net.stack.prefix(2).allSatisfy { ($0 as? ConvolutionLayer<Double>)?.winograd != nil })
+        let data = MatrixData(inputs: randomMatrix(rows, 162, &g) as Matrix<Double>,
+                              labels: (0..<rows).map { _ in g.nextInt(below: 3) }, classes: 3)
+        let one = ConvolutionTests.pass(net, data, parts: 1)
+        let split = ConvolutionTests.pass(net, data, parts: parts)
+        #expect(split.outputs == one.outputs)
+        for (a, b) in zip(split.gradients, one.gradients) { #expect(isClose(a, b, tolerance: 1e-12)) }
+        #expect(one.gradients[0].contains { $0 != 0 } && one.gradients[2].contains { $0 != 0 })
+        let callerOnly = ConvolutionTests.pass(net, data, parts: parts, helpers: 0)
+        #expect(callerOnly.outputs == split.outputs && callerOnly.gradients == split.gradients)
+    }
+
     /// Two Winograd layers in a row (2×6×6 → conv 3 3×3 padding 1 → conv 2 3×3 padding 0 →
     /// dense 3 softmax): the second passes ∂x back through B ∂V Bᵀ; every gradient matches
     /// central differences in float64, at every activation a convolution allows.
