@@ -48,15 +48,23 @@ struct ConvolutionBatch<T: Scalar> {
     var weightGradient: UnsafeMutablePointer<T>? = nil
     var biasGradient: UnsafeMutablePointer<T>? = nil
     var inputGradient: UnsafeMutablePointer<T>? = nil
+    /// The Winograd path (`Winograd`, `ConvolutionBatch+Winograd.swift`) when the layer takes
+    /// it, and U = G g Gᵀ, made by the layer before the forward step. Then `columns` holds V,
+    /// `partColumns` each part's M (or ∂M) and ∂V, `partials` each part's ∂U and ∂b (every
+    /// part, the first too).
+    var winograd: Winograd? = nil
+    var transformedFilters: UnsafeMutablePointer<T>? = nil
 
     /// Part `part` of `parts` of the step.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func run(part: Int, of parts: Int) {
         let examples = WorkerPool.slice(rows, part: part, of: parts)
-        switch step {
-        case .forward: forward(examples: examples)
-        case .backward: backward(examples: examples, part: part)
+        switch (step, winograd) {
+        case (.forward, nil): forward(examples: examples)
+        case (.backward, nil): backward(examples: examples, part: part)
+        case (.forward, let w?): winogradForward(w, examples: examples, part: part)
+        case (.backward, let w?): winogradBackward(w, examples: examples, part: part)
         }
     }
 
@@ -86,23 +94,13 @@ struct ConvolutionBatch<T: Scalar> {
         let dW = part == 0 ? weightGradient : partial, db = part == 0 ? biasGradient : partial + filters * k
         if part > 0 { for i in 0..<partialCount { partial[i] = 0 } }
         let dcol = partColumns + part * k * p
-        let full = p - p % 8
         for e in examples {
             let d = delta + e * m, col = columns + e * k * p
             activation.backpropagate(d, output: y + e * m, rows: 1, columns: m)
             // ∂W += δ_e · col_eᵀ   (filters × K) = (filters × P) · (K × P)ᵀ
             T.gemm(transposeA: false, transposeB: true, m: filters, n: k, k: p,
                    alpha: 1, a: d, lda: p, b: col, ldb: p, beta: 1, c: dW, ldc: k)
-            // ∂b: each filter's row summed 8 lanes at a time, then the lanes in order.
-            for f in 0..<filters {
-                let row = d + f * p
-                var lanes = Lanes<T>.zero
-                for i in Swift.stride(from: 0, to: full, by: 8) { lanes += row.lanes(at: i) }
-                var sum: T = 0
-                for l in 0..<8 { sum += lanes[l] }
-                for i in full..<p { sum += row[i] }
-                db[f] += sum
-            }
+            addBiasGradient(d, into: db)
             guard let inputGradient else { continue }
             // ∂col = Wᵀ · δ_e   (K × P) = (filters × K)ᵀ · (filters × P), then back onto the image
             T.gemm(transposeA: true, transposeB: false, m: k, n: p, k: filters,
@@ -111,11 +109,27 @@ struct ConvolutionBatch<T: Scalar> {
         }
     }
 
+    /// ∂b += each filter's row of δ_e (filters × P) summed, 8 lanes at a time, then the lanes
+    /// in order.
+    func addBiasGradient(_ d: UnsafePointer<T>, into db: UnsafeMutablePointer<T>) {
+        let p = geometry.positions, full = p - p % 8
+        for f in 0..<filters {
+            let row = d + f * p
+            var lanes = Lanes<T>.zero
+            for i in Swift.stride(from: 0, to: full, by: 8) { lanes += row.lanes(at: i) }
+            var sum: T = 0
+            for l in 0..<8 { sum += lanes[l] }
+            for i in full..<p { sum += row[i] }
+            db[f] += sum
+        }
+    }
+
     /// After a backward step cut into `parts`: adds the partial sums of parts 1… into the
     /// layer's gradients, in part order.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func finish(parts: Int) {
+        if let winograd { return winogradFinish(winograd, parts: parts) }
         guard step == .backward, parts > 1, let weightGradient, let biasGradient else { return }
         let k = geometry.patch, count = filters * k
         for part in 1..<parts {
