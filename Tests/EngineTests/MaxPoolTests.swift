@@ -182,6 +182,39 @@ import EngineTestSupport
         #expect(throws: EngineError.self) { try MaxPoolLayer<Float>(image: Shape(64), window: 2) }
     }
 
+    /// The pooling's passes cut over a pool's parts by examples (`MaxPoolLayer.Batch`) give the
+    /// bits of one part: its outputs, and ∂x, which the convolution in front turns into its δ
+    /// (element-wise, so the same bits too), for 2×2 tiles and overlapping 3×3 windows, with
+    /// batches that split evenly or not, small batches that stay on one thread, and a pool
+    /// whose caller runs every part.
+    @Test(arguments: [(2, 2, 64, 2), (2, 2, 33, 3), (3, 2, 40, 3), (3, 2, 64, 2), (2, 2, 5, 2)])
+    func aPoolGivesWhatOneThreadGives(window: Int, stride: Int, rows: Int, parts: Int) throws {
+        var g = RandomGenerator(seed: UInt64(rows + parts + window))
+        let net = try Network<Double>(inputShape: Shape([2, 16, 16]))
+        try net.addConvolution(filters: 8, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addMaxPool(window: window, stride: stride)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        ConvolutionTests.spreadBiases(net)
+        // Large enough to share (rows × 8·16·16 ≥ 2¹⁶) but for the small batch.
+        #expect((rows * 2048 >= 1 << 16) == (rows > 5))
+        let data = MatrixData(inputs: randomMatrix(rows, 512, &g) as Matrix<Double>,
+                              labels: (0..<rows).map { _ in g.nextInt(below: 3) }, classes: 3)
+        func pass(parts: Int, helpers: Int? = nil) -> (pooled: [Double], delta: [Double]) {
+            let ws = Workspace(network: net, capacity: rows, targetWidth: 3)
+            ws.fill(from: data, start: 0, rows: rows)
+            let pool = parts > 1 ? WorkerPool(parts: parts, helpers: helpers) : nil
+            defer { pool?.shutdown() }
+            let jobs = pool.map { ParallelJobs<Double>(pool: $0) }
+            net.forwardPass(ws, rows: rows, cost: net.cost, withDelta: true, scale: 1 / Double(rows), parallel: jobs)
+            net.backwardPass(ws, rows: rows, parallel: jobs)
+            return (ws.layers[1].output!.array, ws.layers[0].gradient!.array)
+        }
+        let one = pass(parts: 1), split = pass(parts: parts), callerOnly = pass(parts: parts, helpers: 0)
+        #expect(split.pooled == one.pooled && split.delta == one.delta)
+        #expect(callerOnly.pooled == one.pooled && callerOnly.delta == one.delta)
+        #expect(one.delta.contains { $0 != 0 } && one.delta.contains { $0 == 0 })
+    }
+
     // MARK: - The loops
 
     /// The pooling and its gradient written out here: each window's maximum and its winner,

@@ -78,7 +78,7 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     package func forward(_ pass: Pass<T>, at s: Int) {
         let out = pass.buffers(s).output!.pointer
         pass.setOutput(s, out)
-        pool(pass.input(s), examples: 0..<pass.rows, into: out)
+        run(Batch(layer: self, rows: pass.rows, x: pass.input(s), y: out), pass)
     }
 
     /// ∂x from ∂y, x and y; the layer in front finishes it (`finishGradient`).
@@ -86,7 +86,41 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     @_specialize(where T == Double)
     package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
         guard pass.needsInputGradient(s) else { return }
-        unpool(pass.gradient(s), x: pass.input(s), y: pass.output(s), examples: 0..<pass.rows, into: pass.gradient(s - 1))
+        run(Batch(layer: self, rows: pass.rows, x: pass.input(s), y: pass.output(s),
+                  dy: pass.gradient(s), dx: pass.gradient(s - 1)), pass)
+    }
+
+    /// One pass of the layer over a batch, cut by examples (`WorkerPool.slice`) for a worker
+    /// pool's threads (`ParallelJobs.run(_:)`): each part reads and writes its own examples'
+    /// rows only, so the bits depend neither on the cut nor on which thread runs a part.
+    struct Batch {
+        let layer: MaxPoolLayer<T>
+        let rows: Int
+        let x: UnsafePointer<T>, y: UnsafeMutablePointer<T>
+        /// Backward: ∂y, and ∂x to write (both nil: forward, y to write).
+        var dy: UnsafePointer<T>? = nil, dx: UnsafeMutablePointer<T>? = nil
+
+        @_specialize(where T == Float)
+        @_specialize(where T == Double)
+        func run(part: Int, of parts: Int) {
+            let examples = WorkerPool.slice(rows, part: part, of: parts)
+            guard !examples.isEmpty else { return }
+            if let dy, let dx {
+                layer.unpool(dy, x: x, y: y, examples: examples, into: dx)
+            } else {
+                layer.pool(x, examples: examples, into: y)
+            }
+        }
+    }
+
+    /// Runs `batch` over the pass's pool when there is one and the batch is large enough to pay
+    /// for the hand-over (a few microseconds), else here in one part.
+    func run(_ batch: Batch, _ pass: Pass<T>) {
+        if let parallel = pass.parallel, parallel.width > 1, pass.rows * inputCount >= 1 << 16 {
+            parallel.run(batch)
+        } else {
+            batch.run(part: 0, of: 1)
+        }
     }
 
     package var appliesFrontEpilogue: Bool { false }
@@ -212,10 +246,10 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         }
     }
 
-    /// 2×2 windows of stride 2, output row by output row. Written as one window per step with
-    /// selects, no branches, which the compiler turns into vector code (8 windows at a time,
-    /// even and odd columns split by its shuffles): `SIMD` comparisons in this generic code
-    /// would run lane by lane.
+    /// 2×2 windows of stride 2, output row by output row: 8 windows at a time from 16 values of
+    /// each input row, split into even and odd columns (the last 8 of a row overlapping the 8
+    /// before when the row is not a multiple of 8: written again, with the same values); rows
+    /// of fewer than 8 windows one window at a time.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func poolTiles(_ x: UnsafePointer<T>, examples: Range<Int>, into y: UnsafeMutablePointer<T>) {
@@ -225,26 +259,45 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
                 for oy in 0..<oh {
                     let top = x + e * inputCount + (c * height + 2 * oy) * width, bottom = top + width
                     let out = y + ((e * channels + c) * oh + oy) * ow
-                    for ox in 0..<ow {
-                        var best = top[2 * ox]
-                        best = top[2 * ox + 1] > best ? top[2 * ox + 1] : best
-                        best = bottom[2 * ox] > best ? bottom[2 * ox] : best
-                        best = bottom[2 * ox + 1] > best ? bottom[2 * ox + 1] : best
-                        out[ox] = best
+                    guard ow >= 8 else {
+                        for ox in 0..<ow { out[ox] = Self.tileMaximum(top + 2 * ox, bottom + 2 * ox) }
+                        continue
+                    }
+                    for start in Swift.stride(from: 0, to: ow, by: 8) {
+                        let ox = Swift.min(start, ow - 8)
+                        let t = top.pairs(at: 2 * ox), b = bottom.pairs(at: 2 * ox)
+                        var best = t.even
+                        best = select(t.odd, where: best, isBelow: t.odd, else: best)
+                        best = select(b.even, where: best, isBelow: b.even, else: best)
+                        best = select(b.odd, where: best, isBelow: b.odd, else: best)
+                        out.store(best, at: ox)
                     }
                 }
             }
         }
     }
 
+    /// The largest of the 2×2 window at `top` (and `bottom`, the row below), the first on ties.
+    @inline(__always)
+    static func tileMaximum(_ top: UnsafePointer<T>, _ bottom: UnsafePointer<T>) -> T {
+        var best = top[0]
+        best = top[1] > best ? top[1] : best
+        best = bottom[0] > best ? bottom[0] : best
+        return bottom[1] > best ? bottom[1] : best
+    }
+
     /// 2×2 windows of stride 2: each input pixel gets its window's ∂y if it is the window's
-    /// a(o), else 0, written row pair by row pair (vector code as in `poolTiles`), then 0 in
-    /// the column and row an odd width or height leaves out.
+    /// a(o), else 0, written row pair by row pair (8 windows at a time as in `poolTiles`), then
+    /// 0 in the column and row an odd width or height leaves out.
+    ///
+    /// Each pixel of a window in turn takes what is left of ∂y if it equals the maximum. The
+    /// first pixel is never above it, so `<` tells it apart, NaN included (a NaN maximum is the
+    /// first pixel, see the type's comment); the last takes what is left.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func unpoolTiles(_ dy: UnsafePointer<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, examples: Range<Int>,
                      into dx: UnsafeMutablePointer<T>) {
-        let oh = outHeight, ow = outWidth
+        let oh = outHeight, ow = outWidth, zero = Lanes<T>.zero
         for e in examples {
             for c in 0..<channels {
                 let plane = (e * channels + c) * height * width
@@ -252,7 +305,32 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
                     let top = x + plane + 2 * oy * width, bottom = top + width
                     let dTop = dx + plane + 2 * oy * width, dBottom = dTop + width
                     let o = ((e * channels + c) * oh + oy) * ow, best = y + o, g = dy + o
-                    Self.unpoolTileRow(g, top: top, bottom: bottom, best: best, count: ow, into: dTop, dBottom)
+                    if ow >= 8 {
+                        for start in Swift.stride(from: 0, to: ow, by: 8) {
+                            let ox = Swift.min(start, ow - 8)
+                            let t = top.pairs(at: 2 * ox), b = bottom.pairs(at: 2 * ox)
+                            let m = best.lanes(at: ox)
+                            var rest = g.lanes(at: ox)
+                            let upperLeft = select(zero, where: t.even, isBelow: m, else: rest)
+                            rest = select(rest, where: t.even, isBelow: m, else: zero)
+                            let upperRight = select(rest, where: t.odd, equals: m, else: zero)
+                            rest = select(zero, where: t.odd, equals: m, else: rest)
+                            dTop.storePairs(even: upperLeft, odd: upperRight, at: 2 * ox)
+                            dBottom.storePairs(even: select(rest, where: b.even, equals: m, else: zero),
+                                               odd: select(zero, where: b.even, equals: m, else: rest), at: 2 * ox)
+                        }
+                    } else {
+                        for ox in 0..<ow {
+                            let m = best[ox], a = 2 * ox
+                            var rest = g[ox]
+                            dTop[a] = top[a] < m ? 0 : rest
+                            rest = top[a] < m ? rest : 0
+                            dTop[a + 1] = top[a + 1] == m ? rest : 0
+                            rest = top[a + 1] == m ? 0 : rest
+                            dBottom[a] = bottom[a] == m ? rest : 0
+                            dBottom[a + 1] = bottom[a] == m ? 0 : rest
+                        }
+                    }
                     if width % 2 == 1 {
                         dTop[width - 1] = 0
                         dBottom[width - 1] = 0
@@ -264,28 +342,25 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
             }
         }
     }
+}
 
-    /// One row of `count` 2×2 windows: input rows `top` and `bottom`, their maxima and ∂y, into
-    /// the same two rows of ∂x. On its own, not inlined, the compiler vectorises it (inside
-    /// `unpoolTiles` it did not).
-    @inline(never)
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    static func unpoolTileRow(_ g: UnsafePointer<T>, top: UnsafePointer<T>, bottom: UnsafePointer<T>,
-                              best: UnsafePointer<T>, count: Int,
-                              into dTop: UnsafeMutablePointer<T>, _ dBottom: UnsafeMutablePointer<T>) {
-        for ox in 0..<count {
-            let m = best[ox], a = 2 * ox
-            // Each pixel in turn takes what is left of ∂y if it equals the maximum. The first
-            // pixel is never above it, so `<` tells it apart, NaN included (a NaN maximum is
-            // the first pixel, see the type's comment).
-            var rest = g[ox]
-            dTop[a] = top[a] < m ? 0 : rest
-            rest = top[a] < m ? rest : 0
-            dTop[a + 1] = top[a + 1] == m ? rest : 0
-            rest = top[a + 1] == m ? 0 : rest
-            dBottom[a] = bottom[a] == m ? rest : 0
-            dBottom[a + 1] = bottom[a] == m ? 0 : rest
-        }
+extension UnsafePointer where Pointee: Scalar {
+    /// The 16 values from `i` split into their even and odd lanes: 8 windows' left and right
+    /// pixels.
+    @inline(__always)
+    fileprivate func pairs(at i: Int) -> (even: Lanes<Pointee>, odd: Lanes<Pointee>) {
+        let v = UnsafeRawPointer(self + i).loadUnaligned(as: SIMD16<Pointee>.self)
+        return (v.evenHalf, v.oddHalf)
+    }
+}
+
+extension UnsafeMutablePointer where Pointee: Scalar {
+    /// Writes `even` and `odd` interleaved into the 16 values from `i`.
+    @inline(__always)
+    fileprivate func storePairs(even: Lanes<Pointee>, odd: Lanes<Pointee>, at i: Int) {
+        var v = SIMD16<Pointee>()
+        v.evenHalf = even
+        v.oddHalf = odd
+        UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: SIMD16<Pointee>.self)
     }
 }
