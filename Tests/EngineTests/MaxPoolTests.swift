@@ -297,6 +297,12 @@ import EngineTestSupport
             }
             #expect(Self.same(yTiles.array, y))
             #expect(Self.same(dxTiles.array, dx))
+            // The layer's `reference` agrees where there is no NaN (its `max` may keep a later
+            // zero of the other sign: equal, so compared with ==).
+            let clean = x.map { $0.isNaN ? 0 : $0 }
+            let yClean = Buffer<T>(count: rows * m)
+            clean.withUnsafeBufferPointer { layer.poolTiles($0.baseAddress!, examples: 0..<rows, into: yClean.pointer) }
+            #expect(yClean.array == layer.reference(Matrix(rows: rows, columns: n, storage: clean)).storage)
         }
     }
 
