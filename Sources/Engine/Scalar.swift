@@ -53,6 +53,11 @@ where RawSignificand: FixedWidthInteger {
     static func squareRoot(lanes v: SIMD8<Self>) -> SIMD8<Self>
     /// `a` where `y > 0`, else `b`, lane by lane (`y` NaN: `b`): `cmpps`/`cmppd` and a blend.
     static func select(_ a: SIMD8<Self>, whereIsPositive y: SIMD8<Self>, else b: SIMD8<Self>) -> SIMD8<Self>
+    /// `a` where `x < y`, else `b`, lane by lane (either NaN: `b`); and where `x == y` (−0 equals
+    /// 0; NaN: `b`). Generic code comparing `SIMD` vectors runs lane by lane; these are one
+    /// compare and one blend.
+    static func select(_ a: SIMD8<Self>, where x: SIMD8<Self>, isBelow y: SIMD8<Self>, else b: SIMD8<Self>) -> SIMD8<Self>
+    static func select(_ a: SIMD8<Self>, where x: SIMD8<Self>, equals y: SIMD8<Self>, else b: SIMD8<Self>) -> SIMD8<Self>
     /// The logistic function and tanh of 8 values. Float: the engine's own vector
     /// approximations (`sigmoid8`, `tanh8`); Double: lane by lane through `Activation.sigmoid`
     /// and the C library's tanh, whose accuracy the gradient checks rely on.
@@ -102,6 +107,14 @@ extension Float: Scalar {
     public static func select(_ a: SIMD8<Float>, whereIsPositive y: SIMD8<Float>, else b: SIMD8<Float>) -> SIMD8<Float> {
         b.replacing(with: a, where: y .> 0)
     }
+    @inline(__always)
+    public static func select(_ a: SIMD8<Float>, where x: SIMD8<Float>, isBelow y: SIMD8<Float>, else b: SIMD8<Float>) -> SIMD8<Float> {
+        b.replacing(with: a, where: x .< y)
+    }
+    @inline(__always)
+    public static func select(_ a: SIMD8<Float>, where x: SIMD8<Float>, equals y: SIMD8<Float>, else b: SIMD8<Float>) -> SIMD8<Float> {
+        b.replacing(with: a, where: x .== y)
+    }
     @inline(__always) public static func sigmoid(lanes z: SIMD8<Float>) -> SIMD8<Float> { sigmoid8(z) }
     @inline(__always) public static func tanh(lanes z: SIMD8<Float>) -> SIMD8<Float> { tanh8(z) }
 
@@ -149,6 +162,14 @@ extension Double: Scalar {
     @inline(__always)
     public static func select(_ a: SIMD8<Double>, whereIsPositive y: SIMD8<Double>, else b: SIMD8<Double>) -> SIMD8<Double> {
         b.replacing(with: a, where: y .> 0)
+    }
+    @inline(__always)
+    public static func select(_ a: SIMD8<Double>, where x: SIMD8<Double>, isBelow y: SIMD8<Double>, else b: SIMD8<Double>) -> SIMD8<Double> {
+        b.replacing(with: a, where: x .< y)
+    }
+    @inline(__always)
+    public static func select(_ a: SIMD8<Double>, where x: SIMD8<Double>, equals y: SIMD8<Double>, else b: SIMD8<Double>) -> SIMD8<Double> {
+        b.replacing(with: a, where: x .== y)
     }
     @inline(__always)
     public static func sigmoid(lanes z: SIMD8<Double>) -> SIMD8<Double> { laneByLane(z) { Activation.sigmoid($0) } }

@@ -180,6 +180,152 @@ import EngineTestSupport
         #expect(net.stack.count == 3 && net.shapes.count == 3)
         // The layer checks the image itself, too.
         #expect(throws: EngineError.self) { try MaxPoolLayer<Float>(image: Shape(64), window: 2) }
-        #expect(throws: EngineError.self) { try MaxPoolLayer<Float>(image: Shape([1, 5000, 5000]), window: 2) }
+    }
+
+    /// The pooling's passes cut over a pool's parts by examples (`MaxPoolLayer.Batch`) give the
+    /// bits of one part: its outputs, and ∂x, which the convolution in front turns into its δ
+    /// (element-wise, so the same bits too), for 2×2 tiles and overlapping 3×3 windows, with
+    /// batches that split evenly or not, small batches that stay on one thread, and a pool
+    /// whose caller runs every part.
+    @Test(arguments: [(2, 2, 64, 2), (2, 2, 33, 3), (3, 2, 40, 3), (3, 2, 64, 2), (2, 2, 5, 2)])
+    func aPoolGivesWhatOneThreadGives(window: Int, stride: Int, rows: Int, parts: Int) throws {
+        var g = RandomGenerator(seed: UInt64(rows + parts + window))
+        let net = try Network<Double>(inputShape: Shape([2, 16, 16]))
+        try net.addConvolution(filters: 8, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addMaxPool(window: window, stride: stride)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        ConvolutionTests.spreadBiases(net)
+        // Large enough to share (rows × 8·16·16 ≥ 2¹⁶) but for the small batch.
+        #expect((rows * 2048 >= 1 << 16) == (rows > 5))
+        let data = MatrixData(inputs: randomMatrix(rows, 512, &g) as Matrix<Double>,
+                              labels: (0..<rows).map { _ in g.nextInt(below: 3) }, classes: 3)
+        func pass(parts: Int, helpers: Int? = nil) -> (pooled: [Double], delta: [Double]) {
+            let ws = Workspace(network: net, capacity: rows, targetWidth: 3)
+            ws.fill(from: data, start: 0, rows: rows)
+            let pool = parts > 1 ? WorkerPool(parts: parts, helpers: helpers) : nil
+            defer { pool?.shutdown() }
+            let jobs = pool.map { ParallelJobs<Double>(pool: $0) }
+            net.forwardPass(ws, rows: rows, cost: net.cost, withDelta: true, scale: 1 / Double(rows), parallel: jobs)
+            net.backwardPass(ws, rows: rows, parallel: jobs)
+            return (ws.layers[1].output!.array, ws.layers[0].gradient!.array)
+        }
+        let one = pass(parts: 1), split = pass(parts: parts), callerOnly = pass(parts: parts, helpers: 0)
+        #expect(split.pooled == one.pooled && split.delta == one.delta)
+        #expect(callerOnly.pooled == one.pooled && callerOnly.delta == one.delta)
+        #expect(one.delta.contains { $0 != 0 } && one.delta.contains { $0 == 0 })
+    }
+
+    // MARK: - The loops
+
+    /// The pooling and its gradient written out here: each window's maximum and its winner,
+    /// the first pixel in row-major order that a strict `>` keeps (the first if it is NaN);
+    /// ∂x[winner] += ∂y[o] in output order, 0 elsewhere.
+    static func directPass<T: Scalar>(_ x: [T], _ dy: [T], rows: Int, channels c: Int, height h: Int, width w: Int,
+                                      window: Int, stride: Int) -> (y: [T], dx: [T]) {
+        let oh = (h - window) / stride + 1, ow = (w - window) / stride + 1
+        var y: [T] = [], dx = [T](repeating: 0, count: x.count)
+        for r in 0..<rows {
+            for ch in 0..<c {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var at = ((r * c + ch) * h + oy * stride) * w + ox * stride
+                        for i in 0..<window {
+                            for j in 0..<window {
+                                let p = ((r * c + ch) * h + oy * stride + i) * w + ox * stride + j
+                                if x[p] > x[at] { at = p }
+                            }
+                        }
+                        dx[at] += dy[y.count]
+                        y.append(x[at])
+                    }
+                }
+            }
+        }
+        return (y, dx)
+    }
+
+    /// The same values: equal with the same sign, or both NaN.
+    static func same<T: Scalar>(_ a: [T], _ b: [T]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0 == $1 && $0.sign == $1.sign || $0.isNaN && $1.isNaN }
+    }
+
+    /// The 2×2 stride-2 loops (`poolTiles`, `unpoolTiles`) and the general ones give the
+    /// direct pass's bits on even and odd sizes (odd: a last row or column no window reads,
+    /// whose gradient is 0), with ties everywhere (values from −1, −0, 0, 1), a NaN first and a
+    /// NaN later in a window, windows at either side of 8 per row (the vector loops'
+    /// width); every value of ∂x is written (it starts as 7). The general loops also on
+    /// overlapping 3×3 windows of stride 2 and 2×2 of stride 1; float32 and float64.
+    @Test(arguments: [(1, 4, 4), (2, 11, 11), (3, 7, 26), (2, 27, 18), (1, 5, 3), (1, 2, 35)])
+    func theLoopsAreTheDirectPass(channels: Int, height: Int, width: Int) throws {
+        try checkLoops(Float.self, channels: channels, height: height, width: width)
+        try checkLoops(Double.self, channels: channels, height: height, width: width)
+    }
+
+    func checkLoops<T: Scalar>(_: T.Type, channels: Int, height: Int, width: Int) throws {
+        var g = RandomGenerator(seed: UInt64(channels * 1000 + height * 40 + width))
+        let rows = 3, n = channels * height * width
+        let levels: [T] = [-1, -0.0, 0, 1]
+        var x = (0..<rows * n).map { _ in levels[g.nextInt(below: levels.count)] }
+        x[0] = .nan                        // the first pixel of the first window
+        x[rows * n - 1 - width] = .nan     // a later pixel of some window (or of none)
+        for (window, stride) in [(2, 2), (3, 2), (2, 1)] where window <= height && window <= width {
+            let layer = try MaxPoolLayer<T>(image: Shape([channels, height, width]), window: window, stride: stride)
+            let m = layer.outputCount
+            let dy = (0..<rows * m).map { _ in T(g.nextInt(below: 1000) + 1) / 64 }
+            let (y, dx) = Self.directPass(x, dy, rows: rows, channels: channels, height: height, width: width,
+                                          window: window, stride: stride)
+            let yGeneral = Buffer<T>(count: rows * m), dxGeneral = Buffer<T>(count: x.count)
+            dxGeneral.pointer.update(repeating: 7, count: x.count)
+            x.withUnsafeBufferPointer { xp in
+                dy.withUnsafeBufferPointer { dyp in
+                    layer.poolWindows(xp.baseAddress!, examples: 0..<rows, into: yGeneral.pointer)
+                    layer.unpoolWindows(dyp.baseAddress!, x: xp.baseAddress!, y: yGeneral.pointer, examples: 0..<rows,
+                                        into: dxGeneral.pointer)
+                }
+            }
+            #expect(Self.same(yGeneral.array, y), "\(window)×\(window) stride \(stride)")
+            #expect(Self.same(dxGeneral.array, dx), "\(window)×\(window) stride \(stride)")
+            guard layer.tiles else { continue }
+            let yTiles = Buffer<T>(count: rows * m), dxTiles = Buffer<T>(count: x.count)
+            dxTiles.pointer.update(repeating: 7, count: x.count)
+            x.withUnsafeBufferPointer { xp in
+                dy.withUnsafeBufferPointer { dyp in
+                    layer.poolTiles(xp.baseAddress!, examples: 0..<rows, into: yTiles.pointer)
+                    layer.unpoolTiles(dyp.baseAddress!, x: xp.baseAddress!, y: yTiles.pointer, examples: 0..<rows,
+                                      into: dxTiles.pointer)
+                }
+            }
+            #expect(Self.same(yTiles.array, y))
+            #expect(Self.same(dxTiles.array, dx))
+            // The layer's `reference` agrees where there is no NaN (its `max` may keep a later
+            // zero of the other sign: equal, so compared with ==).
+            let clean = x.map { $0.isNaN ? 0 : $0 }
+            let yClean = Buffer<T>(count: rows * m)
+            clean.withUnsafeBufferPointer { layer.poolTiles($0.baseAddress!, examples: 0..<rows, into: yClean.pointer) }
+            #expect(yClean.array == layer.reference(Matrix(rows: rows, columns: n, storage: clean)).storage)
+        }
+    }
+
+    /// An image of more than 2²⁴ values, float32's last exact whole number: the winners were
+    /// kept as Float offsets once, and such images refused. The last window's winner, its
+    /// bottom right pixel, sits at the odd offset 2²⁴ + 3 and gets its gradient; every other
+    /// window (all zeros) sends its gradient to its first pixel.
+    @Test func imagesOfMoreThanTwoToTheTwentyFourValues() throws {
+        let width = (1 << 23) + 2   // 2 rows: 2²⁴ + 4 values
+        let layer = try MaxPoolLayer<Float>(image: Shape([1, 2, width]), window: 2)
+        let m = layer.outputCount
+        #expect(m == width / 2)
+        let x = Buffer<Float>(count: 2 * width), y = Buffer<Float>(count: m)
+        let dy = Buffer<Float>(count: m), dx = Buffer<Float>(count: 2 * width)
+        x.pointer[2 * width - 1] = 1
+        dy.pointer.update(repeating: 1, count: m)
+        dy.pointer[m - 1] = 3
+        layer.pool(x.pointer, examples: 0..<1, into: y.pointer)
+        layer.unpool(dy.pointer, x: x.pointer, y: y.pointer, examples: 0..<1, into: dx.pointer)
+        #expect(y.pointer[m - 1] == 1 && y.pointer[m - 2] == 0)
+        #expect(dx.pointer[2 * width - 1] == 3)
+        #expect((2 * width - 4 ..< 2 * width - 1).map { dx.pointer[$0] } == [0, 0, 0])
+        #expect((0..<4).map { dx.pointer[$0] } == [1, 0, 1, 0])
+        #expect((width ..< width + 4).map { dx.pointer[$0] } == [0, 0, 0, 0])
     }
 }

@@ -33,9 +33,12 @@ import EngineTestSupport
         var dropout = 0.0
         /// A batch-normalisation layer after every hidden dense layer.
         var batchNorm = false
+        /// The inputs as a 1×16×16 image (widths[0] = 256) through conv 16 3×3 relu → maxpool 2
+        /// in front of the dense layers.
+        var convolution = false
         var testDescription: String {
             "\(precision) \(optimizer) \(widths)" + (dropout > 0 ? " dropout \(dropout)" : "") + (batchNorm ? " batchnorm" : "")
-                + (validation ? " with validation" : "")
+                + (convolution ? " after conv and maxpool" : "") + (validation ? " with validation" : "")
         }
     }
 
@@ -52,6 +55,7 @@ import EngineTestSupport
         Case(precision: "float64", optimizer: .momentum, widths: [8, 16, 3], validation: false),
         Case(precision: "float32", optimizer: .adam, widths: [64, 256, 4], validation: true, batchNorm: true),
         Case(precision: "float64", optimizer: .sgd, widths: [8, 16, 3], validation: false, batchNorm: true),
+        Case(precision: "float32", optimizer: .adam, widths: [256, 32, 4], validation: true, convolution: true),
     ]
 
     /// Allocation calls after the first batch, and whether the worker pool ran.
@@ -66,8 +70,10 @@ import EngineTestSupport
     }
 
     /// Threads a case asks for: 2 for the wide network (its products and update are split
-    /// over the trainer's worker pool when the machine has two processors), else 1.
-    static func threads(_ c: Case) -> Int { c.widths[1] == 256 ? 2 : 1 }
+    /// over the trainer's worker pool when the machine has two processors) and the
+    /// convolutional one (its convolution and pooling, 32 × 16·14·14 values a batch, are cut by
+    /// examples; its first dense layer, 784 × 32, starts the pool), else 1.
+    static func threads(_ c: Case) -> Int { c.widths[1] == 256 || c.convolution ? 2 : 1 }
 
     static func measure<T: Scalar>(_: T.Type, _ c: Case, allocateInBatch: Int? = nil) throws -> Measurement {
         var g = RandomGenerator(seed: 5)
@@ -76,7 +82,11 @@ import EngineTestSupport
         let data = MatrixData(inputs: x, labels: (0..<128).map { _ in g.nextInt(below: classes) }, classes: classes)
         let v: Matrix<T> = randomMatrix(20, inputs, &g)
         let validation = MatrixData(inputs: v, labels: (0..<20).map { _ in g.nextInt(below: classes) }, classes: classes)
-        let net = try Network<T>(inputWidth: inputs)
+        let net = c.convolution ? try Network<T>(inputShape: Shape([1, 16, 16])) : try Network<T>(inputWidth: inputs)
+        if c.convolution {
+            try net.addConvolution(filters: 16, kernel: 3, activation: .relu, generator: &g)
+            try net.addMaxPool(window: 2)
+        }
         for (i, w) in c.widths.dropFirst().enumerated() {
             if c.dropout > 0 { try net.addDropout(rate: c.dropout) }
             try net.addDense(outputs: w, activation: i == c.widths.count - 2 ? .softmax : .tanh, generator: &g)

@@ -79,8 +79,8 @@ package protocol Layer<Element>: Sendable {
     /// The buffers it needs in a workspace of `capacity` rows for examples of shape `input`.
     func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<Element>
     /// The sizes of its own scratch buffers in such a workspace (what `makeBuffers` allocates
-    /// them from, and what the trainer's memory check counts: a convolution's columns, max
-    /// pooling's argmax); none by default.
+    /// them from, and what the trainer's memory check counts: a convolution's columns,
+    /// dropout's mask); none by default.
     func scratchSizes(input: Shape, capacity: Int) -> [Int]
     /// Reads `pass.input(s)`, writes its outputs and sets `pass.setOutput(s, …)` (training and
     /// evaluation; the output layer leaves its activation to the cost, see `Network.forwardPass`).

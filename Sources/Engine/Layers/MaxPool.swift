@@ -3,24 +3,28 @@
 /// value. Its output is [channels, outHeight, outWidth] with outHeight = (height − window) /
 /// stride + 1, rounded down (PyTorch's nn.MaxPool2d without padding or ceil_mode); no parameters.
 ///
-/// Per example, with o = (c, oy, ox) an output position:
+/// Per example, with o = (c, oy, ox) an output position and its window's pixels taken in
+/// row-major order:
 ///
 ///     forward   y[o] = max over i, j < window of x[c, oy·stride + i, ox·stride + j]
-///               a[o] = where in x that maximum is (the first in row-major order on ties)
-///     backward  ∂x[a[o]] += ∂y[o] for every o; every other input gets 0 (overlapping windows,
+///     backward  ∂x[a(o)] += ∂y[o] for every o, a(o) the window's first pixel equal to y[o]
+///               (its first if y[o] is NaN); every other input gets 0 (overlapping windows,
 ///               stride < window, may send several outputs' gradients to one input)
 ///
-/// The argmax offsets a (capacity × outputs, per example into its c·h·w values) are the
-/// scratch `makeBuffers` gives, written by the forward pass and read by backward. They are kept
-/// as T, whose whole numbers are exact up to 2²⁴ in Float: hence `largestImage`.
+/// a(o) is the pixel the forward pass kept: it keeps a pixel only when strictly greater than
+/// all before it, so every earlier pixel is smaller than y[o] (or y[o] is the first, NaN). So
+/// nothing is stored between the passes: backward finds the winners again from x and y, which
+/// the network keeps until then (the layer behind reads y, the convolution in front its own y).
+///
+/// The common 2×2 windows of stride 2 (`tiles`) tile the image: each input pixel is in one
+/// window at most, so backward writes ∂x in one pass (its window's gradient or 0, and 0 in the
+/// last row and column an odd height or width leaves out), 8 windows at a time; other windows
+/// and strides take the general loops (`poolWindows`, `unpoolWindows`).
 package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     package typealias Element = T
 
     package let channels: Int, height: Int, width: Int
     package let window: Int, stride: Int
-
-    /// The most values an example may have: the argmax offsets must be exact in Float.
-    static var largestImage: Int { 1 << 24 }
 
     /// A layer for images of shape `image` ([channels, height, width]) with a window of
     /// window×window pixels moved by `stride` (nil: the window, so windows do not overlap);
@@ -37,9 +41,6 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         guard window <= h, window <= w else {
             throw EngineError(.shapeMismatch, "a \(window)×\(window) pooling window does not fit a \(h)×\(w) image")
         }
-        guard image.count <= Self.largestImage else {
-            throw EngineError(.tooLarge, "max pooling takes images of at most \(Self.largestImage) values, got \(image) = \(image.count)")
-        }
         channels = image.dimensions[0]
         height = h
         width = w
@@ -51,6 +52,8 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     var outWidth: Int { (width - window) / stride + 1 }
     var inputCount: Int { channels * height * width }
     var outputCount: Int { channels * outHeight * outWidth }
+    /// 2×2 windows of stride 2: the fast loops.
+    var tiles: Bool { window == 2 && stride == 2 }
 
     package static var kind: String { "maxpool" }
 
@@ -63,36 +66,60 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         return Shape([channels, outHeight, outWidth])
     }
 
-    /// Output and gradient (capacity × outputs); scratch: the argmax offsets (capacity × outputs).
+    /// Output and gradient (capacity × outputs); no scratch (see the type's comment).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
-        LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount),
-                     scratch: scratchSizes(input: input, capacity: capacity).map { Buffer(count: $0) })
+        LayerBuffers(output: Buffer(count: capacity * outputCount), gradient: Buffer(count: capacity * outputCount))
     }
 
-    package func scratchSizes(input: Shape, capacity: Int) -> [Int] { [capacity * outputCount] }
-
-    /// y and, for backward, a.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func forward(_ pass: Pass<T>, at s: Int) {
-        let buffers = pass.buffers(s), out = buffers.output!.pointer
+        let out = pass.buffers(s).output!.pointer
         pass.setOutput(s, out)
-        pool(pass.input(s), rows: pass.rows, into: out, argmax: buffers.scratch[0].pointer)
+        run(Batch(layer: self, rows: pass.rows, x: pass.input(s), y: out), pass)
     }
 
-    /// ∂x = 0, then ∂x[a[o]] += ∂y[o]; the layer in front finishes it (`finishGradient`).
+    /// ∂x from ∂y, x and y; the layer in front finishes it (`finishGradient`).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
         guard pass.needsInputGradient(s) else { return }
-        let dy = pass.gradient(s), dx = pass.gradient(s - 1), argmax = pass.buffers(s).scratch[0].pointer
-        let n = inputCount, m = outputCount
-        dx.update(repeating: 0, count: pass.rows * n)
-        for e in 0..<pass.rows {
-            let d = dx + e * n, from = dy + e * m, at = argmax + e * m
-            for o in 0..<m { d[Int(at[o])] += from[o] }
+        run(Batch(layer: self, rows: pass.rows, x: pass.input(s), y: pass.output(s),
+                  dy: pass.gradient(s), dx: pass.gradient(s - 1)), pass)
+    }
+
+    /// One pass of the layer over a batch, cut by examples (`WorkerPool.slice`) for a worker
+    /// pool's threads (`ParallelJobs.run(_:)`): each part reads and writes its own examples'
+    /// rows only, so the bits depend neither on the cut nor on which thread runs a part.
+    struct Batch {
+        let layer: MaxPoolLayer<T>
+        let rows: Int
+        let x: UnsafePointer<T>, y: UnsafeMutablePointer<T>
+        /// Backward: ∂y, and ∂x to write (both nil: forward, y to write).
+        var dy: UnsafePointer<T>? = nil, dx: UnsafeMutablePointer<T>? = nil
+
+        @_specialize(where T == Float)
+        @_specialize(where T == Double)
+        func run(part: Int, of parts: Int) {
+            let examples = WorkerPool.slice(rows, part: part, of: parts)
+            guard !examples.isEmpty else { return }
+            if let dy, let dx {
+                layer.unpool(dy, x: x, y: y, examples: examples, into: dx)
+            } else {
+                layer.pool(x, examples: examples, into: y)
+            }
+        }
+    }
+
+    /// Runs `batch` over the pass's pool when there is one and the batch is large enough to pay
+    /// for the hand-over (a few microseconds), else here in one part.
+    func run(_ batch: Batch, _ pass: Pass<T>) {
+        if let parallel = pass.parallel, parallel.width > 1, pass.rows * inputCount >= 1 << 16 {
+            parallel.run(batch)
+        } else {
+            batch.run(part: 0, of: 1)
         }
     }
 
@@ -101,14 +128,8 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
     package func finishGradient(_ pass: Pass<T>, at s: Int) {}
 
-    /// y only.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    package func predict(_ pass: Pass<T>, at s: Int) {
-        let out = pass.buffers(s).output!.pointer
-        pass.setOutput(s, out)
-        pool(pass.input(s), rows: pass.rows, into: out, argmax: nil)
-    }
+    /// The same pass as `forward`.
+    package func predict(_ pass: Pass<T>, at s: Int) { forward(pass, at: s) }
 
     /// Window by window with 4-D indices, allocating.
     @_specialize(where T == Float)
@@ -148,33 +169,198 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         self.window = window; self.stride = stride
     }
 
-    /// The forward loop over `rows` examples of x into y, writing each maximum's offset into
-    /// `argmax` when given. A strict `>` keeps the first maximum in row-major order.
+    // MARK: - The loops
+
+    /// y for examples `examples` of x (rows of `inputCount` values) into y (rows of `outputCount`).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func pool(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, argmax: UnsafeMutablePointer<T>?) {
+    func pool(_ x: UnsafePointer<T>, examples: Range<Int>, into y: UnsafeMutablePointer<T>) {
+        tiles ? poolTiles(x, examples: examples, into: y) : poolWindows(x, examples: examples, into: y)
+    }
+
+    /// ∂x for examples `examples` from ∂y, x and y (rows as in `pool`): every value of their
+    /// rows of ∂x is written.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func unpool(_ dy: UnsafePointer<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, examples: Range<Int>,
+                into dx: UnsafeMutablePointer<T>) {
+        if tiles {
+            unpoolTiles(dy, x: x, y: y, examples: examples, into: dx)
+        } else {
+            unpoolWindows(dy, x: x, y: y, examples: examples, into: dx)
+        }
+    }
+
+    /// Any window and stride, window by window. A strict `>` keeps the first maximum in
+    /// row-major order.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func poolWindows(_ x: UnsafePointer<T>, examples: Range<Int>, into y: UnsafeMutablePointer<T>) {
         let n = inputCount, oh = outHeight, ow = outWidth
-        var o = 0
-        for e in 0..<rows {
+        var o = examples.lowerBound * outputCount
+        for e in examples {
             let image = x + e * n
             for c in 0..<channels {
                 for oy in 0..<oh {
                     for ox in 0..<ow {
-                        var at = (c * height + oy * stride) * width + ox * stride
-                        var best = image[at]
+                        var best = image[(c * height + oy * stride) * width + ox * stride]
                         for i in 0..<window {
-                            let line = (c * height + oy * stride + i) * width + ox * stride
-                            for j in 0..<window where image[line + j] > best {
-                                best = image[line + j]
-                                at = line + j
-                            }
+                            let line = image + (c * height + oy * stride + i) * width + ox * stride
+                            for j in 0..<window where line[j] > best { best = line[j] }
                         }
                         y[o] = best
-                        argmax?[o] = T(at)
                         o += 1
                     }
                 }
             }
         }
+    }
+
+    /// Any window and stride: ∂x = 0, then ∂x[a(o)] += ∂y[o] window by window.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func unpoolWindows(_ dy: UnsafePointer<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, examples: Range<Int>,
+                       into dx: UnsafeMutablePointer<T>) {
+        let n = inputCount, oh = outHeight, ow = outWidth
+        (dx + examples.lowerBound * n).update(repeating: 0, count: examples.count * n)
+        var o = examples.lowerBound * outputCount
+        for e in examples {
+            let image = x + e * n, d = dx + e * n
+            for c in 0..<channels {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        let best = y[o], first = (c * height + oy * stride) * width + ox * stride
+                        var at = first
+                        search: for i in 0..<window {
+                            let line = first + i * width
+                            for j in 0..<window where image[line + j] == best {
+                                at = line + j
+                                break search
+                            }
+                        }
+                        d[at] += dy[o]
+                        o += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// 2×2 windows of stride 2, output row by output row: 8 windows at a time from 16 values of
+    /// each input row, split into even and odd columns (the last 8 of a row overlapping the 8
+    /// before when the row is not a multiple of 8: written again, with the same values); rows
+    /// of fewer than 8 windows one window at a time.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func poolTiles(_ x: UnsafePointer<T>, examples: Range<Int>, into y: UnsafeMutablePointer<T>) {
+        let oh = outHeight, ow = outWidth
+        for e in examples {
+            for c in 0..<channels {
+                for oy in 0..<oh {
+                    let top = x + e * inputCount + (c * height + 2 * oy) * width, bottom = top + width
+                    let out = y + ((e * channels + c) * oh + oy) * ow
+                    guard ow >= 8 else {
+                        for ox in 0..<ow { out[ox] = Self.tileMaximum(top + 2 * ox, bottom + 2 * ox) }
+                        continue
+                    }
+                    for start in Swift.stride(from: 0, to: ow, by: 8) {
+                        let ox = Swift.min(start, ow - 8)
+                        let t = top.pairs(at: 2 * ox), b = bottom.pairs(at: 2 * ox)
+                        var best = t.even
+                        best = select(t.odd, where: best, isBelow: t.odd, else: best)
+                        best = select(b.even, where: best, isBelow: b.even, else: best)
+                        best = select(b.odd, where: best, isBelow: b.odd, else: best)
+                        out.store(best, at: ox)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The largest of the 2×2 window at `top` (and `bottom`, the row below), the first on ties.
+    @inline(__always)
+    static func tileMaximum(_ top: UnsafePointer<T>, _ bottom: UnsafePointer<T>) -> T {
+        var best = top[0]
+        best = top[1] > best ? top[1] : best
+        best = bottom[0] > best ? bottom[0] : best
+        return bottom[1] > best ? bottom[1] : best
+    }
+
+    /// 2×2 windows of stride 2: each input pixel gets its window's ∂y if it is the window's
+    /// a(o), else 0, written row pair by row pair (8 windows at a time as in `poolTiles`), then
+    /// 0 in the column and row an odd width or height leaves out.
+    ///
+    /// Each pixel of a window in turn takes what is left of ∂y if it equals the maximum. The
+    /// first pixel is never above it, so `<` tells it apart, NaN included (a NaN maximum is the
+    /// first pixel, see the type's comment); the last takes what is left.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func unpoolTiles(_ dy: UnsafePointer<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, examples: Range<Int>,
+                     into dx: UnsafeMutablePointer<T>) {
+        let oh = outHeight, ow = outWidth, zero = Lanes<T>.zero
+        for e in examples {
+            for c in 0..<channels {
+                let plane = (e * channels + c) * height * width
+                for oy in 0..<oh {
+                    let top = x + plane + 2 * oy * width, bottom = top + width
+                    let dTop = dx + plane + 2 * oy * width, dBottom = dTop + width
+                    let o = ((e * channels + c) * oh + oy) * ow, best = y + o, g = dy + o
+                    if ow >= 8 {
+                        for start in Swift.stride(from: 0, to: ow, by: 8) {
+                            let ox = Swift.min(start, ow - 8)
+                            let t = top.pairs(at: 2 * ox), b = bottom.pairs(at: 2 * ox)
+                            let m = best.lanes(at: ox)
+                            var rest = g.lanes(at: ox)
+                            let upperLeft = select(zero, where: t.even, isBelow: m, else: rest)
+                            rest = select(rest, where: t.even, isBelow: m, else: zero)
+                            let upperRight = select(rest, where: t.odd, equals: m, else: zero)
+                            rest = select(zero, where: t.odd, equals: m, else: rest)
+                            dTop.storePairs(even: upperLeft, odd: upperRight, at: 2 * ox)
+                            dBottom.storePairs(even: select(rest, where: b.even, equals: m, else: zero),
+                                               odd: select(zero, where: b.even, equals: m, else: rest), at: 2 * ox)
+                        }
+                    } else {
+                        for ox in 0..<ow {
+                            let m = best[ox], a = 2 * ox
+                            var rest = g[ox]
+                            dTop[a] = top[a] < m ? 0 : rest
+                            rest = top[a] < m ? rest : 0
+                            dTop[a + 1] = top[a + 1] == m ? rest : 0
+                            rest = top[a + 1] == m ? 0 : rest
+                            dBottom[a] = bottom[a] == m ? rest : 0
+                            dBottom[a + 1] = bottom[a] == m ? 0 : rest
+                        }
+                    }
+                    if width % 2 == 1 {
+                        dTop[width - 1] = 0
+                        dBottom[width - 1] = 0
+                    }
+                }
+                if height % 2 == 1 {
+                    (dx + plane + (height - 1) * width).update(repeating: 0, count: width)
+                }
+            }
+        }
+    }
+}
+
+extension UnsafePointer where Pointee: Scalar {
+    /// The 16 values from `i` split into their even and odd lanes: 8 windows' left and right
+    /// pixels.
+    @inline(__always)
+    fileprivate func pairs(at i: Int) -> (even: Lanes<Pointee>, odd: Lanes<Pointee>) {
+        let v = UnsafeRawPointer(self + i).loadUnaligned(as: SIMD16<Pointee>.self)
+        return (v.evenHalf, v.oddHalf)
+    }
+}
+
+extension UnsafeMutablePointer where Pointee: Scalar {
+    /// Writes `even` and `odd` interleaved into the 16 values from `i`.
+    @inline(__always)
+    fileprivate func storePairs(even: Lanes<Pointee>, odd: Lanes<Pointee>, at i: Int) {
+        var v = SIMD16<Pointee>()
+        v.evenHalf = even
+        v.oddHalf = odd
+        UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: SIMD16<Pointee>.self)
     }
 }

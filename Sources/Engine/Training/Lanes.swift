@@ -31,6 +31,18 @@ func select<T: Scalar>(_ a: Lanes<T>, whereIsPositive y: Lanes<T>, else b: Lanes
     T.select(a, whereIsPositive: y, else: b)
 }
 
+/// `a` where `x < y`, else `b`, lane by lane (either NaN: `b`; `Scalar.select`).
+@inline(__always)
+func select<T: Scalar>(_ a: Lanes<T>, where x: Lanes<T>, isBelow y: Lanes<T>, else b: Lanes<T>) -> Lanes<T> {
+    T.select(a, where: x, isBelow: y, else: b)
+}
+
+/// `a` where `x == y`, else `b`, lane by lane (−0 equals 0; NaN: `b`; `Scalar.select`).
+@inline(__always)
+func select<T: Scalar>(_ a: Lanes<T>, where x: Lanes<T>, equals y: Lanes<T>, else b: Lanes<T>) -> Lanes<T> {
+    T.select(a, where: x, equals: y, else: b)
+}
+
 // MARK: - Exponential and friends, 8 lanes at a time (Float)
 
 /// e^x for 8 Floats at once: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by Cephes' `expf`

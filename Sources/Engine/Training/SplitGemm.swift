@@ -1,6 +1,6 @@
 /// The work a training run splits over a `WorkerPool`: large GEMMs (each part followed by the
 /// element-wise pass over its own block of the result, see `Epilogue`), a convolution layer's
-/// steps (`ConvolutionBatch`), reading a batch from the data set, and optimiser updates.
+/// steps (`ConvolutionBatch`), a max-pooling layer's passes (`MaxPoolLayer.Batch`), reading a batch from the data set, and optimiser updates.
 ///
 /// The job closures are built once per run and read their arguments from `gemm` and
 /// `update`, which the caller sets just before `pool.run`; so the batch loop hands work to the
@@ -92,6 +92,7 @@ final class ParallelJobs<T: Scalar> {
     private var inputSplit: InputSplit?
     private var activeGradient: ActiveGradient?
     private var convolution: ConvolutionBatch<T>?
+    private var pooling: MaxPoolLayer<T>.Batch?
     private var gemmJob: ((Int) -> Void)!
     private var updateJob: ((Int) -> Void)!
     private var fillJob: ((Int) -> Void)!
@@ -99,6 +100,7 @@ final class ParallelJobs<T: Scalar> {
     private var sumJob: ((Int) -> Void)!
     private var activeGradientJob: ((Int) -> Void)!
     private var convolutionJob: ((Int) -> Void)!
+    private var poolingJob: ((Int) -> Void)!
     /// The partial products of parts 1… of an `InputSplit`, one m × n block each.
     private var partials = Buffer<T>(count: 0)
 
@@ -111,6 +113,7 @@ final class ParallelJobs<T: Scalar> {
         sumJob = { [unowned self] part in self.sumPartials(part) }
         activeGradientJob = { [unowned self] part in self.activeGradientPart(part) }
         convolutionJob = { [unowned self] part in self.convolution?.run(part: part, of: self.width) }
+        poolingJob = { [unowned self] part in self.pooling?.run(part: part, of: self.width) }
     }
 
     /// Room for the partial products of an `InputSplit` with m × n up to `elements`; call
@@ -170,6 +173,13 @@ final class ParallelJobs<T: Scalar> {
         pool.run(convolutionJob)
         convolution = nil
         c.finish(parts: width)
+    }
+
+    /// Runs a max-pooling layer's pass over the pool, each part its own examples.
+    func run(_ p: MaxPoolLayer<T>.Batch) {
+        pooling = p
+        pool.run(poolingJob)
+        pooling = nil
     }
 
     /// Runs `f` split over the pool, each part reading its own run of rows.
