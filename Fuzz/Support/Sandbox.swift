@@ -30,6 +30,8 @@ let fixtures: [(name: String, bytes: [UInt8])] = {
         ("r.nnm", "Fuzz/corpus/modelfile/adam-float64.nnm"),
         ("images.idx", "Fuzz/corpus/idx/images-ubyte-3d.idx"),
         ("labels.idx", "Fuzz/corpus/idx/labels-ubyte-1d.idx"),
+        ("small.idx", "Fuzz/corpus/idx/images-ubyte-8x9x9.idx"),
+        ("smalllabels.idx", "Fuzz/corpus/idx/labels-ubyte-8.idx"),
         ("digit.png", "Fuzz/corpus/png/gray8-4x3-filters.png"),
         ("m.safetensors", "Fuzz/corpus/safetensors/nnsh-2-3-1.safetensors"),
     ]

@@ -2,8 +2,9 @@
 // feeds arbitrary text (which rarely parses into a long run of valid commands), this one reads
 // its input as a sequence of choices: each byte picks a statement from `statements` below and
 // the next byte fills its number `#`, so every input is a session of well-formed commands on a
-// loaded digit model, a regression network, image and CSV datasets, and their results, in any
-// order (train then pop a layer then evaluate, save then load, and so on).
+// loaded digit model, a regression network, image and CSV datasets, a convolutional network
+// over 9×9 images (im2col, Winograd, pooling, batch norm), and their results, in any order
+// (train then pop a layer then evaluate, save then load, and so on).
 // Built and run by Scripts/fuzz.sh commands SECONDS.
 import Foundation
 @testable import Shell
@@ -12,6 +13,7 @@ import Foundation
 private let setup = [
     #"m = load "m.nnm""#, #"r = load "r.nnm""#, #"d = idx "images.idx" "labels.idx""#,
     #"f = csv "flowers.csv""#, "g = runge n=20 noise=0.1 seed=1", "n = network 1",
+    #"e = idx "small.idx" "smalllabels.idx""#, "c = network e",
 ]
 
 /// The statements an input chooses from; `#` is replaced by the byte after the choice.
@@ -27,6 +29,11 @@ private let statements = [
     "set seed #", "set precision \"float64\"", "set precision \"float32\"", "x = [#, #]",
     "print \"{#:d}\"", "print \"{# / 7:.3f}\"", "k = folds g #", "n = network #", "r = load \"r.nnm\"",
     "train r g epochs=1", "print len(n.layers)",
+    "add c conv # 3 relu", "add c conv # 3 tanh pad=1", "add c conv # 3 relu stride=2", "add c conv 4 # relu pad=\"same\"",
+    "add c maxpool #", "add c batchnorm", "add c flatten", "add c dense 3 softmax", "add c dropout 0.#",
+    "train c e epochs=1 batch=#", "eval c e", "predict c e", "inspect c e", "show e 0 net=c layer=#", "summary c",
+    "gradcheck c e", #"save c "c.nnm""#, #"c = load "c.nnm""#, #"export c "c.onnx""#, "c = network e", "pop c",
+    "set threads #",
 ]
 
 @_cdecl("LLVMFuzzerTestOneInput")

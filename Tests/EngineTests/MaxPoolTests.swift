@@ -215,6 +215,46 @@ import EngineTestSupport
         #expect(one.delta.contains { $0 != 0 } && one.delta.contains { $0 == 0 })
     }
 
+    /// The pooling finishes the gradient of the layer in front (`appliesFrontEpilogue`): where
+    /// windows do not overlap it applies f' to ∂y on the pooled values before unpooling, which
+    /// must give the values of unpooling first and applying f' over ∂x with the layer's outputs
+    /// (what the convolution did itself before); overlapping windows and softmax take the
+    /// latter way. Float32, every activation, a part of the batch as a pool's thread runs it.
+    @Test(arguments: [(2, 2), (2, 3), (3, 2), (3, 3)])
+    func theFrontLayersDerivativeIsAppliedExactly(window: Int, stride: Int) throws {
+        let (rows, c, h, w) = (5, 3, 13, 11)
+        let layer = try MaxPoolLayer<Float>(image: Shape([c, h, w]), window: window, stride: stride)
+        var g = RandomGenerator(seed: UInt64(7 * window + stride))
+        let n = c * h * w, m = layer.outputCount
+        for f in [Activation.relu, .leakyReLU(alpha: 0.1), .sigmoid, .tanh, .linear, .softmax] {
+            // Outputs of the layer in front as its activation gives them (ties included).
+            var x = (0..<rows * n).map { _ in Float(Double(g.nextInt(below: 41)) / 20 - 1) }
+            if f == .sigmoid { x = x.map { ($0 + 1) / 2 } }
+            if f == .relu { x = x.map { Swift.max(0, $0) } }
+            let dy0 = (0..<rows * m).map { _ in Float(g.nextUniform() * 2 - 1) }
+            let y = Buffer<Float>(count: rows * m)
+            let fused = Buffer<Float>(count: rows * n), plain = Buffer<Float>(count: rows * n)
+            let dyA = Buffer<Float>(count: rows * m), dyB = Buffer<Float>(count: rows * m)
+            for i in 0..<rows * m { dyA.pointer[i] = dy0[i]; dyB.pointer[i] = dy0[i] }
+            try x.withUnsafeBufferPointer { xp in
+                let xs = xp.baseAddress!
+                MaxPoolLayer.Batch(layer: layer, rows: rows, x: xs, y: y.pointer).run(part: 0, of: 1)
+                // As `backward` sets it up for this front epilogue, for a part of the batch.
+                let epilogue = Epilogue<Float>.derivative(f, output: UnsafeMutablePointer(mutating: xs))
+                var a = MaxPoolLayer.Batch(layer: layer, rows: rows, x: xs, y: y.pointer, dy: dyA.pointer, dx: fused.pointer)
+                if f != .softmax && stride >= window { a.pooledDerivative = f } else { a.epilogue = epilogue }
+                for part in 0..<2 { a.run(part: part, of: 2) }
+                MaxPoolLayer.Batch(layer: layer, rows: rows, x: xs, y: y.pointer, dy: dyB.pointer, dx: plain.pointer)
+                    .run(part: 0, of: 1)
+                f.backpropagate(plain.pointer, output: xs, rows: rows, columns: n)
+                // Equal values (a zero's sign may differ: 0 · f' < 0 is −0 where the fused pass writes 0).
+                let differing = zip(fused.array, plain.array).filter { !($0 == $1 || $0.isNaN && $1.isNaN) }.count
+                #expect(differing == 0, "\(f) window \(window) stride \(stride): \(differing) values differ")
+                #expect(plain.array.contains { $0 != 0 })
+            }
+        }
+    }
+
     // MARK: - The loops
 
     /// The pooling and its gradient written out here: each window's maximum and its winner,

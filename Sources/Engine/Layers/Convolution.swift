@@ -216,6 +216,7 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
         weights.withUnsafeBufferPointer { w in
             var b = batch(pass, at: s, step: .backward, weights: w.baseAddress!)
             b.delta = pass.gradient(s)
+            b.deltaFinished = pass.gradientIsFinished(s)
             b.weightGradient = buffers.parameterGradients[0].pointer
             b.biasGradient = buffers.parameterGradients[1].pointer
             b.inputGradient = pass.needsInputGradient(s) ? pass.gradient(s - 1) : nil
@@ -226,11 +227,15 @@ package struct ConvolutionLayer<T: Scalar>: Layer, Equatable {
     /// col2im adds, so the layer in front finishes the gradient on its own (`finishGradient`).
     package var appliesFrontEpilogue: Bool { false }
 
-    /// Nothing: its backward pass turns ∂y into δ = ∂y ⊙ f'(y) itself, example by example,
-    /// just before the products read it (`ConvolutionBatch`), not in a pass of its own over
-    /// the batch.
-    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
+    /// δ = ∂y ⊙ f'(y), read from its outputs: a layer behind that writes ∂y applies it as it
+    /// does (max pooling on its pooled gradient, a dense layer in its product's parts).
+    package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> {
+        .derivative(activation, output: pass.output(s))
+    }
 
+    /// Nothing: when the layer behind did not apply `gradientEpilogue`, the backward pass turns
+    /// ∂y into δ itself, example by example, just before the products read it
+    /// (`ConvolutionBatch`), not in a pass of its own over the batch.
     package func finishGradient(_ pass: Pass<T>, at s: Int) {}
 
     /// Weights with the penalties, biases without.

@@ -53,7 +53,7 @@ extension ConvolutionBatch {
             let count = Swift.min(chunk, examples.upperBound - start), n = count * w.tiles
             let v = columns + start / chunk * points * c * ld
             for e in start..<start + count {
-                activation.backpropagate(delta + e * outputs, output: y + e * outputs, rows: 1, columns: outputs)
+                if !deltaFinished { activation.backpropagate(delta + e * outputs, output: y + e * outputs, rows: 1, columns: outputs) }
                 addBiasGradient(delta + e * outputs, into: db)
             }
             w.transformOutputGradients(delta, filters: filters, first: start, examples: count, into: dm, columns: ld)

@@ -5,7 +5,8 @@
 ///
 ///     forward    for e in E:  col_e = im2col(x_e)                       (K × P, kept for ∂W)
 ///                             y_e = f(W · col_e + b)                    GEMM NN, (filters × P)
-///     backward   for e in E:  δ_e = ∂y_e ⊙ f'(y_e)                      (in place)
+///     backward   for e in E:  δ_e = ∂y_e ⊙ f'(y_e)                      (in place; skipped when the
+///                                                                      layer behind applied it: `deltaFinished`)
 ///                             ∂W_part += δ_e · col_eᵀ                   GEMM NT
 ///                             ∂b_part += row sums of δ_e
 ///                             ∂col = Wᵀ · δ_e                           GEMM TN, (K × P) the part's own
@@ -45,6 +46,8 @@ struct ConvolutionBatch<T: Scalar> {
     /// ∂L/∂y (rows × filters·P), made δ = ∂L/∂z in place, the parameter gradients and, when
     /// wanted, ∂x (rows × C·H·W).
     var delta: UnsafeMutablePointer<T>? = nil
+    /// ∂L/∂y is already δ: the layer behind applied f' as it wrote it (`Pass.gradientIsFinished`).
+    var deltaFinished = false
     var weightGradient: UnsafeMutablePointer<T>? = nil
     var biasGradient: UnsafeMutablePointer<T>? = nil
     var inputGradient: UnsafeMutablePointer<T>? = nil
@@ -96,7 +99,7 @@ struct ConvolutionBatch<T: Scalar> {
         let dcol = partColumns + part * k * p
         for e in examples {
             let d = delta + e * m, col = columns + e * k * p
-            activation.backpropagate(d, output: y + e * m, rows: 1, columns: m)
+            if !deltaFinished { activation.backpropagate(d, output: y + e * m, rows: 1, columns: m) }
             // ∂W += δ_e · col_eᵀ   (filters × K) = (filters × P) · (K × P)ᵀ
             T.gemm(transposeA: false, transposeB: true, m: filters, n: k, k: p,
                    alpha: 1, a: d, lda: p, b: col, ldb: p, beta: 1, c: dW, ldc: k)

@@ -218,6 +218,10 @@ package struct Pass<T: Scalar> {
     func gradient(_ s: Int) -> UnsafeMutablePointer<T> { ws.gradientPointers[s]! }
     /// True when a layer in front of s has parameters, so s must pass the gradient on.
     func needsInputGradient(_ s: Int) -> Bool { s > ws.firstParametric }
+    /// True when the layer behind s applied s's `gradientEpilogue` as it wrote s's gradient
+    /// (`appliesFrontEpilogue`), so `backward` finds it finished (the network's backward pass
+    /// then does not run s's `finishGradient` either).
+    func gradientIsFinished(_ s: Int) -> Bool { ws.gradientFinished[s] }
     /// The optimiser's number for layer s's first tensor.
     func firstTensor(_ s: Int) -> Int { ws.firstTensors[s] }
 }

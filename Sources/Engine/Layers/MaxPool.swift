@@ -81,13 +81,24 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         run(Batch(layer: self, rows: pass.rows, x: pass.input(s), y: out), pass)
     }
 
-    /// ∂x from ∂y, x and y; the layer in front finishes it (`finishGradient`).
+    /// ∂x from ∂y, x and y, finished with the front layer's element-wise pass (`frontEpilogue`,
+    /// its f'). Where windows do not overlap, each input's gradient is one output's or 0 and a
+    /// winner x equals its window's y, so f' is applied to ∂y on the pooled values (a quarter of
+    /// them for 2×2 windows) before unpooling: the same products as f' over ∂x afterwards, the
+    /// same bits (but for outputs that are NaN or ∞, whose zeros it leaves 0). Otherwise (and
+    /// for softmax, which needs whole rows of the layer in front) after unpooling, over ∂x.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func backward(_ pass: Pass<T>, at s: Int, frontEpilogue: Epilogue<T>) {
         guard pass.needsInputGradient(s) else { return }
-        run(Batch(layer: self, rows: pass.rows, x: pass.input(s), y: pass.output(s),
-                  dy: pass.gradient(s), dx: pass.gradient(s - 1)), pass)
+        var batch = Batch(layer: self, rows: pass.rows, x: pass.input(s), y: pass.output(s),
+                          dy: pass.gradient(s), dx: pass.gradient(s - 1))
+        if case .derivative(let f, _) = frontEpilogue, f != .softmax, stride >= window {
+            batch.pooledDerivative = f
+        } else {
+            batch.epilogue = frontEpilogue
+        }
+        run(batch, pass)
     }
 
     /// One pass of the layer over a batch, cut by examples (`WorkerPool.slice`) for a worker
@@ -98,7 +109,11 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         let rows: Int
         let x: UnsafePointer<T>, y: UnsafeMutablePointer<T>
         /// Backward: ∂y, and ∂x to write (both nil: forward, y to write).
-        var dy: UnsafePointer<T>? = nil, dx: UnsafeMutablePointer<T>? = nil
+        var dy: UnsafeMutablePointer<T>? = nil, dx: UnsafeMutablePointer<T>? = nil
+        /// Backward: the front layer's f', applied to ∂y in place (with y) before unpooling…
+        var pooledDerivative: Activation? = nil
+        /// … or its epilogue, applied to ∂x after.
+        var epilogue: Epilogue<T> = .none
 
         @_specialize(where T == Float)
         @_specialize(where T == Double)
@@ -106,7 +121,11 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
             let examples = WorkerPool.slice(rows, part: part, of: parts)
             guard !examples.isEmpty else { return }
             if let dy, let dx {
+                let m = layer.outputCount, n = layer.inputCount
+                pooledDerivative?.backpropagate(dy + examples.lowerBound * m, output: y + examples.lowerBound * m,
+                                                rows: examples.count, columns: m)
                 layer.unpool(dy, x: x, y: y, examples: examples, into: dx)
+                epilogue.apply(to: dx, rows: examples, columns: 0..<n, stride: n)
             } else {
                 layer.pool(x, examples: examples, into: y)
             }
@@ -123,7 +142,7 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         }
     }
 
-    package var appliesFrontEpilogue: Bool { false }
+    package var appliesFrontEpilogue: Bool { true }
     /// Nothing element-wise of its own.
     package func gradientEpilogue(_ pass: Pass<T>, at s: Int) -> Epilogue<T> { .none }
     package func finishGradient(_ pass: Pass<T>, at s: Int) {}

@@ -34,6 +34,9 @@ public final class Workspace<T: Scalar> {
     let outputLayer: Int
     /// The optimiser's number of each layer's first parameter tensor.
     let firstTensors: [Int]
+    /// Per layer: the layer behind it applies its `gradientEpilogue` as it writes the gradient
+    /// (it `appliesFrontEpilogue` and passes the gradient back), so the gradient arrives finished.
+    let gradientFinished: [Bool]
     /// By dense layer (see above).
     let outputs: [Buffer<T>]
     let deltas: [Buffer<T>]
@@ -70,6 +73,10 @@ public final class Workspace<T: Scalar> {
         self.firstTensors = firstTensors
         self.firstParametric = network.stack.firstIndex { $0.parameterTensorCount > 0 } ?? network.stack.count
         self.outputLayer = network.stack.lastIndex { $0.parameterTensorCount > 0 } ?? -1
+        let (first, last) = (firstParametric, outputLayer)
+        gradientFinished = network.stack.indices.map { s in
+            s < last && s + 1 > first && network.stack[s + 1].appliesFrontEpilogue
+        }
         let start = inputs.pointer
         outputPointers = layers.map { $0.output?.pointer ?? start }
         let kinds = network.stack.map { type(of: $0).kind }
