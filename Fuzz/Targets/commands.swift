@@ -29,7 +29,7 @@ private let statements = [
     "set seed #", "set precision \"float64\"", "set precision \"float32\"", "x = [#, #]",
     "print \"{#:d}\"", "print \"{# / 7:.3f}\"", "k = folds g #", "n = network #", "r = load \"r.nnm\"",
     "train r g epochs=1", "print len(n.layers)",
-    "add c conv # 3 relu", "add c conv # 3 tanh pad=1", "add c conv # 3 relu stride=2", "add c conv 4 # relu pad=\"same\"",
+    "add c conv # 3 relu", "add c conv # 3 tanh pad=1", "add c conv # 3 relu stride=2", "add c conv 4 5 relu pad=\"same\"", "add c conv 2 # relu",
     "add c maxpool #", "add c batchnorm", "add c flatten", "add c dense 3 softmax", "add c dropout 0.#",
     "train c e epochs=1 batch=#", "eval c e", "predict c e", "inspect c e", "show e 0 net=c layer=#", "summary c",
     "gradcheck c e", #"save c "c.nnm""#, #"c = load "c.nnm""#, #"export c "c.onnx""#, "c = network e", "pop c",
