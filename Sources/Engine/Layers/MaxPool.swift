@@ -85,7 +85,8 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     /// its f'). Where windows do not overlap, each input's gradient is one output's or 0 and a
     /// winner x equals its window's y, so f' is applied to ∂y on the pooled values (a quarter of
     /// them for 2×2 windows) before unpooling: the same products as f' over ∂x afterwards, the
-    /// same bits (but for outputs that are NaN or ∞, whose zeros it leaves 0). Otherwise (and
+    /// same values (but that the zeros it writes are +0 where 0 · f' would give −0 or, for
+    /// outputs that are NaN or ∞, NaN). Otherwise (and
     /// for softmax, which needs whole rows of the layer in front) after unpooling, over ∂x.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
