@@ -242,7 +242,7 @@ import EngineTestSupport
                 // As `backward` sets it up for this front epilogue, for a part of the batch.
                 let epilogue = Epilogue<Float>.derivative(f, output: UnsafeMutablePointer(mutating: xs))
                 var a = MaxPoolLayer.Batch(layer: layer, rows: rows, x: xs, y: y.pointer, dy: dyA.pointer, dx: fused.pointer)
-                if f != .softmax && stride >= window { a.pooledDerivative = f } else { a.epilogue = epilogue }
+                a.finish = f != .softmax && stride >= window ? .onPooled(f) : .afterwards(epilogue)
                 for part in 0..<2 { a.run(part: part, of: 2) }
                 MaxPoolLayer.Batch(layer: layer, rows: rows, x: xs, y: y.pointer, dy: dyB.pointer, dx: plain.pointer)
                     .run(part: 0, of: 1)

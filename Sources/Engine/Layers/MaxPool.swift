@@ -95,9 +95,9 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         var batch = Batch(layer: self, rows: pass.rows, x: pass.input(s), y: pass.output(s),
                           dy: pass.gradient(s), dx: pass.gradient(s - 1))
         if case .derivative(let f, _) = frontEpilogue, f != .softmax, stride >= window {
-            batch.pooledDerivative = f
+            batch.finish = .onPooled(f)
         } else {
-            batch.epilogue = frontEpilogue
+            batch.finish = .afterwards(frontEpilogue)
         }
         run(batch, pass)
     }
@@ -111,10 +111,15 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
         let x: UnsafePointer<T>, y: UnsafeMutablePointer<T>
         /// Backward: ∂y, and ∂x to write (both nil: forward, y to write).
         var dy: UnsafeMutablePointer<T>? = nil, dx: UnsafeMutablePointer<T>? = nil
-        /// Backward: the front layer's f', applied to ∂y in place (with y) before unpooling…
-        var pooledDerivative: Activation? = nil
-        /// … or its epilogue, applied to ∂x after.
-        var epilogue: Epilogue<T> = .none
+        /// Backward: how the front layer's element-wise pass is applied.
+        var finish: Finish = .afterwards(.none)
+
+        enum Finish {
+            /// Its f' on ∂y in place (with y), before unpooling.
+            case onPooled(Activation)
+            /// Its epilogue on ∂x, after unpooling.
+            case afterwards(Epilogue<T>)
+        }
 
         @_specialize(where T == Float)
         @_specialize(where T == Double)
@@ -123,10 +128,14 @@ package struct MaxPoolLayer<T: Scalar>: ParameterFreeLayer, Equatable {
             guard !examples.isEmpty else { return }
             if let dy, let dx {
                 let m = layer.outputCount, n = layer.inputCount
-                pooledDerivative?.backpropagate(dy + examples.lowerBound * m, output: y + examples.lowerBound * m,
-                                                rows: examples.count, columns: m)
+                if case .onPooled(let f) = finish {
+                    f.backpropagate(dy + examples.lowerBound * m, output: y + examples.lowerBound * m,
+                                    rows: examples.count, columns: m)
+                }
                 layer.unpool(dy, x: x, y: y, examples: examples, into: dx)
-                epilogue.apply(to: dx, rows: examples, columns: 0..<n, stride: n)
+                if case .afterwards(let epilogue) = finish {
+                    epilogue.apply(to: dx, rows: examples, columns: 0..<n, stride: n)
+                }
             } else {
                 layer.pool(x, examples: examples, into: y)
             }

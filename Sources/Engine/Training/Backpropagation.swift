@@ -53,7 +53,7 @@ extension Network {
             s -= 1
             let layer = stack[s]
             let passesBack = pass.needsInputGradient(s)
-            let fused = passesBack && layer.appliesFrontEpilogue
+            let fused = passesBack && pass.gradientIsFinished(s - 1)
             layer.backward(pass, at: s, frontEpilogue: fused ? stack[s - 1].gradientEpilogue(pass, at: s - 1) : .none)
             if passesBack && !fused { stack[s - 1].finishGradient(pass, at: s - 1) }
         }

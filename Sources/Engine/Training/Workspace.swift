@@ -36,6 +36,7 @@ public final class Workspace<T: Scalar> {
     let firstTensors: [Int]
     /// Per layer: the layer behind it applies its `gradientEpilogue` as it writes the gradient
     /// (it `appliesFrontEpilogue` and passes the gradient back), so the gradient arrives finished.
+    /// The one place this rule lives: the network's backward pass reads it too.
     let gradientFinished: [Bool]
     /// By dense layer (see above).
     let outputs: [Buffer<T>]
