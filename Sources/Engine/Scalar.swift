@@ -215,6 +215,10 @@ public enum BLASThreads {
 
     public static var current: Int { state.withLock { $0.requested } }
 
+    /// The count the process started with: BLAS's own default (every CPU, or
+    /// OPENBLAS_NUM_THREADS / OMP_NUM_THREADS when set).
+    public static let initial = max(1, Int(nnsh_blas_threads()))
+
     /// Called when a training run starts: BLAS goes single-threaded; returns `current`.
     static func beginTraining() -> Int {
         state.withLock { s in
@@ -237,7 +241,7 @@ public enum BLASThreads {
         var trainings: Int
     }
 
-    private static let state = Mutex(State(requested: max(1, Int(nnsh_blas_threads())), trainings: 0))
+    private static let state = Mutex(State(requested: initial, trainings: 0))
 }
 
 // Free-function spellings of the C library's double-precision functions, so the Double

@@ -75,6 +75,9 @@ public struct TrainingResult: Sendable {
     public var restoredBest: Bool = false
     /// The threads the run computed on: 1, or its worker pool's width (`TrainingOptions.threads`).
     public var threads: Int = 1
+    /// Whether the network is big enough for its work to be split over threads: when false the
+    /// run computes on 1 thread whatever `TrainingOptions.threads` says.
+    public var splittable: Bool = false
     /// The run's generator after the run (for a resumed run: continued from the pause).
     public var generator: RandomGenerator
 

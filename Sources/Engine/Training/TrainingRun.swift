@@ -33,6 +33,8 @@ final class TrainingRun<T: Scalar> {
     /// The best epoch's state, when the options restore it.
     private let best: Snapshot<T>?
     private let pool: WorkerPool?
+    /// Whether the network is big enough for its work to be split over threads (`startWorkers`).
+    private let splittable: Bool
     private let parallel: ParallelJobs<T>?
     private let active: ActiveInputs<T>?
     private let clock = ContinuousClock()
@@ -105,7 +107,7 @@ final class TrainingRun<T: Scalar> {
         // (train until Ctrl-C) must not reserve memory for all of them up front.
         records.reserveCapacity(Swift.min(options.epochs, 1024))
         net.history.epochs.reserveCapacity(net.history.epochs.count + Swift.min(options.epochs, 1024))
-        (pool, parallel) = Self.startWorkers(net, rows: chunk, threads: options.threads)
+        (pool, parallel, splittable) = Self.startWorkers(net, rows: chunk, threads: options.threads)
         BLASWarmUp.prepare(for: net, parallel: parallel)
         active = options.skipsZeroInputs ? ws.activeInputs(for: net) : nil
     }
@@ -142,7 +144,7 @@ final class TrainingRun<T: Scalar> {
     /// largest product (`Layer.largestProduct`, see `splitGemm`) or one of its tensors (the
     /// optimiser step, `applyStep`). Starts the training section of `BLASThreads` (see `end`).
     private static func startWorkers(_ net: Network<T>, rows: Int,
-                                     threads: Int?) -> (WorkerPool?, ParallelJobs<T>?) {
+                                     threads: Int?) -> (WorkerPool?, ParallelJobs<T>?, splittable: Bool) {
         let sessionThreads = BLASThreads.beginTraining()
         let threads = Swift.min(threads ?? sessionThreads, WorkerPool.processors)
         let products = net.stack.compactMap { $0.largestProduct(rows: rows) }
@@ -150,7 +152,7 @@ final class TrainingRun<T: Scalar> {
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         let parallel = pool.map { ParallelJobs<T>(pool: $0) }
         parallel?.reservePartials(products.map { $0.m * $0.n }.max() ?? 0)
-        return (pool, parallel)
+        return (pool, parallel, splittable)
     }
 
     /// Stops the workers and gives BLAS its session threads back.
@@ -303,6 +305,7 @@ final class TrainingRun<T: Scalar> {
         net.pausedRun = pausedNow
         var result = TrainingResult(epochs: records, stopped: pausedNow != nil, generator: generator)
         result.threads = pool?.width ?? 1
+        result.splittable = splittable
         result.stoppedEarly = stoppedEarly
         result.bestEpoch = chosen.bestEpoch
         result.bestScore = chosen.best

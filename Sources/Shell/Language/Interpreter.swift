@@ -46,6 +46,9 @@ final class Interpreter {
     /// Whether training leaves out the first layer's products over all-zero input columns
     /// (`set skip_zero_inputs false` to compute them, as the benchmark's floor counts them).
     var skipsZeroInputs = true
+    /// `set threads auto` (the default): each `train` takes the CPUs free when it starts
+    /// (`FreeCores`), at most `BLASThreads.current`. `set threads N` turns it off.
+    var threadsAreAutomatic = true
 
     /// Files being run by `run`, innermost last; limits recursion.
     var runStack: [String] = []
@@ -110,14 +113,14 @@ final class Interpreter {
     /// folder (`cd`) and generator are put back, whatever the script did or however it ended.
     /// Returns the variables the script left (without `args`).
     func inOwnScope(arguments: [String], _ body: () throws(ShellError) -> Void) throws(ShellError) -> [String: Value] {
-        let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator)
+        let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator, threadsAreAutomatic)
         let threads = BLASThreads.current, memory = MemoryLimit.bytes
         let folder = FileManager.default.currentDirectoryPath
         globals = ["args": .list(arguments.map { .string($0) })]
         frames = []
         scriptArguments = arguments
         defer {
-            (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator) = saved
+            (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator, threadsAreAutomatic) = saved
             if BLASThreads.current != threads { BLASThreads.set(threads) }
             if MemoryLimit.bytes != memory { MemoryLimit.set(bytes: memory) }
             if FileManager.default.currentDirectoryPath != folder { _ = FileManager.default.changeCurrentDirectoryPath(folder) }

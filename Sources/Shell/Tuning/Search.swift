@@ -167,6 +167,11 @@ final class Search {
     /// epochs) and scores it. Returns false when Ctrl-C stopped it (the trial is then
     /// incomplete and should be dropped).
     func trainAndScore(_ trial: Trial, epochs: Int? = nil) throws(CommandError) -> Bool {
+        // Every configuration on the session's thread count, not on the CPUs free when each
+        // starts (`set threads auto`): a sweep's table must not depend on the load.
+        let automatic = shell.threadsAreAutomatic
+        shell.threadsAreAutomatic = false
+        defer { shell.threadsAreAutomatic = automatic }
         var scores: [Double] = []
         var run = 0
         for r in repeats {

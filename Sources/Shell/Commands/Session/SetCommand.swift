@@ -1,6 +1,6 @@
 import Engine
 
-/// `set seed 1`, `set threads 2`, `set precision float64`, `set max_memory 2GB`,
+/// `set seed 1`, `set threads 2` (or `auto`), `set precision float64`, `set max_memory 2GB`,
 /// `set skip_zero_inputs false`.
 struct SetCommand: Command {
     static let name = "set"
@@ -8,7 +8,7 @@ struct SetCommand: Command {
     static let summary = "Set the random seed, threads, the precision of new networks, the memory limit, or zero-input skipping."
     static let parameters: [Parameter] = [
         .positional("setting", .cases(Setting.self), help: "what to set"),
-        .positional("value", .oneOf([.number, .bool, .cases(Precision.self), .string]), default: Value.none, help: "the new value; without it, show the current one"),
+        .positional("value", .oneOf([.number, .bool, .cases(Precision.self), .cases(Automatic.self), .string]), default: Value.none, help: "the new value; without it, show the current one"),
     ]
     static let example = """
         set seed 1993
@@ -19,7 +19,13 @@ struct SetCommand: Command {
         """
     static let details = """
         seed       restarts the session's random generator (weights, shuffling, splits)
-        threads    threads BLAS may use for matrix products (1 to 64)
+        threads    threads for matrix products and training (1 to 64), or auto (default):
+                   each train takes the CPUs no other program is busy on when it starts
+                   (all of them on an idle machine; it says so when it takes fewer) and
+                   keeps that count to its end, resume included; BLAS outside training uses
+                   every CPU. The same seed and thread count give the same weights. A sweep
+                   (grid, halving) trains every configuration on all CPUs, so its table does
+                   not depend on the load
         precision  \(alternatives(Precision.allCases.map { $0.rawValue + ($0 == Interpreter.defaultPrecision ? " (default)" : "") })) for networks made after this
         max_memory the session's memory budget, in bytes (2GB, 512MB, or "2GB"): what its
                    variables hold (datasets, networks, lists, strings) plus any one request
@@ -38,6 +44,11 @@ struct SetCommand: Command {
         case seed, threads, precision, max_memory, skip_zero_inputs
     }
 
+    /// `set threads auto`.
+    enum Automatic: String, CaseIterable {
+        case auto
+    }
+
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
         let setting = try a.choice("setting", as: Setting.self)
         let value = a.values["value"] ?? .none
@@ -50,11 +61,17 @@ struct SetCommand: Command {
             shell.seed = UInt64(x)
             shell.generator = RandomGenerator(seed: shell.seed)
         case .threads:
-            if value.isNone { return .number(Double(BLASThreads.current)) }
+            if value.isNone { return shell.threadsAreAutomatic ? .string(Automatic.auto.rawValue) : .number(Double(BLASThreads.current)) }
+            if case .string(Automatic.auto.rawValue) = value {
+                BLASThreads.set(BLASThreads.initial)
+                shell.threadsAreAutomatic = true
+                return .none
+            }
             guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= 64 else {
-                throw CommandError("threads: expected a whole number from 1 to 64, got \(value.literal)", parameter: "value")
+                throw CommandError("threads: expected a whole number from 1 to 64 or auto, got \(value.literal)", parameter: "value")
             }
             BLASThreads.set(Int(x))
+            shell.threadsAreAutomatic = false
         case .skip_zero_inputs:
             if value.isNone { return .bool(shell.skipsZeroInputs) }
             guard case .bool(let on) = value else {

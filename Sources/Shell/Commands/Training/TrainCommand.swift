@@ -127,6 +127,7 @@ struct TrainCommand: Command {
         options.regularization = try regularization(a, batchSize: options.batchSize)
         options.shuffle = a.bool("shuffle")
         options.skipsZeroInputs = shell.skipsZeroInputs
+        if shell.threadsAreAutomatic && BLASThreads.current > 1 { options.threads = FreeCores.count(limit: BLASThreads.current) }
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
             options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed(for: net))
@@ -150,7 +151,7 @@ struct TrainCommand: Command {
                                       sessionGenerator: a.seed == nil,
                                       netName: argumentText(a, "net"),
                                       validationName: keepBest != nil ? argumentText(a, "keep_best") : argumentText(a, "validate"),
-                                      log: log)
+                                      log: log, fewerThreads: options.threads.flatMap { $0 < BLASThreads.current ? $0 : nil })
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: options.epochs, context: context,
                                     scheduled: options.schedule != .constant)
         if net.pausedTraining != nil && !context.quiet {
@@ -312,6 +313,11 @@ struct TrainCommand: Command {
         }
         net.pausedTraining = nil
         guard !context.quiet else { return }
+        if let n = context.fewerThreads, result.splittable {
+            let all = BLASThreads.current
+            report.shell.print("(trained on \(counted(n, "thread")): other programs were busy on \(all - n) of the \(all) CPUs when it started; "
+                               + "set threads \(all) to use them all)")
+        }
         let monitored = context.onTestSet ? "test_\(metricName(net))" : "val_loss"
         let last = net.network.history.last?.epoch ?? 0
         if result.stoppedEarly, let best = result.bestEpoch {
@@ -354,6 +360,9 @@ struct TrainingContext {
     var validationName: String = ""
     /// log=: the TensorBoard event file each complete epoch is added to (a resumed run goes on in it).
     var log: TensorBoardLog? = nil
+    /// `set threads auto` found other programs busy and chose this many threads, fewer than
+    /// `BLASThreads.current` (said after the run when it mattered: the network splits).
+    var fewerThreads: Int? = nil
 }
 
 /// A dataset argument as written, in parentheses when it is more than a word: `(take r 50)`.
