@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import Shell
+import Engine
+
+/// `set threads auto`, the default: each `train` takes the CPUs no other program is busy on.
+/// (No test here sets a number: `set threads N` changes the process's thread count, which
+/// other suites running beside these would see.)
+@Suite struct AutomaticThreadsTests {
+    @Test func theDefaultIsAutoAndAScriptsChoiceIsUndoneAfterIt() throws {
+        let (session, out) = makeSession()
+        #expect(runShell("print (set threads)", in: (session, out)).output == "auto\n")
+        #expect(runShell("set threads auto\nprint (set threads)", in: (session, out)).output == "auto\n")
+        // A script run with `run` gets the caller's settings back when it ends (`inOwnScope`).
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("nnsh-threads-\(getpid()).nnsh")
+        try "print (set threads)\n".write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        session.interpreter.threadsAreAutomatic = false
+        let inner = runShell("run \"\(script.path)\"", in: (session, out))
+        #expect(inner.output == "\(BLASThreads.current)\n")
+        session.interpreter.threadsAreAutomatic = true
+        #expect(runShell("run \"\(script.path)\"\nprint (set threads)", in: (session, out)).output == "auto\nauto\n")
+    }
+
+    @Test func aWordOtherThanAutoIsRefusedNamingIt() {
+        let run = runShell("set threads \"many\"")
+        #expect(run.error?.message == "threads: expected a whole number from 1 to 64 or auto, got \"many\"")
+    }
+
+    /// With a program busy beside it, a `train` of a network big enough to split takes fewer
+    /// threads than there are CPUs and says so.
+    @Test func aTrainBesideABusyProgramTakesFewerThreadsAndSaysSo() throws {
+        guard BLASThreads.current > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else { return }
+        let yes = Process()
+        yes.executableURL = URL(fileURLWithPath: "/usr/bin/yes")
+        yes.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try yes.run()
+        // SIGKILL: the test runner's threads block SIGTERM, and the child inherits that mask.
+        defer { kill(yes.processIdentifier, SIGKILL); yes.waitUntilExit() }
+        // Wait (for a state, not a time) until it is running.
+        var running = false
+        for _ in 0..<2_000 where !running {
+            let stat = (try? String(contentsOfFile: "/proc/\(yes.processIdentifier)/stat", encoding: .utf8)) ?? ""
+            running = stat.split(separator: ")").last?.split(separator: " ").first == "R"
+            if !running { usleep(1_000) }
+        }
+        try #require(running)
+        let run = runShell("""
+            r = runge n=64 seed=1
+            net = network 1
+            add net dense 200 tanh
+            add net dense 200 tanh
+            add net dense 1 linear
+            train net r epochs=1 batch=64
+            """)
+        #expect(run.error == nil)
+        let note = run.output.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(note.hasPrefix("(trained on ") && note.hasSuffix("set threads \(BLASThreads.current) to use them all)"),
+                "no note after a train beside a busy program: \(run.output)")
+    }
+}
