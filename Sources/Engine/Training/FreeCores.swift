@@ -11,8 +11,9 @@ import Darwin
 /// gets a share of that core only, and the caller waits for its parts (`WorkerPool`, `Lag`):
 /// the epoch then takes a few per cent longer than on one thread. Choosing the thread count
 /// when the run starts, from what the other programs are doing, avoids that. The count is chosen
-/// once per run and kept by it (a paused run resumes on it): within a run the cut, and so the
-/// bits, never change with the load. The run's `TrainingHistory.threads` says what it chose.
+/// once per run, only when its network is big enough to split, and kept by it (a paused run
+/// resumes on it): within a run the cut, and so the bits, never change with the load.
+/// `TrainingResult.threads` says what it chose (`TrainingRun.startWorkers`).
 ///
 ///     others = tasks running or waiting to run, machine-wide (/proc/loadavg's 4th field),
 ///              less this process's own running threads (/proc/self/task/*/stat)
@@ -20,23 +21,29 @@ import Darwin
 ///              a program running in most looks, not one that ran in a single look
 ///     free   = clamp(online CPUs − busy, 1 … min(limit, CPUs this process may use))
 ///
-/// Where /proc cannot be read (not Linux), every usable CPU counts as free.
+/// The count is machine-wide, so it means something only when the process may use every CPU:
+/// when its affinity mask (taskset, a container's cpuset, Slurm) leaves some out, or where
+/// /proc cannot be read (not Linux), every usable CPU counts as free, as before `auto`.
 public enum FreeCores {
     static let samples = 9
     static let gapMicroseconds: UInt32 = 200
 
     /// The CPUs (at most `limit`) that no other program is running on now.
     public static func count(limit: Int) -> Int {
-        let cpus = Swift.max(1, Swift.min(limit, usableCPUs))
-        guard cpus > 1 else { return cpus }
+        let usable = usableCPUs, online = WorkerPool.processors
+        let cpus = Swift.max(1, Swift.min(limit, usable))
+        guard cpus > 1, usable >= online else { return cpus }
         var others: [Int] = []
         for i in 0..<samples {
             if i > 0 { usleep(gapMicroseconds) }
-            guard let running = readFile("/proc/loadavg").flatMap(runningTasks(loadavg:)),
-                  let own = ownRunningThreads() else { return cpus }
-            others.append(Swift.max(0, running - own))
+            // This process's running threads before and after: the fewer is taken, so a thread
+            // of ours that starts between the two reads cannot hide another program.
+            guard let before = ownRunningThreads(),
+                  let running = readFile("/proc/loadavg").flatMap(runningTasks(loadavg:)),
+                  let after = ownRunningThreads() else { return cpus }
+            others.append(Swift.max(0, running - Swift.min(before, after)))
         }
-        return decide(cpus: cpus, online: WorkerPool.processors, others: others)
+        return decide(cpus: cpus, online: online, others: others)
     }
 
     /// The free CPUs from the looks at other programs' running tasks (see the type's comment).

@@ -78,6 +78,9 @@ public struct TrainingResult: Sendable {
     /// Whether the network is big enough for its work to be split over threads: when false the
     /// run computes on 1 thread whatever `TrainingOptions.threads` says.
     public var splittable: Bool = false
+    /// The threads asked for; more than `threads` when the run followed the load
+    /// (`TrainingOptions.threadsFollowLoad`) and found other programs busy.
+    public var threadsAsked: Int = 1
     /// The run's generator after the run (for a resumed run: continued from the pause).
     public var generator: RandomGenerator
 

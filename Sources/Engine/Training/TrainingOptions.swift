@@ -32,6 +32,10 @@ public struct TrainingOptions: Hashable, Sendable {
     /// session's count, `BLASThreads.current`. Either way no more than the machine's processors.
     /// A run that names its count does not depend on, or change, the process-wide setting.
     public var threads: Int? = nil
+    /// `set threads auto`: a run whose network is big enough to split takes only the CPUs no
+    /// other program is busy on when it starts (`FreeCores`, at most `threads`), and keeps that
+    /// count to its end; its paused run resumes on it.
+    public var threadsFollowLoad = false
 
     public init(
         epochs: Int = 1, batchSize: Int = 32, optimizer: OptimizerSettings = .adam,

@@ -14,7 +14,8 @@
 final class TrainingRun<T: Scalar> {
     private let trainer: Trainer<T>
     private let net: Network<T>
-    private let options: TrainingOptions
+    /// The run's options; with `threadsFollowLoad`, `threads` becomes the count the run chose.
+    private var options: TrainingOptions
     private let data: any TrainingData
     private let validation: (any TrainingData)?
     private let split: HoldoutSplit
@@ -35,6 +36,8 @@ final class TrainingRun<T: Scalar> {
     private let pool: WorkerPool?
     /// Whether the network is big enough for its work to be split over threads (`startWorkers`).
     private let splittable: Bool
+    /// The threads asked for (`options.threads`, else the session's), before `threadsFollowLoad`.
+    private let threadsAsked: Int
     private let parallel: ParallelJobs<T>?
     private let active: ActiveInputs<T>?
     private let clock = ContinuousClock()
@@ -107,7 +110,10 @@ final class TrainingRun<T: Scalar> {
         // (train until Ctrl-C) must not reserve memory for all of them up front.
         records.reserveCapacity(Swift.min(options.epochs, 1024))
         net.history.epochs.reserveCapacity(net.history.epochs.count + Swift.min(options.epochs, 1024))
-        (pool, parallel, splittable) = Self.startWorkers(net, rows: chunk, threads: options.threads)
+        let workers = Self.startWorkers(net, rows: chunk, threads: options.threads, followLoad: options.threadsFollowLoad)
+        (pool, parallel, splittable, threadsAsked) = (workers.pool, workers.parallel, workers.splittable, workers.asked)
+        self.options.threads = workers.threads
+        self.options.threadsFollowLoad = false
         BLASWarmUp.prepare(for: net, parallel: parallel)
         active = options.skipsZeroInputs ? ws.activeInputs(for: net) : nil
     }
@@ -142,17 +148,20 @@ final class TrainingRun<T: Scalar> {
     /// worker pool of ours (BLAS's own threading gains little at batch 64), and BLAS runs
     /// single-threaded inside. Only worth it when some layer is big enough to be split: its
     /// largest product (`Layer.largestProduct`, see `splitGemm`) or one of its tensors (the
-    /// optimiser step, `applyStep`). Starts the training section of `BLASThreads` (see `end`).
-    private static func startWorkers(_ net: Network<T>, rows: Int,
-                                     threads: Int?) -> (WorkerPool?, ParallelJobs<T>?, splittable: Bool) {
+    /// optimiser step, `applyStep`). With `followLoad`, a network that splits takes only the
+    /// CPUs free now (`FreeCores`, at most the count asked for). Starts the training section
+    /// of `BLASThreads` (see `end`). Returns the count asked for and the count the run uses.
+    private static func startWorkers(_ net: Network<T>, rows: Int, threads: Int?, followLoad: Bool)
+        -> (pool: WorkerPool?, parallel: ParallelJobs<T>?, splittable: Bool, asked: Int, threads: Int) {
         let sessionThreads = BLASThreads.beginTraining()
-        let threads = Swift.min(threads ?? sessionThreads, WorkerPool.processors)
+        let asked = Swift.min(threads ?? sessionThreads, WorkerPool.processors)
         let products = net.stack.compactMap { $0.largestProduct(rows: rows) }
         let splittable = products.contains { $0.m * $0.n * $0.k >= 1 << 19 } || net.tensorSizes.contains { $0 >= 1 << 14 }
+        let threads = followLoad && splittable && asked > 1 ? FreeCores.count(limit: asked) : asked
         let pool = threads > 1 && splittable ? WorkerPool(parts: threads) : nil
         let parallel = pool.map { ParallelJobs<T>(pool: $0) }
         parallel?.reservePartials(products.map { $0.m * $0.n }.max() ?? 0)
-        return (pool, parallel, splittable)
+        return (pool, parallel, splittable, asked, threads)
     }
 
     /// Stops the workers and gives BLAS its session threads back.
@@ -306,6 +315,7 @@ final class TrainingRun<T: Scalar> {
         var result = TrainingResult(epochs: records, stopped: pausedNow != nil, generator: generator)
         result.threads = pool?.width ?? 1
         result.splittable = splittable
+        result.threadsAsked = threadsAsked
         result.stoppedEarly = stoppedEarly
         result.bestEpoch = chosen.bestEpoch
         result.bestScore = chosen.best

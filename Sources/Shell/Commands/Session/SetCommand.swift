@@ -12,20 +12,21 @@ struct SetCommand: Command {
     ]
     static let example = """
         set seed 1993
-        set threads 2
+        set threads auto
         set precision float64
         print (set max_memory)
         set skip_zero_inputs false
         """
     static let details = """
         seed       restarts the session's random generator (weights, shuffling, splits)
-        threads    threads for matrix products and training (1 to 64), or auto (default):
-                   each train takes the CPUs no other program is busy on when it starts
-                   (all of them on an idle machine; it says so when it takes fewer) and
-                   keeps that count to its end, resume included; BLAS outside training uses
-                   every CPU. The same seed and thread count give the same weights. A sweep
-                   (grid, halving) trains every configuration on all CPUs, so its table does
-                   not depend on the load
+        threads    threads for training and matrix products: a number from 1 to 64, or auto
+                   (the default): up to every CPU (or OPENBLAS_NUM_THREADS), and each train
+                   whose network is big enough to split takes only the CPUs no other program
+                   is busy on when it starts, says so when that is fewer, and keeps that
+                   count to its end, resume included. The same seed and thread count give
+                   the same weights; a number keeps the count whatever the load. A sweep
+                   (grid, halving) trains every configuration on the full count, so its
+                   table does not depend on the load
         precision  \(alternatives(Precision.allCases.map { $0.rawValue + ($0 == Interpreter.defaultPrecision ? " (default)" : "") })) for networks made after this
         max_memory the session's memory budget, in bytes (2GB, 512MB, or "2GB"): what its
                    variables hold (datasets, networks, lists, strings) plus any one request

@@ -127,7 +127,10 @@ struct TrainCommand: Command {
         options.regularization = try regularization(a, batchSize: options.batchSize)
         options.shuffle = a.bool("shuffle")
         options.skipsZeroInputs = shell.skipsZeroInputs
-        if shell.threadsAreAutomatic && BLASThreads.current > 1 { options.threads = FreeCores.count(limit: BLASThreads.current) }
+        // The count is the run's own from here on (a paused run resumes on it, whatever the
+        // session's setting is by then); under `set threads auto` the run may take fewer.
+        options.threads = BLASThreads.current
+        options.threadsFollowLoad = shell.threadsAreAutomatic
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
             options.holdout = Holdout(fraction: fraction, seed: a.seed.map { UInt64($0) } ?? shell.seed(for: net))
@@ -151,7 +154,7 @@ struct TrainCommand: Command {
                                       sessionGenerator: a.seed == nil,
                                       netName: argumentText(a, "net"),
                                       validationName: keepBest != nil ? argumentText(a, "keep_best") : argumentText(a, "validate"),
-                                      log: log, fewerThreads: options.threads.flatMap { $0 < BLASThreads.current ? $0 : nil })
+                                      log: log)
         let report = ProgressReport(shell: shell, quiet: context.quiet, epochs: options.epochs, context: context,
                                     scheduled: options.schedule != .constant)
         if net.pausedTraining != nil && !context.quiet {
@@ -313,10 +316,10 @@ struct TrainCommand: Command {
         }
         net.pausedTraining = nil
         guard !context.quiet else { return }
-        if let n = context.fewerThreads, result.splittable {
-            let all = BLASThreads.current
-            report.shell.print("(trained on \(counted(n, "thread")): other programs were busy on \(all - n) of the \(all) CPUs when it started; "
-                               + "set threads \(all) to use them all)")
+        if result.splittable && result.threads < result.threadsAsked {
+            let asked = min(result.threadsAsked, 64)   // set threads' largest
+            report.shell.print("(trained on \(counted(result.threads, "thread")), the CPUs no other program was busy on when it started; "
+                               + "set threads \(asked) trains on \(asked) whatever the load)")
         }
         let monitored = context.onTestSet ? "test_\(metricName(net))" : "val_loss"
         let last = net.network.history.last?.epoch ?? 0
@@ -360,9 +363,6 @@ struct TrainingContext {
     var validationName: String = ""
     /// log=: the TensorBoard event file each complete epoch is added to (a resumed run goes on in it).
     var log: TensorBoardLog? = nil
-    /// `set threads auto` found other programs busy and chose this many threads, fewer than
-    /// `BLASThreads.current` (said after the run when it mattered: the network splits).
-    var fewerThreads: Int? = nil
 }
 
 /// A dataset argument as written, in parentheses when it is more than a word: `(take r 50)`.
