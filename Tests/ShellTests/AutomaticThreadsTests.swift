@@ -17,10 +17,10 @@ import Testing
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("nnsh-threads-\(getpid()).nnsh")
         try "print (set threads)\nset threads auto\nprint (set threads)\n".write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
-        session.interpreter.threadsAreAutomatic = false
+        session.interpreter.threads = 3   // as `set threads 3` would, without touching BLAS
         let inner = runShell("run \"\(script.path)\"\nprint (set threads)", in: (session, out))
-        #expect(inner.output == "\(BLASThreads.current)\nauto\n\(BLASThreads.current)\n")
-        #expect(!session.interpreter.threadsAreAutomatic)
+        #expect(inner.output == "3\nauto\n3\n")
+        #expect(session.interpreter.threads == 3)
     }
 
     @Test func aWordOtherThanAutoIsRefusedNamingIt() {
@@ -58,7 +58,7 @@ import Testing
             """)
         #expect(run.error == nil)
         let note = run.output.split(separator: "\n").last.map(String.init) ?? ""
-        let asked = min(BLASThreads.current, 64)
+        let asked = min(BLASThreads.initial, ProcessInfo.processInfo.activeProcessorCount, 64)
         #expect(note.hasPrefix("(trained on ") && note.hasSuffix("set threads \(asked) trains on \(asked) whatever the load)"),
                 "no note after a train beside a busy program: \(run.output)")
     }
@@ -66,7 +66,7 @@ import Testing
     static var countsFreeCores: Bool {
         #if os(Linux)
         let online = ProcessInfo.processInfo.activeProcessorCount
-        return online > 1 && BLASThreads.current >= online && FreeCores.usableCPUs >= online
+        return online > 1 && BLASThreads.initial >= online && FreeCores.usableCPUs >= online
         #else
         return false
         #endif

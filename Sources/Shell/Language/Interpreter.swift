@@ -46,9 +46,14 @@ final class Interpreter {
     /// Whether training leaves out the first layer's products over all-zero input columns
     /// (`set skip_zero_inputs false` to compute them, as the benchmark's floor counts them).
     var skipsZeroInputs = true
-    /// `set threads auto` (the default): each `train` takes the CPUs free when it starts
-    /// (`FreeCores`), at most `BLASThreads.current`. `set threads N` turns it off.
-    var threadsAreAutomatic = true
+    /// `set threads N`, or nil for `set threads auto` (the default): each `train` then asks for
+    /// `BLASThreads.initial` and takes only the CPUs free when it starts (`FreeCores`). The
+    /// session's own, so sessions in one process (tests, the kernel) do not share it; BLAS's
+    /// thread count outside training (`BLASThreads`) is the process's and follows the last set.
+    var threads: Int? = nil
+    var threadsAreAutomatic: Bool { threads == nil }
+    /// The threads a `train` asks for.
+    var trainingThreads: Int { threads ?? BLASThreads.initial }
 
     /// Files being run by `run`, innermost last; limits recursion.
     var runStack: [String] = []
@@ -113,15 +118,15 @@ final class Interpreter {
     /// folder (`cd`) and generator are put back, whatever the script did or however it ended.
     /// Returns the variables the script left (without `args`).
     func inOwnScope(arguments: [String], _ body: () throws(ShellError) -> Void) throws(ShellError) -> [String: Value] {
-        let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator, threadsAreAutomatic)
-        let threads = BLASThreads.current, memory = MemoryLimit.bytes
+        let saved = (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator, threads)
+        let blasThreads = BLASThreads.current, memory = MemoryLimit.bytes
         let folder = FileManager.default.currentDirectoryPath
         globals = ["args": .list(arguments.map { .string($0) })]
         frames = []
         scriptArguments = arguments
         defer {
-            (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator, threadsAreAutomatic) = saved
-            if BLASThreads.current != threads { BLASThreads.set(threads) }
+            (globals, frames, scriptArguments, precision, skipsZeroInputs, seed, generator, threads) = saved
+            if BLASThreads.current != blasThreads { BLASThreads.set(blasThreads) }
             if MemoryLimit.bytes != memory { MemoryLimit.set(bytes: memory) }
             if FileManager.default.currentDirectoryPath != folder { _ = FileManager.default.changeCurrentDirectoryPath(folder) }
         }

@@ -169,9 +169,9 @@ final class Search {
     func trainAndScore(_ trial: Trial, epochs: Int? = nil) throws(CommandError) -> Bool {
         // Every configuration on the session's thread count, not on the CPUs free when each
         // starts (`set threads auto`): a sweep's table must not depend on the load.
-        let automatic = shell.threadsAreAutomatic
-        shell.threadsAreAutomatic = false
-        defer { shell.threadsAreAutomatic = automatic }
+        let threads = shell.threads
+        shell.threads = shell.trainingThreads
+        defer { shell.threads = threads }
         var scores: [Double] = []
         var run = 0
         for r in repeats {

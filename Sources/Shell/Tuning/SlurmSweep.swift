@@ -87,7 +87,7 @@ struct SlurmSweep {
         return folder
     }
 
-    var threads: Int { ((try? arguments.optionalInt("cpus")) ?? nil) ?? BLASThreads.current }
+    var threads: Int { ((try? arguments.optionalInt("cpus")) ?? nil) ?? shell.trainingThreads }
 
     /// The results in the folder (of halving round `round`).
     func results(_ folder: SweepFolder, round: Int? = nil) -> [Int: SweepFolder.Result] {

@@ -62,17 +62,17 @@ struct SetCommand: Command {
             shell.seed = UInt64(x)
             shell.generator = RandomGenerator(seed: shell.seed)
         case .threads:
-            if value.isNone { return shell.threadsAreAutomatic ? .string(Automatic.auto.rawValue) : .number(Double(BLASThreads.current)) }
+            if value.isNone { return shell.threads.map { .number(Double($0)) } ?? .string(Automatic.auto.rawValue) }
             if case .string(Automatic.auto.rawValue) = value {
                 BLASThreads.set(BLASThreads.initial)
-                shell.threadsAreAutomatic = true
+                shell.threads = nil
                 return .none
             }
             guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= 64 else {
                 throw CommandError("threads: expected a whole number from 1 to 64 or auto, got \(value.literal)", parameter: "value")
             }
             BLASThreads.set(Int(x))
-            shell.threadsAreAutomatic = false
+            shell.threads = Int(x)
         case .skip_zero_inputs:
             if value.isNone { return .bool(shell.skipsZeroInputs) }
             guard case .bool(let on) = value else {

@@ -129,7 +129,7 @@ struct TrainCommand: Command {
         options.skipsZeroInputs = shell.skipsZeroInputs
         // The count is the run's own from here on (a paused run resumes on it, whatever the
         // session's setting is by then); under `set threads auto` the run may take fewer.
-        options.threads = BLASThreads.current
+        options.threads = shell.trainingThreads
         options.threadsFollowLoad = shell.threadsAreAutomatic
         options.schedule = try schedule(a)
         if let fraction = try a.optionalNumber("holdout") {
