@@ -33,7 +33,7 @@ private let statements = [
     "add c maxpool #", "add c batchnorm", "add c flatten", "add c dense 3 softmax", "add c dropout 0.#",
     "train c e epochs=1 batch=#", "eval c e", "predict c e", "inspect c e", "show e 0 net=c layer=#", "summary c",
     "gradcheck c e", #"save c "c.nnm""#, #"c = load "c.nnm""#, #"export c "c.onnx""#, "c = network e", "pop c",
-    "set threads #",
+    "set threads #", "set threads auto",
 ]
 
 @_cdecl("LLVMFuzzerTestOneInput")
