@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+import EngineTestSupport
 
 /// `FreeCores`: what `set threads auto` trains with.
 @Suite struct FreeCoresTests {
@@ -62,6 +63,30 @@ import Testing
         #expect(free >= 1)
         #expect(free <= max(1, online - 1), "yes is running, yet all \(online) CPUs were found free")
         #expect(FreeCores.count(limit: 1) == 1)
+    }
+
+    /// A run that follows the load (`set threads auto`) chooses once: the paused run keeps the
+    /// count it chose and no longer follows the load, so `resume` trains on the same count, and
+    /// a small network (nothing to split) never looks at all.
+    @Test func aRunChoosesOnceAndItsPausedRunKeepsTheCount() throws {
+        let net: Network<Float> = try makeNetwork([64, 256, 10], hidden: .relu, output: .softmax)
+        var g = RandomGenerator(seed: 5)
+        let data = MatrixData(inputs: randomMatrix(96, 64, &g) as Matrix<Float>, labels: (0..<96).map { $0 % 10 }, classes: 10)
+        var options = TrainingOptions(epochs: 2, batchSize: 32)
+        options.threads = 2
+        options.threadsFollowLoad = true
+        var batches = 0
+        let result = try net.train(on: data, options: options, generator: &g, shouldStop: { batches == 2 },
+                                   progress: { _ in batches += 1 })
+        #expect(result.stopped && result.splittable && result.threadsAsked == min(2, WorkerPool.processors))
+        let paused = try #require(net.pausedRun?.options)
+        #expect(paused.threads == result.threads && !paused.threadsFollowLoad)
+        let resumed = try net.resume(on: data)
+        #expect(!resumed.stopped && resumed.threads == result.threads && resumed.threadsAsked == result.threads)
+
+        let small: Network<Float> = try makeNetwork([2, 3, 2], hidden: .tanh, output: .softmax)
+        let tiny = try small.train(on: xorData(Float.self), options: options, generator: &g)
+        #expect(!tiny.splittable && tiny.threads == 1)
     }
 
     static var countsFreeCores: Bool {
