@@ -334,6 +334,35 @@ extension ScriptUsageTests {
     }
 }
 
+extension ScriptUsageTests {
+    /// With keywords=, free arguments (a folder) still pass, but one within a slip of a keyword
+    /// is refused naming it, unless a file or folder of that name exists or it is written ./x;
+    /// the study scripts with a folder argument say so.
+    @Test func aSlipOfAKeywordIsRefusedBesideAFreeFolder() throws {
+        let script = try TemporaryFile(contents: "usage \"[quick] [split] [folder]\" max=3 keywords=[\"quick\", \"split\"]\nprint args\n",
+                                       suffix: ".nnsh")
+        for slip in ["qiuck", "spilt", "Quick"] {
+            let out = try runNNSH([script.path, slip])
+            let near = slip == "spilt" ? "split" : "quick"
+            #expect(out.status == 1 && out.stdout == "", "\(slip)")
+            #expect(out.stderr.contains("unknown argument '\(slip)': did you mean \(near)? (for a new file or folder of that name, write ./\(slip)) (usage: \(script.path) [quick] [split] [folder])"),
+                    "\(out.stderr)")
+        }
+        #expect(try runNNSH([script.path, "quick", "split", "results"]).stdout == "[\"quick\", \"split\", \"results\"]\n")
+        #expect(try runNNSH([script.path, "./qiuck"]).stdout == "[\"./qiuck\"]\n")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qiuck-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let existing = try runNNSH([script.path, "quick", folder.path])
+        #expect(existing.status == 0, "\(existing.stderr)")
+        for (name, slip) in [("mnist.nnsh", "qiuck"), ("mnist-spread.nnsh", "spilt"), ("mnist-parity.nnsh", "flaot64"),
+                             ("runge-gd.nnsh", "qiuck"), ("runge-sparse-paper.nnsh", "quik"), ("runge-dense-paper.nnsh", "qucik")] {
+            let out = try runNNSH([Self.root.appendingPathComponent("Scripts/\(name)").path, slip])
+            #expect(out.status == 1 && out.stderr.contains("unknown argument '\(slip)': did you mean"), "\(name): \(out.stderr)")
+        }
+    }
+}
+
 /// An unterminated string is an error at once, not a continuation line.
 @Suite struct UnterminatedStringTests {
     @Test(arguments: [80, 60] as [UInt16])

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `usage "[quick] [folder]" max=2`: a script checks its arguments before it starts work.
 struct UsageCommand: Command {
     static let name = "usage"
@@ -8,10 +10,12 @@ struct UsageCommand: Command {
         .option("min", .integer(0...1000), default: .number(0), help: "the fewest arguments it takes"),
         .option("max", .integer(0...1000), help: "the most arguments it takes (default: no limit)"),
         .option("words", .list, help: "the only arguments it takes, e.g. [\"quick\"] (default: any)"),
+        .option("keywords", .list, help: "the words it knows beside free ones such as a folder, e.g. [\"quick\", \"split\"]: an argument close to one of them is refused as a slip unless it names a file or folder that exists"),
     ]
     static let example = """
         usage "[quick] [folder]" max=2
         usage "[quick]" max=1 words=["quick"]
+        usage "[quick] [split] [folder]" max=3 keywords=["quick", "split"]
         """
     static let details = """
         Put it at the top of a script that takes arguments. With -h or --help among the
@@ -19,7 +23,9 @@ struct UsageCommand: Command {
         started by run returns to its caller). An argument that looks like an option (-x, --x),
         or fewer than min or more than max arguments, is an error that shows the usage line; so
         is, with words=, an argument that is not one of them (a slip such as "qiuck" must not
-        start the full run).
+        start the full run). With keywords=, other arguments are free (a folder, a file), but
+        one within a slip of a keyword ("qiuck", "spilt") is refused naming the keyword,
+        unless a file or folder of that name exists; write ./qiuck to mean a new folder.
         """
 
     static func run(_ a: Arguments, _ shell: Interpreter) throws(CommandError) -> Value {
@@ -40,19 +46,32 @@ struct UsageCommand: Command {
             throw CommandError("takes \(wanted) argument\(wanted == "1" ? "" : "s"), got \(count) (\(line))")
         }
         if a.has("words") {
-            var words: [String] = []
-            for w in try a.list("words") {
-                guard case .string(let s) = w else {
-                    throw CommandError("words: expected a list of strings, e.g. [\"quick\"], got \(w.typeDescription) \(w.display)", parameter: "words")
-                }
-                words.append(s)
-            }
+            let words = try strings(a, "words")
             if let unknown = arguments.first(where: { !words.contains($0) }) {
                 let expected = words.count == 1 ? words[0] : "one of " + words.joined(separator: ", ")
                 throw CommandError("unknown argument '\(unknown)': expected \(expected) (\(line))")
             }
         }
+        if a.has("keywords") {
+            let keywords = try strings(a, "keywords")
+            for argument in arguments where !keywords.contains(argument) && !FileManager.default.fileExists(atPath: argument) {
+                guard let near = Suggest.closest(argument, among: keywords).first else { continue }
+                throw CommandError("unknown argument '\(argument)': did you mean \(near)? (for a new file or folder of that name, write ./\(argument)) (\(line))")
+            }
+        }
         return .none
+    }
+
+    /// The list option `name` as strings.
+    private static func strings(_ a: Arguments, _ name: String) throws(CommandError) -> [String] {
+        var words: [String] = []
+        for w in try a.list(name) {
+            guard case .string(let s) = w else {
+                throw CommandError("\(name): expected a list of strings, e.g. [\"quick\"], got \(w.typeDescription) \(w.display)", parameter: name)
+            }
+            words.append(s)
+        }
+        return words
     }
 
     /// `-x` or `--x`, but not a negative number such as -0.5.
