@@ -26,8 +26,9 @@
    float64 one with a Sub/Div standardisation and Gemm transB=0 alpha=0.5. nnsh imports each
    and its `predict` agrees with onnxruntime running the same file to 1e-5 and on every class;
    the float64 one (whose standardisation `predict` on a dataset does not apply) is exported
-   again by nnsh and onnxruntime runs both files on raw pixels. When torch is importable, a
-   real torch.onnx.export of an nn.Sequential MLP is checked the same way. A model with a Conv
+   again by nnsh and onnxruntime runs both files on raw pixels. When a Python here imports
+   torch (this one, NNSH_TORCH_PYTHON, or Debian's /usr/bin/python3 with python3-torch), a real
+   torch.onnx.export of an nn.Sequential MLP, run by it, is checked the same way. A model with a Conv
    node is refused with a message naming Conv, and the conv network of 3 naming its Reshape.
 6. A small CNN with every layer kind that reads images (1×28×28 → conv 4 3×3 relu → batchnorm →
    maxpool 2 → flatten → 10 softmax), trained briefly by nnsh on MNIST digits: onnxruntime
@@ -315,26 +316,58 @@ def build_models(folder, weights, digits):
     ], [t("k", np.ones((1, 1, 3, 3), np.float32)), t("W", np.zeros((10, 676), np.float32)), t("b", np.zeros(10, np.float32))],
         TensorProto.FLOAT, ["N", 1, 28, 28], 13)
     models = {"torch-style.onnx": pixels.reshape(-1, 1, 28, 28), "matmul-add.onnx": pixels}
-    try:
-        import torch
-    except ImportError as e:
-        print(f"onnx: the torch.onnx.export check is skipped: torch is not importable ({e})", file=sys.stderr)
+    np.savez(os.path.join(folder, "torch-weights.npz"), w1=w1, b1=b1, w2=w2, b2=b2)
+    exporter = torch_python()
+    if exporter is None:
+        print("onnx: the torch.onnx.export check is skipped: no Python here imports torch "
+              "(Debian: apt-get install python3-torch; or NNSH_TORCH_PYTHON=/path/to/python)", file=sys.stderr)
         return models
-    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 300), torch.nn.ReLU(), torch.nn.Dropout(0.2),
-                              torch.nn.Linear(300, 10), torch.nn.Softmax(dim=1))
-    with torch.no_grad():
-        for layer, (w, b) in zip([net[1], net[4]], [(w1, b1), (w2, b2)]):
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
-    net.eval()
-    options = dict(input_names=["image"], output_names=["probs"], opset_version=17,
-                   dynamic_axes={"image": {0: "N"}, "probs": {0: "N"}})
-    try:
-        torch.onnx.export(net, torch.zeros(1, 1, 28, 28), os.path.join(folder, "torch.onnx"), dynamo=False, **options)
-    except TypeError:   # a torch from before the dynamo= option
-        torch.onnx.export(net, torch.zeros(1, 1, 28, 28), os.path.join(folder, "torch.onnx"), **options)
-    models["torch.onnx"] = pixels.reshape(-1, 1, 28, 28)
+    result = subprocess.run([exporter, "-c", TORCH_EXPORT, folder], capture_output=True, text=True, timeout=300)
+    why = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+    check(result.returncode == 0, f"torch.onnx.export by {exporter} writes torch.onnx" + (f" ({why})" if why else ""))
+    if result.returncode == 0:
+        print(f"onnx: torch.onnx.export by {exporter}, torch {result.stdout.strip()}")
+        models["torch.onnx"] = pixels.reshape(-1, 1, 28, 28)
     return models
+
+
+# The real exporter: nn.Sequential(Flatten, Linear, ReLU, Dropout, Linear, Softmax) with the
+# weights in torch-weights.npz, exported as a user would (opset 17, a dynamic batch axis). Run by
+# whichever Python has torch (the test's own venv has none: torch from PyPI pulls gigabytes of
+# CUDA); prints torch's version.
+TORCH_EXPORT = """
+import os, sys
+import numpy as np, torch
+folder = sys.argv[1]
+w = np.load(os.path.join(folder, "torch-weights.npz"))
+net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 300), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+                          torch.nn.Linear(300, 10), torch.nn.Softmax(dim=1))
+with torch.no_grad():
+    for layer, (wk, bk) in zip([net[1], net[4]], [("w1", "b1"), ("w2", "b2")]):
+        layer.weight.copy_(torch.from_numpy(w[wk]))
+        layer.bias.copy_(torch.from_numpy(w[bk]))
+net.eval()
+options = dict(input_names=["image"], output_names=["probs"], opset_version=17,
+               dynamic_axes={"image": {0: "N"}, "probs": {0: "N"}})
+path = os.path.join(folder, "torch.onnx")
+try:
+    torch.onnx.export(net, torch.zeros(1, 1, 28, 28), path, dynamo=False, **options)
+except TypeError:   # a torch from before the dynamo= option
+    torch.onnx.export(net, torch.zeros(1, 1, 28, 28), path, **options)
+print(torch.__version__)
+"""
+
+
+def torch_python():
+    """A Python that imports torch: NNSH_TORCH_PYTHON, this one, or Debian's /usr/bin/python3."""
+    for candidate in (os.environ.get("NNSH_TORCH_PYTHON"), sys.executable, "/usr/bin/python3"):
+        if candidate and os.path.exists(candidate):
+            try:
+                if subprocess.run([candidate, "-c", "import torch, numpy"], capture_output=True, timeout=120).returncode == 0:
+                    return candidate
+            except subprocess.TimeoutExpired:
+                pass
+    return None
 
 
 def check_import(binary, folder, mnist, digits):
