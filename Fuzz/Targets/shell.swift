@@ -7,6 +7,8 @@
 //   and inputs with a '/' inside a string literal are skipped (rejected from the corpus), so
 //   every path a command can see is relative to that folder: `save`, `to=`, `run` and the data
 //   readers touch nothing else (`mnist` finds no Data/mnist there);
+// - other programs: inputs naming `runner` (a sweep's runner=slurm|parallel, the only commands
+//   that start processes: sbatch, squeue, scancel, GNU parallel, ssh) are skipped too;
 // - time: each input gets a budget (`fuzzBudget`) through the interpreter's interrupt check,
 //   the one `for`/`while` loops and `train` poll after every iteration and batch, exactly as a
 //   Ctrl-C would stop them;
@@ -29,15 +31,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 /// False when a string literal (or an expression interpolated into one) contains '/': then a
-/// path could leave the sandbox folder. Source that does not lex is safe: nothing runs.
+/// path could leave the sandbox folder; or when the input names `runner`, which could start
+/// Slurm or GNU parallel jobs. Source that does not lex is safe: nothing runs.
 private func staysInSandbox(_ text: String) -> Bool {
     guard let tokens = try? tokenize(SourceText(name: "fuzz.nnsh", text: text)) else { return true }
     for token in tokens {
+        if case .name("runner") = token.kind { return false }
         guard case .string(let pieces) = token.kind else { continue }
         for piece in pieces {
             switch piece {
-            case .text(let t): if t.contains("/") { return false }
-            case .code(let code, _, _, _): if code.contains("/") { return false }
+            case .text(let t): if t.contains("/") || t.contains("runner") { return false }
+            case .code(let code, _, _, _): if code.contains("/") || code.contains("runner") { return false }
             }
         }
     }
