@@ -133,4 +133,27 @@ import EngineTestSupport
         #expect(report.entries.map(\.total) == net.tensorSizes)
         #expect(report.maxRelativeError < 1e-6, "\(report.entries.map(\.relativeError))")
     }
+
+    /// What a layer says its scratch is (`scratchSizes`, which the memory check adds up) is
+    /// what `makeBuffers` allocates, for every kind of layer.
+    @Test func everyLayersScratchIsWhatTheMemoryCheckCounts() throws {
+        var g = RandomGenerator(seed: 3)
+        let net = try Network<Float>(inputShape: Shape([1, 12, 12]))
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, generator: &g)
+        try net.addConvolution(filters: 4, kernel: 3, padding: 1, activation: .relu, generator: &g)   // Winograd
+        try net.addBatchNorm()
+        try net.addMaxPool(window: 2)
+        try net.addFlatten()
+        try net.addDropout(rate: 0.3)
+        try net.addDense(outputs: 16, activation: .tanh, generator: &g)
+        try net.addDense(outputs: 3, activation: .softmax, generator: &g)
+        let inputs = [net.inputShape] + net.shapes.dropLast()
+        var kinds: Set<String> = []
+        for (layer, input) in zip(net.stack, inputs) {
+            let made = layer.makeBuffers(input: input, capacity: 16).scratch.map(\.count)
+            #expect(made == layer.scratchSizes(input: input, capacity: 16), "\(type(of: layer))")
+            kinds.insert(String(describing: type(of: layer)).components(separatedBy: "<").first ?? "")
+        }
+        #expect(kinds.count == 6, "\(kinds)")
+    }
 }

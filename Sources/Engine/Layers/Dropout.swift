@@ -65,11 +65,18 @@ package struct DropoutLayer<T: Scalar>: ParameterFreeLayer, Equatable {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     package func makeBuffers(input: Shape, capacity: Int) -> LayerBuffers<T> {
-        let mask = Buffer<T>(count: capacity * input.count), dropped = Buffer<T>(count: capacity * input.count)
+        let sizes = scratchSizes(input: input, capacity: capacity)
+        let mask = Buffer<T>(count: sizes[0]), dropped = Buffer<T>(count: sizes[1])
         let width = input.count, rate = rate
         return LayerBuffers(scratch: [mask, dropped], drawPerBatch: { rows, generator in
             Dropout.drawMask(mask.pointer, count: rows * width, rate: rate, generator: &generator)
         })
+    }
+
+    /// The mask and the dropped inputs, a value per input per row each (the memory check
+    /// counts them, `Trainer.checkMemory`).
+    package func scratchSizes(input: Shape, capacity: Int) -> [Int] {
+        [capacity * input.count, capacity * input.count]
     }
 
     /// Training: ã = a ⊙ m into its buffer; otherwise the identity (its output is its input).
