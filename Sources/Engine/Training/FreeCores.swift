@@ -17,8 +17,8 @@ import Darwin
 ///
 ///     others = tasks running or waiting to run, machine-wide (/proc/loadavg's 4th field),
 ///              less this process's own running threads (/proc/self/task/*/stat)
-///     busy   = the median of `samples` looks, `gapMicroseconds` apart (about 2 ms in all):
-///              a program running in most looks, not one that ran in a single look
+///     busy   = the median of `samples` looks, `gapMicroseconds` sleeps between them (about
+///              5 ms in all): a program running in most looks, not one that ran in one look
 ///     free   = clamp(online CPUs − busy, 1 … min(limit, CPUs this process may use))
 ///
 /// The count is machine-wide, so it means something only when the process may use every CPU:
